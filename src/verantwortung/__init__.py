@@ -1,0 +1,65 @@
+"""verantwortung: the Verantwortungspartner method as a state machine.
+
+    import verantwortung as v
+    tpl = v.load_template("verantwortungspartner")
+
+Names are imported lazily so that the command line starts fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Diagnostic",
+    "ParameterError",
+    "ProcessTemplate",
+    "TemplateError",
+    "TransitionRefused",
+    "VerantwortungError",
+    "__version__",
+    "bundled_templates",
+    "check_template",
+    "load_template",
+    "template_schema",
+]
+
+_LAZY = {
+    "Diagnostic": "verantwortung.exceptions",
+    "ParameterError": "verantwortung.exceptions",
+    "TemplateError": "verantwortung.exceptions",
+    "TransitionRefused": "verantwortung.exceptions",
+    "VerantwortungError": "verantwortung.exceptions",
+    "ProcessTemplate": "verantwortung.model.template",
+    "bundled_templates": "verantwortung._api",
+    "check_template": "verantwortung._api",
+    "load_template": "verantwortung._api",
+    "template_schema": "verantwortung._api",
+}
+
+if TYPE_CHECKING:
+    from ._api import bundled_templates, check_template, load_template, template_schema
+    from .exceptions import (
+        Diagnostic,
+        ParameterError,
+        TemplateError,
+        TransitionRefused,
+        VerantwortungError,
+    )
+    from .model.template import ProcessTemplate
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'verantwortung' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

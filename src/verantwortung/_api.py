@@ -1,0 +1,51 @@
+"""The top-level functions of verantwortung; re-exported by ``verantwortung``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .exceptions import Diagnostic
+from .io import loader
+from .model.document import TemplateDocument
+from .model.template import ProcessTemplate
+from .rules.registry import registry
+
+__all__ = ["bundled_templates", "check_template", "load_template", "template_schema"]
+
+
+def load_template(source: str | Path, *,
+                  parameters: Mapping[str, Any] | None = None) -> ProcessTemplate:
+    """Load a bundled template by id, or a YAML file by path.
+
+    Raises :class:`~verantwortung.TemplateError` listing every problem at
+    ``path:line:col``, or :class:`~verantwortung.ParameterError` when ``parameters``
+    do not fit the template's declarations. Warnings are on ``template.warnings``.
+    """
+    return loader.load(source, parameters=parameters, custom_rules=set(registry))
+
+
+def check_template(source: str | Path) -> list[Diagnostic]:
+    """Every diagnostic of a template (errors and warnings), sorted; never raises for input."""
+    _, diagnostics = loader.analyze(source, custom_rules=set(registry))
+    return sorted(diagnostics)
+
+
+def bundled_templates() -> list[str]:
+    """Ids of the templates that ship with verantwortung."""
+    return loader.bundled_ids()
+
+
+def template_schema() -> dict[str, Any]:
+    """The JSON Schema of the template format (what ``verantwortung schema`` prints)."""
+    schema = TemplateDocument.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://verantwortung.invalid/template.schema.json"
+    return schema
+
+
+def template_schema_json() -> str:
+    """The JSON Schema as stable, pretty text (the shipped file has exactly this content)."""
+    return json.dumps(template_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

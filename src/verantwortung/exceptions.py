@@ -1,0 +1,100 @@
+"""The exception tree of verantwortung, and the diagnostic record templates report.
+
+    VerantwortungError              base of everything this library raises on purpose
+    ├── TemplateError               a template could not be loaded; .diagnostics says
+    │                               every problem at path:line:col, all at once
+    ├── ParameterError              parameter values given for a template are invalid
+    └── TransitionRefused           a trigger or domain event was refused; .reasons
+                                    carries every failing reason, not the first
+
+This module imports nothing of ours, so every layer may raise these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "Diagnostic",
+    "ParameterError",
+    "Severity",
+    "TemplateError",
+    "TransitionRefused",
+    "VerantwortungError",
+]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One problem found in a template, located in its source file.
+
+    ``line`` and ``column`` are 1-based, as editors count. Ordering sorts by
+    path, then position, then code, so reports are stable.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = field(default="error")
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping of this diagnostic."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+class VerantwortungError(Exception):
+    """Base class of every error verantwortung raises on purpose."""
+
+
+class TemplateError(VerantwortungError):
+    """A process template has errors; ``diagnostics`` lists all of them (and any warnings)."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(sorted(diagnostics))
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        shown = "\n".join(str(d) for d in errors[:20])
+        more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
+        super().__init__(f"{len(errors)} error(s) in template:\n{shown}{more}")
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """Only the diagnostics of severity ``error``."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+
+class ParameterError(VerantwortungError):
+    """Parameter values given for a template do not fit its parameter declarations."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class TransitionRefused(VerantwortungError):
+    """A trigger or domain event was refused; nothing changed.
+
+    ``reasons`` holds every failing reason (objects with ``code`` and messages).
+    """
+
+    def __init__(self, trigger: str, phase: str, reasons: Sequence[Any]) -> None:
+        self.trigger = trigger
+        self.phase = phase
+        self.reasons = tuple(reasons)
+        codes = ", ".join(str(getattr(r, "code", r)) for r in self.reasons)
+        super().__init__(f"{trigger!r} refused in phase {phase!r}: {codes}")

@@ -1,0 +1,1 @@
+"""Reading templates: safe YAML with positions, extends, validation, checks, schema."""

@@ -1,0 +1,454 @@
+"""Static checks of a template: references, rules, the phase graph, the method.
+
+Every check reports all it finds, located at the YAML that caused it. Reference
+checks run on the document (so they can point at a ``from:`` or a ``where:``);
+graph checks run on the expanded template (so series members are real phases).
+"""
+
+from __future__ import annotations
+
+import string
+from collections import deque
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..exceptions import Diagnostic
+from ..model.document import (
+    BUILTIN_COLLECTIONS,
+    CheckSpec,
+    CollectionSpec,
+    FieldSpec,
+    TemplateDocument,
+    Text,
+)
+from ..model.rules import (
+    AllRule,
+    AnyRule,
+    CompareRule,
+    CountOperand,
+    CountRule,
+    CustomRule,
+    FieldOperand,
+    NotRule,
+    ParamRef,
+    PresentRule,
+    placeholders,
+)
+from ..model.template import ANY_PHASE, ProcessTemplate
+from .codes import severity_of
+from .locate import Sources
+
+__all__ = ["check_document", "check_graph"]
+
+Loc = tuple[str | int, ...]
+Report = Callable[[Diagnostic], None]
+ALWAYS_PLACEHOLDERS = frozenset({"phase", "trigger"})
+
+
+class _Checker:
+    def __init__(self, doc: TemplateDocument, src: Sources, report: Report,
+                 custom_rules: Collection[str] | None) -> None:
+        self.doc = doc
+        self.src = src
+        self._report = report
+        self.custom_rules = custom_rules
+        self.collections: dict[str, CollectionSpec] = {**BUILTIN_COLLECTIONS, **doc.collections}
+        self.series = {pid for pid, p in doc.phases.items() if p.series is not None}
+        self.finals = {pid for pid, p in doc.phases.items() if p.final}
+
+    def report(self, loc: Loc, code: str, message: str, *, key: bool = False) -> None:
+        self._report(self.src.diagnostic(loc, code, message, key=key,
+                                         severity=severity_of(code)))
+
+    # -- parameters -------------------------------------------------------------------
+
+    def parameters(self) -> None:
+        kinds: dict[str, tuple[type, ...]] = {
+            "int": (int,), "number": (int, float), "bool": (bool,), "text": (str,)}
+        for name, p in self.doc.parameters.items():
+            loc: Loc = ("parameters", name)
+            ok = isinstance(p.default, kinds[p.type]) and not (
+                p.type in ("int", "number") and isinstance(p.default, bool))
+            if not ok:
+                self.report((*loc, "default"), "E209",
+                            f"default {p.default!r} of parameter {name!r} is not of type {p.type}")
+                continue
+            if p.min is not None and p.max is not None and p.min > p.max:
+                self.report((*loc, "min"), "E307", f"parameter {name!r}: min {p.min} is above "
+                            f"max {p.max}")
+            elif p.type in ("int", "number") and (
+                (p.min is not None and p.default < p.min)  # type: ignore[operator]
+                or (p.max is not None and p.default > p.max)  # type: ignore[operator]
+            ):
+                self.report((*loc, "default"), "E307", f"default {p.default} of parameter "
+                            f"{name!r} is outside its bounds {p.min}..{p.max}")
+
+    def param(self, ref: ParamRef, loc: Loc, numeric: bool = True) -> Any:
+        spec = self.doc.parameters.get(ref.param)
+        if spec is None:
+            self.report((*loc, "param"), "E204", f"unknown parameter {ref.param!r}; "
+                        f"parameters are {_names(self.doc.parameters)}")
+            return None
+        if numeric and spec.type not in ("int", "number"):
+            self.report((*loc, "param"), "E209", f"parameter {ref.param!r} is {spec.type}; "
+                        "a number is needed here")
+            return None
+        return spec.default
+
+    # -- phases -----------------------------------------------------------------------
+
+    def phases(self) -> None:
+        initial = [pid for pid, p in self.doc.phases.items() if p.initial]
+        if not initial:
+            self.report(("phases",), "E301", "no phase is marked 'initial: true'")
+        for pid in initial[1:]:
+            self.report(("phases", pid, "initial"), "E302",
+                        f"phase {pid!r} is a second initial phase (first: {initial[0]!r})")
+        if not self.finals:
+            self.report(("phases",), "E308", "no phase is marked 'final: true'")
+        names = set(self.doc.phases)
+        for pid, p in self.doc.phases.items():
+            loc: Loc = ("phases", pid)
+            if p.series is None:
+                continue
+            if p.final:
+                self.report((*loc, "final"), "E104", f"series {pid!r} cannot be final")
+            lo = self.number(p.series.min, (*loc, "series", "min"))
+            hi = self.number(p.series.max, (*loc, "series", "max"))
+            if isinstance(lo, int) and isinstance(hi, int):
+                if lo < 1 or lo > hi:
+                    self.report((*loc, "series"), "E306", f"series {pid!r} needs "
+                                f"1 <= min <= max; it has min {lo}, max {hi}")
+                clash = [f"{pid}_{n}" for n in range(1, hi + 1) if f"{pid}_{n}" in names]
+                for other in clash:
+                    self.report(("phases", other), "E210", f"phase {other!r} clashes with "
+                                f"member {other!r} of series {pid!r}", key=True)
+            for which, value in (("min", lo), ("max", hi)):
+                if value is not None and not isinstance(value, int):
+                    self.report((*loc, "series", which), "E104",
+                                f"series {which} must be a whole number, got {value!r}")
+
+    def number(self, value: Any, loc: Loc) -> Any:
+        return self.param(value, loc) if isinstance(value, ParamRef) else value
+
+    def phase_ref(self, ref: str, loc: Loc, *, source: bool) -> None:
+        if ref == ANY_PHASE and source:
+            return
+        if ref not in self.doc.phases:
+            extra = ", or '*' for every non-final phase" if source else ""
+            self.report(loc, "E201", f"unknown phase {ref!r}; phases are "
+                        f"{_names(self.doc.phases)}{extra}")
+
+    # -- triggers and events ------------------------------------------------------------
+
+    def roles(self, roles: list[str] | None, loc: Loc) -> None:
+        for i, role in enumerate(roles or ()):
+            if role not in self.doc.roles:
+                self.report((*loc, "roles", i), "E203",
+                            f"unknown role {role!r}; roles are {_names(self.doc.roles)}")
+
+    def triggers(self) -> None:
+        for tid, t in self.doc.triggers.items():
+            loc: Loc = ("triggers", tid)
+            if tid in self.doc.events:
+                self.report(loc, "E210", f"{tid!r} is both a trigger and an event", key=True)
+            self.roles(t.roles, loc)
+            self.fields(t.payload, (*loc, "payload"))
+            payload = set(t.payload)
+            if t.transitions is None:
+                edges = [(t.from_, t.to, loc, {}, {})]
+            else:
+                edges = [(e.from_, e.to, (*loc, "transitions", i), e.guards, e.advisories)
+                         for i, e in enumerate(t.transitions)]
+            for sources, dest, eloc, guards, advisories in edges:
+                for i, ref in enumerate([sources] if isinstance(sources, str) else sources or []):
+                    at = (*eloc, "from") if isinstance(sources, str) else (*eloc, "from", i)
+                    self.phase_ref(ref, at, source=True)
+                    if ref in self.finals:
+                        self.report(at, "E305", f"trigger {tid!r} leaves final phase {ref!r}")
+                self.phase_ref(dest or "", (*eloc, "to"), source=False)
+                if eloc != loc:
+                    self.checks(guards, (*eloc, "guards"), payload)
+                    self.checks(advisories, (*eloc, "advisories"), payload)
+            self.checks(t.guards, (*loc, "guards"), payload)
+            self.checks(t.advisories, (*loc, "advisories"), payload)
+
+    def events(self) -> None:
+        for eid, e in self.doc.events.items():
+            loc: Loc = ("events", eid)
+            self.roles(e.roles, loc)
+            for i, ref in enumerate(e.phases or ()):
+                self.phase_ref(ref, (*loc, "phases", i), source=False)
+            target = e.adds or e.updates
+            payload: set[str] = set()
+            if target is not None:
+                which = "adds" if e.adds else "updates"
+                coll = self.collections.get(target)
+                if coll is None or target in BUILTIN_COLLECTIONS:
+                    self.report((*loc, which), "E205", f"unknown collection {target!r}; "
+                                f"collections are {_names(self.doc.collections)}")
+                elif e.updates is not None:
+                    payload = {e.key or "", *(e.fields or ())}
+                    for i, name in enumerate(e.fields or ()):
+                        if name not in coll.fields:
+                            self.report((*loc, "fields", i), "E206", f"collection {target!r} "
+                                        f"has no field {name!r}; fields are {_names(coll.fields)}")
+                else:
+                    payload = set(coll.fields)
+            self.checks(e.guards, (*loc, "guards"), payload)
+            self.checks(e.advisories, (*loc, "advisories"), payload)
+
+    def fields(self, fields: Mapping[str, FieldSpec], loc: Loc) -> None:
+        for name, f in fields.items():
+            floc = (*loc, name)
+            if f.to is not None and f.to not in self.doc.collections:
+                self.report((*floc, "to"), "E205", f"unknown collection {f.to!r}; "
+                            f"collections are {_names(self.doc.collections)}")
+            if f.values is not None and f.type != "choice":
+                self.report((*floc, "values"), "E104", "'values' is only for choice fields")
+            if f.moves is not None:
+                allowed = set(f.values or ())
+                for state, targets in f.moves.items():
+                    for value in (state, *targets):
+                        if value not in allowed:
+                            self.report((*floc, "moves", state), "E104", f"move {value!r} is "
+                                        f"not among the values {sorted(allowed)}")
+
+    def collections_(self) -> None:
+        for cid, c in self.doc.collections.items():
+            if cid in BUILTIN_COLLECTIONS:
+                self.report(("collections", cid), "E210", f"{cid!r} is a built-in collection",
+                            key=True)
+            self.fields(c.fields, ("collections", cid, "fields"))
+
+    # -- rules ---------------------------------------------------------------------------
+
+    def checks(self, specs: Mapping[str, CheckSpec], loc: Loc, payload: set[str]) -> None:
+        for code, spec in specs.items():
+            cloc = (*loc, code)
+            self.rule(spec.rule, (*cloc, "rule"), payload)
+            allowed = placeholders(spec.rule)
+            if allowed is None:
+                continue
+            allowed = allowed | ALWAYS_PLACEHOLDERS | set(self.doc.parameters)
+            for lang in ("de", "en"):
+                text = getattr(spec.message, lang)
+                for name in _placeholders(text, (*cloc, "message", lang), self.report):
+                    if name not in allowed:
+                        self.report((*cloc, "message", lang), "E207",
+                                    f"unknown placeholder {{{name}}}; this rule offers "
+                                    f"{', '.join('{' + n + '}' for n in sorted(allowed))}")
+
+    def rule(self, rule: Any, loc: Loc, payload: set[str]) -> None:
+        if isinstance(rule, CountRule):
+            self.count(rule.count, rule.where, loc)
+            for which in ("min", "max"):
+                value = getattr(rule, which)
+                if isinstance(value, ParamRef):
+                    self.param(value, (*loc, which))
+        elif isinstance(rule, PresentRule):
+            self.path(rule.present, (*loc, "present"), payload)
+        elif isinstance(rule, CompareRule):
+            for side in ("left", "right"):
+                op = getattr(rule.compare, side)
+                oloc = (*loc, "compare", side)
+                if isinstance(op, ParamRef):
+                    self.param(op, oloc)
+                elif isinstance(op, CountOperand):
+                    self.count(op.count, op.where, oloc)
+                elif isinstance(op, FieldOperand):
+                    self.path(op.field, (*oloc, "field"), payload)
+        elif isinstance(rule, (AllRule, AnyRule)):
+            subs = rule.all if isinstance(rule, AllRule) else rule.any
+            kind = "all" if isinstance(rule, AllRule) else "any"
+            for i, sub in enumerate(subs):
+                self.rule(sub, (*loc, kind, i), payload)
+        elif isinstance(rule, NotRule):
+            self.rule(rule.not_, (*loc, "not"), payload)
+        elif isinstance(rule, CustomRule) and self.custom_rules is not None \
+                and rule.custom not in self.custom_rules:
+            known = ", ".join(sorted(self.custom_rules)) or "none are registered"
+            self.report((*loc, "custom"), "E208", f"unknown custom rule {rule.custom!r}; "
+                        f"registered: {known}")
+
+    def count(self, cid: str, where: Mapping[str, Any], loc: Loc) -> None:
+        coll = self.collections.get(cid)
+        if coll is None:
+            self.report((*loc, "count"), "E205", f"unknown collection {cid!r}; collections are "
+                        f"{_names(self.collections)}")
+            return
+        for key, value in where.items():
+            field = self.field_path(cid, key, (*loc, "where", key))
+            if isinstance(value, ParamRef):
+                self.param(value, (*loc, "where", key), numeric=False)
+            elif field is not None and field.type == "choice":
+                for v in value if isinstance(value, list) else [value]:
+                    if v not in (field.values or ()):
+                        self.report((*loc, "where", key), "E104", f"{v!r} is not a value of "
+                                    f"{key!r}; values are {', '.join(field.values or ())}")
+
+    def field_path(self, cid: str, path: str, loc: Loc) -> FieldSpec | None:
+        """Resolve ``field`` or ``ref_field.field`` within collection ``cid``."""
+        coll = self.collections[cid]
+        head, _, rest = path.partition(".")
+        field = coll.fields.get(head)
+        if field is None:
+            self.report(loc, "E206", f"collection {cid!r} has no field {head!r}; fields are "
+                        f"{_names(coll.fields)}", key=True)
+            return None
+        if not rest:
+            return field
+        if field.type != "ref" or field.to not in self.collections:
+            self.report(loc, "E206", f"{head!r} is not a reference, so {path!r} cannot "
+                        "look into it", key=True)
+            return None
+        return self.field_path(field.to, rest, loc)
+
+    def path(self, path: str, loc: Loc, payload: set[str]) -> None:
+        head, _, rest = path.partition(".")
+        if head == "payload":
+            if rest not in payload:
+                self.report(loc, "E206", f"the payload has no field {rest!r}; fields are "
+                            f"{', '.join(sorted(payload)) or 'none'}")
+            return
+        coll = self.collections.get(head)
+        if coll is None or not coll.single:
+            singles = [c for c, s in self.collections.items() if s.single]
+            self.report(loc, "E205", f"{head!r} is not a single-record collection; "
+                        f"'present' takes one of {', '.join(sorted(singles)) or 'none'}, "
+                        "or payload.<field>")
+            return
+        if rest:
+            self.field_path(head, rest, loc)
+
+    # -- texts --------------------------------------------------------------------------
+
+    def texts(self) -> None:
+        for loc, text in _walk_texts(self.doc, ()):
+            missing = [lang for lang in ("de", "en") if not getattr(text, lang)]
+            if missing:
+                names = {"de": "German (de)", "en": "English (en)"}
+                self.report(loc, "W101", f"{' and '.join(names[m] for m in missing)} "
+                            "text missing")
+
+
+def _walk_texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Text]]:
+    if isinstance(value, Text):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from _walk_texts(getattr(value, name), (*loc, info.alias or name))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk_texts(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk_texts(v, (*loc, i))
+
+
+def _placeholders(text: str | None, loc: Loc, report: Callable[..., None]) -> list[str]:
+    if not text:
+        return []
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        report(loc, "E104", f"message has a stray brace: {exc}; write {{{{ or }}}} for a "
+               "literal brace")
+        return []
+
+
+def _names(mapping: Mapping[str, Any]) -> str:
+    return ", ".join(sorted(mapping)) or "none"
+
+
+def check_document(doc: TemplateDocument, src: Sources, report: Report,
+                   custom_rules: Collection[str] | None = None) -> None:
+    """Reference, rule, parameter and text checks of a validated document."""
+    checker = _Checker(doc, src, report, custom_rules)
+    checker.parameters()
+    checker.phases()
+    checker.collections_()
+    checker.triggers()
+    checker.events()
+    checker.texts()
+
+
+def check_graph(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
+    """Reachability, traps, nondeterminism, and the method's shape on the expanded graph."""
+
+    def at(phase_id: str) -> Loc:
+        phase = tpl.phase(phase_id)
+        return ("phases", phase.series or phase.id)
+
+    def say(loc: Loc, code: str, message: str) -> None:
+        report(src.diagnostic(loc, code, message, key=True, severity=severity_of(code)))
+
+    outgoing: dict[str, list[str]] = {p.id: [] for p in tpl.phases}
+    incoming: dict[str, list[str]] = {p.id: [] for p in tpl.phases}
+    seen: dict[tuple[str, str], int] = {}
+    for trig in tpl.triggers:
+        for i, t in enumerate(trig.transitions):
+            outgoing[t.source].append(t.dest)
+            incoming[t.dest].append(t.source)
+            if (trig.id, t.source) in seen and seen[(trig.id, t.source)] != i:
+                say(("triggers", trig.id), "E309", f"trigger {trig.id!r} has two transitions "
+                    f"from phase {t.source!r}; which one fires would be undefined")
+            seen[(trig.id, t.source)] = i
+    initial = [p.id for p in tpl.phases if p.initial]
+    if len(initial) == 1:
+        reached = _closure(initial, outgoing)
+        for p in tpl.phases:
+            if p.id not in reached:
+                say(at(p.id), "E303", f"phase {p.id!r} cannot be reached from the initial "
+                    f"phase {initial[0]!r}")
+    finals = [p.id for p in tpl.phases if p.final]
+    if finals:
+        can_finish = _closure(finals, incoming)
+        for p in tpl.phases:
+            if p.id not in can_finish:
+                say(at(p.id), "E304", f"phase {p.id!r} is a trap: no sequence of triggers "
+                    f"leads from it to a final phase ({', '.join(finals)})")
+    _method(tpl, src, say)
+
+
+def _closure(start: list[str], edges: Mapping[str, list[str]]) -> set[str]:
+    seen, queue = set(start), deque(start)
+    while queue:
+        for nxt in edges[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def _method(tpl: ProcessTemplate, src: Sources, say: Callable[[Loc, str, str], None]) -> None:
+    ids = {p.series or p.id for p in tpl.phases}
+    if "kickoff" not in ids:
+        say(("phases",), "W301", "the method opens with a public kick-off "
+            "(Auftaktveranstaltung); this template has no 'kickoff' phase")
+    series = [pid for pid, p in tpl.document.phases.items() if p.series is not None]
+    if not series:
+        say(("phases",), "W302", "the method develops projects in three to five milestone "
+            "meetings; this template has no phase series for them")
+    for pid in series:
+        spec = tpl.document.phases[pid].series
+        assert spec is not None
+        lows, highs = [], []
+        for value, out in ((spec.min, lows), (spec.max, highs)):
+            if isinstance(value, ParamRef):
+                p = tpl.parameters[value.param]
+                out.extend(v for v in (p.min, p.max, p.default) if isinstance(v, (int, float)))
+            else:
+                out.append(value)
+        if min(lows, default=3) < 3 or max(highs, default=5) > 5:
+            say(("phases", pid, "series"), "W302", f"series {pid!r} allows "
+                f"{min(lows, default=3)} to {max(highs, default=5)} meetings; the method "
+                "holds three to five milestone meetings")
+    if "closing" not in ids:
+        say(("phases",), "W303", "the method presents results at a closing event "
+            "(Abschlussveranstaltung); this template has no 'closing' phase")
+    if "consolidation" not in ids:
+        say(("phases",), "W304", "the method ends in consolidation (Verstetigung); this "
+            "template has no 'consolidation' phase")

@@ -1,0 +1,167 @@
+"""From a template file (or bundled id) to a ProcessTemplate, or to every problem at once.
+
+The steps, each reporting all it finds before the next one runs:
+read YAML safely -> resolve ``extends:`` -> validate the format (pydantic) ->
+check references and rules -> expand and check the phase graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..exceptions import Diagnostic, ParameterError, TemplateError
+from ..model.document import TemplateDocument
+from ..model.template import ProcessTemplate, SourceRef, build
+from .checks import check_document, check_graph
+from .extends import Layer, merge_layers, strip_directives
+from .locate import Sources, diagnostics_from_validation
+from .yaml_source import Limits, SourceDoc, load_yaml_file
+
+__all__ = ["analyze", "bundled_ids", "bundled_path", "load", "resolve_source"]
+
+MAX_EXTENDS_DEPTH = 8
+_SUFFIXES = (".yaml", ".yml")
+
+
+def _bundled_dir() -> Path:
+    """Templates ship in the wheel as ``verantwortung/process_templates``; in a source
+    checkout they are the repository's top-level ``process_templates`` folder."""
+    packaged = Path(str(resources.files("verantwortung"))) / "process_templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "process_templates"
+
+
+def bundled_ids() -> list[str]:
+    """Ids of the templates that ship with the library."""
+    folder = _bundled_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def bundled_path(template_id: str) -> Path | None:
+    """The file of a bundled template, or None."""
+    path = _bundled_dir() / f"{template_id}.yaml"
+    return path if path.is_file() else None
+
+
+def resolve_source(source: str | Path, relative_to: Path | None = None) -> Path | None:
+    """A path for ``source``: a file path (relative to ``relative_to``) or a bundled id."""
+    text = str(source)
+    if isinstance(source, Path) or text.endswith(_SUFFIXES) or "/" in text or "\\" in text:
+        path = Path(text)
+        if relative_to is not None and not path.is_absolute():
+            path = relative_to / path
+        return path
+    return bundled_path(text)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _layer(doc: SourceDoc) -> Layer:
+    def ref(pos: Any) -> SourceRef:
+        return SourceRef(path=doc.path, line=pos.line, column=pos.column)
+
+    return Layer(doc.data, {k: ref(v) for k, v in doc.values.items()},
+                 {k: ref(v) for k, v in doc.keys.items()}, doc.path)
+
+
+def _read(path: Path, diags: list[Diagnostic], chain: tuple[Path, ...],
+          limits: Limits) -> Layer | None:
+    """Read ``path`` and everything it extends into one merged layer."""
+    doc = load_yaml_file(path, limits)
+    doc.path = _shown(path)
+    diags.extend(doc.diagnostics)
+    if not doc.ok:
+        return None
+    layer = _layer(doc)
+    base_ref = layer.data.get("extends")
+    if base_ref is None:
+        return strip_directives(layer, diags.append)
+    src = layer.sources()
+    if not isinstance(base_ref, str) or not base_ref:
+        diags.append(src.diagnostic(("extends",), "E103",
+                                    "extends names a bundled template id or a relative path"))
+        return None
+    base_path = resolve_source(base_ref, path.parent)
+    if base_path is None or not base_path.is_file():
+        known = ", ".join(bundled_ids()) or "none"
+        diags.append(src.diagnostic(("extends",), "E401", f"cannot find base template "
+                                    f"{base_ref!r}; bundled templates: {known}"))
+        return None
+    resolved = base_path.resolve()
+    if resolved in chain or len(chain) >= MAX_EXTENDS_DEPTH:
+        why = "extends itself" if resolved in chain else f"more than {MAX_EXTENDS_DEPTH} levels"
+        diags.append(src.diagnostic(("extends",), "E402", f"{base_ref!r}: the chain {why}"))
+        return None
+    base = _read(base_path, diags, (*chain, resolved), limits)
+    if base is None:
+        return None
+    return merge_layers(base, layer, diags.append)
+
+
+def analyze(source: str | Path, *, custom_rules: Collection[str] | None = None,
+            limits: Limits | None = None) -> tuple[ProcessTemplate | None, list[Diagnostic]]:
+    """Load a template and return it (None on errors) with every diagnostic found.
+
+    The template is checked with its parameter defaults; see :func:`load` for others.
+    """
+    limits = limits or Limits()
+    diags: list[Diagnostic] = []
+    path = resolve_source(source)
+    if path is None:
+        known = ", ".join(bundled_ids()) or "none"
+        diags.append(Diagnostic(str(source), 1, 1, "E001", f"no bundled template {source!r} "
+                                f"and no such file; bundled templates: {known}"))
+        return None, diags
+    layer = _read(path, diags, (path.resolve(),), limits)
+    if layer is None or any(d.severity == "error" for d in diags):
+        return None, diags
+    src = layer.sources()
+    try:
+        doc = TemplateDocument.model_validate(layer.data)
+    except ValidationError as exc:
+        diags.extend(diagnostics_from_validation(exc, layer.data, src, TemplateDocument))
+        return None, diags
+    check_document(doc, src, diags.append, custom_rules)
+    if any(d.severity == "error" for d in diags):
+        return None, diags
+    files = tuple(dict.fromkeys(ref.path for ref in layer.values.values()))
+    try:
+        tpl = build(doc, {}, layer.values, files)
+    except ParameterError as exc:  # defaults that do not fit were reported above
+        for problem in exc.problems:
+            diags.append(Diagnostic(layer.path, 1, 1, "E307", problem))
+        return None, diags
+    check_graph(tpl, src, diags.append)
+    if any(d.severity == "error" for d in diags):
+        return None, diags
+    warnings = tuple(sorted(d for d in diags if d.severity == "warning"))
+    return tpl.model_copy(update={"warnings": warnings}), diags
+
+
+def load(source: str | Path, *, parameters: Mapping[str, Any] | None = None,
+         custom_rules: Collection[str] | None = None) -> ProcessTemplate:
+    """Load a template or raise :class:`TemplateError` with every diagnostic.
+
+    ``parameters`` override the template's defaults (:class:`ParameterError` if they
+    do not fit its declarations).
+    """
+    tpl, diags = analyze(source, custom_rules=custom_rules)
+    if tpl is None:
+        raise TemplateError(diags)
+    return tpl.with_parameters(**parameters) if parameters else tpl
+
+
+def sources_of(tpl: ProcessTemplate) -> Sources:
+    """Positions of a loaded template's elements, for later diagnostics."""
+    return Sources(tpl.sources, {}, tpl.files[0] if tpl.files else "<template>")

@@ -1,0 +1,180 @@
+"""Turn pydantic validation errors into located, readable diagnostics.
+
+Pydantic reports locations as tuples like ``("triggers", "hold_kickoff", "guards",
+"x", "rule", "count", "min")`` in which union tags (``count``) and member types
+(``list[str]``) are mixed with the keys of the input. We walk the input data to
+keep only the real keys, then look the position up in the source map, so every
+error becomes ``path:line:col: CODE message``.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from ..exceptions import Diagnostic
+from ..model.template import SourceRef
+
+__all__ = ["Sources", "data_loc", "diagnostics_from_validation"]
+
+Loc = tuple[str | int, ...]
+
+
+class Sources:
+    """Positions of values and keys of a (possibly merged) document, by location."""
+
+    def __init__(self, values: Mapping[Loc, SourceRef], keys: Mapping[Loc, SourceRef],
+                 fallback: str) -> None:
+        self.values = values
+        self.keys = keys
+        self.fallback = fallback
+
+    def at(self, loc: Loc, *, key: bool = False) -> SourceRef:
+        """Position of ``loc`` (its key when ``key``), else of its nearest known parent."""
+        if key and loc in self.keys:
+            return self.keys[loc]
+        for n in range(len(loc), -1, -1):
+            ref = self.values.get(loc[:n])
+            if ref is not None:
+                return ref
+        return SourceRef(path=self.fallback, line=1, column=1)
+
+    def diagnostic(self, loc: Loc, code: str, message: str, *, key: bool = False,
+                   severity: str = "error") -> Diagnostic:
+        """A diagnostic located at ``loc``."""
+        ref = self.at(loc, key=key)
+        return Diagnostic(ref.path, ref.line, ref.column, code, message,
+                          "warning" if severity == "warning" else "error")
+
+
+def data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
+    """Keep only the parts of a pydantic location that are keys or indexes of ``data``."""
+    out: list[str | int] = []
+    node = data
+    for item in loc:
+        if isinstance(node, dict) and item in node:
+            out.append(item)
+            node = node[item]
+        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+            out.append(item)
+            node = node[item]
+        elif isinstance(node, dict) and isinstance(item, str) and item not in node \
+                and item == loc[-1] and not _looks_like_tag(item):
+            out.append(item)  # a missing or unknown key: keep it for key lookups
+            break
+    return tuple(out)
+
+
+def _looks_like_tag(item: str) -> bool:
+    return "[" in item or item in {"str", "int", "float", "bool", "function-after",
+                                   "function-before"}
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The alternatives of a type: Annotated and unions flattened."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        return [alt for arg in typing.get_args(tp) for alt in _unwrap(arg)]
+    return [tp]
+
+
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at ``loc`` (None when not a model)."""
+    candidates: list[Any] = [root]
+    for item in loc:
+        nxt: list[Any] = []
+        for tp in candidates:
+            for alt in _unwrap(tp):
+                origin = typing.get_origin(alt)
+                if isinstance(alt, type) and issubclass(alt, BaseModel):
+                    for name, info in alt.model_fields.items():
+                        if item in (name, info.alias):
+                            nxt.append(info.annotation)
+                elif origin is dict and isinstance(item, str):
+                    nxt.append(typing.get_args(alt)[1])
+                elif origin is list and isinstance(item, int):
+                    nxt.append(typing.get_args(alt)[0])
+        if nxt:
+            candidates = nxt
+        # else: the item was a union tag or member name; stay where we are
+    models = [alt for tp in candidates for alt in _unwrap(tp)
+              if isinstance(alt, type) and issubclass(alt, BaseModel)]
+    return models[0] if len(models) == 1 else None
+
+
+def _allowed_keys(model: type[BaseModel] | None) -> str:
+    if model is None:
+        return ""
+    names = [info.alias or name for name, info in model.model_fields.items()]
+    return "; allowed keys are " + ", ".join(names)
+
+
+_TYPE_NAMES = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "bool_type": "true or false", "bool_parsing": "true or false",
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "list_type": "a list", "none_required": "nothing",
+}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def diagnostics_from_validation(exc: ValidationError, data: Any, sources: Sources,
+                                model: type[BaseModel]) -> list[Diagnostic]:
+    """One diagnostic per distinct problem in ``exc``; union alternatives are merged."""
+    merged: dict[tuple[Loc, str], dict[str, Any]] = {}
+    for err in exc.errors(include_url=False):
+        raw_loc = tuple(err["loc"])
+        loc = data_loc(data, raw_loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            key = str(raw_loc[-1])
+            parent = _model_at(model, raw_loc[:-1])
+            diag = sources.diagnostic(loc, "E101", f"unknown key {key!r}{_allowed_keys(parent)}",
+                                      key=True)
+            merged.setdefault((loc, "E101"), {"diag": diag})
+        elif kind == "missing":
+            name = raw_loc[-1]
+            merged.setdefault((loc[:-1] + (name,), "E102"), {
+                "diag": sources.diagnostic(loc[:-1] if loc and loc[-1] == name else loc,
+                                           "E102", f"missing required key {name!r}")})
+        elif kind in _TYPE_NAMES:
+            entry = merged.setdefault((loc, "E103"), {"expected": [], "input": err["input"]})
+            name = _TYPE_NAMES[kind]
+            if name not in entry["expected"]:
+                entry["expected"].append(name)
+        else:
+            message = err["msg"]
+            if kind == "value_error":
+                message = message.removeprefix("Value error, ")
+            elif kind in ("literal_error", "string_pattern_mismatch"):
+                message = f"{_shown(err['input'])} is not allowed: {message[0].lower()}" \
+                          f"{message[1:]}"
+                if kind == "string_pattern_mismatch":
+                    message += " (ids are lower-case words: letters, digits, underscores)"
+            else:
+                message = message[0].lower() + message[1:]
+            merged.setdefault((loc, "E104"), {"diag": sources.diagnostic(loc, "E104", message)})
+    out: list[Diagnostic] = []
+    for (loc, code), entry in merged.items():
+        if code == "E103":
+            # a union that failed on a type in one branch but for another reason elsewhere
+            # reports the other reason; only a pure type mismatch is shown as such
+            if (loc, "E104") in merged or (loc, "E101") in merged:
+                continue
+            expected = " or ".join(entry["expected"])
+            out.append(sources.diagnostic(
+                loc, "E103", f"expected {expected}, got {_shown(entry['input'])}"))
+        else:
+            out.append(entry["diag"])
+    return out

@@ -1,0 +1,1 @@
+"""Plain data: the template format, the compiled template, the rule vocabulary."""

@@ -1,0 +1,227 @@
+"""The template format as written in YAML: frozen pydantic models, unknown keys refused.
+
+A document is what a consultant writes. After ``extends:`` is resolved it is
+validated against :class:`TemplateDocument`; :mod:`verantwortung.model.template`
+then expands it (milestone series, ``from: "*"``) into a :class:`ProcessTemplate`.
+The JSON Schema of this module is what ``verantwortung schema`` prints.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .rules import Number, Rule
+
+__all__ = [
+    "BUILTIN_COLLECTIONS",
+    "CheckSpec",
+    "CollectionSpec",
+    "EventSpec",
+    "FieldSpec",
+    "Id",
+    "ParameterSpec",
+    "PhaseSpec",
+    "RoleSpec",
+    "SeriesSpec",
+    "TemplateDocument",
+    "Text",
+    "TransitionSpec",
+    "TriggerSpec",
+]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+TemplateId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Text(_Spec):
+    """A text in German and English. A missing language is a warning, not an error."""
+
+    de: str | None = None
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, falling back to the other language."""
+        return (self.de if lang == "de" else self.en) or self.de or self.en or ""
+
+
+class ParameterSpec(_Spec):
+    """A typed template parameter with a default and optional bounds."""
+
+    type: Literal["int", "number", "bool", "text"] = "int"
+    default: int | float | bool | str
+    min: int | float | None = None
+    max: int | float | None = None
+    label: Text | None = None
+    description: Text | None = None
+
+
+class RoleSpec(_Spec):
+    """A role an actor can have (facilitator, initiative_circle, ...)."""
+
+    label: Text
+    description: Text | None = None
+
+
+FieldType = Literal["id", "text", "int", "bool", "date", "choice", "ref", "refs"]
+
+
+class FieldSpec(_Spec):
+    """A field of a collection record or of a trigger payload."""
+
+    type: FieldType = "text"
+    required: bool = True
+    label: Text | None = None
+    values: list[Id] | None = Field(default=None, description="allowed values of a choice")
+    to: Id | None = Field(default=None, description="target collection of ref / refs")
+    unique: bool = Field(default=False, description="a ref may appear once in the collection")
+    min: int | None = None
+    max: int | None = None
+    default: int | bool | str | None = None
+    moves: dict[str, list[Id]] | None = Field(
+        default=None, description="allowed status moves of a choice: from -> [to, ...]")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FieldSpec:
+        if self.type == "choice" and not self.values:
+            raise ValueError("a choice field needs 'values'")
+        if self.type in ("ref", "refs") and not self.to:
+            raise ValueError(f"a {self.type} field needs 'to' (the collection it points at)")
+        if self.type not in ("ref", "refs") and self.to is not None:
+            raise ValueError("'to' is only for ref and refs fields")
+        if self.moves is not None and self.type != "choice":
+            raise ValueError("'moves' is only for choice fields")
+        return self
+
+
+class CollectionSpec(_Spec):
+    """A collection of the process record (partners, projects, ...); ``single``: one record."""
+
+    label: Text
+    single: bool = False
+    fields: dict[Id, FieldSpec] = Field(default_factory=dict)
+
+
+class CheckSpec(_Spec):
+    """A guard (blocks) or advisory (warns): a rule and its message in de and en."""
+
+    rule: Rule
+    message: Text
+
+
+class TransitionSpec(_Spec):
+    """One edge: from a phase (a list, a series, or ``"*"`` for every non-final phase) to one."""
+
+    from_: str | list[str] = Field(alias="from")
+    to: str
+    guards: dict[Id, CheckSpec] = Field(default_factory=dict)
+    advisories: dict[Id, CheckSpec] = Field(default_factory=dict)
+
+
+class TriggerSpec(_Spec):
+    """A phase trigger: ``from``/``to`` for one transition, or ``transitions`` for several.
+
+    ``guards`` and ``advisories`` here apply to every transition of the trigger.
+    """
+
+    label: Text
+    description: Text | None = None
+    roles: list[Id] | None = None
+    payload: dict[Id, FieldSpec] = Field(default_factory=dict)
+    from_: str | list[str] | None = Field(default=None, alias="from")
+    to: str | None = None
+    transitions: list[TransitionSpec] | None = None
+    guards: dict[Id, CheckSpec] = Field(default_factory=dict)
+    advisories: dict[Id, CheckSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> TriggerSpec:
+        if self.transitions is not None and (self.from_ is not None or self.to is not None):
+            raise ValueError("give either 'from' and 'to', or 'transitions', not both")
+        if self.transitions is None and (self.from_ is None or self.to is None):
+            raise ValueError("a trigger needs 'from' and 'to', or a list of 'transitions'")
+        return self
+
+
+class EventSpec(_Spec):
+    """A domain event: it adds a record to a collection, or updates one, or only logs."""
+
+    label: Text
+    description: Text | None = None
+    roles: list[Id] | None = None
+    phases: list[str] | None = Field(
+        default=None, description="phases (or series) where it is allowed; default: non-final")
+    adds: Id | None = None
+    updates: Id | None = None
+    key: Id | None = Field(default=None, description="payload field naming the updated record")
+    fields: list[Id] | None = Field(default=None, description="fields an update may change")
+    guards: dict[Id, CheckSpec] = Field(default_factory=dict)
+    advisories: dict[Id, CheckSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_effect(self) -> EventSpec:
+        if self.adds is not None and self.updates is not None:
+            raise ValueError("an event either 'adds' or 'updates', not both")
+        if self.updates is not None and (self.key is None or not self.fields):
+            raise ValueError("an 'updates' event needs 'key' and 'fields'")
+        if self.updates is None and (self.key is not None or self.fields is not None):
+            raise ValueError("'key' and 'fields' belong to an 'updates' event")
+        return self
+
+
+class SeriesSpec(_Spec):
+    """A phase repeated ``min``..``max`` times, compiled to ``<id>_1`` .. ``<id>_<max>``."""
+
+    min: Number
+    max: Number
+
+
+class PhaseSpec(_Spec):
+    """A phase of the method, or a series of numbered phases (``series:``)."""
+
+    label: Text
+    description: Text | None = None
+    initial: bool = False
+    final: bool = False
+    series: SeriesSpec | None = None
+    checklist: list[Text] = Field(default_factory=list)
+    questions: list[Text] = Field(default_factory=list)
+
+
+class TemplateDocument(_Spec):
+    """A process template, after ``extends:`` has been resolved."""
+
+    schema_: str | None = Field(default=None, alias="$schema")
+    extends: str | None = None
+    id: TemplateId
+    version: str = Field(min_length=1)
+    title: Text
+    description: Text | None = None
+    parameters: dict[Id, ParameterSpec] = Field(default_factory=dict)
+    roles: dict[Id, RoleSpec] = Field(default_factory=dict)
+    collections: dict[Id, CollectionSpec] = Field(default_factory=dict)
+    phases: dict[Id, PhaseSpec] = Field(min_length=1)
+    triggers: dict[Id, TriggerSpec] = Field(default_factory=dict)
+    events: dict[Id, EventSpec] = Field(default_factory=dict)
+
+
+#: Collections every process has without declaring them. ``phases_entered`` holds
+#: one record per phase entered (``phase``, ``series``, ``index``, ``at``), so a rule
+#: can count milestone meetings held: ``{count: phases_entered, where: {series: milestone}}``.
+BUILTIN_COLLECTIONS: dict[str, CollectionSpec] = {
+    "phases_entered": CollectionSpec(
+        label=Text(de="Betretene Phasen", en="Phases entered"),
+        fields={
+            "phase": FieldSpec(type="text"),
+            "series": FieldSpec(type="text", required=False),
+            "index": FieldSpec(type="int", required=False),
+            "at": FieldSpec(type="date"),
+        },
+    ),
+}

@@ -1,0 +1,207 @@
+"""The declarative rule vocabulary of templates: closed, typed, no expressions.
+
+A rule is a mapping with exactly one kind key::
+
+    {count: circle, where: {partner.kind: company}, min: {param: circle_min_companies}}
+    {present: facilitator}                     # a single record, or a field: vision.text
+    {present: payload.reason}                  # a field of the trigger's payload
+    {compare: {left: {count: projects}, op: ">=", right: {param: projects_min}}}
+    {all: [rule, ...]}   {any: [rule, ...]}   {not: rule}
+    {custom: my_rule, args: {...}}             # a Python function registered by name
+
+Rules are compiled once into Python callables by the engine; nothing here is
+interpreted per call. Each rule exposes the names of the values it saw, which a
+guard's message may use as ``{placeholders}``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+__all__ = [
+    "RULE_KINDS",
+    "AllRule",
+    "AnyRule",
+    "CompareRule",
+    "Comparison",
+    "CountRule",
+    "CustomRule",
+    "NotRule",
+    "Number",
+    "Operand",
+    "ParamRef",
+    "PresentRule",
+    "Rule",
+    "Scalar",
+    "placeholders",
+]
+
+Scalar = str | int | float | bool
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class ParamRef(_Frozen):
+    """A reference to a template parameter: ``{param: circle_min_companies}``."""
+
+    param: str
+
+
+Number = int | float | ParamRef
+WhereValue = Scalar | ParamRef | list[Scalar]
+
+
+class CountRule(_Frozen):
+    """Number of records in a collection (optionally filtered) within bounds."""
+
+    count: str
+    where: dict[str, WhereValue] = Field(default_factory=dict)
+    min: Number | None = None
+    max: Number | None = None
+
+    @model_validator(mode="after")
+    def _needs_a_bound(self) -> CountRule:
+        if self.min is None and self.max is None:
+            raise ValueError("a count rule needs 'min' or 'max' (or both)")
+        return self
+
+
+class PresentRule(_Frozen):
+    """A single record (``facilitator``) or a field (``vision.text``, ``payload.reason``) is set."""
+
+    present: str
+
+
+class CountOperand(_Frozen):
+    """An operand that counts records of a collection."""
+
+    count: str
+    where: dict[str, WhereValue] = Field(default_factory=dict)
+
+
+class FieldOperand(_Frozen):
+    """An operand that reads a field of a single record or of the payload."""
+
+    field: str
+
+
+Operand = Annotated[
+    Annotated[int, Tag("int")]
+    | Annotated[float, Tag("float")]
+    | Annotated[ParamRef, Tag("param")]
+    | Annotated[CountOperand, Tag("count")]
+    | Annotated[FieldOperand, Tag("field")],
+    Discriminator(
+        lambda v: (
+            "float" if isinstance(v, float) else
+            "int" if isinstance(v, int) else
+            next((k for k in ("param", "count", "field") if isinstance(v, dict) and k in v),
+                 None)
+            if not isinstance(v, BaseModel) else
+            {ParamRef: "param", CountOperand: "count", FieldOperand: "field"}.get(type(v))
+        ),
+        custom_error_type="invalid_operand",
+        custom_error_message="an operand is a number, {param: name}, {count: collection} "
+        "or {field: path}",
+    ),
+]
+
+
+class Comparison(_Frozen):
+    """``left op right``."""
+
+    left: Operand
+    op: Literal["<", "<=", "==", "!=", ">=", ">"]
+    right: Operand
+
+
+class CompareRule(_Frozen):
+    """Compare two operands."""
+
+    compare: Comparison
+
+
+class AllRule(_Frozen):
+    """Every sub-rule passes."""
+
+    all: list[Rule] = Field(min_length=1)
+
+
+class AnyRule(_Frozen):
+    """At least one sub-rule passes."""
+
+    any: list[Rule] = Field(min_length=1)
+
+
+class NotRule(_Frozen):
+    """The sub-rule fails."""
+
+    not_: Rule = Field(alias="not")
+
+
+class CustomRule(_Frozen):
+    """A Python function registered by name (``verantwortung.rules`` entry points)."""
+
+    custom: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+RULE_KINDS = ("count", "present", "compare", "all", "any", "not", "custom")
+_RULE_TYPES = {
+    CountRule: "count", PresentRule: "present", CompareRule: "compare", AllRule: "all",
+    AnyRule: "any", NotRule: "not", CustomRule: "custom",
+}
+
+
+def _rule_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return _RULE_TYPES.get(type(value))
+    if isinstance(value, dict):
+        return next((k for k in RULE_KINDS if k in value), None)
+    return None
+
+
+Rule = Annotated[
+    Annotated[CountRule, Tag("count")]
+    | Annotated[PresentRule, Tag("present")]
+    | Annotated[CompareRule, Tag("compare")]
+    | Annotated[AllRule, Tag("all")]
+    | Annotated[AnyRule, Tag("any")]
+    | Annotated[NotRule, Tag("not")]
+    | Annotated[CustomRule, Tag("custom")],
+    Discriminator(
+        _rule_kind,
+        custom_error_type="invalid_rule",
+        custom_error_message="a rule is a mapping with one of the keys count, present, "
+        "compare, all, any, not, custom",
+    ),
+]
+
+AllRule.model_rebuild()
+AnyRule.model_rebuild()
+NotRule.model_rebuild()
+
+
+def placeholders(rule: Any) -> frozenset[str] | None:
+    """Names a message may use for the values this rule saw; None means any (custom rules)."""
+    if isinstance(rule, CountRule):
+        return frozenset({"count", "min", "max", "collection"})
+    if isinstance(rule, PresentRule):
+        return frozenset({"path", "value"})
+    if isinstance(rule, CompareRule):
+        return frozenset({"left", "right", "op"})
+    if isinstance(rule, (AllRule, AnyRule)):
+        names: set[str] = set()
+        for sub in rule.all if isinstance(rule, AllRule) else rule.any:
+            inner = placeholders(sub)
+            if inner is None:
+                return None
+            names |= inner
+        return frozenset(names)
+    if isinstance(rule, NotRule):
+        return placeholders(rule.not_)
+    return None

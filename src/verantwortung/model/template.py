@@ -1,0 +1,352 @@
+"""The compiled, immutable process template that processes run on.
+
+:func:`build` expands a validated :class:`TemplateDocument` for one set of
+parameter values: a phase series becomes ``milestone_1`` .. ``milestone_<max>``,
+``from: "*"`` becomes every non-final phase, and trigger-level guards are copied
+onto each transition. Every element keeps the file position it came from, so
+later checks (and refusals) can point at the YAML a consultant wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from ..exceptions import ParameterError
+from .document import (
+    CheckSpec,
+    CollectionSpec,
+    EventSpec,
+    FieldSpec,
+    ParameterSpec,
+    PhaseSpec,
+    RoleSpec,
+    TemplateDocument,
+    Text,
+    TransitionSpec,
+)
+from .rules import Number, ParamRef
+
+__all__ = [
+    "ANY_PHASE",
+    "Check",
+    "EventDef",
+    "Phase",
+    "ProcessTemplate",
+    "SourceRef",
+    "Transition",
+    "TriggerDef",
+    "build",
+]
+
+ANY_PHASE = "*"
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class SourceRef(_Value):
+    """Where an element was written: file path and 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+Loc = tuple[str | int, ...]
+
+
+class Check(_Value):
+    """A compiled-ready guard or advisory: its reason code, rule and message."""
+
+    code: str
+    hard: bool
+    spec: CheckSpec
+    source: SourceRef | None = None
+
+
+class Phase(_Value):
+    """One phase; members of a series carry ``series`` and their 1-based ``index``."""
+
+    id: str
+    label: Text
+    description: Text | None = None
+    initial: bool = False
+    final: bool = False
+    series: str | None = None
+    index: int | None = None
+    checklist: tuple[Text, ...] = ()
+    questions: tuple[Text, ...] = ()
+    source: SourceRef | None = None
+
+
+class Transition(_Value):
+    """One edge of the phase graph."""
+
+    trigger: str
+    source: str
+    dest: str
+    guards: tuple[Check, ...] = ()
+    advisories: tuple[Check, ...] = ()
+    origin: SourceRef | None = None
+
+
+class TriggerDef(_Value):
+    """A phase trigger and all its transitions."""
+
+    id: str
+    label: Text
+    description: Text | None = None
+    roles: tuple[str, ...] | None = None
+    payload: Mapping[str, FieldSpec]
+    transitions: tuple[Transition, ...]
+    source: SourceRef | None = None
+
+
+class EventDef(_Value):
+    """A domain event, with the phases where it is allowed already expanded."""
+
+    id: str
+    spec: EventSpec
+    phases: tuple[str, ...]
+    guards: tuple[Check, ...] = ()
+    advisories: tuple[Check, ...] = ()
+    source: SourceRef | None = None
+
+
+class ProcessTemplate(_Value):
+    """An immutable, validated process template for one set of parameter values."""
+
+    id: str
+    version: str
+    title: Text
+    description: Text | None
+    parameters: Mapping[str, ParameterSpec]
+    values: Mapping[str, Any]
+    roles: Mapping[str, RoleSpec]
+    collections: Mapping[str, CollectionSpec]
+    phases: tuple[Phase, ...]
+    triggers: tuple[TriggerDef, ...]
+    events: tuple[EventDef, ...]
+    document: TemplateDocument
+    sources: Mapping[Loc, SourceRef]
+    files: tuple[str, ...]
+    warnings: tuple[Any, ...] = ()
+
+    def phase(self, phase_id: str) -> Phase:
+        """The phase with this id (KeyError if there is none)."""
+        for p in self.phases:
+            if p.id == phase_id:
+                return p
+        raise KeyError(phase_id)
+
+    def trigger(self, trigger_id: str) -> TriggerDef:
+        """The trigger with this id (KeyError if there is none)."""
+        for t in self.triggers:
+            if t.id == trigger_id:
+                return t
+        raise KeyError(trigger_id)
+
+    def event(self, event_id: str) -> EventDef:
+        """The domain event with this id (KeyError if there is none)."""
+        for e in self.events:
+            if e.id == event_id:
+                return e
+        raise KeyError(event_id)
+
+    @property
+    def initial_phase(self) -> Phase:
+        """The phase a new process starts in."""
+        return next(p for p in self.phases if p.initial)
+
+    @property
+    def final_phases(self) -> tuple[Phase, ...]:
+        """Phases that end a process."""
+        return tuple(p for p in self.phases if p.final)
+
+    @property
+    def transitions(self) -> tuple[Transition, ...]:
+        """Every edge of the phase graph, trigger by trigger."""
+        return tuple(t for trig in self.triggers for t in trig.transitions)
+
+    def source_of(self, loc: Loc) -> SourceRef | None:
+        """The source position of a document location, or of its nearest known parent."""
+        for n in range(len(loc), -1, -1):
+            ref = self.sources.get(loc[:n])
+            if ref is not None:
+                return ref
+        return None
+
+    def with_parameters(self, **values: Any) -> ProcessTemplate:
+        """The same template for other parameter values (ParameterError if they do not fit)."""
+        merged = {**self.values, **values}
+        return build(self.document, merged, self.sources, self.files).model_copy(
+            update={"warnings": self.warnings})
+
+
+def _check_value(name: str, spec: ParameterSpec, value: Any) -> str | None:
+    kinds: dict[str, tuple[type, ...]] = {
+        "int": (int,), "number": (int, float), "bool": (bool,), "text": (str,)}
+    if not isinstance(value, kinds[spec.type]) or (
+        spec.type in ("int", "number") and isinstance(value, bool)
+    ):
+        return f"parameter {name!r} must be of type {spec.type}, got {value!r}"
+    if spec.min is not None and value < spec.min:
+        return f"parameter {name!r} is {value}; the minimum is {spec.min}"
+    if spec.max is not None and value > spec.max:
+        return f"parameter {name!r} is {value}; the maximum is {spec.max}"
+    return None
+
+
+def resolve_values(doc: TemplateDocument, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameter defaults overridden by ``given``; ParameterError lists every misfit."""
+    problems = [f"unknown parameter {k!r}; parameters are {sorted(doc.parameters)}"
+                for k in given if k not in doc.parameters]
+    values: dict[str, Any] = {}
+    for name, spec in doc.parameters.items():
+        value = given.get(name, spec.default)
+        problem = _check_value(name, spec, value)
+        if problem:
+            problems.append(problem)
+        values[name] = value
+    if problems:
+        raise ParameterError(problems)
+    return values
+
+
+def number(value: Number, values: Mapping[str, Any]) -> Any:
+    """Resolve a number or ``{param: ...}`` against parameter values."""
+    return values[value.param] if isinstance(value, ParamRef) else value
+
+
+def _checks(specs: Mapping[str, CheckSpec], hard: bool, loc: Loc,
+            sources: Mapping[Loc, SourceRef]) -> tuple[Check, ...]:
+    section = "guards" if hard else "advisories"
+    return tuple(Check(code=code, hard=hard, spec=spec, source=sources.get((*loc, section, code)))
+                 for code, spec in specs.items())
+
+
+def _phases(doc: TemplateDocument, values: Mapping[str, Any],
+            sources: Mapping[Loc, SourceRef]) -> tuple[list[Phase], dict[str, list[str]]]:
+    phases: list[Phase] = []
+    series: dict[str, list[str]] = {}
+    for pid, spec in doc.phases.items():
+        src = sources.get(("phases", pid))
+        if spec.series is None:
+            phases.append(_phase(pid, spec, src))
+            continue
+        lo, hi = number(spec.series.min, values), number(spec.series.max, values)
+        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi):
+            raise ParameterError([f"series {pid!r} needs 1 <= min <= max, got min={lo!r}, "
+                                  f"max={hi!r}"])
+        series[pid] = []
+        for n in range(1, hi + 1):
+            member = _phase(f"{pid}_{n}", spec, src, series=pid, index=n)
+            phases.append(member)
+            series[pid].append(member.id)
+    return phases, series
+
+
+def _phase(pid: str, spec: PhaseSpec, src: SourceRef | None, series: str | None = None,
+           index: int | None = None) -> Phase:
+    def fmt(text: Text | None) -> Text | None:
+        if text is None or index is None:
+            return text
+        return Text(de=text.de.replace("{n}", str(index)) if text.de else text.de,
+                    en=text.en.replace("{n}", str(index)) if text.en else text.en)
+
+    label = fmt(spec.label)
+    assert label is not None
+    return Phase(id=pid, label=label, description=fmt(spec.description),
+                 initial=spec.initial and index in (None, 1), final=spec.final, series=series,
+                 index=index, checklist=tuple(spec.checklist), questions=tuple(spec.questions),
+                 source=src)
+
+
+def expand_phase_ref(ref: str, phases: list[Phase], series: Mapping[str, list[str]]) -> list[str]:
+    """Phase ids a reference stands for: ``"*"``, a series id, or a phase id ([] if unknown)."""
+    if ref == ANY_PHASE:
+        return [p.id for p in phases if not p.final]
+    if ref in series:
+        return list(series[ref])
+    return [ref] if any(p.id == ref for p in phases) else []
+
+
+def _refs(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _transitions(tid: str, specs: list[tuple[TransitionSpec, Loc]], phases: list[Phase],
+                 series: Mapping[str, list[str]], shared: tuple[tuple[Check, ...], ...],
+                 sources: Mapping[Loc, SourceRef]) -> tuple[Transition, ...]:
+    out: list[Transition] = []
+    shared_guards, shared_advisories = shared
+    for spec, loc in specs:
+        guards = {c.code: c for c in shared_guards}
+        guards.update({c.code: c for c in _checks(spec.guards, True, loc, sources)})
+        advisories = {c.code: c for c in shared_advisories}
+        advisories.update({c.code: c for c in _checks(spec.advisories, False, loc, sources)})
+        for ref in _refs(spec.from_):
+            for src in expand_phase_ref(ref, phases, series):
+                members = series.get(spec.to)
+                if members is None:
+                    dest = spec.to
+                elif src in members:
+                    position = members.index(src)
+                    if position + 1 == len(members):
+                        continue  # the last member of a series has no next one
+                    dest = members[position + 1]
+                else:
+                    dest = members[0]
+                out.append(Transition(trigger=tid, source=src, dest=dest,
+                                      guards=tuple(guards.values()),
+                                      advisories=tuple(advisories.values()),
+                                      origin=sources.get(loc)))
+    return tuple(out)
+
+
+def build(doc: TemplateDocument, given: Mapping[str, Any],
+          sources: Mapping[Loc, SourceRef], files: tuple[str, ...] = ()) -> ProcessTemplate:
+    """Expand a validated document for parameter values ``given`` (defaults fill the rest)."""
+    values = resolve_values(doc, given)
+    phases, series = _phases(doc, values, sources)
+    triggers: list[TriggerDef] = []
+    for tid, spec in doc.triggers.items():
+        loc: Loc = ("triggers", tid)
+        if spec.transitions is None:
+            edges = [(TransitionSpec.model_validate({"from": spec.from_, "to": spec.to}), loc)]
+        else:
+            edges = [(t, (*loc, "transitions", i)) for i, t in enumerate(spec.transitions)]
+        shared = (_checks(spec.guards, True, loc, sources),
+                  _checks(spec.advisories, False, loc, sources))
+        triggers.append(TriggerDef(
+            id=tid, label=spec.label, description=spec.description,
+            roles=tuple(spec.roles) if spec.roles is not None else None,
+            payload=MappingProxyType(dict(spec.payload)),
+            transitions=_transitions(tid, edges, phases, series, shared, sources),
+            source=sources.get(loc)))
+    events = []
+    for eid, espec in doc.events.items():
+        loc = ("events", eid)
+        allowed = ([pid for ref in espec.phases for pid in expand_phase_ref(ref, phases, series)]
+                   if espec.phases is not None else [p.id for p in phases if not p.final])
+        events.append(EventDef(id=eid, spec=espec, phases=tuple(dict.fromkeys(allowed)),
+                               guards=_checks(espec.guards, True, loc, sources),
+                               advisories=_checks(espec.advisories, False, loc, sources),
+                               source=sources.get(loc)))
+    return ProcessTemplate(
+        id=doc.id, version=doc.version, title=doc.title, description=doc.description,
+        parameters=MappingProxyType(dict(doc.parameters)),
+        values=MappingProxyType(values), roles=MappingProxyType(dict(doc.roles)),
+        collections=MappingProxyType(dict(doc.collections)), phases=tuple(phases),
+        triggers=tuple(triggers), events=tuple(events), document=doc,
+        sources=MappingProxyType(dict(sources)), files=files)

@@ -1,0 +1,106 @@
+"""Custom rules: Python functions registered by name, for what the vocabulary cannot say.
+
+A template names one with ``{custom: name, args: {...}}``. Register it in code::
+
+    from verantwortung.rules import registry
+
+    @registry.register("has_patron")
+    def has_patron(process, args):
+        return bool(process.collection("patron"))
+
+or from a package, through the entry point group ``verantwortung.rules``::
+
+    [project.entry-points."verantwortung.rules"]
+    has_patron = "my_region.rules:has_patron"
+
+Entry points are read once, lazily, the first time names are asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from importlib.metadata import entry_points
+from typing import Any
+
+__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "registry"]
+
+ENTRY_POINT_GROUP = "verantwortung.rules"
+CustomRuleFunc = Callable[..., Any]
+
+
+class RuleRegistry(Mapping[str, CustomRuleFunc]):
+    """Name -> function. Registering a name twice is an error, never a silent override."""
+
+    def __init__(self, *, use_entry_points: bool = True) -> None:
+        self._rules: dict[str, CustomRuleFunc] = {}
+        self._use_entry_points = use_entry_points
+        self._loaded = not use_entry_points
+
+    def register(self, name: str) -> Callable[[CustomRuleFunc], CustomRuleFunc]:
+        """Decorator: register ``func`` under ``name``."""
+
+        def deco(func: CustomRuleFunc) -> CustomRuleFunc:
+            self.add(name, func)
+            return func
+
+        return deco
+
+    def add(self, name: str, func: CustomRuleFunc) -> None:
+        """Register ``func`` under ``name`` (ValueError if the name is taken by another)."""
+        existing = self._rules.get(name)
+        if existing is not None and existing is not func:
+            raise ValueError(f"custom rule {name!r} is already registered ({existing!r})")
+        if not callable(func):
+            raise TypeError(f"custom rule {name!r} must be callable, got {func!r}")
+        self._rules[name] = func
+
+    def remove(self, name: str) -> None:
+        """Forget a registered rule (KeyError if unknown)."""
+        del self._rules[name]
+
+    def _load_entry_points(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if ep.name not in self._rules:
+                self._rules[ep.name] = _LazyRule(ep)
+
+    def __getitem__(self, name: str) -> CustomRuleFunc:
+        self._load_entry_points()
+        func = self._rules[name]
+        if isinstance(func, _LazyRule):
+            func = self._rules[name] = func.resolve()
+        return func
+
+    def __iter__(self) -> Iterator[str]:
+        self._load_entry_points()
+        return iter(sorted(self._rules))
+
+    def __len__(self) -> int:
+        self._load_entry_points()
+        return len(self._rules)
+
+    def __contains__(self, name: object) -> bool:
+        self._load_entry_points()
+        return name in self._rules
+
+
+class _LazyRule:
+    """An entry point not imported until a template uses it."""
+
+    def __init__(self, ep: Any) -> None:
+        self.ep = ep
+
+    def resolve(self) -> CustomRuleFunc:
+        func = self.ep.load()
+        if not callable(func):
+            raise TypeError(f"entry point {self.ep.name!r} is not callable: {func!r}")
+        return func  # type: ignore[no-any-return]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - resolved first
+        return self.resolve()(*args, **kwargs)
+
+
+#: The process-wide registry that :func:`verantwortung.load_template` checks names against.
+registry = RuleRegistry()
