@@ -71,7 +71,7 @@ def templates(fmt: str, lang: str) -> int:
     from ._api import bundled_templates, check_template, load_template
     from .exceptions import TemplateError
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for tid in bundled_templates():
         try:
             tpl = load_template(tid)

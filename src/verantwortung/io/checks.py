@@ -157,6 +157,7 @@ class _Checker:
             self.roles(t.roles, loc)
             self.fields(t.payload, (*loc, "payload"))
             payload = set(t.payload)
+            edges: list[tuple[Any, Any, Loc, Mapping[str, CheckSpec], Mapping[str, CheckSpec]]]
             if t.transitions is None:
                 edges = [(t.from_, t.to, loc, {}, {})]
             else:
@@ -435,7 +436,8 @@ def _method(tpl: ProcessTemplate, src: Sources, say: Callable[[Loc, str, str], N
     for pid in series:
         spec = tpl.document.phases[pid].series
         assert spec is not None
-        lows, highs = [], []
+        lows: list[float] = []
+        highs: list[float] = []
         for value, out in ((spec.min, lows), (spec.max, highs)):
             if isinstance(value, ParamRef):
                 p = tpl.parameters[value.param]

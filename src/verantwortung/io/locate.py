@@ -56,10 +56,9 @@ def data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     out: list[str | int] = []
     node = data
     for item in loc:
-        if isinstance(node, dict) and item in node:
-            out.append(item)
-            node = node[item]
-        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+        in_dict = isinstance(node, dict) and item in node
+        in_list = isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
+        if in_dict or in_list:
             out.append(item)
             node = node[item]
         elif isinstance(node, dict) and isinstance(item, str) and item not in node \
@@ -145,7 +144,7 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, sources: Source
             merged.setdefault((loc, "E101"), {"diag": diag})
         elif kind == "missing":
             name = raw_loc[-1]
-            merged.setdefault((loc[:-1] + (name,), "E102"), {
+            merged.setdefault(((*loc[:-1], name), "E102"), {
                 "diag": sources.diagnostic(loc[:-1] if loc and loc[-1] == name else loc,
                                            "E102", f"missing required key {name!r}")})
         elif kind in _TYPE_NAMES:

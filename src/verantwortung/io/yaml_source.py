@@ -133,7 +133,7 @@ def _tagged_scalar(text: str, tag: str) -> Any:
     if tag == "!" or kind == "str":
         return text
     value = _plain_scalar(text)
-    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
+    expected: Any = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
     if expected is None or not isinstance(value, expected) or (
         kind in ("int", "float") and isinstance(value, bool)
     ):
@@ -157,7 +157,7 @@ def _count_nodes(value: Any) -> int:
     return n
 
 
-class _Abort(Exception):
+class _AbortError(Exception):
     """Stop composing: a limit was hit and reported."""
 
 
@@ -191,7 +191,7 @@ class _Composer:
                 if documents > 1:
                     self.doc.error(_pos(event.start_mark), "E011",
                                    "a template file holds exactly one YAML document")
-                    raise _Abort
+                    raise _AbortError
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self._check_tag(event, "map" if isinstance(event, yaml.MappingStartEvent)
                                 else "seq")
@@ -199,7 +199,7 @@ class _Composer:
                 if len(stack) >= self.limits.max_depth:
                     self.doc.error(_pos(event.start_mark), "E008",
                                    f"nesting deeper than {self.limits.max_depth} levels")
-                    raise _Abort
+                    raise _AbortError
                 self.doc.values[path] = _pos(event.start_mark)
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 stack.append(_Frame(container, path, anchor=event.anchor))
@@ -221,7 +221,7 @@ class _Composer:
             self.doc.error(_pos(event.start_mark), "E009",
                            f"the document expands to more than {self.limits.max_nodes} values "
                            "(aliases repeated too often)")
-            raise _Abort
+            raise _AbortError
 
     def _check_tag(self, event: Any, kind: str) -> None:
         tag = event.tag
@@ -231,7 +231,7 @@ class _Composer:
         self.doc.error(_pos(event.start_mark), "E007",
                        f"tag {shown} is not allowed; templates are plain data "
                        "(only core tags like !!str and !!int)")
-        raise _Abort
+        raise _AbortError
 
     def _child_path(self, stack: list[_Frame], event: Any) -> Path_:
         """The path of a value about to start (a refused key's value is composed, then dropped)."""
@@ -243,7 +243,7 @@ class _Composer:
         if top.expecting_key:
             self.doc.error(_pos(event.start_mark), "E012",
                            "a mapping key must be a plain word, not a mapping or list")
-            raise _Abort
+            raise _AbortError
         return (*top.path, top.key if top.key is not None else "\x00refused")
 
     def _place(self, stack: list[_Frame], root: list[Any], value: Any, path: Path_) -> None:
@@ -291,7 +291,7 @@ class _Composer:
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")
             self.doc.error(pos, "E007", f"tag {shown} is not allowed; templates are plain "
                            "data (only core tags like !!str and !!int)")
-            raise _Abort
+            raise _AbortError
         try:
             if event.tag is not None:
                 value = _tagged_scalar(event.value, event.tag)
@@ -311,13 +311,13 @@ class _Composer:
         pos = _pos(event.start_mark)
         if event.anchor not in self.anchors:
             self.doc.error(pos, "E005", f"unknown alias *{event.anchor}")
-            raise _Abort
+            raise _AbortError
         value, size = self.anchors[event.anchor]
         self._count(size, event)
         top = stack[-1] if stack else None
         if top is not None and isinstance(top.container, dict) and top.expecting_key:
             self.doc.error(pos, "E012", "an alias cannot be a mapping key")
-            raise _Abort
+            raise _AbortError
         path = self._child_path(stack, event)
         self.doc.values[path] = pos
         self._place(stack, root, copy.deepcopy(value), path)
@@ -356,7 +356,7 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
                 yield parser.get_event()
 
         _Composer(doc, limits).run(events())
-    except _Abort:
+    except _AbortError:
         return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

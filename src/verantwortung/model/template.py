@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -198,9 +198,12 @@ def _check_value(name: str, spec: ParameterSpec, value: Any) -> str | None:
         spec.type in ("int", "number") and isinstance(value, bool)
     ):
         return f"parameter {name!r} must be of type {spec.type}, got {value!r}"
-    if spec.min is not None and value < spec.min:
+    if spec.type not in ("int", "number"):
+        return None
+    amount = float(cast(float, value))
+    if spec.min is not None and amount < spec.min:
         return f"parameter {name!r} is {value}; the minimum is {spec.min}"
-    if spec.max is not None and value > spec.max:
+    if spec.max is not None and amount > spec.max:
         return f"parameter {name!r} is {value}; the maximum is {spec.max}"
     return None
 
