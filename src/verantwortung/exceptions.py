@@ -23,6 +23,7 @@ __all__ = [
     "TemplateError",
     "TransitionRefused",
     "VerantwortungError",
+    "did_you_mean",
 ]
 
 Severity = Literal["error", "warning"]
@@ -56,6 +57,14 @@ class Diagnostic:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a close match among ``candidates``, else ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class VerantwortungError(Exception):

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..exceptions import Diagnostic
+from ..exceptions import Diagnostic, did_you_mean
 from ..model.document import (
     BUILTIN_COLLECTIONS,
     CheckSpec,
@@ -138,7 +138,8 @@ class _Checker:
             return
         if ref not in self.doc.phases:
             extra = ", or '*' for every non-final phase" if source else ""
-            self.report(loc, "E201", f"unknown phase {ref!r}; phases are "
+            self.report(loc, "E201", f"unknown phase {ref!r}"
+                        f"{did_you_mean(ref, self.doc.phases)}; phases are "
                         f"{_names(self.doc.phases)}{extra}")
 
     # -- triggers and events ------------------------------------------------------------

@@ -137,7 +137,7 @@ def analyze(source: str | Path, *, custom_rules: Collection[str] | None = None,
         return None, diags
     files = tuple(dict.fromkeys(ref.path for ref in layer.values.values()))
     try:
-        tpl = build(doc, {}, layer.values, files)
+        tpl = build(doc, {}, {**layer.values, **layer.keys}, files)  # elements: where named
     except ParameterError as exc:  # defaults that do not fit were reported above
         for problem in exc.problems:
             diags.append(Diagnostic(layer.path, 1, 1, "E307", problem))

@@ -16,7 +16,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ..exceptions import Diagnostic
+from ..exceptions import Diagnostic, did_you_mean
 from ..model.template import SourceRef
 
 __all__ = ["Sources", "data_loc", "diagnostics_from_validation"]
@@ -107,11 +107,11 @@ def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
     return models[0] if len(models) == 1 else None
 
 
-def _allowed_keys(model: type[BaseModel] | None) -> str:
+def _allowed_keys(key: str, model: type[BaseModel] | None) -> str:
     if model is None:
         return ""
     names = [info.alias or name for name, info in model.model_fields.items()]
-    return "; allowed keys are " + ", ".join(names)
+    return did_you_mean(key, names) + "; allowed keys are " + ", ".join(names)
 
 
 _TYPE_NAMES = {
@@ -139,7 +139,8 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, sources: Source
         if kind == "extra_forbidden":
             key = str(raw_loc[-1])
             parent = _model_at(model, raw_loc[:-1])
-            diag = sources.diagnostic(loc, "E101", f"unknown key {key!r}{_allowed_keys(parent)}",
+            message = f"unknown key {key!r}{_allowed_keys(key, parent)}"
+            diag = sources.diagnostic(loc, "E101", message,
                                       key=True)
             merged.setdefault((loc, "E101"), {"diag": diag})
         elif kind == "missing":

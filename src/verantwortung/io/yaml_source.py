@@ -362,6 +362,9 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(mark) if mark is not None else Pos(1, 1)
         problem = exc.problem or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, reached before ours in flow style
+            doc.error(pos, "E008", f"nesting deeper than libyaml allows ({problem})")
+            return doc
         context = f" ({exc.context})" if exc.context else ""
         doc.error(pos, "E005", f"YAML syntax error: {problem}{context}")
         return doc

@@ -48,6 +48,13 @@ ANY_PHASE = "*"
 class _Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
+    def model_post_init(self, context: Any, /) -> None:
+        # pydantic copies mappings into plain dicts; wrap them read-only so a frozen
+        # template is immutable all the way down
+        for name, value in self.__dict__.items():
+            if isinstance(value, dict):
+                object.__setattr__(self, name, MappingProxyType(value))
+
 
 class SourceRef(_Value):
     """Where an element was written: file path and 1-based line and column."""

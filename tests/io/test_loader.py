@@ -1,0 +1,103 @@
+"""Loading templates: bundled ids, every shipped YAML, parameters, located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import verantwortung as v
+from tests.conftest import MINIMAL, SHIPPED_TEMPLATES, SHIPPED_YAML
+
+
+@pytest.mark.parametrize("path", SHIPPED_TEMPLATES, ids=lambda p: p.name)
+def test_shipped_templates_have_no_diagnostics(path: Path) -> None:
+    """Every template in process_templates/ loads with no error and no warning."""
+    assert [] == v.check_template(path)
+
+
+@pytest.mark.parametrize("path", SHIPPED_YAML, ids=lambda p: p.name)
+def test_every_shipped_yaml_reads_without_error_diagnostics(path: Path) -> None:
+    """Every YAML the project ships is safe to read (no YAML-level error)."""
+    from verantwortung.io.yaml_source import load_yaml_file
+
+    assert [] == load_yaml_file(path).diagnostics
+
+
+def test_bundled_ids_are_listed() -> None:
+    """The bundled templates are found by id."""
+    assert {"verantwortungspartner", "verantwortungspartner-thueringen"} <= set(
+        v.bundled_templates())
+
+
+def test_unknown_bundled_id_is_a_template_error() -> None:
+    """An unknown id names the bundled ones."""
+    with pytest.raises(v.TemplateError) as info:
+        v.load_template("verantwortungspartnr")
+    assert "E001" == info.value.diagnostics[0].code
+    assert "verantwortungspartner" in info.value.diagnostics[0].message
+
+
+def test_all_errors_are_reported_at_once(write) -> None:  # type: ignore[no-untyped-def]
+    """Several mistakes in one file give several diagnostics, not the first one only."""
+    path = write(MINIMAL.replace("to: kickoff}", "to: kickof}").replace(
+        "from: closing", "from: closng") + "roles: {x: {label: {de: X}}}\n")
+    codes = [d.code for d in v.check_template(path)]
+    assert ["E201", "E201", "W101"] == sorted(codes)
+
+
+def test_unknown_key_lists_allowed_keys(write) -> None:  # type: ignore[no-untyped-def]
+    """A typo'd key is E101 at the key, and the message lists the allowed keys."""
+    path = write(MINIMAL.replace("  kickoff: {label:", "  kickoff: {lable:"))
+    [missing, unknown] = v.check_template(path)
+    assert ("E102", 6, 12) == (missing.code, missing.line, missing.column)
+    assert ("E101", 6, 13) == (unknown.code, unknown.line, unknown.column)
+    assert "(did you mean 'label'?); allowed keys are label, description" in unknown.message
+
+
+def test_wrong_type_in_a_union_is_one_diagnostic(write) -> None:  # type: ignore[no-untyped-def]
+    """A value that fits none of a union's types gives one E103 naming the expected types."""
+    path = write(MINIMAL + "parameters: {p: {default: [1]}}\n")
+    [diag] = v.check_template(path)
+    assert "E103" == diag.code
+    assert "expected a whole number or a number or true or false or text" in diag.message
+
+
+def test_parameters_override_defaults() -> None:
+    """load_template(parameters=...) expands the series for the given values."""
+    tpl = v.load_template("verantwortungspartner", parameters={"milestones_max": 4})
+    assert 4 == sum(1 for p in tpl.phases if p.series == "milestone")
+    assert 4 == tpl.values["milestones_max"]
+
+
+@pytest.mark.parametrize("params", [
+    {"milestones_max": 9}, {"milestones_max": "4"}, {"milestons_max": 4},
+    {"milestones_min": 5, "milestones_max": 4},
+])
+def test_bad_parameters_raise_parameter_error(params: dict[str, object]) -> None:
+    """Values outside bounds, of the wrong type, unknown, or inconsistent are refused."""
+    with pytest.raises(v.ParameterError):
+        v.load_template("verantwortungspartner", parameters=params)
+
+
+def test_warnings_travel_with_the_template(write) -> None:  # type: ignore[no-untyped-def]
+    """A template that loads keeps its warnings on .warnings."""
+    path = write(MINIMAL.replace("{de: Abschluss, en: Closing}}", "{de: Abschluss}}"))
+    tpl = v.load_template(path)
+    assert ["W101"] == [w.code for w in tpl.warnings]
+
+
+def test_template_error_message_lists_the_errors(write) -> None:  # type: ignore[no-untyped-def]
+    """str(TemplateError) shows each error as path:line:col."""
+    path = write(MINIMAL.replace("to: kickoff}", "to: kickof}"))
+    with pytest.raises(v.TemplateError) as info:
+        v.load_template(path)
+    assert f"{path.name}:13:" in str(info.value) or ":13:" in str(info.value)
+
+
+@pytest.mark.parametrize("path", SHIPPED_YAML, ids=lambda p: p.name)
+def test_shipped_yaml_parses_without_libyaml_too(path: Path) -> None:
+    """Shipped YAML is also valid for PyYAML's pure-Python parser (no libyaml quirks)."""
+    import yaml
+
+    assert isinstance(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader), dict)

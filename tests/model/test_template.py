@@ -1,0 +1,113 @@
+"""The compiled template: series expansion, parameters, immutability, bundled vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+import verantwortung as v
+
+PHASES = ["preparation", "kickoff", "milestone_1", "milestone_2", "milestone_3",
+          "milestone_4", "milestone_5", "closing", "consolidation", "aborted"]
+
+
+@pytest.fixture(scope="module")
+def tpl() -> v.ProcessTemplate:
+    """The bundled template."""
+    return v.load_template("verantwortungspartner")
+
+
+def test_bundled_phases(tpl: v.ProcessTemplate) -> None:
+    """The bundled template has exactly the contract's phases, initial and finals."""
+    assert PHASES == [p.id for p in tpl.phases]
+    assert "preparation" == tpl.initial_phase.id
+    assert ["consolidation", "aborted"] == [p.id for p in tpl.final_phases]
+
+
+def test_bundled_triggers_and_events(tpl: v.ProcessTemplate) -> None:
+    """Triggers, domain events and parameters are those of the contract."""
+    assert ["hold_kickoff", "hold_milestone", "hold_closing", "consolidate", "abort"] == [
+        t.id for t in tpl.triggers]
+    events = {"partner_added", "circle_member_joined", "facilitator_assigned",
+              "theme_proposed", "theme_selected", "logistics_clarified", "event_scheduled",
+              "vision_set", "goal_added", "target_group_added", "existing_activity_recorded",
+              "team_formed", "project_added", "project_status_changed", "outcome_recorded",
+              "consolidation_chosen", "note_added"}
+    assert events <= {e.id for e in tpl.events}
+    assert {"circle_min_companies": 5, "circle_max_speakers": 2, "themes_min": 1,
+            "milestones_min": 3, "milestones_max": 5, "projects_min": 1,
+            "projects_expected_min": 3, "projects_expected_max": 5} == dict(tpl.values)
+
+
+def test_bundled_reason_codes(tpl: v.ProcessTemplate) -> None:
+    """Every reason code of the contract is a guard of the bundled template."""
+    guards = {g.code for t in tpl.transitions for g in t.guards}
+    assert {"circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator",
+            "no_vision", "no_goal", "no_team", "too_few_milestones", "too_few_projects",
+            "no_consolidation_form", "reason_required"} <= guards
+
+
+def test_bundled_labels_in_both_languages(tpl: v.ProcessTemplate) -> None:
+    """Every phase and trigger has a German and an English label."""
+    for item in (*tpl.phases, *tpl.triggers):
+        assert item.label.de and item.label.en, item.id
+
+
+def test_milestone_series_edges(tpl: v.ProcessTemplate) -> None:
+    """hold_milestone enters the series from kickoff and stops at the last member."""
+    edges = [(t.source, t.dest) for t in tpl.trigger("hold_milestone").transitions]
+    assert [("kickoff", "milestone_1"), ("milestone_1", "milestone_2"),
+            ("milestone_2", "milestone_3"), ("milestone_3", "milestone_4"),
+            ("milestone_4", "milestone_5")] == edges
+    assert () == tpl.trigger("hold_milestone").transitions[0].guards
+
+
+def test_second_milestone_needs_vision_goal_team(tpl: v.ProcessTemplate) -> None:
+    """Milestone 2 and later carry the vision, goal and team guards."""
+    later = tpl.trigger("hold_milestone").transitions[1:]
+    assert all([g.code for g in t.guards] == ["no_vision", "no_goal", "no_team"] for t in later)
+
+
+def test_abort_from_every_non_final_phase(tpl: v.ProcessTemplate) -> None:
+    """abort leaves every non-final phase and none of the final ones."""
+    sources = [t.source for t in tpl.trigger("abort").transitions]
+    assert [p for p in PHASES if p not in ("consolidation", "aborted")] == sources
+
+
+def test_series_labels_are_numbered(tpl: v.ProcessTemplate) -> None:
+    """Series members get their number in both languages."""
+    assert ("2. Meilensteintreffen", "Milestone meeting 2") == (
+        tpl.phase("milestone_2").label.de, tpl.phase("milestone_2").label.en)
+
+
+def test_with_parameters_is_a_new_template(tpl: v.ProcessTemplate) -> None:
+    """with_parameters returns a new template and leaves the original unchanged."""
+    four = tpl.with_parameters(milestones_max=4)
+    assert "milestone_5" not in [p.id for p in four.phases]
+    assert "milestone_5" in [p.id for p in tpl.phases]
+    assert [] == [t for t in four.trigger("hold_milestone").transitions
+                  if t.source == "milestone_4"]
+
+
+def test_template_is_immutable(tpl: v.ProcessTemplate) -> None:
+    """Fields cannot be reassigned and mappings cannot be changed."""
+    with pytest.raises(ValidationError):
+        tpl.id = "x"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        tpl.values["milestones_max"] = 9  # type: ignore[index]
+
+
+def test_unknown_lookups_raise_key_error(tpl: v.ProcessTemplate) -> None:
+    """phase(), trigger() and event() raise KeyError for unknown ids."""
+    for lookup in (tpl.phase, tpl.trigger, tpl.event):
+        with pytest.raises(KeyError):
+            lookup("nope")
+
+
+def test_source_positions_point_into_the_yaml(tpl: v.ProcessTemplate) -> None:
+    """Phases, triggers and guards know the line of the YAML that declares them."""
+    path = tpl.phase("kickoff").source
+    assert path is not None and path.path.endswith("verantwortungspartner.yaml")
+    [transition] = tpl.trigger("hold_kickoff").transitions
+    guard = transition.guards[0].source
+    assert guard is not None and guard.line > path.line

@@ -1,0 +1,66 @@
+"""Custom rules are registered by name, never silently replaced, and checked at load."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import verantwortung as v
+from tests.conftest import MINIMAL
+from verantwortung.rules import RuleRegistry, registry
+
+
+def _rule(process: Any, args: Any) -> bool:
+    return True
+
+
+def test_register_and_look_up() -> None:
+    """A registered function is found by name."""
+    reg = RuleRegistry(use_entry_points=False)
+    reg.add("ok", _rule)
+    assert _rule is reg["ok"]
+    assert ["ok"] == list(reg)
+    assert "ok" in reg and len(reg) == 1
+
+
+def test_registering_a_name_twice_is_refused() -> None:
+    """Another function under a taken name is a ValueError; the same one is fine."""
+    reg = RuleRegistry(use_entry_points=False)
+    reg.register("ok")(_rule)
+    reg.add("ok", _rule)
+    with pytest.raises(ValueError, match="already registered"):
+        reg.add("ok", lambda p, a: False)
+
+
+def test_non_callable_is_refused() -> None:
+    """Only callables can be rules."""
+    with pytest.raises(TypeError):
+        RuleRegistry(use_entry_points=False).add("x", 3)  # type: ignore[arg-type]
+
+
+CUSTOM = MINIMAL.replace(
+    "  hold_kickoff: {label: {de: Auftakt, en: Kick-off}, from: preparation, to: kickoff}",
+    """  hold_kickoff:
+    label: {de: Auftakt, en: Kick-off}
+    from: preparation
+    to: kickoff
+    guards:
+      needs_patron:
+        rule: {custom: has_patron}
+        message: {de: Keine Schirmherrschaft, en: No patron}""")
+
+
+def test_template_with_unknown_custom_rule_is_refused(write) -> None:  # type: ignore[no-untyped-def]
+    """A custom rule name that nobody registered is E208 at the name."""
+    [diag] = v.check_template(write(CUSTOM))
+    assert ("E208", 19, 24) == (diag.code, diag.line, diag.column)
+
+
+def test_template_with_registered_custom_rule_loads(write) -> None:  # type: ignore[no-untyped-def]
+    """Once registered, the same template loads."""
+    registry.add("has_patron", _rule)
+    try:
+        assert [] == v.check_template(write(CUSTOM))
+    finally:
+        registry.remove("has_patron")

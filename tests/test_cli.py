@@ -1,0 +1,101 @@
+"""The command line: output format, exit codes, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINIMAL, SHIPPED_TEMPLATES
+from verantwortung.cli import main
+
+LINE = re.compile(r"^.+:\d+:\d+: [EW]\d{3} .+$")
+
+
+def test_validate_shipped_templates_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    """validate on the bundled templates prints nothing to stdout and exits 0."""
+    assert 0 == main(["validate", *map(str, SHIPPED_TEMPLATES)])
+    out, err = capsys.readouterr()
+    assert "" == out
+    assert "0 error(s), 0 warning(s)" in err
+
+
+def test_validate_prints_one_line_per_diagnostic(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Each problem is a PATH:LINE:COL: CODE message line; exit 1."""
+    path = write(MINIMAL.replace("to: kickoff}", "to: kickof}"))
+    assert 1 == main(["validate", str(path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert 1 == len(lines)
+    assert LINE.match(lines[0])
+    assert lines[0].startswith(f"{path}:13:") or ":13:" in lines[0]
+    assert " E201 unknown phase 'kickof' (did you mean 'kickoff'?)" in lines[0]
+
+
+def test_warnings_pass_unless_strict(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Warnings alone exit 0; with --strict they exit 1."""
+    path = write(MINIMAL.replace("{de: Abschluss, en: Closing}}", "{de: Abschluss}}"))
+    assert 0 == main(["validate", str(path)])
+    assert 1 == main(["validate", "--strict", str(path)])
+    assert "W101" in capsys.readouterr().out
+
+
+def test_validate_json(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """--format json gives files, diagnostics with all fields, and totals."""
+    path = write(MINIMAL.replace("to: kickoff}", "to: kickof}"))
+    assert 1 == main(["validate", "--format", "json", str(path)])
+    report = json.loads(capsys.readouterr().out)
+    assert (1, 0, False) == (report["errors"], report["warnings"], report["ok"])
+    [diag] = report["files"][0]["diagnostics"]
+    assert {"path", "line", "column", "code", "severity", "message"} == set(diag)
+
+
+@pytest.mark.parametrize("argv", [[], ["validate"], ["nope"], ["validate", "--format", "x", "a"],
+                                  ["templates", "--bogus"]])
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Missing arguments and unknown commands or options exit 2."""
+    assert 2 == main(argv)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_templates_lists_the_bundled(capsys: pytest.CaptureFixture[str]) -> None:
+    """templates lists ids, versions and titles; JSON on request."""
+    assert 0 == main(["templates"])
+    assert "verantwortungspartner " in capsys.readouterr().out
+    assert 0 == main(["templates", "--format", "json", "--lang", "de"])
+    rows = json.loads(capsys.readouterr().out)
+    assert "Verantwortungspartner-Methode" == next(
+        r for r in rows if r["id"] == "verantwortungspartner")["title"]
+
+
+def test_schema_to_file(tmp_path: Path) -> None:
+    """schema -o writes the JSON Schema."""
+    out = tmp_path / "s.json"
+    assert 0 == main(["schema", "-o", str(out)])
+    assert "phases" in json.loads(out.read_text(encoding="utf-8"))["properties"]
+
+
+def test_codes_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    """codes prints each code with its title."""
+    from verantwortung.io.codes import CODES
+
+    assert 0 == main(["codes"])
+    assert len(CODES) == len(capsys.readouterr().out.splitlines())
+
+
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help and --version exit 0."""
+    assert 0 == main(["--help"])
+    assert 0 == main(["--version"])
+    assert "0.1.0" in capsys.readouterr().out
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    """python -m verantwortung is the same command."""
+    done = subprocess.run([sys.executable, "-m", "verantwortung", "codes"],
+                          capture_output=True, text=True, check=False)
+    assert 0 == done.returncode
+    assert "E001" in done.stdout
