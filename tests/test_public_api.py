@@ -11,7 +11,8 @@ import verantwortung as v
 def test_exported_names_are_pinned() -> None:
     """__all__ lists exactly the public contract, and every name resolves."""
     expected = {
-        "Diagnostic", "ParameterError", "ProcessTemplate", "TemplateError",
+        "Diagnostic", "Event", "Fired", "Option", "ParameterError", "Process",
+        "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
         "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
         "check_template", "load_template", "template_schema",
     }
@@ -40,5 +41,5 @@ def test_importing_the_cli_does_not_import_pydantic() -> None:
 
 def test_exception_tree() -> None:
     """Every library error derives from VerantwortungError."""
-    for exc in (v.TemplateError, v.ParameterError, v.TransitionRefused):
+    for exc in (v.TemplateError, v.ParameterError, v.TransitionRefused, v.ReplayError):
         assert issubclass(exc, v.VerantwortungError)

@@ -15,8 +15,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Diagnostic",
+    "Event",
+    "Fired",
+    "Option",
     "ParameterError",
+    "Process",
     "ProcessTemplate",
+    "Reason",
+    "ReplayError",
     "TemplateError",
     "TransitionRefused",
     "VerantwortungError",
@@ -30,6 +36,12 @@ __all__ = [
 _LAZY = {
     "Diagnostic": "verantwortung.exceptions",
     "ParameterError": "verantwortung.exceptions",
+    "ReplayError": "verantwortung.exceptions",
+    "Event": "verantwortung.model.process",
+    "Fired": "verantwortung.model.process",
+    "Option": "verantwortung.model.process",
+    "Reason": "verantwortung.model.process",
+    "Process": "verantwortung.engine.process",
     "TemplateError": "verantwortung.exceptions",
     "TransitionRefused": "verantwortung.exceptions",
     "VerantwortungError": "verantwortung.exceptions",
@@ -42,13 +54,16 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from ._api import bundled_templates, check_template, load_template, template_schema
+    from .engine.process import Process
     from .exceptions import (
         Diagnostic,
         ParameterError,
+        ReplayError,
         TemplateError,
         TransitionRefused,
         VerantwortungError,
     )
+    from .model.process import Event, Fired, Option, Reason
     from .model.template import ProcessTemplate
 
 

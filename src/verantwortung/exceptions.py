@@ -4,8 +4,9 @@
     ├── TemplateError               a template could not be loaded; .diagnostics says
     │                               every problem at path:line:col, all at once
     ├── ParameterError              parameter values given for a template are invalid
-    └── TransitionRefused           a trigger or domain event was refused; .reasons
+    ├── TransitionRefused           a trigger or domain event was refused; .reasons
                                     carries every failing reason, not the first
+    └── ReplayError                 events are not a consistent history of a template
 
 This module imports nothing of ours, so every layer may raise these.
 """
@@ -19,6 +20,7 @@ from typing import Any, Literal
 __all__ = [
     "Diagnostic",
     "ParameterError",
+    "ReplayError",
     "Severity",
     "TemplateError",
     "TransitionRefused",
@@ -107,3 +109,7 @@ class TransitionRefused(VerantwortungError):
         self.reasons = tuple(reasons)
         codes = ", ".join(str(getattr(r, "code", r)) for r in self.reasons)
         super().__init__(f"{trigger!r} refused in phase {phase!r}: {codes}")
+
+
+class ReplayError(VerantwortungError):
+    """Events do not form a consistent history of the given template."""

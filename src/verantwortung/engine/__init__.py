@@ -1,0 +1,1 @@
+"""The engine: the only layer that imports ``transitions``; runs processes on templates."""

@@ -1,0 +1,247 @@
+"""A template compiled for running: one transitions Machine, compiled rules and validators.
+
+This is the only module that imports ``transitions``. One ``Machine`` per template
+(and parameter values) serves every process of it through a single carrier
+object: processes stay plain data, nothing is added per process, and no attribute
+is ever set on a pydantic object. ``auto_transitions`` is off, and transitions'
+own errors are turned into our refusals before they can reach a user.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from ..model.document import CollectionSpec, FieldSpec
+from ..model.process import Reason
+from ..model.template import Check, ProcessTemplate
+from ..rules.compile import Compiled, RecordView, compile_rule
+from ..rules.registry import registry
+from .payload import PayloadValidator
+
+__all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled"]
+
+
+class _Missing(dict[str, Any]):
+    """format_map helper: unknown placeholders stay visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fmt(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value is None:
+        return "–"
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCheck:
+    """A guard or advisory ready to run: evaluate -> None (passed) or a Reason."""
+
+    code: str
+    hard: bool
+    fn: Compiled
+    message_de: str
+    message_en: str
+    source: str | None
+    context: Mapping[str, Any]
+
+    def evaluate(self, view: RecordView, payload: Mapping[str, Any]) -> Reason | None:
+        """None when the rule passes, else the explained reason."""
+        ok, seen = self.fn(view, payload)
+        if ok:
+            return None
+        values = _Missing(self.context)
+        values.update({k: _fmt(v) for k, v in seen.items()})
+        return Reason(code=self.code, hard=self.hard,
+                      message_de=self.message_de.format_map(values),
+                      message_en=self.message_en.format_map(values),
+                      seen={k: v for k, v in seen.items() if _json_ready(v)},
+                      source=self.source)
+
+
+def _json_ready(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool, list, dict))
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTransition:
+    """An edge with its compiled guards and advisories."""
+
+    dest: str
+    guards: tuple[CompiledCheck, ...]
+    advisories: tuple[CompiledCheck, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTrigger:
+    """A phase trigger: roles, payload validator, and its edges by source phase."""
+
+    name: str
+    label_de: str
+    label_en: str
+    roles: frozenset[str] | None
+    validate: PayloadValidator
+    edges: Mapping[str, CompiledTransition]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledEvent:
+    """A domain event: roles, phases, payload validator, effect, guards."""
+
+    name: str
+    label_de: str
+    label_en: str
+    roles: frozenset[str] | None
+    phases: frozenset[str]
+    validate: PayloadValidator
+    adds: str | None
+    updates: str | None
+    key: str | None
+    fields: Mapping[str, FieldSpec]
+    guards: tuple[CompiledCheck, ...]
+    advisories: tuple[CompiledCheck, ...]
+
+
+class _Carrier:
+    """The one model object the shared Machine drives; it holds no process data."""
+
+    state: str
+    trigger: Callable[..., bool]
+
+
+@dataclass(slots=True)
+class CompiledTemplate:
+    """Everything a process of one template needs at run time, built once."""
+
+    template: ProcessTemplate
+    triggers: dict[str, CompiledTrigger]
+    events: dict[str, CompiledEvent]
+    collections: Mapping[str, CollectionSpec]
+    machine: Machine
+    carrier: _Carrier
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def move(self, trigger: str, phase: str) -> str:
+        """Let the transitions Machine take ``trigger`` from ``phase``; return the new phase.
+
+        Guards were evaluated before (to collect every reason); the Machine only moves.
+        """
+        with self.lock:
+            try:
+                self.machine.set_state(phase, model=self.carrier)
+                self.carrier.trigger(trigger)
+            except MachineError as exc:  # pragma: no cover - edges were checked before
+                raise RuntimeError(f"phase table and machine disagree: {exc}") from exc
+            return self.carrier.state
+
+
+def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
+            context: Mapping[str, Any]) -> tuple[CompiledCheck, ...]:
+    custom = {name: registry[name] for name in _custom_names(checks)}
+    return tuple(
+        CompiledCheck(code=c.code, hard=c.hard,
+                      fn=compile_rule(c.spec.rule, tpl.collections, tpl.values, custom),
+                      message_de=c.spec.message.get("de"), message_en=c.spec.message.get("en"),
+                      source=str(c.source) if c.source else None, context=context)
+        for c in checks)
+
+
+def _custom_names(checks: tuple[Check, ...]) -> set[str]:
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        custom = getattr(node, "custom", None)
+        if isinstance(custom, str):
+            names.add(custom)
+        for attr in ("all", "any"):
+            for sub in getattr(node, attr, None) or ():
+                walk(sub)
+        if getattr(node, "not_", None) is not None:
+            walk(node.not_)
+
+    for c in checks:
+        walk(c.spec.rule)
+    return names
+
+
+def _event_fields(tpl: ProcessTemplate, adds: str | None, updates: str | None,
+                  key: str | None, names: list[str] | None) -> dict[str, FieldSpec]:
+    if adds is not None:
+        return dict(tpl.collections[adds].fields)
+    if updates is not None and key is not None:
+        coll = tpl.collections[updates]
+        fields = {key: FieldSpec(type="ref", to=updates)}
+        fields.update({n: coll.fields[n].model_copy(update={"required": True, "default": None})
+                       for n in names or ()})
+        return fields
+    return {}
+
+
+def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
+    base = {**{k: _fmt(v) for k, v in tpl.values.items()}}
+    triggers: dict[str, CompiledTrigger] = {}
+    for trig in tpl.triggers:
+        context = {**base, "trigger": trig.id}
+        edges = {t.source: CompiledTransition(
+            dest=t.dest, guards=_checks(t.guards, tpl, {**context, "phase": t.source}),
+            advisories=_checks(t.advisories, tpl, {**context, "phase": t.source}))
+            for t in trig.transitions}
+        triggers[trig.id] = CompiledTrigger(
+            name=trig.id, label_de=trig.label.get("de"), label_en=trig.label.get("en"),
+            roles=frozenset(trig.roles) if trig.roles is not None else None,
+            validate=PayloadValidator(trig.id, trig.payload), edges=edges)
+    events: dict[str, CompiledEvent] = {}
+    for ev in tpl.events:
+        spec = ev.spec
+        fields = _event_fields(tpl, spec.adds, spec.updates, spec.key, spec.fields)
+        context = {**base, "trigger": ev.id}
+        events[ev.id] = CompiledEvent(
+            name=ev.id, label_de=spec.label.get("de"), label_en=spec.label.get("en"),
+            roles=frozenset(spec.roles) if spec.roles is not None else None,
+            phases=frozenset(ev.phases), validate=PayloadValidator(ev.id, fields),
+            adds=spec.adds, updates=spec.updates, key=spec.key, fields=fields,
+            guards=_checks(ev.guards, tpl, context),
+            advisories=_checks(ev.advisories, tpl, context))
+    carrier = _Carrier()
+    machine = Machine(
+        model=carrier, states=[p.id for p in tpl.phases], initial=tpl.initial_phase.id,
+        transitions=[{"trigger": t.trigger, "source": t.source, "dest": t.dest}
+                     for t in tpl.transitions],
+        auto_transitions=False, ignore_invalid_triggers=False)
+    return CompiledTemplate(template=tpl, triggers=triggers, events=events,
+                            collections=tpl.collections, machine=machine, carrier=carrier)
+
+
+_CACHE: OrderedDict[tuple[int, tuple[tuple[str, Any], ...]], CompiledTemplate] = OrderedDict()
+_CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()
+
+
+def _key(tpl: ProcessTemplate) -> tuple[int, tuple[tuple[str, Any], ...]]:
+    return id(tpl.document), tuple(sorted(tpl.values.items()))
+
+
+def compiled(tpl: ProcessTemplate) -> CompiledTemplate:
+    """The compiled form of ``tpl``, built once per document and parameter values."""
+    key = _key(tpl)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit.template.document is tpl.document:
+            _CACHE.move_to_end(key)
+            return hit
+    built = _compile(tpl)
+    with _CACHE_LOCK:
+        _CACHE[key] = built
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return built

@@ -1,0 +1,82 @@
+"""What a domain event does to the records: add one, or update one, with integrity checks.
+
+References must point at existing records, ids must be new, ``unique`` references
+may appear once, and a choice field with ``moves`` only changes along them. Each
+problem is an ``invalid_payload`` (or ``status_move_not_allowed``) reason naming
+the field; nothing is changed then.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.process import Reason
+from .compiled import CompiledEvent
+from .reasons import generic
+from .state import State, Undo
+
+__all__ = ["apply_effect"]
+
+
+def _payload_reason(event: str, de: str, en: str, field: str) -> Reason:
+    return Reason(code="invalid_payload", message_de=f"{event}: {de}", message_en=f"{event}: {en}",
+                  seen={"field": field, "problem": "reference"})
+
+
+def _check_refs(state: State, ev: CompiledEvent, data: dict[str, Any]) -> list[Reason]:
+    problems: list[Reason] = []
+    for name, spec in ev.fields.items():
+        if name not in data or spec.type not in ("ref", "refs") or name == ev.key:
+            continue
+        values = data[name] if spec.type == "refs" else [data[name]]
+        for value in values:
+            if state.lookup(spec.to or "", value) is None:
+                problems.append(_payload_reason(
+                    ev.name, f"Feld {name!r}: {value!r} ist in {spec.to!r} nicht bekannt",
+                    f"field {name!r}: {value!r} is not a known entry of {spec.to!r}", name))
+    return problems
+
+
+def apply_effect(state: State, ev: CompiledEvent,
+                 data: dict[str, Any]) -> tuple[Undo | None, list[Reason]]:
+    """Apply ``ev`` with its validated payload; (undo, []) or (None, reasons)."""
+    problems = _check_refs(state, ev, data)
+    if ev.adds is not None:
+        target = ev.adds
+        if not state.is_single(target):
+            if "id" in data and state.lookup(target, data["id"]) is not None:
+                problems.append(_payload_reason(
+                    ev.name, f"Kennung {data['id']!r} gibt es in {target!r} schon",
+                    f"id {data['id']!r} already exists in {target!r}", "id"))
+            for name, spec in ev.fields.items():
+                if spec.unique and name in data and any(
+                        r.get(name) == data[name] for r in state.records(target)):
+                    problems.append(_payload_reason(
+                        ev.name, f"{data[name]!r} steht in {target!r} schon",
+                        f"{data[name]!r} is already in {target!r}", name))
+        if problems:
+            return None, problems
+        return state.add(target, dict(data)), []
+    if ev.updates is not None and ev.key is not None:
+        record = state.lookup(ev.updates, data[ev.key])
+        if record is None:
+            problems.append(_payload_reason(
+                ev.name, f"Feld {ev.key!r}: {data[ev.key]!r} ist in {ev.updates!r} nicht bekannt",
+                f"field {ev.key!r}: {data[ev.key]!r} is not a known entry of {ev.updates!r}",
+                ev.key))
+            return None, problems
+        changes = {k: v for k, v in data.items() if k != ev.key}
+        for name, new in changes.items():
+            moves = ev.fields[name].moves
+            old = record.get(name)
+            if moves is not None and old is not None and new != old and new not in moves.get(
+                    old, ()):
+                problems.append(generic("status_move_not_allowed", record=data[ev.key],
+                                        old=old, new=new,
+                                        allowed=", ".join(moves.get(old, ())) or "–"))
+        if problems:
+            return None, problems
+        return state.update(record, changes), []
+    if problems:
+        return None, problems
+    return (lambda: None), []  # an event that only logs (e.g. a note without a collection)

@@ -1,0 +1,333 @@
+"""One region's run of the method: ``Process``.
+
+A process is plain data: an id, a region, a template, and its event log. Its
+phase and records are the fold of the log. ``fire`` checks a trigger or domain
+event completely (phase, role, payload, references, time, every guard), then
+appends one event; a refusal raises :class:`TransitionRefused` with *every*
+reason and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..exceptions import ReplayError, TransitionRefused
+from ..model.process import START_EVENT, Event, Fired, Option, Reason
+from ..model.template import ProcessTemplate
+from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
+from .effects import apply_effect
+from .reasons import generic
+from .state import State
+
+__all__ = ["Listener", "Process"]
+
+Listener = Callable[["Process", Event], None]
+
+
+def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
+    if at is None:
+        return dt.datetime.now(dt.UTC)
+    if isinstance(at, str):
+        try:
+            at = dt.datetime.fromisoformat(at)
+        except ValueError as exc:
+            raise ValueError(f"timestamp {at!r} is not ISO 8601 (YYYY-MM-DD[THH:MM])") from exc
+    if not isinstance(at, dt.datetime):
+        at = dt.datetime(at.year, at.month, at.day)
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+
+
+class Process:
+    """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
+
+    __slots__ = ("_ct", "_history", "_id", "_listeners", "_region", "_state")
+
+    def __init__(self, ct: CompiledTemplate, process_id: str, region: str) -> None:
+        self._ct = ct
+        self._id = process_id
+        self._region = region
+        self._state = State(ct.template.initial_phase.id, ct.collections)
+        self._history: list[Event] = []
+        self._listeners: list[Listener] = []
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def start(cls, template: ProcessTemplate, *, region: str,
+              parameters: Mapping[str, Any] | None = None, actor: str | None = None,
+              at: dt.datetime | dt.date | str | None = None, process_id: str | None = None,
+              listeners: Iterable[Listener] = ()) -> Process:
+        """A new process in the template's initial phase; its first event records the start."""
+        if not isinstance(region, str) or not region.strip():
+            raise ValueError("region must be a non-empty text")
+        tpl = template.with_parameters(**parameters) if parameters else template
+        proc = cls(compiled(tpl), process_id or uuid.uuid4().hex, region)
+        proc._listeners.extend(listeners)
+        payload = {"region": region, "parameters": dict(parameters or {})}
+        proc._append(START_EVENT, actor, payload, _timestamp(at))
+        return proc
+
+    @classmethod
+    def replay(cls, template: ProcessTemplate, events: Iterable[Event | Mapping[str, Any]]
+               ) -> Process:
+        """Rebuild a process from its events; the result equals the original process.
+
+        Raises :class:`ReplayError` when the events are not a consistent history of
+        ``template`` (wrong template, gaps, or an event the rules refuse).
+        """
+        items = [e if isinstance(e, Event) else Event.model_validate(e) for e in events]
+        if not items or items[0].kind != START_EVENT:
+            raise ReplayError("a history starts with a process_started event")
+        first = items[0]
+        if (first.template, first.template_version) != (template.id, template.version):
+            raise ReplayError(f"history was written by template {first.template} "
+                              f"{first.template_version}, not {template.id} {template.version}")
+        params = first.payload.get("parameters") or {}
+        proc = cls.start(template, region=first.payload["region"], parameters=params,
+                         actor=first.actor, at=first.at, process_id=first.process)
+        proc._history[0] = first
+        for expected_seq, event in enumerate(items[1:], start=2):
+            if event.seq != expected_seq or event.process != first.process:
+                raise ReplayError(f"event {event.id} has sequence {event.seq} of process "
+                                  f"{event.process}; expected {expected_seq} of {first.process}")
+            try:
+                proc._fire(event.kind, event.actor, event.payload, event.at, event)
+            except TransitionRefused as exc:
+                raise ReplayError(f"event {event.seq} ({event.kind}) is refused on replay: "
+                                  f"{', '.join(r.code for r in exc.reasons)}") from exc
+        return proc
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        """The process id."""
+        return self._id
+
+    @property
+    def region(self) -> str:
+        """The region this process runs in."""
+        return self._region
+
+    @property
+    def template(self) -> ProcessTemplate:
+        """The template (with this process's parameter values)."""
+        return self._ct.template
+
+    @property
+    def phase(self) -> str:
+        """The current phase id."""
+        return self._state.phase
+
+    @property
+    def is_final(self) -> bool:
+        """True once the process reached a final phase."""
+        return self._ct.template.phase(self._state.phase).final
+
+    @property
+    def history(self) -> tuple[Event, ...]:
+        """Every event, oldest first."""
+        return tuple(self._history)
+
+    @property
+    def version(self) -> int:
+        """The sequence number of the last event (for optimistic concurrency)."""
+        return len(self._history)
+
+    def records(self, collection: str) -> tuple[dict[str, Any], ...]:
+        """Copies of the records of a collection (KeyError for unknown collections)."""
+        if collection not in self._ct.collections and collection != "phases_entered":
+            raise KeyError(collection)
+        return tuple(dict(r) for r in self._state.records(collection))
+
+    def state(self) -> dict[str, Any]:
+        """A JSON-ready copy of the current phase and all records."""
+        return self._state.snapshot()
+
+    # -- acting -------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(process, event)`` after every accepted event; returns unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def fire(self, name: str, *, actor: str | None = None,
+             payload: Mapping[str, Any] | None = None,
+             at: dt.datetime | dt.date | str | None = None) -> Fired:
+        """Fire a phase trigger or record a domain event.
+
+        Raises :class:`TransitionRefused` carrying every failing reason; then nothing changed.
+        ``actor`` is a role id, optionally with a name: ``"facilitator:Anna Schmidt"``;
+        without an actor no role check applies (a trusted system call).
+        """
+        try:
+            when = _timestamp(at)
+        except ValueError as exc:
+            raise TransitionRefused(name, self.phase, [generic(
+                "event_out_of_order", at=str(at), problem=str(exc))]) from None
+        return self._fire(name, actor, payload, when, None)
+
+    def options(self, *, events: bool = True) -> tuple[Option, ...]:
+        """Every trigger (and domain event) with allowed or blocked, all reasons, advisories."""
+        out = [self._option(t, None) for t in self._ct.triggers.values()]
+        if events:
+            out.extend(self._option(None, e) for e in self._ct.events.values())
+        return tuple(out)
+
+    def can(self, name: str, *, actor: str | None = None,
+            payload: Mapping[str, Any] | None = None) -> Option:
+        """Whether ``name`` could fire now (with this actor and payload), and why not."""
+        trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
+        if trig is None and ev is None:
+            raise KeyError(name)
+        return self._option(trig, ev, actor, payload)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _option(self, trig: CompiledTrigger | None, ev: CompiledEvent | None,
+                actor: str | None = None, payload: Mapping[str, Any] | None = None) -> Option:
+        item = trig or ev
+        assert item is not None
+        reasons, advisories, target, _ = self._check(trig, ev, actor, payload, dry=True)
+        return Option(name=item.name, kind="trigger" if trig else "event",
+                      allowed=not reasons, target=target, label_de=item.label_de,
+                      label_en=item.label_en,
+                      roles=tuple(sorted(item.roles)) if item.roles is not None else None,
+                      reasons=tuple(reasons), advisories=tuple(advisories))
+
+    def _check(self, trig: CompiledTrigger | None, ev: CompiledEvent | None,
+               actor: str | None, payload: Mapping[str, Any] | None, *, dry: bool,
+               at: dt.datetime | None = None
+               ) -> tuple[list[Reason], list[Reason], str | None, dict[str, Any]]:
+        """All reasons against firing, the advisories, the target phase, the clean payload.
+
+        For a domain event that passes (and ``dry`` is false) its effect stays applied.
+        """
+        item = trig or ev
+        assert item is not None
+        phase = self._state.phase
+        reasons: list[Reason] = []
+        role = actor.partition(":")[0] if actor else None
+        if item.roles is not None and role is not None and role not in item.roles:
+            reasons.append(generic("role_not_allowed", role=role, name=item.name,
+                                   roles=", ".join(sorted(item.roles))))
+        if at is not None and self._history and at < self._history[-1].at:
+            reasons.append(generic("event_out_of_order", at=at.isoformat(),
+                                   last=self._history[-1].at.isoformat()))
+        if trig is not None:
+            edge = trig.edges.get(phase)
+            if edge is None:
+                reasons.append(generic("not_in_phase", name=trig.name, phase=phase))
+                return reasons, [], None, {}
+            data, invalid = trig.validate(payload) if not dry or payload else ({}, [])
+            reasons.extend(invalid)
+            if invalid:
+                return reasons, [], edge.dest, data
+            reasons.extend(r for g in edge.guards if (r := g.evaluate(self._state, data)))
+            advisories = [r for a in edge.advisories if (r := a.evaluate(self._state, data))]
+            return reasons, advisories, edge.dest, data
+        assert ev is not None
+        if phase not in ev.phases:
+            reasons.append(generic("not_in_phase", name=ev.name, phase=phase))
+            return reasons, [], None, {}
+        if dry and payload is None:
+            return reasons, [], None, {}  # an event's guards judge its payload: none given
+        data, invalid = ev.validate(payload)
+        reasons.extend(invalid)
+        if invalid or (reasons and not dry):
+            return reasons, [], None, data
+        undo, problems = apply_effect(self._state, ev, data)
+        reasons.extend(problems)
+        if undo is None:
+            return reasons, [], None, data
+        try:
+            reasons.extend(r for g in ev.guards if (r := g.evaluate(self._state, data)))
+            advisories = [r for a in ev.advisories if (r := a.evaluate(self._state, data))]
+        finally:
+            if dry or reasons:
+                undo()
+        return reasons, advisories, None, data
+
+    def _fire(self, name: str, actor: str | None, payload: Mapping[str, Any] | None,
+              at: dt.datetime, replayed: Event | None) -> Fired:
+        trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
+        phase = self._state.phase
+        if trig is None and ev is None:
+            raise TransitionRefused(name, phase, [generic(
+                "unknown_trigger", name=name,
+                known=", ".join([*self._ct.triggers, *self._ct.events]))])
+        reasons, advisories, target, data = self._check(trig, ev, actor, payload, dry=False,
+                                                        at=at)
+        if reasons:
+            raise TransitionRefused(name, phase, reasons)
+        if trig is not None:
+            assert target is not None
+            new_phase = self._ct.move(name, phase)
+            member = self._ct.template.phase(new_phase)
+            self._state.add("phases_entered", {
+                "phase": new_phase, "series": member.series, "index": member.index,
+                "at": at.isoformat(), **data})
+            self._state.phase = new_phase
+        # a domain event's effect was applied by _check, after all its checks passed
+        if replayed is not None and replayed.phase != self._state.phase:
+            raise ReplayError(f"event {replayed.seq} ({name}) says phase {replayed.phase!r}; "
+                              f"replay gives {self._state.phase!r}")
+        event = self._append(name, actor, data, at, replayed)
+        return Fired(event=event, advisories=tuple(advisories))
+
+    def _append(self, kind: str, actor: str | None, payload: dict[str, Any], at: dt.datetime,
+                replayed: Event | None = None) -> Event:
+        tpl = self._ct.template
+        event = replayed if replayed is not None else Event.model_construct(
+            id=uuid.uuid4().hex, process=self._id, seq=len(self._history) + 1, at=at,
+            actor=actor, kind=kind, payload=payload, template=tpl.id,
+            template_version=tpl.version, phase=self._state.phase)
+        self._history.append(event)
+        for listener in tuple(self._listeners):
+            listener(self, event)
+        return event
+
+    # -- comparison and JSON --------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Process):
+            return NotImplemented
+        return (self._id, self._region, self._ct.template.id, self._ct.template.version,
+                dict(self._ct.template.values), self._history, self._state.snapshot()) == (
+            other._id, other._region, other._ct.template.id, other._ct.template.version,
+            dict(other._ct.template.values), other._history, other._state.snapshot())
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: equal by content, not hashable
+
+    def __repr__(self) -> str:
+        return (f"<Process {self._id[:8]} {self._region!r} {self._ct.template.id} "
+                f"phase={self.phase} events={len(self._history)}>")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready export: identity, template, current state and the full history."""
+        tpl = self._ct.template
+        return {"id": self._id, "region": self._region, "template": tpl.id,
+                "template_version": tpl.version, "phase": self.phase,
+                "parameters": dict(tpl.values), "state": self._state.snapshot(),
+                "history": [e.to_dict() for e in self._history]}
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, template: ProcessTemplate, data: Mapping[str, Any]) -> Process:
+        """Rebuild from :meth:`to_dict` output by replaying its history (and cross-checking)."""
+        proc = cls.replay(template, data["history"])
+        if data.get("phase") not in (None, proc.phase):
+            raise ReplayError(f"export says phase {data['phase']!r}, history gives {proc.phase!r}")
+        return proc
+
+    @classmethod
+    def from_json(cls, template: ProcessTemplate, text: str) -> Process:
+        """Rebuild from :meth:`to_json` output."""
+        return cls.from_dict(template, json.loads(text))

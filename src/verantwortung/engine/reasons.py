@@ -1,0 +1,47 @@
+"""The generic refusal reasons, with their messages in German and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.process import Reason
+
+__all__ = ["GENERIC", "generic"]
+
+#: code -> (German, English); placeholders are filled from the keyword arguments
+GENERIC: dict[str, tuple[str, str]] = {
+    "not_in_phase": (
+        "{name!r} ist in der Phase {phase!r} nicht möglich.",
+        "{name!r} is not possible in phase {phase!r}.",
+    ),
+    "role_not_allowed": (
+        "Die Rolle {role!r} darf {name!r} nicht auslösen; erlaubt: {roles}.",
+        "Role {role!r} may not fire {name!r}; allowed: {roles}.",
+    ),
+    "event_out_of_order": (
+        "Der Zeitpunkt {at} liegt vor dem letzten Ereignis ({last}).",
+        "Timestamp {at} is before the last event ({last}).",
+    ),
+    "unknown_trigger": (
+        "{name!r} ist weder Auslöser noch Ereignis dieser Vorlage; bekannt: {known}.",
+        "{name!r} is neither a trigger nor an event of this template; known: {known}.",
+    ),
+    "invalid_payload": ("Ungültige Nutzdaten: {problem}", "Invalid payload: {problem}"),
+    "status_move_not_allowed": (
+        "{record!r}: Wechsel von {old!r} zu {new!r} ist nicht vorgesehen; möglich: {allowed}.",
+        "{record!r}: moving from {old!r} to {new!r} is not allowed; possible: {allowed}.",
+    ),
+}
+
+
+class _Defaults(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "–"
+
+
+def generic(code: str, **seen: Any) -> Reason:
+    """A reason with one of the generic codes, its messages filled from ``seen``."""
+    de, en = GENERIC[code]
+    values = _Defaults(seen)
+    return Reason(code=code, message_de=de.format_map(values), message_en=en.format_map(values),
+                  seen=seen)

@@ -1,0 +1,97 @@
+"""The current state of one process: its phase and its records, folded from events.
+
+State is derived data: the event log is the truth. Changes are applied only after
+every check passed, or applied tentatively and undone (for event guards, which
+judge the state the event would produce), so a refusal leaves the state as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
+
+__all__ = ["State"]
+
+Undo = Callable[[], None]
+
+
+class State:
+    """Phase, records by collection, and an id index for collections that have ``id``."""
+
+    __slots__ = ("_index", "_indexed", "_records", "_single", "phase")
+
+    def __init__(self, phase: str, collections: Mapping[str, CollectionSpec]) -> None:
+        self.phase = phase
+        specs = {**BUILTIN_COLLECTIONS, **collections}
+        self._records: dict[str, list[dict[str, Any]]] = {
+            name: [] for name, spec in specs.items() if not spec.single}
+        self._single: dict[str, dict[str, Any] | None] = {
+            name: None for name, spec in specs.items() if spec.single}
+        self._indexed = frozenset(n for n, s in specs.items() if "id" in s.fields and not s.single)
+        self._index: dict[str, dict[Any, dict[str, Any]]] = {n: {} for n in self._indexed}
+
+    # -- the RecordView protocol used by compiled rules ------------------------------------
+
+    def records(self, collection: str) -> list[dict[str, Any]]:
+        """All records of a collection (the single record as a one-item list)."""
+        if collection in self._single:
+            rec = self._single[collection]
+            return [] if rec is None else [rec]
+        return self._records.get(collection, [])
+
+    def single(self, collection: str) -> dict[str, Any] | None:
+        """The record of a single-record collection, or None."""
+        return self._single.get(collection)
+
+    def lookup(self, collection: str, record_id: Any) -> dict[str, Any] | None:
+        """The record with this id, or None."""
+        index = self._index.get(collection)
+        return None if index is None else index.get(record_id)
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def is_single(self, collection: str) -> bool:
+        """True for single-record collections."""
+        return collection in self._single
+
+    def add(self, collection: str, record: dict[str, Any]) -> Undo:
+        """Add (or, for a single collection, set) a record; return how to undo it."""
+        if collection in self._single:
+            before = self._single[collection]
+            self._single[collection] = record
+
+            def undo_single() -> None:
+                self._single[collection] = before
+
+            return undo_single
+        records = self._records[collection]
+        records.append(record)
+        index = self._index.get(collection)
+        if index is not None:
+            index[record["id"]] = record
+
+        def undo_add() -> None:
+            records.pop()
+            if index is not None:
+                del index[record["id"]]
+
+        return undo_add
+
+    def update(self, record: dict[str, Any], changes: Mapping[str, Any]) -> Undo:
+        """Change fields of a record in place; return how to undo it."""
+        before = {k: record.get(k) for k in changes}
+        record.update(changes)
+
+        def undo_update() -> None:
+            record.update(before)
+
+        return undo_update
+
+    def snapshot(self) -> dict[str, Any]:
+        """A deep, JSON-ready copy of every record (for equality and export)."""
+        return {"phase": self.phase,
+                "records": copy.deepcopy({k: v for k, v in self._records.items() if v}),
+                "single": copy.deepcopy({k: v for k, v in self._single.items() if v is not None})}

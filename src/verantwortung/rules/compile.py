@@ -1,0 +1,218 @@
+"""Compile rule specs once into plain Python callables.
+
+A compiled rule is ``fn(view, payload) -> (passed, seen)`` where ``seen`` holds the
+values the rule looked at (``count``, ``min``, ...), ready for the message
+placeholders. Nothing is parsed or interpreted per call: field paths become
+getter chains, parameter references become constants, filters become tuples.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
+from ..model.rules import (
+    AllRule,
+    AnyRule,
+    CompareRule,
+    CountOperand,
+    CountRule,
+    CustomRule,
+    FieldOperand,
+    NotRule,
+    ParamRef,
+    PresentRule,
+)
+
+__all__ = ["Compiled", "RecordView", "compile_rule"]
+
+Seen = dict[str, Any]
+Compiled = Callable[["RecordView", Mapping[str, Any]], tuple[bool, Seen]]
+
+
+class RecordView(Protocol):
+    """What a compiled rule may read of a process: records, single records, lookups."""
+
+    def records(self, collection: str) -> list[dict[str, Any]]:
+        """All records of a collection, in the order they were added."""
+
+    def single(self, collection: str) -> dict[str, Any] | None:
+        """The record of a single-record collection, or None."""
+
+    def lookup(self, collection: str, record_id: Any) -> dict[str, Any] | None:
+        """The record with ``id`` == ``record_id``, or None."""
+
+
+_MISSING = object()
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
+    ">=": operator.ge, ">": operator.gt,
+}
+
+
+class _Compiler:
+    def __init__(self, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
+                 custom: Mapping[str, Callable[..., Any]]) -> None:
+        self.collections = {**BUILTIN_COLLECTIONS, **collections}
+        self.values = values
+        self.custom = custom
+
+    def value(self, v: Any) -> Any:
+        if isinstance(v, ParamRef):
+            return self.values[v.param]
+        if isinstance(v, list):
+            return tuple(self.value(x) for x in v)
+        return v
+
+    def getter(self, collection: str, path: str) -> Callable[[RecordView, dict[str, Any]], Any]:
+        """A function reading ``field`` or ``ref.field...`` from a record of ``collection``."""
+        head, _, rest = path.partition(".")
+        if not rest:
+            return lambda view, rec: rec.get(head)
+        target = self.collections[collection].fields[head].to or ""
+        inner = self.getter(target, rest)
+
+        def follow(view: RecordView, rec: dict[str, Any]) -> Any:
+            ref = view.lookup(target, rec.get(head))
+            return None if ref is None else inner(view, ref)
+
+        return follow
+
+    def counter(self, collection: str,
+                where: Mapping[str, Any]) -> Callable[[RecordView], int]:
+        tests: list[Callable[[RecordView, dict[str, Any]], bool]] = []
+        for path, expected in where.items():
+            tests.append(self._test(self.getter(collection, path), self.value(expected)))
+        if not tests:
+            return lambda view: len(view.records(collection))
+        if len(tests) == 1:
+            only = tests[0]
+            return lambda view: sum(1 for rec in view.records(collection) if only(view, rec))
+        return lambda view: sum(1 for rec in view.records(collection)
+                                if all(t(view, rec) for t in tests))
+
+    @staticmethod
+    def _test(get: Callable[[RecordView, dict[str, Any]], Any],
+              value: Any) -> Callable[[RecordView, dict[str, Any]], bool]:
+        if isinstance(value, tuple):
+            allowed = frozenset(value)
+            return lambda view, rec: get(view, rec) in allowed
+        return lambda view, rec: bool(get(view, rec) == value)
+
+    def field(self, path: str) -> Callable[[RecordView, Mapping[str, Any]], Any]:
+        head, _, rest = path.partition(".")
+        if head == "payload":
+            return lambda view, payload: payload.get(rest)
+        if not rest:
+            return lambda view, payload: view.single(head)
+        get = self.getter(head, rest)
+
+        def read(view: RecordView, payload: Mapping[str, Any]) -> Any:
+            rec = view.single(head)
+            return None if rec is None else get(view, rec)
+
+        return read
+
+    def operand(self, op: Any) -> Callable[[RecordView, Mapping[str, Any]], Any]:
+        if isinstance(op, CountOperand):
+            count = self.counter(op.count, op.where)
+            return lambda view, payload: count(view)
+        if isinstance(op, FieldOperand):
+            return self.field(op.field)
+        constant = self.value(op)
+        return lambda view, payload: constant
+
+    def compile(self, rule: Any) -> Compiled:
+        if isinstance(rule, CountRule):
+            return self._count(rule)
+        if isinstance(rule, PresentRule):
+            read = self.field(rule.present)
+            path = rule.present
+
+            def present(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+                value = read(view, payload)
+                return value not in (None, "", [], {}), {"path": path, "value": value}
+
+            return present
+        if isinstance(rule, CompareRule):
+            return self._compare(rule)
+        if isinstance(rule, (AllRule, AnyRule)):
+            return self._junction(rule)
+        if isinstance(rule, NotRule):
+            inner = self.compile(rule.not_)
+
+            def negate(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+                ok, seen = inner(view, payload)
+                return not ok, seen
+
+            return negate
+        if isinstance(rule, CustomRule):
+            return self._custom(rule)
+        raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover - the model forbids it
+
+    def _count(self, rule: CountRule) -> Compiled:
+        count = self.counter(rule.count, rule.where)
+        lo = self.value(rule.min) if rule.min is not None else None
+        hi = self.value(rule.max) if rule.max is not None else None
+        name = rule.count
+
+        def check(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+            n = count(view)
+            ok = (lo is None or n >= lo) and (hi is None or n <= hi)
+            return ok, {"count": n, "min": lo, "max": hi, "collection": name}
+
+        return check
+
+    def _compare(self, rule: CompareRule) -> Compiled:
+        left, right = self.operand(rule.compare.left), self.operand(rule.compare.right)
+        fn, op = _OPS[rule.compare.op], rule.compare.op
+
+        def compare(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+            a, b = left(view, payload), right(view, payload)
+            try:
+                ok = bool(fn(a, b))
+            except TypeError:  # e.g. a missing field (None) against a number
+                ok = False
+            return ok, {"left": a, "right": b, "op": op}
+
+        return compare
+
+    def _junction(self, rule: AllRule | AnyRule) -> Compiled:
+        is_all = isinstance(rule, AllRule)
+        parts = [self.compile(r) for r in (rule.all if isinstance(rule, AllRule) else rule.any)]
+
+        def junction(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+            seen: Seen = {}
+            results = []
+            for part in parts:
+                ok, part_seen = part(view, payload)
+                seen.update(part_seen)
+                results.append(ok)
+            return (all(results) if is_all else any(results)), seen
+
+        return junction
+
+    def _custom(self, rule: CustomRule) -> Compiled:
+        func = self.custom[rule.custom]
+        args = dict(rule.args)
+
+        def custom(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+            result = func(view, payload, args)
+            if isinstance(result, tuple):
+                ok, seen = result
+                return bool(ok), dict(seen)
+            return bool(result), {}
+
+        return custom
+
+
+def compile_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
+                 custom: Mapping[str, Callable[..., Any]] | None = None) -> Compiled:
+    """Compile ``rule`` for a template's collections and parameter values.
+
+    Custom rules are called as ``func(view, payload, args)`` and return a bool or
+    ``(bool, seen_values)``.
+    """
+    return _Compiler(collections, values, custom or {}).compile(rule)
