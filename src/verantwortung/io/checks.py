@@ -95,6 +95,9 @@ class _Checker:
             self.report((*loc, "param"), "E209", f"parameter {ref.param!r} is {spec.type}; "
                         "a number is needed here")
             return None
+        if numeric and (isinstance(spec.default, bool)
+                        or not isinstance(spec.default, (int, float))):
+            return None  # its default has the wrong type, reported (E209) at the parameter
         return spec.default
 
     # -- phases -----------------------------------------------------------------------
@@ -102,12 +105,12 @@ class _Checker:
     def phases(self) -> None:
         initial = [pid for pid, p in self.doc.phases.items() if p.initial]
         if not initial:
-            self.report(("phases",), "E301", "no phase is marked 'initial: true'")
+            self.report(("phases",), "E301", "no phase is marked 'initial: true'", key=True)
         for pid in initial[1:]:
             self.report(("phases", pid, "initial"), "E302",
                         f"phase {pid!r} is a second initial phase (first: {initial[0]!r})")
         if not self.finals:
-            self.report(("phases",), "E308", "no phase is marked 'final: true'")
+            self.report(("phases",), "E308", "no phase is marked 'final: true'", key=True)
         names = set(self.doc.phases)
         for pid, p in self.doc.phases.items():
             loc: Loc = ("phases", pid)
@@ -135,6 +138,9 @@ class _Checker:
 
     def phase_ref(self, ref: str, loc: Loc, *, source: bool) -> None:
         if ref == ANY_PHASE and source:
+            return
+        if ref == ANY_PHASE:
+            self.report(loc, "E201", "'*' (every non-final phase) is only allowed in 'from:'")
             return
         if ref not in self.doc.phases:
             extra = ", or '*' for every non-final phase" if source else ""
@@ -213,10 +219,13 @@ class _Checker:
             if f.moves is not None:
                 allowed = set(f.values or ())
                 for state, targets in f.moves.items():
-                    for value in (state, *targets):
+                    if state not in allowed:
+                        self.report((*floc, "moves", state), "E104", f"move from {state!r}: "
+                                    f"not among the values {sorted(allowed)}", key=True)
+                    for i, value in enumerate(targets):
                         if value not in allowed:
-                            self.report((*floc, "moves", state), "E104", f"move {value!r} is "
-                                        f"not among the values {sorted(allowed)}")
+                            self.report((*floc, "moves", state, i), "E104", f"move to "
+                                        f"{value!r}: not among the values {sorted(allowed)}")
 
     def collections_(self) -> None:
         for cid, c in self.doc.collections.items():
@@ -271,9 +280,10 @@ class _Checker:
             self.rule(rule.not_, (*loc, "not"), payload)
         elif isinstance(rule, CustomRule) and self.custom_rules is not None \
                 and rule.custom not in self.custom_rules:
-            known = ", ".join(sorted(self.custom_rules)) or "none are registered"
+            known = ", ".join(sorted(self.custom_rules))
+            listing = f"registered: {known}" if known else "no custom rules are registered"
             self.report((*loc, "custom"), "E208", f"unknown custom rule {rule.custom!r}; "
-                        f"registered: {known}")
+                        f"{listing}")
 
     def count(self, cid: str, where: Mapping[str, Any], loc: Loc) -> None:
         coll = self.collections.get(cid)
@@ -286,27 +296,33 @@ class _Checker:
             if isinstance(value, ParamRef):
                 self.param(value, (*loc, "where", key), numeric=False)
             elif field is not None and field.type == "choice":
-                for v in value if isinstance(value, list) else [value]:
+                items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+                for i, v in items:
+                    at = (*loc, "where", key) if i is None else (*loc, "where", key, i)
                     if v not in (field.values or ()):
-                        self.report((*loc, "where", key), "E104", f"{v!r} is not a value of "
-                                    f"{key!r}; values are {', '.join(field.values or ())}")
+                        self.report(at, "E104", f"{v!r} is not a value of {key!r}; values "
+                                    f"are {', '.join(field.values or ())}")
 
-    def field_path(self, cid: str, path: str, loc: Loc) -> FieldSpec | None:
+    def field_path(self, cid: str, path: str, loc: Loc, *, key: bool = True
+                   ) -> FieldSpec | None:
         """Resolve ``field`` or ``ref_field.field`` within collection ``cid``."""
         coll = self.collections[cid]
         head, _, rest = path.partition(".")
         field = coll.fields.get(head)
         if field is None:
-            self.report(loc, "E206", f"collection {cid!r} has no field {head!r}; fields are "
-                        f"{_names(coll.fields)}", key=True)
+            self.report(loc, "E206", f"collection {cid!r} has no field {head!r}"
+                        f"{did_you_mean(head, coll.fields)}; fields are "
+                        f"{_names(coll.fields)}", key=key)
             return None
         if not rest:
             return field
-        if field.type != "ref" or field.to not in self.collections:
+        if field.type != "ref":
             self.report(loc, "E206", f"{head!r} is not a reference, so {path!r} cannot "
-                        "look into it", key=True)
+                        "look into it", key=key)
             return None
-        return self.field_path(field.to, rest, loc)
+        if field.to not in self.collections:
+            return None  # the unknown target collection is reported (E205) at its 'to:'
+        return self.field_path(field.to, rest, loc, key=key)
 
     def path(self, path: str, loc: Loc, payload: set[str]) -> None:
         head, _, rest = path.partition(".")
@@ -323,7 +339,7 @@ class _Checker:
                         "or payload.<field>")
             return
         if rest:
-            self.field_path(head, rest, loc)
+            self.field_path(head, rest, loc, key=False)
 
     # -- texts --------------------------------------------------------------------------
 
@@ -389,15 +405,25 @@ def check_graph(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
 
     outgoing: dict[str, list[str]] = {p.id: [] for p in tpl.phases}
     incoming: dict[str, list[str]] = {p.id: [] for p in tpl.phases}
-    seen: dict[tuple[str, str], int] = {}
     for trig in tpl.triggers:
-        for i, t in enumerate(trig.transitions):
+        first: dict[str, Any] = {}
+        clashes: dict[Any, list[str]] = {}
+        for t in trig.transitions:
             outgoing[t.source].append(t.dest)
             incoming[t.dest].append(t.source)
-            if (trig.id, t.source) in seen and seen[(trig.id, t.source)] != i:
-                say(("triggers", trig.id), "E309", f"trigger {trig.id!r} has two transitions "
-                    f"from phase {t.source!r}; which one fires would be undefined")
-            seen[(trig.id, t.source)] = i
+            if t.source in first and first[t.source] != t.origin:
+                clashes.setdefault(t.origin, []).append(t.source)
+            first.setdefault(t.source, t.origin)
+        for origin, phases in clashes.items():
+            series = {tpl.phase(p).series for p in phases}
+            what = (f"series {series.pop()!r}" if len(series) == 1 and None not in series
+                    else "phase " + ", ".join(repr(p) for p in phases))
+            message = (f"trigger {trig.id!r} already has a transition from {what}; which one "
+                       "fires would be undefined")
+            if origin is None:  # pragma: no cover - every transition comes from a file
+                say(("triggers", trig.id), "E309", message)
+            else:
+                report(Diagnostic(origin.path, origin.line, origin.column, "E309", message))
     initial = [p.id for p in tpl.phases if p.initial]
     if len(initial) == 1:
         reached = _closure(initial, outgoing)

@@ -14,7 +14,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Union
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Tag, ValidationError
 
 from ..exceptions import Diagnostic, did_you_mean
 from ..model.template import SourceRef
@@ -51,26 +51,76 @@ class Sources:
                           "warning" if severity == "warning" else "error")
 
 
-def data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
-    """Keep only the parts of a pydantic location that are keys or indexes of ``data``."""
+def _looks_like_tag(item: str) -> bool:
+    return "[" in item or item in {"str", "int", "float", "bool", "function-after",
+                                   "function-before"}
+
+
+def _alternatives(tp: Any) -> tuple[list[tuple[str | None, Any]], bool]:
+    """The members of a union with their tags, and whether the union is tagged."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        inner, *meta = typing.get_args(tp)
+        tag = next((m.tag for m in meta if isinstance(m, Tag)), None)
+        if tag is not None:
+            return [(tag, inner)], True
+        return _alternatives(inner)
+    if origin in (Union, types.UnionType):
+        members = [alt for arg in typing.get_args(tp) for alt in _alternatives(arg)[0]]
+        return members, any(tag is not None for tag, _ in members)
+    return [(None, tp)], False
+
+
+def _type_name(tp: Any) -> str:
+    if isinstance(tp, type):
+        return tp.__name__
+    return repr(tp).replace("typing.", "")
+
+
+def _step(tp: Any, item: Any) -> Any:
+    """The type of ``item`` inside a value of type ``tp`` (None when unknown)."""
+    for _, alt in _alternatives(tp)[0]:
+        origin = typing.get_origin(alt)
+        if isinstance(alt, type) and issubclass(alt, BaseModel):
+            for name, info in alt.model_fields.items():
+                if item in (name, info.alias):
+                    return info.annotation
+        elif origin is dict and isinstance(item, str):
+            return typing.get_args(alt)[1]
+        elif origin is list and isinstance(item, int):
+            return typing.get_args(alt)[0]
+    return None
+
+
+def data_loc(data: Any, loc: tuple[Any, ...], model: Any = None) -> Loc:
+    """Keep only the parts of a pydantic location that are keys or indexes of ``data``.
+
+    With ``model``, the types are walked alongside the data, so a union tag that is
+    spelled like a key (the rule kind ``count`` beside the key ``count``) is skipped.
+    """
     out: list[str | int] = []
-    node = data
-    for item in loc:
+    node, tp = data, model
+    for n, item in enumerate(loc):
+        if tp is not None:
+            members, tagged = _alternatives(tp)
+            if len(members) > 1:
+                names = {tag if tagged else _type_name(t): t for tag, t in members}
+                if isinstance(item, str) and item in names:
+                    tp = names[item]  # a union member's name or tag, not a key
+                    continue
         in_dict = isinstance(node, dict) and item in node
         in_list = isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
         if in_dict or in_list:
             out.append(item)
             node = node[item]
-        elif isinstance(node, dict) and isinstance(item, str) and item not in node \
-                and item == loc[-1] and not _looks_like_tag(item):
+            tp = _step(tp, item) if tp is not None else None
+        elif isinstance(node, dict) and isinstance(item, str) and n == len(loc) - 1 \
+                and not _looks_like_tag(item):
             out.append(item)  # a missing or unknown key: keep it for key lookups
             break
+        elif tp is not None and not _looks_like_tag(str(item)):
+            tp = _step(tp, item)
     return tuple(out)
-
-
-def _looks_like_tag(item: str) -> bool:
-    return "[" in item or item in {"str", "int", "float", "bool", "function-after",
-                                   "function-before"}
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -134,8 +184,9 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, sources: Source
     merged: dict[tuple[Loc, str], dict[str, Any]] = {}
     for err in exc.errors(include_url=False):
         raw_loc = tuple(err["loc"])
-        loc = data_loc(data, raw_loc)
+        loc = data_loc(data, raw_loc, model)
         kind = err["type"]
+        on_key = bool(raw_loc) and raw_loc[-1] == "[key]"  # a mapping key itself is invalid
         if kind == "extra_forbidden":
             key = str(raw_loc[-1])
             parent = _model_at(model, raw_loc[:-1])
@@ -164,7 +215,8 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, sources: Source
                     message += " (ids are lower-case words: letters, digits, underscores)"
             else:
                 message = message[0].lower() + message[1:]
-            merged.setdefault((loc, "E104"), {"diag": sources.diagnostic(loc, "E104", message)})
+            merged.setdefault((loc, "E104"), {"diag": sources.diagnostic(loc, "E104", message,
+                                                                         key=on_key)})
     out: list[Diagnostic] = []
     for (loc, code), entry in merged.items():
         if code == "E103":

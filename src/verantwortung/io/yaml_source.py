@@ -360,6 +360,10 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
         return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and mark is not None and (
+            "end of stream" in (exc.problem or "") or mark.line >= text.count("\n")
+        ):
+            mark = exc.context_mark  # the end of the file says nothing; the opening does
         pos = _pos(mark) if mark is not None else Pos(1, 1)
         problem = exc.problem or "invalid YAML"
         if "nesting depth" in problem:  # libyaml's own limit, reached before ours in flow style
@@ -376,7 +380,8 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
     if doc.data is None and doc.ok:
         doc.error(Pos(1, 1), "E004", "file is empty; a template is a YAML mapping")
     elif not isinstance(doc.data, dict) and doc.ok:
-        kind = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__}"
+        kind = "a list" if isinstance(doc.data, list) else (
+            "a text" if isinstance(doc.data, str) else f"the value {doc.data!r}")
         doc.error(doc.locate(()), "E010", f"the top level is {kind}; a template is a mapping "
                   "of keys such as id, version, phases and triggers")
     return doc
