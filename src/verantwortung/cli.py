@@ -110,6 +110,30 @@ def schema(output: Path | None) -> int:
 
 
 @cli.command()
+@click.argument("scenarios", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-v", "--verbose", is_flag=True, help="Also print every event of each run.")
+def run(scenarios: tuple[Path, ...], verbose: bool) -> int:
+    """Run scenario files; report each failed expectation with its step and line."""
+    from .testing.scenario import ScenarioError, describe, run_scenario
+
+    failed = 0
+    for path in scenarios:
+        try:
+            result = run_scenario(path)
+        except ScenarioError as exc:
+            failed += 1
+            for d in exc.diagnostics:
+                click.echo(str(d))
+            continue
+        failed += not result.ok
+        for line in describe(result, verbose=verbose):
+            click.echo(line)
+    click.echo(f"{len(scenarios) - failed} passed, {failed} failed", err=True)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+@cli.command()
 def codes() -> int:
     """List the diagnostic codes (E: error, W: warning)."""
     from .io.codes import CODES
