@@ -29,7 +29,7 @@ class ScenarioFile(pytest.File):
         yield ScenarioItem.from_parent(self, name=self.path.name.removesuffix(SUFFIX))
 
 
-class ScenarioFailed(Exception):
+class ScenarioExpectationError(Exception):
     """Raised by a scenario item whose expectations did not hold."""
 
 
@@ -42,14 +42,14 @@ class ScenarioItem(pytest.Item):
         try:
             result = run_scenario(self.path)
         except ScenarioError as exc:
-            raise ScenarioFailed("scenario cannot be loaded:\n" + str(exc)) from None
+            raise ScenarioExpectationError("scenario cannot be loaded:\n" + str(exc)) from None
         if not result.ok:
-            raise ScenarioFailed("\n".join(str(f) for f in result.failures))
+            raise ScenarioExpectationError("\n".join(str(f) for f in result.failures))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:
         """Show the failed step, not a traceback into the library."""
-        if isinstance(excinfo.value, ScenarioFailed):
+        if isinstance(excinfo.value, ScenarioExpectationError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo, style=style))
 
