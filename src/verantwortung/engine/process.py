@@ -44,7 +44,7 @@ def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
 class Process:
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
-    __slots__ = ("_ct", "_history", "_id", "_listeners", "_region", "_state")
+    __slots__ = ("__weakref__", "_ct", "_history", "_id", "_listeners", "_region", "_state")
 
     def __init__(self, ct: CompiledTemplate, process_id: str, region: str) -> None:
         self._ct = ct

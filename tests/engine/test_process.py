@@ -1,0 +1,259 @@
+"""The Process API: start, fire, refusals with every reason, options, replay, JSON, listeners."""
+
+from __future__ import annotations
+
+import gc
+import json
+import weakref
+from typing import Any
+
+import pytest
+
+import verantwortung as v
+from verantwortung.engine.compiled import compiled
+
+TPL = v.load_template("verantwortungspartner")
+
+
+def _ready_for_kickoff(proc: v.Process, companies: int = 5) -> None:
+    for i in range(companies):
+        proc.fire("partner_added", payload={"id": f"p{i}", "name": f"F{i}", "kind": "company"})
+        proc.fire("circle_member_joined", payload={"partner": f"p{i}"})
+    proc.fire("facilitator_assigned", payload={"name": "Anna"})
+    proc.fire("theme_proposed", payload={"id": "t", "title": "Fachkräfte"})
+    proc.fire("theme_selected", payload={"theme": "t"})
+    proc.fire("logistics_clarified", payload={"host": "IHK"})
+
+
+@pytest.fixture
+def proc() -> v.Process:
+    """A fresh process of the bundled template."""
+    return v.Process.start(TPL, region="Trier", at="2014-01-01")
+
+
+def test_start(proc: v.Process) -> None:
+    """A new process is in the initial phase with one process_started event."""
+    assert "preparation" == proc.phase
+    assert ["process_started"] == [e.kind for e in proc.history]
+    assert {"region": "Trier", "parameters": {}} == proc.history[0].payload
+    assert ("verantwortungspartner", "1.0") == (proc.history[0].template,
+                                                proc.history[0].template_version)
+
+
+def test_start_needs_a_region() -> None:
+    """An empty region is refused."""
+    with pytest.raises(ValueError, match="region"):
+        v.Process.start(TPL, region=" ")
+
+
+def test_refusal_carries_every_reason_in_both_languages(proc: v.Process) -> None:
+    """hold_kickoff on an empty process names all four missing preconditions."""
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("hold_kickoff")
+    reasons = {r.code: r for r in info.value.reasons}
+    assert ["circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"] == [
+        r.code for r in info.value.reasons]
+    circle = reasons["circle_too_small"]
+    assert "Der Initiativkreis hat 0 Unternehmen; mindestens 5 sind nötig." == circle.message_de
+    assert "The initiative circle has 0 companies; at least 5 are needed." == circle.message_en
+    assert {"count": 0, "min": 5, "max": None, "collection": "circle"} == circle.seen
+    assert circle.source is not None and "verantwortungspartner.yaml:" in circle.source
+
+
+def test_refusal_changes_nothing(proc: v.Process) -> None:
+    """A refused call leaves state and history exactly as they were."""
+    before = (proc.state(), proc.history)
+    with pytest.raises(v.TransitionRefused):
+        proc.fire("partner_added", payload={"id": "p1", "name": "", "kind": "firm"})
+    assert before == (proc.state(), proc.history)
+
+
+def test_circle_counts_only_companies(proc: v.Process) -> None:
+    """Chambers in the circle do not count towards circle_min_companies."""
+    _ready_for_kickoff(proc, companies=4)
+    proc.fire("partner_added", payload={"id": "ihk", "name": "IHK", "kind": "chamber"})
+    proc.fire("circle_member_joined", payload={"partner": "ihk"})
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("hold_kickoff")
+    assert ["circle_too_small"] == [r.code for r in info.value.reasons]
+
+
+def test_kickoff_and_phase_record(proc: v.Process) -> None:
+    """An accepted trigger moves the phase and records the meeting with its payload."""
+    _ready_for_kickoff(proc)
+    fired = proc.fire("hold_kickoff", actor="facilitator:Anna", payload={"attendance": 80})
+    assert ("kickoff", "kickoff") == (fired.phase, proc.phase)
+    assert "facilitator:Anna" == fired.event.actor
+    [entered] = proc.records("phases_entered")
+    assert ("kickoff", 80) == (entered["phase"], entered["attendance"])
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"id": "p1", "name": "A", "kind": "firm"}, "kind"),
+    ({"id": "p1", "kind": "company"}, "name"),
+    ({"id": "p1", "name": "A", "kind": "company", "colour": "red"}, "colour"),
+    ({"id": 7, "name": "A", "kind": "company"}, "id"),
+    ({"id": "p1", "name": "A", "kind": "company", "size": "huge"}, "size"),
+])
+def test_invalid_payload_names_the_field(proc: v.Process, payload: dict[str, Any],
+                                         field: str) -> None:
+    """Each payload problem is an invalid_payload reason naming its field."""
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("partner_added", payload=payload)
+    [reason] = info.value.reasons
+    assert ("invalid_payload", field) == (reason.code, reason.seen["field"])
+    assert repr(field) in reason.message_en and repr(field) in reason.message_de
+
+
+def test_references_and_duplicates(proc: v.Process) -> None:
+    """Unknown references and duplicate ids are invalid_payload."""
+    proc.fire("partner_added", payload={"id": "p1", "name": "A", "kind": "company"})
+    for name, payload in [("partner_added", {"id": "p1", "name": "B", "kind": "company"}),
+                          ("circle_member_joined", {"partner": "p9"})]:
+        with pytest.raises(v.TransitionRefused) as info:
+            proc.fire(name, payload=payload)
+        assert ["invalid_payload"] == [r.code for r in info.value.reasons]
+
+
+def test_roles(proc: v.Process) -> None:
+    """An actor whose role is not allowed is refused; no actor means a trusted call."""
+    _ready_for_kickoff(proc)
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("hold_kickoff", actor="partner:Max")
+    assert ["role_not_allowed"] == [r.code for r in info.value.reasons]
+    assert "kickoff" == proc.fire("hold_kickoff").phase
+
+
+def test_time_never_goes_backwards(proc: v.Process) -> None:
+    """An event dated before the last one is event_out_of_order; a bad date too."""
+    proc.fire("note_added", payload={"text": "a"}, at="2014-03-01")
+    for at in ("2014-02-01", "kein Datum"):
+        with pytest.raises(v.TransitionRefused) as info:
+            proc.fire("note_added", payload={"text": "b"}, at=at)
+        assert ["event_out_of_order"] == [r.code for r in info.value.reasons]
+
+
+def test_unknown_trigger(proc: v.Process) -> None:
+    """A name that is neither trigger nor event is refused as unknown_trigger."""
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("hold_party")
+    assert ["unknown_trigger"] == [r.code for r in info.value.reasons]
+
+
+def test_abort_needs_a_reason_and_ends_everything(proc: v.Process) -> None:
+    """abort without reason is refused; with one it ends the process for good."""
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("abort")
+    assert ["reason_required"] == [r.code for r in info.value.reasons]
+    proc.fire("abort", payload={"reason": "Keine Unternehmen gefunden"})
+    assert proc.is_final
+    assert [] == [o.name for o in proc.options() if o.allowed]
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("note_added", payload={"text": "zu spät"})
+    assert ["not_in_phase"] == [r.code for r in info.value.reasons]
+
+
+def test_options_matrix(proc: v.Process) -> None:
+    """options() lists every trigger and event with allowed, target and reasons."""
+    options = {o.name: o for o in proc.options()}
+    assert set(compiled(TPL).triggers) | set(compiled(TPL).events) == set(options)
+    kickoff = options["hold_kickoff"]
+    assert (False, "kickoff", "trigger") == (kickoff.allowed, kickoff.target, kickoff.kind)
+    assert 4 == len(kickoff.reasons)
+    assert options["partner_added"].allowed
+    assert not options["hold_closing"].allowed
+    json.dumps([o.to_dict() for o in proc.options()])  # JSON-ready
+
+
+def test_can_checks_one_name_with_a_payload(proc: v.Process) -> None:
+    """can() answers for one trigger or event, judging a given payload, changing nothing."""
+    before = proc.state()
+    assert proc.can("partner_added", payload={"id": "a", "name": "A", "kind": "company"}).allowed
+    assert not proc.can("partner_added", payload={"id": "a"}).allowed
+    assert before == proc.state()
+    with pytest.raises(KeyError):
+        proc.can("nope")
+
+
+def test_advisories_do_not_block(proc: v.Process) -> None:
+    """The projects advisory shows in options and in the fire result, but fires."""
+    _ready_for_kickoff(proc)
+    proc.fire("hold_kickoff")
+    proc.fire("hold_milestone")
+    proc.fire("vision_set", payload={"text": "V"})
+    proc.fire("goal_added", payload={"id": "g", "text": "G"})
+    proc.fire("team_formed", payload={"id": "tm", "name": "T", "members": ["p1"]})
+    proc.fire("project_added", payload={"id": "pr", "title": "P", "team": "tm"})
+    proc.fire("hold_milestone")
+    proc.fire("hold_milestone")
+    option = proc.can("hold_closing")
+    assert option.allowed
+    assert ["projects_outside_expectation"] == [a.code for a in option.advisories]
+    fired = proc.fire("hold_closing")
+    assert "Es gibt 1 Projekte; üblich sind 3 bis 5." == fired.advisories[0].message_de
+
+
+def test_listeners_see_every_accepted_event(proc: v.Process) -> None:
+    """A listener is called once per accepted event, never for refusals."""
+    seen: list[str] = []
+    unsubscribe = proc.subscribe(lambda p, e: seen.append(e.kind))
+    proc.fire("note_added", payload={"text": "a"})
+    with pytest.raises(v.TransitionRefused):
+        proc.fire("hold_kickoff")
+    unsubscribe()
+    proc.fire("note_added", payload={"text": "b"})
+    assert ["note_added"] == seen
+
+
+def test_replay_and_json_round_trip(proc: v.Process) -> None:
+    """replay(history) and from_json(to_json()) give an equal process."""
+    _ready_for_kickoff(proc)
+    proc.fire("hold_kickoff")
+    assert proc == v.Process.replay(TPL, proc.history)
+    assert proc == v.Process.from_json(TPL, proc.to_json())
+    assert proc == v.Process.replay(TPL, [e.to_dict() for e in proc.history])
+
+
+def test_replay_refuses_inconsistent_histories(proc: v.Process) -> None:
+    """Gaps, a foreign template, or a missing start are ReplayError."""
+    proc.fire("note_added", payload={"text": "a"})
+    proc.fire("note_added", payload={"text": "b"})
+    history = list(proc.history)
+    with pytest.raises(v.ReplayError):
+        v.Process.replay(TPL, [history[0], history[2]])
+    with pytest.raises(v.ReplayError):
+        v.Process.replay(TPL, history[1:])
+    other = v.load_template("verantwortungspartner-thueringen")
+    with pytest.raises(v.ReplayError):
+        v.Process.replay(other, history)
+
+
+def test_parameters_per_process() -> None:
+    """A process started with parameters replays with them."""
+    proc = v.Process.start(TPL, region="Emsdetten", parameters={"milestones_max": 4})
+    assert 4 == proc.template.values["milestones_max"]
+    assert proc == v.Process.replay(TPL, proc.history)
+    with pytest.raises(v.ParameterError):
+        v.Process.start(TPL, region="X", parameters={"milestones_max": 6})
+
+
+def test_processes_share_one_machine() -> None:
+    """All processes of a template use one compiled machine and add nothing to it."""
+    a = v.Process.start(TPL, region="A")
+    b = v.Process.start(TPL, region="B")
+    ct = compiled(TPL)
+    assert 1 == len(ct.machine.models)
+    assert a.template is b.template
+
+
+def test_a_process_is_freed_without_gc() -> None:
+    """No reference cycles: a dropped process is freed by reference counting alone."""
+    gc.disable()
+    try:
+        proc = v.Process.start(TPL, region="A")
+        proc.fire("note_added", payload={"text": "x"})
+        ref = weakref.ref(proc)
+        del proc
+        assert ref() is None
+    finally:
+        gc.enable()

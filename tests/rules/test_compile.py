@@ -1,0 +1,123 @@
+"""Compiled rules: each kind, filters through references, and agreement with a naive count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from verantwortung.engine.state import State
+from verantwortung.model.document import CollectionSpec, FieldSpec, Text
+from verantwortung.model.rules import Rule
+from verantwortung.rules.compile import compile_rule
+
+COLLECTIONS = {
+    "partners": CollectionSpec(label=Text(de="P", en="P"), fields={
+        "id": FieldSpec(type="id"),
+        "kind": FieldSpec(type="choice", values=["company", "chamber", "other"])}),
+    "circle": CollectionSpec(label=Text(de="K", en="C"), fields={
+        "partner": FieldSpec(type="ref", to="partners"),
+        "speaker": FieldSpec(type="bool", required=False)}),
+    "vision": CollectionSpec(label=Text(de="V", en="V"), single=True,
+                             fields={"text": FieldSpec(type="text")}),
+}
+VALUES = {"need": 2}
+
+
+def _rule(spec: dict[str, Any]) -> Any:
+    from pydantic import TypeAdapter
+
+    return compile_rule(TypeAdapter(Rule).validate_python(spec), COLLECTIONS, VALUES)
+
+
+def _state(kinds: list[str], speakers: list[bool] | None = None) -> State:
+    state = State("preparation", COLLECTIONS)
+    for i, kind in enumerate(kinds):
+        state.add("partners", {"id": f"p{i}", "kind": kind})
+        state.add("circle", {"partner": f"p{i}", "speaker": (speakers or [False] * 99)[i]})
+    return state
+
+
+def test_count_through_a_reference() -> None:
+    """where: {partner.kind: company} follows the reference into partners."""
+    rule = _rule({"count": "circle", "where": {"partner.kind": "company"},
+                  "min": {"param": "need"}})
+    assert (False, {"count": 1, "min": 2, "max": None, "collection": "circle"}) == rule(
+        _state(["company", "chamber"]), {})
+    assert rule(_state(["company", "company"]), {})[0]
+
+
+def test_count_with_a_list_filter_and_max() -> None:
+    """A list in where means 'one of'; max bounds from above."""
+    rule = _rule({"count": "partners", "where": {"kind": ["company", "chamber"]}, "max": 1})
+    assert (False, 2) == (rule(_state(["company", "chamber", "other"]), {})[0],
+                          rule(_state(["company", "chamber", "other"]), {})[1]["count"])
+
+
+def test_present_single_record_field_and_payload() -> None:
+    """present reads a single record, one of its fields, or the payload."""
+    state = _state([])
+    assert not _rule({"present": "vision"})(state, {})[0]
+    state.add("vision", {"text": "2030"})
+    assert _rule({"present": "vision"})(state, {})[0]
+    assert _rule({"present": "vision.text"})(state, {})[0]
+    assert not _rule({"present": "payload.reason"})(state, {"reason": ""})[0]
+    assert _rule({"present": "payload.reason"})(state, {"reason": "weil"})[0]
+
+
+def test_compare_and_junctions() -> None:
+    """compare, all, any and not combine as logic says, merging what they saw."""
+    state = _state(["company", "company", "other"])
+    more = {"compare": {"left": {"count": "partners"}, "op": ">", "right": {"param": "need"}}}
+    fewer = {"not": more}
+    assert (True, {"left": 3, "right": 2, "op": ">"}) == _rule(more)(state, {})
+    assert not _rule(fewer)(state, {})[0]
+    assert _rule({"any": [fewer, more]})(state, {})[0]
+    assert not _rule({"all": [fewer, more]})(state, {})[0]
+
+
+def test_compare_with_missing_field_fails_instead_of_raising() -> None:
+    """Comparing a missing field with a number is a failed rule, not a TypeError."""
+    rule = _rule({"compare": {"left": {"field": "vision.text"}, "op": ">=", "right": 1}})
+    assert not rule(_state([]), {})[0]
+
+
+def test_custom_rules_receive_view_payload_args() -> None:
+    """A custom rule is called with the record view, the payload and its args."""
+    from pydantic import TypeAdapter
+
+    calls: list[Any] = []
+
+    def has(view: Any, payload: Any, args: Any) -> tuple[bool, dict[str, Any]]:
+        calls.append(args)
+        return len(view.records("partners")) >= args["n"], {"n": args["n"]}
+
+    rule = compile_rule(TypeAdapter(Rule).validate_python({"custom": "has", "args": {"n": 1}}),
+                        COLLECTIONS, VALUES, {"has": has})
+    assert (True, {"n": 1}) == rule(_state(["other"]), {})
+    assert [{"n": 1}] == calls
+
+
+@given(st.lists(st.sampled_from(["company", "chamber", "other"]), max_size=12),
+       st.lists(st.booleans(), min_size=12, max_size=12),
+       st.sampled_from(["company", "chamber", "other"]), st.integers(0, 6))
+def test_count_agrees_with_a_naive_count(kinds: list[str], speakers: list[bool], kind: str,
+                                         bound: int) -> None:
+    """For all records, the compiled count equals counting by hand."""
+    state = _state(kinds, speakers)
+    rule = _rule({"count": "circle", "where": {"partner.kind": kind, "speaker": True},
+                  "min": bound})
+    expected = sum(1 for k, s in zip(kinds, speakers, strict=False) if k == kind and s)
+    ok, seen = rule(state, {})
+    assert (expected >= bound, expected) == (ok, seen["count"])
+
+
+@pytest.mark.parametrize("spec", [{"count": "circle"}, {"present": 3}, {"nope": 1}, {}])
+def test_invalid_rule_specs_do_not_validate(spec: dict[str, Any]) -> None:
+    """A rule without bounds, of the wrong shape or of no known kind is refused."""
+    from pydantic import TypeAdapter, ValidationError
+
+    with pytest.raises(ValidationError):
+        TypeAdapter(Rule).validate_python(spec)
