@@ -1,72 +1,62 @@
 """The ``verantwortung`` command.
 
 Exit codes: 0 success, 1 problems found (or an expectation failed), 2 usage error.
-Heavy modules (pydantic, the loader) are imported inside the commands, so that
-``verantwortung --help`` and ``validate`` start fast. No traceback reaches a user.
+
+The parser is the standard library's argparse: it costs a few milliseconds to
+import where richer CLI libraries cost tens, and ``validate`` is meant to start as
+fast as a YAML linter. Heavy modules (pydantic, the loader) are imported inside
+the commands. No traceback reaches a user.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-
-import click
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                       show_default=True, help="Human-readable text or JSON for scripts.")
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="verantwortung", prog_name="verantwortung")
-def cli() -> None:
-    """Run the Verantwortungspartner method as a state machine.
-
-    Templates are YAML files (or bundled ids such as 'verantwortungspartner').
-    """
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@_FORMAT
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-def validate(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     """Check templates; print every problem as PATH:LINE:COL: CODE message."""
     from ._api import check_template
 
     files: list[dict[str, Any]] = []
     errors = warnings = 0
-    for path in paths:
+    for path in args.paths:
         diagnostics = check_template(path)
         n_err = sum(d.severity == "error" for d in diagnostics)
         errors += n_err
         warnings += len(diagnostics) - n_err
         files.append({"path": path, "valid": n_err == 0,
                       "diagnostics": [d.to_dict() for d in diagnostics]})
-        if fmt == "text":
+        if args.format == "text":
             for d in diagnostics:
-                click.echo(str(d))
-    failed = errors > 0 or (strict and warnings > 0)
-    if fmt == "json":
-        click.echo(json.dumps({"files": files, "errors": errors, "warnings": warnings,
-                               "ok": not failed}, ensure_ascii=False, indent=2))
+                _out(str(d))
+    failed = errors > 0 or (args.strict and warnings > 0)
+    if args.format == "json":
+        _out(json.dumps({"files": files, "errors": errors, "warnings": warnings,
+                         "ok": not failed}, ensure_ascii=False, indent=2))
     else:
-        noun = "file" if len(paths) == 1 else "files"
-        click.echo(f"{errors} error(s), {warnings} warning(s) in {len(paths)} {noun}",
-                   err=True)
+        noun = "file" if len(args.paths) == 1 else "files"
+        _err(f"{errors} error(s), {warnings} warning(s) in {len(args.paths)} {noun}")
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
-@cli.command()
-@_FORMAT
-@click.option("--lang", type=click.Choice(["de", "en"]), default="en", show_default=True)
-def templates(fmt: str, lang: str) -> int:
+def cmd_templates(args: argparse.Namespace) -> int:
     """List the bundled templates."""
     from ._api import bundled_templates, check_template, load_template
     from .exceptions import TemplateError
@@ -78,93 +68,128 @@ def templates(fmt: str, lang: str) -> int:
         except TemplateError:
             rows.append({"id": tid, "version": None, "title": None, "valid": False})
             continue
-        rows.append({"id": tid, "version": tpl.version, "title": tpl.title.get(lang),
+        rows.append({"id": tid, "version": tpl.version, "title": tpl.title.get(args.lang),
                      "valid": True, "extends": tpl.document.extends})
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if args.format == "json":
+        _out(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
     width = max((len(r["id"]) for r in rows), default=0)
     for r in rows:
         if r["valid"]:
             base = f"  (extends {r['extends']})" if r.get("extends") else ""
-            click.echo(f"{r['id']:<{width}}  {r['version']:<6}  {r['title']}{base}")
+            _out(f"{r['id']:<{width}}  {r['version']:<6}  {r['title']}{base}")
         else:
             first = check_template(r["id"])[0]
-            click.echo(f"{r['id']:<{width}}  INVALID  {first}")
+            _out(f"{r['id']:<{width}}  INVALID  {first}")
     return EXIT_OK
 
 
-@cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
-def schema(output: Path | None) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of the template format (for editors)."""
     from ._api import template_schema_json
 
     text = template_schema_json()
-    if output is None:
-        click.echo(text, nl=False)
+    if args.output is None:
+        sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        Path(args.output).write_text(text, encoding="utf-8")
     return EXIT_OK
 
 
-@cli.command()
-@click.argument("scenarios", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-v", "--verbose", is_flag=True, help="Also print every event of each run.")
-def run(scenarios: tuple[Path, ...], verbose: bool) -> int:
+def cmd_codes(args: argparse.Namespace) -> int:
+    """List the diagnostic codes (E: error, W: warning)."""
+    from .io.codes import CODES
+
+    for code, title in CODES.items():
+        _out(f"{code}  {title}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
     """Run scenario files; report each failed expectation with its step and line."""
     from .testing.scenario import ScenarioError, describe, run_scenario
 
     failed = 0
-    for path in scenarios:
+    for path in args.scenarios:
         try:
             result = run_scenario(path)
         except ScenarioError as exc:
             failed += 1
             for d in exc.diagnostics:
-                click.echo(str(d))
+                _out(str(d))
             continue
         failed += not result.ok
-        for line in describe(result, verbose=verbose):
-            click.echo(line)
-    click.echo(f"{len(scenarios) - failed} passed, {failed} failed", err=True)
+        for line in describe(result, verbose=args.verbose):
+            _out(line)
+    _err(f"{len(args.scenarios) - failed} passed, {failed} failed")
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
-@cli.command()
-def codes() -> int:
-    """List the diagnostic codes (E: error, W: warning)."""
-    from .io.codes import CODES
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so ``main`` returns exit codes."""
 
-    for code, title in CODES.items():
-        click.echo(f"{code}  {title}")
-    return EXIT_OK
+    def error(self, message: str) -> Any:  # never returns: raises SystemExit
+        self.print_usage(sys.stderr)
+        _err(f"{self.prog}: error: {message}")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = _Parser(prog="verantwortung", description="Run the Verantwortungspartner method "
+                     "as a state machine. Templates are YAML files or bundled ids such as "
+                     "'verantwortungspartner'.")
+    parser.add_argument("--version", action="version", version=f"verantwortung {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        doc = (func.__doc__ or "").strip()
+        p = sub.add_parser(name, help=doc, description=doc)
+        p.set_defaults(func=func)
+        return p
+
+    def fmt(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=["text", "json"], default="text",
+                       help="human-readable text (default) or JSON for scripts")
+
+    p = command("validate", cmd_validate)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="template files or bundled ids")
+    fmt(p)
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p = command("templates", cmd_templates)
+    fmt(p)
+    p.add_argument("--lang", choices=["de", "en"], default="en")
+    p = command("schema", cmd_schema)
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    command("codes", cmd_codes)
+    p = command("run", cmd_run)
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="*.scenario.yaml files")
+    p.add_argument("-v", "--verbose", action="store_true", help="also print every event")
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the command line and return its exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
     try:
-        result = cli.main(args=args, prog_name="verantwortung", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.UsageError as exc:
-        exc.show()
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # --help and --version exit 0, usage errors 2
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if getattr(args, "func", None) is None:
+        parser.print_usage(sys.stderr)
+        _err("verantwortung: error: a command is required (see --help)")
         return EXIT_USAGE
-    except click.ClickException as exc:
-        exc.show()
-        return EXIT_PROBLEMS if exc.exit_code == 1 else int(exc.exit_code)
-    except click.Abort:
-        click.echo("aborted", err=True)
-        return EXIT_PROBLEMS
+    try:
+        return int(args.func(args))
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130
-    except Exception as exc:  # last resort: an internal error, never a traceback
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return EXIT_OK
+    except Exception as exc:  # last resort: an error message, never a traceback
         from .exceptions import VerantwortungError
 
         kind = "error" if isinstance(exc, VerantwortungError) else "internal error"
-        click.echo(f"verantwortung: {kind}: {exc}", err=True)
+        _err(f"verantwortung: {kind}: {exc}")
         return EXIT_PROBLEMS
-    return int(result) if isinstance(result, int) else EXIT_OK

@@ -98,11 +98,18 @@ def merge_layers(base: Layer, child: Layer, report: Callable[[Diagnostic], None]
                 if here in child.keys:
                     keys[here] = child.keys[here]
                 continue
+            old = into.get(key)
             into[key] = _strip(value, here, csrc, report)
-            _drop(values, here)
-            _drop(keys, here)
-            _copy(values, child.values, here)
-            _copy(keys, child.keys, here)
+            if isinstance(value, (dict, list)) or isinstance(old, (dict, list)):
+                _drop(values, here)
+                _drop(keys, here)
+                _copy(values, child.values, here)
+                _copy(keys, child.keys, here)
+            else:  # a scalar over a scalar: only its own positions change
+                for target, source in ((values, child.values), (keys, child.keys)):
+                    target.pop(here, None)
+                    if here in source:
+                        target[here] = source[here]
 
     data = _deepcopy(base.data)
     merge(data, child.data, ())

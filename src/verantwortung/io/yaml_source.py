@@ -107,8 +107,13 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 
 
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
+
+
 def _plain_scalar(text: str) -> Any:
     """Resolve an untagged plain scalar by the YAML 1.2 core schema."""
+    if text and text[0] not in _MAYBE_NOT_TEXT:
+        return text  # fast path: most scalars in a template are words
     if text in _NULL:
         return None
     if text in _TRUE:

@@ -10,6 +10,7 @@ later checks (and refusals) can point at the YAML a consultant wrote.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -56,8 +57,13 @@ class _Value(BaseModel):
                 object.__setattr__(self, name, MappingProxyType(value))
 
 
-class SourceRef(_Value):
-    """Where an element was written: file path and 1-based line and column."""
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where an element was written: file path and 1-based line and column.
+
+    A plain dataclass, not a model: a template has one per key and value, and
+    creating thousands of them is on the loading path.
+    """
 
     path: str
     line: int

@@ -1,5 +1,6 @@
-"""The rule layer: custom rule registry (compilation of rules arrives with the engine)."""
+"""The rule layer: compile declarative rules into callables; the custom rule registry."""
 
+from .compile import compile_rule
 from .registry import ENTRY_POINT_GROUP, RuleRegistry, registry
 
-__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "registry"]
+__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "compile_rule", "registry"]

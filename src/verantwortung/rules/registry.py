@@ -5,8 +5,10 @@ A template names one with ``{custom: name, args: {...}}``. Register it in code::
     from verantwortung.rules import registry
 
     @registry.register("has_patron")
-    def has_patron(process, args):
-        return bool(process.collection("patron"))
+    def has_patron(view, payload, args):
+        # view.records(name), view.single(name), view.lookup(name, id); return a bool
+        # or (bool, {"placeholder": value, ...}) for the message
+        return view.single("patron") is not None
 
 or from a package, through the entry point group ``verantwortung.rules``::
 
