@@ -11,7 +11,8 @@ import verantwortung as v
 def test_exported_names_are_pinned() -> None:
     """__all__ lists exactly the public contract, and every name resolves."""
     expected = {
-        "Diagnostic", "Event", "Fired", "Option", "ParameterError", "Process",
+        "ConcurrencyError", "CorruptEventError", "Diagnostic", "Event", "EventStore",
+        "Fired", "Option", "ParameterError", "Process", "ProcessNotFound", "StoreError",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
         "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
         "check_template", "load_template", "template_schema",

@@ -14,15 +14,20 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConcurrencyError",
+    "CorruptEventError",
     "Diagnostic",
     "Event",
+    "EventStore",
     "Fired",
     "Option",
     "ParameterError",
     "Process",
+    "ProcessNotFound",
     "ProcessTemplate",
     "Reason",
     "ReplayError",
+    "StoreError",
     "TemplateError",
     "TransitionRefused",
     "VerantwortungError",
@@ -37,6 +42,11 @@ _LAZY = {
     "Diagnostic": "verantwortung.exceptions",
     "ParameterError": "verantwortung.exceptions",
     "ReplayError": "verantwortung.exceptions",
+    "StoreError": "verantwortung.exceptions",
+    "ConcurrencyError": "verantwortung.exceptions",
+    "CorruptEventError": "verantwortung.exceptions",
+    "ProcessNotFound": "verantwortung.exceptions",
+    "EventStore": "verantwortung.store.sql",
     "Event": "verantwortung.model.process",
     "Fired": "verantwortung.model.process",
     "Option": "verantwortung.model.process",
@@ -56,15 +66,20 @@ if TYPE_CHECKING:
     from ._api import bundled_templates, check_template, load_template, template_schema
     from .engine.process import Process
     from .exceptions import (
+        ConcurrencyError,
+        CorruptEventError,
         Diagnostic,
         ParameterError,
+        ProcessNotFound,
         ReplayError,
+        StoreError,
         TemplateError,
         TransitionRefused,
         VerantwortungError,
     )
     from .model.process import Event, Fired, Option, Reason
     from .model.template import ProcessTemplate
+    from .store.sql import EventStore
 
 
 def __getattr__(name: str) -> Any:

@@ -166,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("run", cmd_run)
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="*.scenario.yaml files")
     p.add_argument("-v", "--verbose", action="store_true", help="also print every event")
+    from ._commands_process import add_process_commands
+
+    add_process_commands(command)
     return parser
 
 
@@ -181,8 +184,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         _err("verantwortung: error: a command is required (see --help)")
         return EXIT_USAGE
+    from ._commands_process import CommandUsageError
+
     try:
         return int(args.func(args))
+    except CommandUsageError as exc:
+        _err(f"verantwortung {args.command}: error: {exc}")
+        return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head

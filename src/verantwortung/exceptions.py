@@ -6,7 +6,11 @@
     ├── ParameterError              parameter values given for a template are invalid
     ├── TransitionRefused           a trigger or domain event was refused; .reasons
                                     carries every failing reason, not the first
-    └── ReplayError                 events are not a consistent history of a template
+    ├── ReplayError                 events are not a consistent history of a template
+    └── StoreError                  the event store cannot do what was asked
+        ├── ConcurrencyError        another writer appended first; nothing was written
+        ├── ProcessNotFound         no process with that id in the store
+        └── CorruptEventError       a stored event cannot be read (.process_id, .seq)
 
 This module imports nothing of ours, so every layer may raise these.
 """
@@ -18,10 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "ConcurrencyError",
+    "CorruptEventError",
     "Diagnostic",
     "ParameterError",
+    "ProcessNotFound",
     "ReplayError",
     "Severity",
+    "StoreError",
     "TemplateError",
     "TransitionRefused",
     "VerantwortungError",
@@ -113,3 +121,36 @@ class TransitionRefused(VerantwortungError):
 
 class ReplayError(VerantwortungError):
     """Events do not form a consistent history of the given template."""
+
+
+class StoreError(VerantwortungError):
+    """The event store cannot do what was asked."""
+
+
+class ConcurrencyError(StoreError):
+    """Another writer appended to the process first; nothing was written. Reload, retry."""
+
+    def __init__(self, process_id: str, expected: int, actual: int | None) -> None:
+        self.process_id = process_id
+        self.expected = expected
+        self.actual = actual
+        now = "unknown" if actual is None else str(actual)
+        super().__init__(f"process {process_id}: expected version {expected}, the store has "
+                         f"{now}; reload and try again")
+
+
+class ProcessNotFound(StoreError):  # named like FileNotFoundError: it states a fact
+    """No process with that id in the store."""
+
+    def __init__(self, process_id: str) -> None:
+        self.process_id = process_id
+        super().__init__(f"no process {process_id!r} in the store")
+
+
+class CorruptEventError(StoreError):
+    """A stored event cannot be read; names the process and sequence number."""
+
+    def __init__(self, process_id: str, seq: int, detail: str) -> None:
+        self.process_id = process_id
+        self.seq = seq
+        super().__init__(f"process {process_id}, event {seq}: stored event is corrupt: {detail}")

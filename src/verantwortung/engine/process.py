@@ -101,6 +101,38 @@ class Process:
                                   f"{', '.join(r.code for r in exc.reasons)}") from exc
         return proc
 
+    @classmethod
+    def restore(cls, template: ProcessTemplate, events: Iterable[Event],
+                snapshot: Mapping[str, Any] | None = None, snapshot_seq: int = 0) -> Process:
+        """Rebuild from stored events, taking the state at ``snapshot_seq`` from ``snapshot``.
+
+        Only the events after the snapshot are replayed, so a long history loads fast.
+        Without a snapshot this is :meth:`replay`.
+        """
+        items = list(events)
+        if snapshot is None or snapshot_seq <= 1:
+            return cls.replay(template, items)
+        head, tail = items[:snapshot_seq], items[snapshot_seq:]
+        if len(head) != snapshot_seq or head[-1].seq != snapshot_seq:
+            raise ReplayError(f"snapshot at {snapshot_seq} does not fit a history of "
+                              f"{len(items)} events")
+        first = head[0]
+        params = first.payload.get("parameters") or {}
+        tpl = template.with_parameters(**params) if params else template
+        proc = cls(compiled(tpl), first.process, first.payload["region"])
+        proc._state.restore(snapshot)
+        proc._history.extend(head)
+        for event in tail:
+            if event.seq != len(proc._history) + 1:
+                raise ReplayError(f"event {event.id} has sequence {event.seq}; expected "
+                                  f"{len(proc._history) + 1}")
+            try:
+                proc._fire(event.kind, event.actor, event.payload, event.at, event)
+            except TransitionRefused as exc:
+                raise ReplayError(f"event {event.seq} ({event.kind}) is refused on replay: "
+                                  f"{', '.join(r.code for r in exc.reasons)}") from exc
+        return proc
+
     # -- reading ------------------------------------------------------------------------
 
     @property

@@ -90,6 +90,15 @@ class State:
 
         return undo_update
 
+    def restore(self, snapshot: Mapping[str, Any]) -> None:
+        """Load a :meth:`snapshot` into this (fresh) state."""
+        self.phase = snapshot["phase"]
+        for name, records in snapshot.get("records", {}).items():
+            for record in records:
+                self.add(name, dict(record))
+        for name, record in snapshot.get("single", {}).items():
+            self._single[name] = dict(record)
+
     def snapshot(self) -> dict[str, Any]:
         """A deep, JSON-ready copy of every record (for equality and export)."""
         return {"phase": self.phase,

@@ -1,0 +1,263 @@
+"""The process commands of the CLI: new, list, status, fire, history, export, import, demo.
+
+They work on an event store given by ``--db URL`` (or ``VERANTWORTUNG_DB``; default a
+SQLite file ``verantwortung.sqlite3`` in the working folder; a plain file path means
+a SQLite file). Output is human-readable by default and JSON with ``--format json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_process_commands"]
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DB_ENV = "VERANTWORTUNG_DB"
+
+
+class CommandUsageError(Exception):
+    """Bad command-line input discovered after parsing (exit 2)."""
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _db_url(value: str | None) -> str:
+    url = value or os.environ.get(DB_ENV) or "sqlite:///verantwortung.sqlite3"
+    return url if "://" in url else f"sqlite:///{url}"
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from .store.sql import EventStore
+
+    return EventStore(_db_url(args.db))
+
+
+def _json(value: Any) -> None:
+    _out(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _param(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise CommandUsageError(f"--param takes KEY=VALUE, got {text!r}")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    return key, value
+
+
+def _data(text: str | None) -> dict[str, Any]:
+    if text is None:
+        return {}
+    if text.startswith("@"):
+        try:
+            text = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CommandUsageError(f"--data {text}: {exc.strerror or exc}") from None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise CommandUsageError(f"--data is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise CommandUsageError("--data must be a JSON object of payload fields")
+    return value
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Start a process of TEMPLATE for a region; print its id."""
+    from .engine.process import Process
+    from .io.loader import load
+
+    params = dict(_param(p) for p in args.param or ())
+    tpl = load(args.template)
+    proc = Process.start(tpl, region=args.region, parameters=params or None,
+                         actor=args.actor, at=args.at)
+    with _store(args) as store:
+        store.add(proc, args.template)
+    if args.format == "json":
+        _json({"id": proc.id, "phase": proc.phase, "region": proc.region})
+    else:
+        _out(proc.id)
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List stored processes (newest first)."""
+    with _store(args) as store:
+        rows = store.list(template=args.template, phase=args.phase, region=args.region)
+    if args.format == "json":
+        _json([r.to_dict() for r in rows])
+        return EXIT_OK
+    for r in rows:
+        _out(f"{r.id}  {r.template:<24} {r.phase:<14} v{r.version:<5} {r.region}")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Show the phase, what can be done next, every blocking reason and advisory."""
+    with _store(args) as store:
+        proc = store.load(args.id)
+    options = proc.options()
+    if args.format == "json":
+        _json({"id": proc.id, "region": proc.region, "phase": proc.phase,
+               "version": proc.version, "options": [o.to_dict() for o in options]})
+        return EXIT_OK
+    lang = args.lang
+    de = lang == "de"
+    label = proc.template.phase(proc.phase).label.get(lang)
+    _out(f"{proc.region} – {label} ({proc.phase}), {proc.version} "
+         f"{'Ereignisse' if de else 'events'}")
+    for o in (o for o in options if o.kind == "trigger"):
+        mark = "✓" if o.allowed else "✗"
+        target = f" → {o.target}" if o.target else ""
+        _out(f"  {mark} {o.name}{target}: {o.label_de if de else o.label_en}")
+        for r in o.reasons:
+            if r.code != "not_in_phase":
+                _out(f"      · {r.message(lang)}")
+        for a in o.advisories:
+            _out(f"      ! {a.message(lang)}")
+    if proc.is_final:
+        _out("  Endphase: hier geschieht nichts mehr." if de else
+             "  Final phase: nothing more can happen.")
+        return EXIT_OK
+    allowed = [o.name for o in options if o.kind == "event" and o.allowed]
+    _out(("  Mögliche Ereignisse: " if de else "  Possible events: ") + ", ".join(allowed))
+    return EXIT_OK
+
+
+def cmd_fire(args: argparse.Namespace) -> int:
+    """Fire a trigger or record a domain event (retries when another writer came first)."""
+    from .exceptions import TransitionRefused
+
+    payload = _data(args.data)
+    with _store(args) as store:
+        try:
+            proc, fired = store.fire(args.id, args.trigger, actor=args.actor, payload=payload,
+                                     at=args.at)
+        except TransitionRefused as refused:
+            if args.format == "json":
+                _json({"accepted": False, "reasons": [r.to_dict() for r in refused.reasons]})
+            else:
+                _out(f"✗ {args.trigger} refused in phase {refused.phase}:")
+                for r in refused.reasons:
+                    _out(f"  · {r.code}: {r.message(args.lang)}")
+            return EXIT_PROBLEMS
+    if args.format == "json":
+        _json({"accepted": True, "event": fired.event.to_dict(),
+               "advisories": [a.to_dict() for a in fired.advisories]})
+    else:
+        _out(f"✓ {args.trigger} (event {fired.event.seq}), phase {proc.phase}")
+        for a in fired.advisories:
+            _out(f"  ! {a.code}: {a.message(args.lang)}")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Print the events of a process."""
+    with _store(args) as store:
+        store.info(args.id)
+        history = store.events(args.id)
+    if args.format == "json":
+        _json([e.to_dict() for e in history])
+        return EXIT_OK
+    for e in history:
+        payload = json.dumps(e.payload, ensure_ascii=False)
+        _out(f"{e.seq:>5}  {e.at:%Y-%m-%d %H:%M}  {e.kind:<28} {e.phase:<14} "
+             f"{e.actor or '-':<20} {payload}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a process (identity, state, full history) as JSON."""
+    with _store(args) as store:
+        proc = store.load(args.id)
+    text = proc.to_json()
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    else:
+        _out(text)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a process exported with 'export' (its history is replayed to verify it)."""
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandUsageError(f"{args.file}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise CommandUsageError(f"{args.file}: not JSON: {exc}") from None
+    if not isinstance(data, dict) or "history" not in data:
+        raise CommandUsageError(f"{args.file}: not a process export (no 'history')")
+    with _store(args) as store:
+        proc = store.import_process(data, args.template)
+    _out(proc.id)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run a fictional region through the whole method, printing each step."""
+    from .demo import run_demo
+
+    with _store(args) as store:
+        run_demo(store, lang=args.lang)
+    return EXIT_OK
+
+
+def add_process_commands(
+    command: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
+) -> None:
+    """Register the process commands on the main parser."""
+
+    def common(p: argparse.ArgumentParser, *, lang: bool = True) -> None:
+        p.add_argument("--db", metavar="URL", help=f"store URL or SQLite file (env {DB_ENV}; "
+                       "default sqlite:///verantwortung.sqlite3)")
+        p.add_argument("--format", choices=["text", "json"], default="text")
+        if lang:
+            p.add_argument("--lang", choices=["de", "en"], default="de")
+
+    p = command("new", cmd_new)
+    p.add_argument("template", help="bundled template id or path")
+    p.add_argument("--region", required=True)
+    p.add_argument("--param", action="append", metavar="KEY=VALUE")
+    p.add_argument("--actor")
+    p.add_argument("--at", metavar="DATE")
+    common(p, lang=False)
+    p = command("list", cmd_list)
+    p.add_argument("--phase")
+    p.add_argument("--template")
+    p.add_argument("--region")
+    common(p, lang=False)
+    p = command("status", cmd_status)
+    p.add_argument("id")
+    common(p)
+    p = command("fire", cmd_fire)
+    p.add_argument("id")
+    p.add_argument("trigger")
+    p.add_argument("--actor")
+    p.add_argument("--at", metavar="DATE")
+    p.add_argument("--data", metavar="JSON|@FILE")
+    common(p)
+    p = command("history", cmd_history)
+    p.add_argument("id")
+    common(p, lang=False)
+    p = command("export", cmd_export)
+    p.add_argument("id")
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--db", metavar="URL")
+    p = command("import", cmd_import)
+    p.add_argument("file")
+    p.add_argument("--template", help="template id or path (default: the export's template)")
+    p.add_argument("--db", metavar="URL")
+    p = command("demo", cmd_demo)
+    p.add_argument("--db", metavar="URL")
+    p.add_argument("--lang", choices=["de", "en"], default="de")

@@ -1,0 +1,5 @@
+"""The event store on SQLAlchemy: SQLite by default, PostgreSQL for many workers."""
+
+from .sql import DEFAULT_URL, EventStore, ProcessInfo
+
+__all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo"]

@@ -1,0 +1,323 @@
+"""The event store: SQLite by default, PostgreSQL for many workers.
+
+The event log is the only truth. Appending takes the version the writer read:
+when another writer appended first, :class:`ConcurrencyError` is raised and
+nothing is written (optimistic concurrency, checked in the same transaction that
+inserts the events). Snapshots let a long process load without replaying all of it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..engine.process import Process
+from ..exceptions import (
+    ConcurrencyError,
+    CorruptEventError,
+    ProcessNotFound,
+    StoreError,
+    TemplateError,
+)
+from ..io.loader import bundled_path, load
+from ..model.process import Event
+from ..model.template import ProcessTemplate
+from .schema import events, metadata, processes, snapshots
+
+__all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "TemplateResolver"]
+
+DEFAULT_URL = "sqlite:///verantwortung.sqlite3"
+TemplateResolver = Callable[[str], ProcessTemplate]
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessInfo:
+    """One row of the process index."""
+
+    id: str
+    template: str
+    template_version: str
+    region: str
+    phase: str
+    version: int
+    created_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable with WAL at a commit boundary
+    cursor.close()
+
+
+def template_source(source: str | Path) -> str:
+    """What to remember about where a template came from: a bundled id or an absolute path."""
+    text = str(source)
+    if bundled_path(text) is not None and not text.endswith((".yaml", ".yml")):
+        return text
+    return str(Path(text).resolve())
+
+
+class EventStore:
+    """Processes and their events in a SQL database.
+
+    ``url`` is an SQLAlchemy URL: ``sqlite:///file.sqlite3`` (default), or
+    ``postgresql+psycopg://user@host/db`` (extra ``[postgres]``).
+    """
+
+    def __init__(self, url: str = DEFAULT_URL, *, snapshot_every: int = 500,
+                 templates: TemplateResolver | None = None, busy_timeout: float = 10.0) -> None:
+        self.url = url
+        self.snapshot_every = snapshot_every
+        self._templates: dict[str, ProcessTemplate] = {}
+        self._resolve = templates or self._load_template
+        try:
+            if url.startswith("sqlite"):
+                self.engine: Engine = create_engine(
+                    url, connect_args={"timeout": busy_timeout})
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            else:
+                self.engine = create_engine(url, pool_pre_ping=True)
+            metadata.create_all(self.engine)
+        except Exception as exc:  # an unreachable or unusable database
+            raise StoreError(f"cannot open store {url!r}: {exc}") from exc
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- templates ------------------------------------------------------------------------
+
+    def _load_template(self, source: str) -> ProcessTemplate:
+        if source not in self._templates:
+            self._templates[source] = load(source)
+        return self._templates[source]
+
+    def template_for(self, info: ProcessInfo, source: str) -> ProcessTemplate:
+        """The template a stored process runs on (StoreError if it changed incompatibly)."""
+        try:
+            tpl = self._resolve(source)
+        except TemplateError as exc:
+            raise StoreError(f"process {info.id}: its template {source} no longer loads:\n"
+                             f"{exc}") from exc
+        if (tpl.id, tpl.version) != (info.template, info.template_version):
+            raise StoreError(f"process {info.id} was written by template {info.template} "
+                             f"{info.template_version}; {source} is {tpl.id} {tpl.version}")
+        return tpl
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, proc: Process, source: str | Path | None = None) -> None:
+        """Store a new process with all its events (StoreError if the id exists).
+
+        ``source`` is where its template is loaded from later: a bundled id or a path
+        (default: the bundled id if there is one, else the template's file).
+        """
+        if source is None:
+            tpl = proc.template
+            source = tpl.id if bundled_path(tpl.id) is not None else tpl.files[0]
+        info_row = {
+            "id": proc.id, "template": proc.template.id,
+            "template_version": proc.template.version, "template_source":
+            template_source(source), "region": proc.region, "phase": proc.phase,
+            "version": proc.version, "created_at": _now(), "updated_at": _now()}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(processes), info_row)
+                conn.execute(insert(events), [_event_row(e) for e in proc.history])
+        except IntegrityError as exc:
+            raise StoreError(f"process {proc.id} is already stored") from exc
+
+    def append(self, proc: Process, expected_version: int) -> int:
+        """Write the events of ``proc`` after ``expected_version``; return the new version.
+
+        Raises :class:`ConcurrencyError` (and writes nothing) when the stored version is
+        not ``expected_version``: another writer appended first.
+        """
+        new = [e for e in proc.history if e.seq > expected_version]
+        if not new:
+            return expected_version
+        try:
+            with self.engine.begin() as conn:
+                done = conn.execute(
+                    update(processes)
+                    .where(processes.c.id == proc.id, processes.c.version == expected_version)
+                    .values(version=proc.version, phase=proc.phase, updated_at=_now()))
+                if done.rowcount != 1:
+                    actual = conn.execute(select(processes.c.version).where(
+                        processes.c.id == proc.id)).scalar()
+                    if actual is None:
+                        raise ProcessNotFound(proc.id)
+                    raise ConcurrencyError(proc.id, expected_version, actual)
+                conn.execute(insert(events), [_event_row(e) for e in new])
+                if self.snapshot_every and (proc.version // self.snapshot_every
+                                            > expected_version // self.snapshot_every):
+                    self._write_snapshot(conn, proc)
+        except IntegrityError as exc:
+            raise ConcurrencyError(proc.id, expected_version, None) from exc
+        except OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ConcurrencyError(proc.id, expected_version, None) from exc
+            raise StoreError(f"process {proc.id}: {exc}") from exc
+        return proc.version
+
+    def fire(self, process_id: str, name: str, *, actor: str | None = None,
+             payload: dict[str, Any] | None = None, at: str | dt.datetime | None = None,
+             retries: int = 3) -> tuple[Process, Any]:
+        """Load, fire and append, retrying when another writer came first.
+
+        Returns the process and the :class:`~verantwortung.Fired` result. A refusal
+        raises :class:`~verantwortung.TransitionRefused` and writes nothing.
+        """
+        for attempt in range(retries + 1):
+            proc = self.load(process_id)
+            version = proc.version
+            fired = proc.fire(name, actor=actor, payload=payload, at=at)
+            try:
+                self.append(proc, version)
+            except ConcurrencyError:
+                if attempt == retries:
+                    raise
+                continue
+            return proc, fired
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def snapshot(self, process_id: str) -> int:
+        """Write a snapshot of the process's current state; return its sequence number."""
+        proc = self.load(process_id)
+        with self.engine.begin() as conn:
+            self._write_snapshot(conn, proc)
+        return proc.version
+
+    def _write_snapshot(self, conn: Connection, proc: Process) -> None:
+        exists = conn.execute(select(snapshots.c.seq).where(
+            snapshots.c.process_id == proc.id, snapshots.c.seq == proc.version)).first()
+        if exists is None:
+            conn.execute(insert(snapshots), {
+                "process_id": proc.id, "seq": proc.version,
+                "state": json.dumps(proc.state(), ensure_ascii=False), "created_at": _now()})
+
+    # -- reading --------------------------------------------------------------------------
+
+    def info(self, process_id: str) -> ProcessInfo:
+        """The index row of a process (ProcessNotFound if there is none)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
+        if row is None:
+            raise ProcessNotFound(process_id)
+        return _info(row)
+
+    def list(self, *, template: str | None = None, phase: str | None = None,
+             region: str | None = None) -> list[ProcessInfo]:
+        """Processes, newest first, filtered by template, phase and region."""
+        query = select(processes).order_by(processes.c.created_at.desc(), processes.c.id)
+        for column, value in ((processes.c.template, template), (processes.c.phase, phase),
+                              (processes.c.region, region)):
+            if value is not None:
+                query = query.where(column == value)
+        with self.engine.connect() as conn:
+            return [_info(row) for row in conn.execute(query)]
+
+    def count(self) -> int:
+        """How many processes are stored."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(processes)).scalar() or 0)
+
+    def events(self, process_id: str, after: int = 0) -> builtins.list[Event]:
+        """The stored events of a process, in order (CorruptEventError names a bad row)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(events).where(
+                events.c.process_id == process_id, events.c.seq > after
+            ).order_by(events.c.seq)).all()
+        return [_event(row) for row in rows]
+
+    def load(self, process_id: str, *, use_snapshot: bool = True) -> Process:
+        """The process, rebuilt from its latest snapshot and the events after it."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
+            if row is None:
+                raise ProcessNotFound(process_id)
+            snap = conn.execute(select(snapshots.c.seq, snapshots.c.state).where(
+                snapshots.c.process_id == process_id, snapshots.c.seq <= row.version
+            ).order_by(snapshots.c.seq.desc()).limit(1)).first() if use_snapshot else None
+            # events are append-only and land in the transaction that raises the version,
+            # so reading up to the version read above is a consistent view even while
+            # other writers append
+            rows = conn.execute(select(events).where(
+                events.c.process_id == process_id, events.c.seq <= row.version
+            ).order_by(events.c.seq)).all()
+        info = _info(row)
+        tpl = self.template_for(info, row.template_source)
+        history = [_event(r) for r in rows]
+        if len(history) != info.version:
+            raise StoreError(f"process {process_id}: index says version {info.version}, "
+                             f"the log has {len(history)} events")
+        if snap is not None:
+            try:
+                state = json.loads(snap.state)
+            except ValueError as exc:
+                raise CorruptEventError(process_id, snap.seq, f"snapshot: {exc}") from exc
+            return Process.restore(tpl, history, state, snap.seq)
+        return Process.replay(tpl, history)
+
+    def import_process(self, data: dict[str, Any], source: str | Path | None = None
+                       ) -> Process:
+        """Store a process exported with ``Process.to_dict`` (replayed to verify it)."""
+        if source is None:
+            source = str(data.get("template") or "")
+        tpl = self._resolve(template_source(source))
+        proc = Process.from_dict(tpl, data)
+        self.add(proc, source)
+        return proc
+
+
+def _event_row(e: Event) -> dict[str, Any]:
+    return {"process_id": e.process, "seq": e.seq, "id": e.id, "at": e.at.isoformat(),
+            "actor": e.actor, "kind": e.kind,
+            "payload": json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
+            "template": e.template, "template_version": e.template_version, "phase": e.phase}
+
+
+def _event(row: Any) -> Event:
+    try:
+        payload = json.loads(row.payload)
+        if not isinstance(payload, dict):
+            raise ValueError("payload is not a JSON object")
+        at = dt.datetime.fromisoformat(row.at)
+    except (ValueError, TypeError) as exc:
+        raise CorruptEventError(row.process_id, row.seq, str(exc)) from exc
+    return Event.model_construct(
+        id=row.id, process=row.process_id, seq=row.seq, at=at, actor=row.actor, kind=row.kind,
+        payload=payload, template=row.template, template_version=row.template_version,
+        phase=row.phase)
+
+
+def _info(row: Any) -> ProcessInfo:
+    return ProcessInfo(id=row.id, template=row.template, template_version=row.template_version,
+                       region=row.region, phase=row.phase, version=row.version,
+                       created_at=row.created_at, updated_at=row.updated_at)

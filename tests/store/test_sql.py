@@ -1,0 +1,174 @@
+"""The event store on SQLite and PostgreSQL: append, load, snapshots, queries, integrity."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import verantwortung as v
+from tests.store import _workers
+
+TPL = v.load_template("verantwortungspartner")
+
+
+def _new(store: v.EventStore, region: str = "Trier") -> v.Process:
+    proc = v.Process.start(TPL, region=region, at="2014-01-01")
+    store.add(proc)
+    return proc
+
+
+def test_add_and_load(store_url: str) -> None:
+    """A stored process loads back equal to the original."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        version = proc.version
+        proc.fire("partner_added", payload={"id": "p1", "name": "Ä GmbH", "kind": "company"})
+        assert 2 == store.append(proc, version)
+        assert proc == store.load(proc.id)
+        assert ["process_started", "partner_added"] == [e.kind for e in store.events(proc.id)]
+
+
+def test_adding_the_same_process_twice_is_refused(store_url: str) -> None:
+    """Ids are unique in the store."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        with pytest.raises(v.StoreError):
+            store.add(proc)
+
+
+def test_stale_writer_gets_concurrency_error_and_writes_nothing(store_url: str) -> None:
+    """Two writers from the same version: the second gets ConcurrencyError, nothing lands."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        a, b = store.load(proc.id), store.load(proc.id)
+        a.fire("note_added", payload={"text": "a"})
+        b.fire("note_added", payload={"text": "b"})
+        store.append(a, 1)
+        with pytest.raises(v.ConcurrencyError) as info:
+            store.append(b, 1)
+        assert (1, 2) == (info.value.expected, info.value.actual)
+        assert ["a"] == [e.payload["text"] for e in store.events(proc.id, after=1)]
+
+
+def test_fire_retries_and_refusals_write_nothing(store_url: str) -> None:
+    """store.fire loads, fires and appends; a refusal stores nothing."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        with pytest.raises(v.TransitionRefused):
+            store.fire(proc.id, "hold_kickoff")
+        assert 1 == store.info(proc.id).version
+        loaded, fired = store.fire(proc.id, "note_added", payload={"text": "x"})
+        assert (2, 2) == (loaded.version, fired.event.seq)
+
+
+def test_snapshots_load_the_same_process(store_url: str) -> None:
+    """Loading from a snapshot equals replaying the whole log."""
+    with v.EventStore(store_url, snapshot_every=10) as store:
+        proc = _new(store)
+        for i in range(25):
+            store.fire(proc.id, "note_added", payload={"text": str(i)})
+        with_snapshot = store.load(proc.id)
+        without = store.load(proc.id, use_snapshot=False)
+        assert with_snapshot == without
+        assert 26 == with_snapshot.version
+        engine = create_engine(store_url)
+        with engine.connect() as conn:
+            seqs = [r[0] for r in conn.execute(text(
+                "SELECT seq FROM vt_snapshots WHERE process_id = :p ORDER BY seq"),
+                {"p": proc.id})]
+        engine.dispose()
+        assert [10, 20] == seqs
+
+
+def test_list_filters(store_url: str) -> None:
+    """list filters by template, phase and region."""
+    with v.EventStore(store_url) as store:
+        a = _new(store, "Trier")
+        _new(store, "Emsdetten")
+        store.fire(a.id, "abort", payload={"reason": "Test"})
+        assert ["Emsdetten", "Trier"] == sorted(p.region for p in store.list())
+        assert [a.id] == [p.id for p in store.list(phase="aborted")]
+        assert ["Emsdetten"] == [p.region for p in store.list(region="Emsdetten")]
+        assert [] == store.list(template="other")
+        assert 2 == store.count()
+
+
+def test_unknown_process(store_url: str) -> None:
+    """Loading an unknown id raises ProcessNotFound."""
+    with v.EventStore(store_url) as store, pytest.raises(v.ProcessNotFound):
+        store.load("nope")
+
+
+def test_corrupt_payload_names_process_and_sequence(store_url: str) -> None:
+    """A corrupted payload row is reported with its process id and sequence number."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        store.fire(proc.id, "note_added", payload={"text": "x"})
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE vt_events SET payload = '{broken' WHERE seq = 2"))
+        with pytest.raises(v.CorruptEventError) as info:
+            store.load(proc.id)
+        assert (proc.id, 2) == (info.value.process_id, info.value.seq)
+
+
+def test_export_and_import(store_url: str, tmp_path: Path) -> None:
+    """A process exported as JSON imports into another store equal to itself."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        store.fire(proc.id, "note_added", payload={"text": "x"})
+        data = json.loads(store.load(proc.id).to_json())
+    with v.EventStore(f"sqlite:///{tmp_path / 'other.sqlite3'}") as other:
+        imported = other.import_process(data)
+        assert imported == other.load(proc.id)
+
+
+def test_concurrent_os_processes(store_url: str) -> None:
+    """Four OS processes append at once: every event stored once, no gaps, replay agrees."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+    workers, each = 4, 8
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        results = pool.starmap(_workers.fire_notes,
+                               [(store_url, proc.id, w, each) for w in range(workers)])
+    assert workers * each == sum(accepted for accepted, _ in results)
+    with v.EventStore(store_url) as store:
+        history = store.events(proc.id)
+        assert list(range(1, workers * each + 2)) == [e.seq for e in history]
+        texts = sorted(e.payload["text"] for e in history[1:])
+        assert sorted(f"w{w}-{i}" for w in range(workers) for i in range(each)) == texts
+        loaded = store.load(proc.id, use_snapshot=False)
+        assert store.info(proc.id).phase == loaded.phase
+        assert workers * each + 1 == store.info(proc.id).version
+
+
+def test_sigkill_during_appends_leaves_a_consistent_store(store_url: str) -> None:
+    """A writer killed with SIGKILL mid-append leaves a store that opens and replays."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+    code = ("import sys; sys.path.insert(0, '.');"
+            "from tests.store._workers import append_forever;"
+            f"append_forever({store_url!r}, {proc.id!r})")
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen([sys.executable, "-c", code], cwd=root)
+    try:
+        deadline = time.monotonic() + 30
+        with v.EventStore(store_url) as store:
+            while store.info(proc.id).version < 40 and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()
+    with v.EventStore(store_url) as store:
+        info = store.info(proc.id)
+        assert info.version >= 40
+        loaded = store.load(proc.id)
+        assert loaded == store.load(proc.id, use_snapshot=False)
+        assert info.version == loaded.version == len(store.events(proc.id))
