@@ -127,10 +127,19 @@ def test_roles(proc: v.Process) -> None:
 def test_time_never_goes_backwards(proc: v.Process) -> None:
     """An event dated before the last one is event_out_of_order; a bad date too."""
     proc.fire("note_added", payload={"text": "a"}, at="2014-03-01")
-    for at in ("2014-02-01", "kein Datum"):
+    for at, code in (("2014-02-01", "event_out_of_order"), ("kein Datum", "invalid_timestamp"),
+                     ("2014-02-30", "invalid_timestamp")):
         with pytest.raises(v.TransitionRefused) as info:
             proc.fire("note_added", payload={"text": "b"}, at=at)
-        assert ["event_out_of_order"] == [r.code for r in info.value.reasons]
+        assert [code] == [r.code for r in info.value.reasons]
+
+
+def test_unknown_roles_are_refused(proc: v.Process) -> None:
+    """An actor whose role the template does not know is refused, even where any role may act."""
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("note_added", actor="koordinator:Jens", payload={"text": "x"})
+    assert ["unknown_role"] == [r.code for r in info.value.reasons]
+    assert "facilitator" in info.value.reasons[0].message_en
 
 
 def test_unknown_trigger(proc: v.Process) -> None:

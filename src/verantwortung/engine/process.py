@@ -198,9 +198,9 @@ class Process:
         """
         try:
             when = _timestamp(at)
-        except ValueError as exc:
+        except ValueError:
             raise TransitionRefused(name, self.phase, [generic(
-                "event_out_of_order", at=str(at), problem=str(exc))]) from None
+                "invalid_timestamp", at=str(at))]) from None
         return self._fire(name, actor, payload, when, None)
 
     def options(self, *, events: bool = True) -> tuple[Option, ...]:
@@ -243,8 +243,12 @@ class Process:
         assert item is not None
         phase = self._state.phase
         reasons: list[Reason] = []
-        role = actor.partition(":")[0] if actor else None
-        if item.roles is not None and role is not None and role not in item.roles:
+        role = actor.partition(":")[0] if actor is not None else None
+        known_roles = self._ct.template.roles
+        if role is not None and known_roles and role not in known_roles:
+            reasons.append(generic("unknown_role", role=role,
+                                   roles=", ".join(sorted(known_roles))))
+        elif item.roles is not None and role is not None and role not in item.roles:
             reasons.append(generic("role_not_allowed", role=role, name=item.name,
                                    roles=", ".join(sorted(item.roles))))
         if at is not None and self._history and at < self._history[-1].at:

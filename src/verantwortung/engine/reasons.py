@@ -22,6 +22,14 @@ GENERIC: dict[str, tuple[str, str]] = {
         "Der Zeitpunkt {at} liegt vor dem letzten Ereignis ({last}).",
         "Timestamp {at} is before the last event ({last}).",
     ),
+    "invalid_timestamp": (
+        "Der Zeitpunkt {at!r} ist kein gültiges Datum (JJJJ-MM-TT[THH:MM]).",
+        "Timestamp {at!r} is not a valid date or time (YYYY-MM-DD[THH:MM]).",
+    ),
+    "unknown_role": (
+        "Die Rolle {role!r} gibt es in dieser Vorlage nicht; Rollen: {roles}.",
+        "Role {role!r} does not exist in this template; roles: {roles}.",
+    ),
     "unknown_trigger": (
         "{name!r} ist weder Auslöser noch Ereignis dieser Vorlage; bekannt: {known}.",
         "{name!r} is neither a trigger nor an event of this template; known: {known}.",

@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..engine.process import Process
 from ..exceptions import (
@@ -68,6 +75,23 @@ class Step(_Spec):
     advisories: list[str] = Field(default_factory=list)
     expect_phase: str | None = None
 
+    @field_validator("at")
+    @classmethod
+    def _a_real_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date or time (YYYY-MM-DD[THH:MM])") from None
+        return value
+
+    @field_validator("by")
+    @classmethod
+    def _a_real_actor(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("'by' names a role (e.g. facilitator); leave it out for none")
+        return value
+
     @model_validator(mode="after")
     def _something_to_do(self) -> Step:
         if self.do is None and self.expect_phase is None:
@@ -84,7 +108,7 @@ class ScenarioDoc(_Spec):
 
     template: str
     parameters: dict[str, Any] = Field(default_factory=dict)
-    region: str = "Musterregion"
+    region: str = Field(default="Musterregion", min_length=1)
     description: str | None = None
     steps: list[Step] = Field(min_length=1)
 
@@ -183,6 +207,11 @@ def run_scenario(path: str | Path, *, template_override: Any = None) -> Scenario
             tpl = load(source if source is not None else doc.template,
                        parameters=doc.parameters)
     except TemplateError as exc:
+        missing = [d for d in exc.diagnostics if d.code == "E001"]
+        if missing:  # the template is not there: point at the scenario's 'template:' line
+            raise ScenarioError([sources.diagnostic(
+                ("template",), "E001", f"template {doc.template!r}: {d.message}")
+                for d in missing]) from None
         raise ScenarioError(list(exc.diagnostics)) from None
     except ParameterError as exc:
         raise ScenarioError([sources.diagnostic(("parameters",), "E307", p)
