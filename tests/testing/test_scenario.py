@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import MINIMAL
 from verantwortung import load_template
 from verantwortung.cli import main
 from verantwortung.engine.reasons import GENERIC
@@ -47,28 +48,7 @@ steps:
 """
 
 # a template small enough to write next to a scenario
-MINI_TEMPLATE = """\
-id: mini
-version: "1"
-title: {de: Mini, en: Mini}
-phases:
-  preparation: {initial: true, label: {de: Vorbereitung, en: Preparation}}
-  kickoff: {label: {de: Auftakt, en: Kick-off}}
-  milestone:
-    series: {min: 3, max: 5}
-    label: {de: "{n}. Meilenstein", en: "Milestone {n}"}
-  closing: {label: {de: Abschluss, en: Closing}}
-  consolidation: {final: true, label: {de: Verstetigung, en: Consolidation}}
-triggers:
-  hold_kickoff: {label: {de: Auftakt, en: Kick-off}, from: preparation, to: kickoff}
-  hold_milestone:
-    label: {de: Meilenstein, en: Milestone}
-    transitions:
-      - {from: kickoff, to: milestone}
-      - {from: milestone, to: milestone}
-  hold_closing: {label: {de: Abschluss, en: Closing}, from: milestone, to: closing}
-  consolidate: {label: {de: Verstetigen, en: Consolidate}, from: closing, to: consolidation}
-"""
+MINI_TEMPLATE = MINIMAL
 
 
 @pytest.fixture
