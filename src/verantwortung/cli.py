@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -125,6 +126,69 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Static checks plus exploration with data: reachability, coverage, invariants."""
+    from .io.loader import analyze, resolve_source
+    from .rules.registry import registry
+    from .testing.emit import emit_scenarios
+    from .testing.explore import explore, random_runs
+
+    tpl, diagnostics = analyze(args.template, custom_rules=registry)
+    for d in diagnostics:
+        _out(str(d))
+    if tpl is None:
+        _err("the template has errors; exploration needs a template that loads")
+        return EXIT_PROBLEMS
+    tty = sys.stderr.isatty() and args.format == "text"
+
+    def progress(text: str) -> None:
+        if tty:
+            sys.stderr.write(f"\r{text:<60}")
+            sys.stderr.flush()
+
+    result = explore(tpl, progress=progress)
+    random_runs(tpl, result, runs=args.runs, seed=args.seed, progress=progress)
+    if tty:
+        sys.stderr.write("\r" + " " * 60 + "\r")
+    coverage = result.coverage()
+    findings = sorted(result.findings)
+    failed = any(d.severity == "error" for d in (*diagnostics, *findings)) or (
+        args.strict and bool(diagnostics or findings))
+    emitted: list[str] = []
+    if args.emit_scenarios:
+        out = Path(args.emit_scenarios)
+        source = resolve_source(args.template)
+        ref = args.template
+        if source is not None and ("/" in args.template or args.template.endswith(".yaml")):
+            ref = os.path.relpath(source.resolve(), out.resolve())
+        emitted = [str(p) for p in emit_scenarios(result, out, ref)]
+    if args.format == "json":
+        _out(json.dumps({"ok": not failed, "coverage": coverage,
+                         "diagnostics": [d.to_dict() for d in diagnostics],
+                         "findings": [d.to_dict() for d in findings],
+                         "scenarios": emitted}, ensure_ascii=False, indent=2))
+        return EXIT_PROBLEMS if failed else EXIT_OK
+    for d in findings:
+        _out(str(d))
+    ph, tr, ex, gu, inv = (coverage[k] for k in
+                           ("phases", "transitions", "expanded", "guards", "invariants"))
+
+    def pct(a: int, b: int) -> str:
+        return f"{a}/{b} ({100 * a // b if b else 100}%)"
+
+    _out(f"phases reached with data:  {pct(ph['reached'], ph['total'])}")
+    _out(f"transitions covered:       {pct(tr['covered'], tr['total'])}")
+    if ex["never_taken"]:
+        _out(f"  expanded edges never taken: {', '.join(ex['never_taken'])}")
+    _out(f"guards passable:           {pct(gu['passable'], gu['total'])}")
+    _out(f"guards refusable:          {pct(gu['refusable'], gu['total'])}")
+    _out(f"invariants:                {inv['count']} checked over {inv['runs']} random runs "
+         f"({inv['steps']} steps)")
+    if emitted:
+        _out(f"{len(emitted)} scenarios written to {args.emit_scenarios}")
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so ``main`` returns exit codes."""
 
@@ -166,6 +230,13 @@ def _parser() -> argparse.ArgumentParser:
     p = command("run", cmd_run)
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="*.scenario.yaml files")
     p.add_argument("-v", "--verbose", action="store_true", help="also print every event")
+    p = command("check", cmd_check)
+    p.add_argument("template", help="template file or bundled id")
+    p.add_argument("--runs", type=int, default=20, help="random runs (default 20)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--emit-scenarios", metavar="DIR", help="write scenario files into DIR")
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    fmt(p)
     from ._commands_process import add_process_commands
 
     add_process_commands(command)

@@ -125,6 +125,7 @@ class CompiledTemplate:
     template: ProcessTemplate
     triggers: dict[str, CompiledTrigger]
     events: dict[str, CompiledEvent]
+    invariants: tuple[CompiledCheck, ...]
     collections: Mapping[str, CollectionSpec]
     machine: Machine
     carrier: _Carrier
@@ -217,7 +218,9 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
         transitions=[{"trigger": t.trigger, "source": t.source, "dest": t.dest}
                      for t in tpl.transitions],
         auto_transitions=False, ignore_invalid_triggers=False)
+    invariants = _checks(tpl.invariants, tpl, {**base, "trigger": "-"})
     return CompiledTemplate(template=tpl, triggers=triggers, events=events,
+                            invariants=invariants,
                             collections=tpl.collections, machine=machine, carrier=carrier)
 
 

@@ -176,6 +176,10 @@ class Process:
             raise KeyError(collection)
         return tuple(dict(r) for r in self._state.records(collection))
 
+    def invariant_violations(self) -> list[Reason]:
+        """The template's invariants that the current state breaks (empty when all hold)."""
+        return [r for inv in self._ct.invariants if (r := inv.evaluate(self._state, {}))]
+
     def state(self) -> dict[str, Any]:
         """A JSON-ready copy of the current phase and all records."""
         return self._state.snapshot()

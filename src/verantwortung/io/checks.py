@@ -390,6 +390,7 @@ def check_document(doc: TemplateDocument, src: Sources, report: Report,
     checker.collections_()
     checker.triggers()
     checker.events()
+    checker.checks(doc.invariants, ("invariants",), set())
     checker.texts()
 
 

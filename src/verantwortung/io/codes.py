@@ -29,7 +29,6 @@ CODES: dict[str, str] = {
     "E104": "invalid value",
     # references
     "E201": "unknown phase",
-    "E202": "unknown trigger or event",
     "E203": "unknown role",
     "E204": "unknown parameter",
     "E205": "unknown collection",
@@ -52,15 +51,22 @@ CODES: dict[str, str] = {
     "E401": "base template cannot be found",
     "E402": "extends cycle or chain too long",
     "E403": "merge directive without effect",
+    # exploration with data (verantwortung check)
+    "C001": "phase cannot be reached with any data",
+    "C002": "guard can never pass",
+    "C003": "phase is a trap: no transition out of it can pass",
+    "C004": "invariant violated",
+    "C005": "transition never taken",
     # warnings
     "W101": "text missing in German or English",
     "W301": "method: no kick-off phase",
     "W302": "method: milestone meetings outside three to five",
     "W303": "method: no closing event",
     "W304": "method: no consolidation phase",
+    "W401": "guard never refuses in exploration",
 }
 
 
 def severity_of(code: str) -> str:
-    """``error`` for E-codes, ``warning`` for W-codes."""
+    """``error`` for E- and C-codes, ``warning`` for W-codes."""
     return "warning" if code.startswith("W") else "error"

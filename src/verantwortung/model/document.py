@@ -209,6 +209,10 @@ class TemplateDocument(_Spec):
     phases: dict[Id, PhaseSpec] = Field(min_length=1)
     triggers: dict[Id, TriggerSpec] = Field(default_factory=dict)
     events: dict[Id, EventSpec] = Field(default_factory=dict)
+    invariants: dict[Id, CheckSpec] = Field(
+        default_factory=dict,
+        description="rules every state of a process must satisfy (checked by the testing "
+        "tools after every step, not enforced at run time)")
 
 
 #: Collections every process has without declaring them. ``phases_entered`` holds

@@ -148,6 +148,7 @@ class ProcessTemplate(_Value):
     phases: tuple[Phase, ...]
     triggers: tuple[TriggerDef, ...]
     events: tuple[EventDef, ...]
+    invariants: tuple[Check, ...] = ()
     document: TemplateDocument
     sources: Mapping[Loc, SourceRef]
     files: tuple[str, ...]
@@ -364,5 +365,9 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
         parameters=MappingProxyType(dict(doc.parameters)),
         values=MappingProxyType(values), roles=MappingProxyType(dict(doc.roles)),
         collections=MappingProxyType(dict(doc.collections)), phases=tuple(phases),
-        triggers=tuple(triggers), events=tuple(events), document=doc,
+        triggers=tuple(triggers), events=tuple(events),
+        invariants=tuple(Check(code=code, hard=True, spec=spec,
+                               source=sources.get(("invariants", code)))
+                         for code, spec in doc.invariants.items()),
+        document=doc,
         sources=MappingProxyType(dict(sources)), files=files)

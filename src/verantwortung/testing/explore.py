@@ -1,0 +1,299 @@
+"""Explore a template with data: reachability, transition and guard coverage, invariants.
+
+Breadth-first over the phase graph, the planner prepares the data each transition
+needs and fires it on a real process; so "reachable" means a concrete, accepted
+event sequence exists. Then every hard guard is broken on purpose (refusable?),
+and random runs check the template's invariants after every accepted event.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine.process import Process
+from ..exceptions import Diagnostic, TransitionRefused
+from ..model.template import Check, ProcessTemplate, SourceRef, Transition
+from .planner import Planner, Step
+
+__all__ = ["Exploration", "Refusal", "explore", "random_runs"]
+
+Edge = tuple[str, str]  # trigger, source phase
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A story that ends in a refusal with ``code``."""
+
+    trigger: str
+    code: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(slots=True)
+class Exploration:
+    """What exploring a template found."""
+
+    template: ProcessTemplate
+    reach: dict[str, list[Step]] = field(default_factory=dict)
+    taken: dict[Edge, list[Step]] = field(default_factory=dict)
+    refusals: dict[tuple[str, str, str], Refusal] = field(default_factory=dict)
+    guards_passed: set[tuple[str, str]] = field(default_factory=set)
+    runs: int = 0
+    run_steps: int = 0
+    findings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def declared(self) -> dict[tuple[str, str], list[Transition]]:
+        """Declared transitions (trigger and where it is written) with their expansions."""
+        out: dict[tuple[str, str], list[Transition]] = {}
+        for trig in self.template.triggers:
+            for t in trig.transitions:
+                out.setdefault((trig.id, str(t.origin)), []).append(t)
+        return out
+
+    def coverage(self) -> dict[str, Any]:
+        """Phase, transition and guard coverage as numbers (JSON-ready)."""
+        phases = [p.id for p in self.template.phases]
+        declared = self.declared
+        covered = [k for k, ts in declared.items()
+                   if any((t.trigger, t.source) in self.taken for t in ts)]
+        expanded = [(t.trigger, t.source) for t in self.template.transitions]
+        guards = _guards(self.template)
+        refusable = {(trigger, code) for trigger, code, _ in self.refusals}
+        return {
+            "phases": {"reached": len([p for p in phases if p in self.reach]),
+                       "total": len(phases),
+                       "missing": [p for p in phases if p not in self.reach]},
+            "transitions": {"covered": len(covered), "total": len(declared),
+                            "missing": [f"{k[0]} ({k[1]})" for k in declared
+                                        if k not in covered]},
+            "expanded": {"covered": len([e for e in expanded if e in self.taken]),
+                         "total": len(expanded),
+                         "never_taken": [f"{t} from {s}" for t, s in expanded
+                                         if (t, s) not in self.taken]},
+            "guards": {"total": len(guards),
+                       "passable": len([g for g in guards if g in self.guards_passed]),
+                       "refusable": len([g for g in guards if g in refusable])},
+            "invariants": {"count": len(self.template.invariants), "runs": self.runs,
+                           "steps": self.run_steps},
+        }
+
+
+def _guards(tpl: ProcessTemplate) -> dict[tuple[str, str], Check]:
+    out: dict[tuple[str, str], Check] = {}
+    for t in tpl.transitions:
+        for g in t.guards:
+            out.setdefault((t.trigger, g.code), g)
+    for ev in tpl.events:
+        for g in ev.guards:
+            out.setdefault((ev.id, g.code), g)
+    return out
+
+
+def _finding(source: SourceRef | None, fallback: str, code: str, message: str,
+             severity: str = "error") -> Diagnostic:
+    path, line, col = (source.path, source.line, source.column) if source else (fallback, 1, 1)
+    return Diagnostic(path, line, col, code, message,
+                      "warning" if severity == "warning" else "error")
+
+
+def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None = None
+            ) -> Exploration:
+    """Find a data-backed path to every phase, take every transition, break every guard."""
+    planner = Planner(template)
+    result = Exploration(template)
+    initial = template.initial_phase.id
+    result.reach[initial] = []
+    queue = deque([initial])
+    while queue:
+        phase = queue.popleft()
+        base = result.reach[phase]
+        for trig in template.triggers:
+            for t in trig.transitions:
+                if t.source != phase or (trig.id, phase) in result.taken:
+                    continue
+                proc = planner.run(base)
+                steps = planner.prepare(proc, trig.id) if proc is not None else None
+                if proc is None or steps is None or not planner.try_fire(proc, steps[-1]):
+                    continue
+                path = [*base, *steps]
+                result.taken[(trig.id, phase)] = path
+                result.guards_passed.update((trig.id, g.code) for g in t.guards)
+                if proc.phase not in result.reach:
+                    result.reach[proc.phase] = path
+                    queue.append(proc.phase)
+        if progress:
+            progress(f"explored {len(result.reach)} phases")
+    _break_guards(planner, result)
+    _event_guards(planner, result)
+    _findings(result)
+    return result
+
+
+def _break_guards(planner: Planner, result: Exploration) -> None:
+    for t in planner.template.transitions:
+        if t.source not in result.reach:
+            continue
+        for guard in t.guards:
+            if (t.trigger, guard.code, "") in result.refusals:
+                continue
+            proc = planner.run(result.reach[t.source])
+            if proc is None:
+                continue
+            steps = planner.prepare(proc, t.trigger, skip=guard, break_it=True)
+            if steps is None:
+                continue
+            try:
+                proc.fire(steps[-1].name, payload=dict(steps[-1].payload),
+                          at=proc.history[-1].at)
+            except TransitionRefused as exc:
+                if guard.code in {r.code for r in exc.reasons}:
+                    result.refusals[(t.trigger, guard.code, "")] = Refusal(
+                        t.trigger, guard.code, (*result.reach[t.source], *steps))
+
+
+def _event_guards(planner: Planner, result: Exploration) -> None:
+    for ev in planner.template.events:
+        if not ev.guards or ev.spec.adds is None:
+            continue
+        phase = next((p for p in ev.phases if p in result.reach), None)
+        if phase is None:
+            continue
+        base = result.reach[phase]
+        proc = planner.run(base)
+        made = planner.make(proc, ev.spec.adds, {}) if proc is not None else None
+        if made is not None:
+            result.guards_passed.update((ev.id, g.code) for g in ev.guards)
+        for guard in ev.guards:
+            proc = planner.run(base)
+            if proc is None:
+                continue
+            story = _refuse_event(planner, proc, ev.spec.adds, guard)
+            if story is not None:
+                result.refusals[(ev.id, guard.code, "")] = Refusal(
+                    ev.id, guard.code, (*base, *story))
+
+
+def _refuse_event(planner: Planner, proc: Process, collection: str,
+                  guard: Check) -> list[Step] | None:
+    """Add matching records until the event's own guard refuses the next one."""
+    rule = guard.spec.rule
+    where = dict(getattr(rule, "where", {}) or {})
+    steps: list[Step] = []
+    for _ in range(64):
+        built = planner.pending(proc, collection, where)
+        if built is None:
+            return None
+        prep, step = built
+        steps.extend(prep)
+        try:
+            proc.fire(step.name, payload=dict(step.payload), at=proc.history[-1].at)
+        except TransitionRefused as exc:
+            if guard.code in {r.code for r in exc.reasons}:
+                return [*steps, step]
+            return None
+        steps.append(step)
+    return None
+
+
+def _findings(result: Exploration) -> None:
+    tpl = result.template
+    fallback = tpl.files[0] if tpl.files else tpl.id
+    reachable_statically = _static_reach(tpl)
+    for p in tpl.phases:
+        if p.id not in result.reach and p.id in reachable_statically:
+            result.findings.append(_finding(
+                p.source, fallback, "C001", f"phase {p.id!r} is reachable in the graph, but no "
+                "sequence of allowed events with data leads there"))
+    for p in tpl.phases:
+        if p.id in result.reach and not p.final and not any(
+                s == p.id for _, s in result.taken):
+            result.findings.append(_finding(
+                p.source, fallback, "C003", f"phase {p.id!r} is a trap: it is reached, but "
+                "no transition out of it can ever pass"))
+    for (trigger, code), guard in _guards(tpl).items():
+        if (trigger, code) not in result.guards_passed:
+            result.findings.append(_finding(
+                guard.source, fallback, "C002", f"guard {code!r} of {trigger!r} can never pass: "
+                "no sequence of allowed events satisfies it"))
+        elif (trigger, code, "") not in result.refusals:
+            result.findings.append(_finding(
+                guard.source, fallback, "W401", f"guard {code!r} of {trigger!r} never refuses "
+                "in exploration: it may always hold", "warning"))
+    for (trigger, _origin), ts in result.declared.items():
+        if not any((t.trigger, t.source) in result.taken for t in ts) and all(
+                t.source in result.reach for t in ts[:1]):
+            result.findings.append(_finding(
+                ts[0].origin, fallback, "C005", f"transition {trigger!r} from "
+                f"{', '.join(t.source for t in ts)} is never taken with any data found"))
+
+
+def _static_reach(tpl: ProcessTemplate) -> set[str]:
+    seen = {tpl.initial_phase.id}
+    queue = deque(seen)
+    while queue:
+        phase = queue.popleft()
+        for t in tpl.transitions:
+            if t.source == phase and t.dest not in seen:
+                seen.add(t.dest)
+                queue.append(t.dest)
+    return seen
+
+
+def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, seed: int = 0,
+                max_steps: int = 80, progress: Callable[[str], None] | None = None) -> None:
+    """Random walks (planned and unplanned steps); invariants are checked after each one."""
+    rng = random.Random(seed)
+    planner = Planner(template)
+    fallback = template.files[0] if template.files else template.id
+    invariants = {c.code: c for c in template.invariants}
+    reported: set[str] = set()
+    triggers = [t.id for t in template.triggers]
+    for run in range(runs):
+        proc = planner.start()
+        story: list[Step] = []
+        for _ in range(max_steps):
+            if proc.is_final:
+                break
+            story.extend(_random_step(planner, proc, rng, triggers))
+            result.run_steps += 1
+            for reason in proc.invariant_violations():
+                if reason.code not in reported:
+                    reported.add(reason.code)
+                    result.findings.append(_finding(
+                        invariants[reason.code].source, fallback, "C004",
+                        f"invariant {reason.code!r} is violated after {len(story)} steps of "
+                        f"random run {run + 1}: {reason.message_en}"))
+        result.runs += 1
+        if progress:
+            progress(f"random run {run + 1}/{runs}")
+
+
+def _random_step(planner: Planner, proc: Process, rng: random.Random,
+                 triggers: Sequence[str]) -> list[Step]:
+    roll = rng.random()
+    if roll < 0.25:
+        steps = planner.prepare(proc, rng.choice(list(triggers)))
+        if steps and planner.try_fire(proc, steps[-1]):
+            return steps
+        return []
+    if roll < 0.35:
+        step = Step(rng.choice(list(triggers)), {})
+        return [step] if planner.try_fire(proc, step) else []
+    events = [e for e in planner.ct.events.values() if proc.phase in e.phases and e.adds]
+    if not events:
+        return []
+    ev = rng.choice(events)
+    spec = planner.template.collections[ev.adds or ""]
+    where: dict[str, Any] = {}
+    for name, f in spec.fields.items():
+        if f.type == "choice" and f.values and rng.random() < 0.7:
+            where[name] = rng.choice(f.values)
+        elif f.type == "bool" and rng.random() < 0.5:
+            where[name] = rng.random() < 0.5
+    made = planner.make(proc, ev.adds or "", where)
+    return made[0] if made else []
