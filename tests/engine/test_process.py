@@ -35,7 +35,7 @@ def test_start(proc: v.Process) -> None:
     """A new process is in the initial phase with one process_started event."""
     assert "preparation" == proc.phase
     assert ["process_started"] == [e.kind for e in proc.history]
-    assert {"region": "Trier", "parameters": {}} == proc.history[0].payload
+    assert {"region": "Trier"} == proc.history[0].payload
     assert ("verantwortungspartner", "1.0") == (proc.history[0].template,
                                                 proc.history[0].template_version)
 

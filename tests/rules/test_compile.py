@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verantwortung.engine.state import State
+from verantwortung.engine.state import Layout, State
 from verantwortung.model.document import CollectionSpec, FieldSpec, Text
 from verantwortung.model.rules import Rule
 from verantwortung.rules.compile import compile_rule
@@ -33,7 +33,7 @@ def _rule(spec: dict[str, Any]) -> Any:
 
 
 def _state(kinds: list[str], speakers: list[bool] | None = None) -> State:
-    state = State("preparation", COLLECTIONS)
+    state = State("preparation", Layout.of(COLLECTIONS))
     for i, kind in enumerate(kinds):
         state.add("partners", {"id": f"p{i}", "kind": kind})
         state.add("circle", {"partner": f"p{i}", "speaker": (speakers or [False] * 99)[i]})

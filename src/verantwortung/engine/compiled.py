@@ -18,11 +18,13 @@ from typing import Any
 from transitions import Machine, MachineError
 
 from ..model.document import CollectionSpec, FieldSpec
-from ..model.process import Reason
+from ..model.process import Option, Reason
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, RecordView, compile_rule
 from ..rules.registry import registry
 from .payload import PayloadValidator
+from .reasons import generic
+from .state import Layout
 
 __all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled"]
 
@@ -92,6 +94,11 @@ class CompiledTrigger:
     validate: PayloadValidator
     edges: Mapping[str, CompiledTransition]
 
+    @property
+    def role_list(self) -> tuple[str, ...] | None:
+        """The allowed roles, sorted (None: any role)."""
+        return _sorted_roles(self.roles)
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledEvent:
@@ -109,6 +116,23 @@ class CompiledEvent:
     fields: Mapping[str, FieldSpec]
     guards: tuple[CompiledCheck, ...]
     advisories: tuple[CompiledCheck, ...]
+
+    @property
+    def role_list(self) -> tuple[str, ...] | None:
+        """The allowed roles, sorted (None: any role)."""
+        return _sorted_roles(self.roles)
+
+
+_ROLE_LISTS: dict[frozenset[str], tuple[str, ...]] = {}
+
+
+def _sorted_roles(roles: frozenset[str] | None) -> tuple[str, ...] | None:
+    if roles is None:
+        return None
+    found = _ROLE_LISTS.get(roles)
+    if found is None:
+        found = _ROLE_LISTS[roles] = tuple(sorted(roles))
+    return found
 
 
 class _Carrier:
@@ -129,7 +153,35 @@ class CompiledTemplate:
     collections: Mapping[str, CollectionSpec]
     machine: Machine
     carrier: _Carrier
+    layout: Layout
+    initial: str
+    finals: frozenset[str]
+    series_of: Mapping[str, tuple[str | None, int | None]]
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
+    _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+
+    def blocked_option(self, trigger: str, phase: str) -> Option:
+        """The option of a trigger that has no transition from ``phase`` (built once)."""
+        key = (trigger, phase)
+        found = self._blocked.get(key)
+        if found is None:
+            t = self.triggers[trigger]
+            found = self._blocked[key] = Option(
+                t.name, "trigger", False, t.label_de, t.label_en, None, t.role_list,
+                (generic("not_in_phase", name=t.name, phase=phase),))
+        return found
+
+    def event_options(self, phase: str) -> tuple[Option, ...]:
+        """The options of every domain event in ``phase``, without a payload (built once)."""
+        found = self._event_options.get(phase)
+        if found is None:
+            found = self._event_options[phase] = tuple(
+                Option(e.name, "event", phase in e.phases, e.label_de, e.label_en, None,
+                       e.role_list, () if phase in e.phases else
+                       (generic("not_in_phase", name=e.name, phase=phase),))
+                for e in self.events.values())
+        return found
 
     def move(self, trigger: str, phase: str) -> str:
         """Let the transitions Machine take ``trigger`` from ``phase``; return the new phase.
@@ -220,7 +272,10 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
         auto_transitions=False, ignore_invalid_triggers=False)
     invariants = _checks(tpl.invariants, tpl, {**base, "trigger": "-"})
     return CompiledTemplate(template=tpl, triggers=triggers, events=events,
-                            invariants=invariants,
+                            invariants=invariants, layout=Layout.of(tpl.collections),
+                            initial=tpl.initial_phase.id,
+                            finals=frozenset(p.id for p in tpl.final_phases),
+                            series_of={p.id: (p.series, p.index) for p in tpl.phases},
                             collections=tpl.collections, machine=machine, carrier=carrier)
 
 
@@ -233,18 +288,30 @@ def _key(tpl: ProcessTemplate) -> tuple[int, tuple[tuple[str, Any], ...]]:
     return id(tpl.document), tuple(sorted(tpl.values.items()))
 
 
+# id(template) -> (template, compiled): the template is kept alive, so its id is not reused
+_BY_OBJECT: dict[int, tuple[ProcessTemplate, CompiledTemplate]] = {}
+
+
 def compiled(tpl: ProcessTemplate) -> CompiledTemplate:
     """The compiled form of ``tpl``, built once per document and parameter values."""
+    entry = _BY_OBJECT.get(id(tpl))
+    if entry is not None and entry[0] is tpl:  # fast path: a template object seen before
+        return entry[1]
     key = _key(tpl)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None and hit.template.document is tpl.document:
             _CACHE.move_to_end(key)
-            return hit
-    built = _compile(tpl)
+        else:
+            hit = None
+    if hit is None:
+        hit = _compile(tpl)
+        with _CACHE_LOCK:
+            _CACHE[key] = hit
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
     with _CACHE_LOCK:
-        _CACHE[key] = built
-        _CACHE.move_to_end(key)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return built
+        if len(_BY_OBJECT) > 4 * _CACHE_SIZE:
+            _BY_OBJECT.clear()
+        _BY_OBJECT[id(tpl)] = (tpl, hit)
+    return hit

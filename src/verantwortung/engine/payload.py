@@ -80,9 +80,13 @@ class PayloadValidator:
         self._adapter: TypeAdapter[dict[str, Any]] = TypeAdapter(typed)
         self._defaults = {k: s.default for k, s in fields.items() if s.default is not None}
         self._dates = [k for k, s in fields.items() if s.type == "date"]
+        self._nothing_required = not any(s.required and s.default is None
+                                         for s in fields.values())
 
     def __call__(self, payload: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[Reason]]:
         """The normalised payload (JSON-ready) and the reasons it is invalid (empty if valid)."""
+        if not payload and self._nothing_required:  # e.g. a meeting without minutes
+            return dict(self._defaults), []
         if payload is None:
             payload = {}
         if not isinstance(payload, Mapping):

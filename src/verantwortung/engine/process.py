@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
+import os
 from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from ..exceptions import ReplayError, TransitionRefused
@@ -23,9 +24,11 @@ from .effects import apply_effect
 from .reasons import generic
 from .state import State
 
-__all__ = ["Listener", "Process"]
+__all__ = ["Listener", "Process", "RefusalListener"]
 
 Listener = Callable[["Process", Event], None]
+_NO_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
+RefusalListener = Callable[["Process", TransitionRefused], None]
 
 
 def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
@@ -44,15 +47,17 @@ def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
 class Process:
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
-    __slots__ = ("__weakref__", "_ct", "_history", "_id", "_listeners", "_region", "_state")
+    __slots__ = ("__weakref__", "_ct", "_history", "_id", "_listeners", "_refused", "_region",
+                 "_state")
 
     def __init__(self, ct: CompiledTemplate, process_id: str, region: str) -> None:
         self._ct = ct
         self._id = process_id
         self._region = region
-        self._state = State(ct.template.initial_phase.id, ct.collections)
+        self._state = State(ct.initial, ct.layout)
         self._history: list[Event] = []
-        self._listeners: list[Listener] = []
+        self._listeners: list[Listener] | None = None  # made on the first subscribe
+        self._refused: list[RefusalListener] | None = None  # rarely used: made on demand
 
     # -- construction -------------------------------------------------------------------
 
@@ -65,9 +70,13 @@ class Process:
         if not isinstance(region, str) or not region.strip():
             raise ValueError("region must be a non-empty text")
         tpl = template.with_parameters(**parameters) if parameters else template
-        proc = cls(compiled(tpl), process_id or uuid.uuid4().hex, region)
-        proc._listeners.extend(listeners)
-        payload = {"region": region, "parameters": dict(parameters or {})}
+        proc = cls(compiled(tpl), process_id or os.urandom(16).hex(), region)
+        if listeners:
+            proc._listeners = list(listeners)
+        # parameters only when given: a payload of plain texts is not tracked by the GC
+        payload: dict[str, Any] = {"region": region}
+        if parameters:
+            payload["parameters"] = dict(parameters)
         proc._append(START_EVENT, actor, payload, _timestamp(at))
         return proc
 
@@ -79,7 +88,10 @@ class Process:
         Raises :class:`ReplayError` when the events are not a consistent history of
         ``template`` (wrong template, gaps, or an event the rules refuse).
         """
-        items = [e if isinstance(e, Event) else Event.model_validate(e) for e in events]
+        try:
+            items = [e if isinstance(e, Event) else Event.from_dict(e) for e in events]
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            raise ReplayError(f"not a valid event: {exc}") from exc
         if not items or items[0].kind != START_EVENT:
             raise ReplayError("a history starts with a process_started event")
         first = items[0]
@@ -158,7 +170,7 @@ class Process:
     @property
     def is_final(self) -> bool:
         """True once the process reached a final phase."""
-        return self._ct.template.phase(self._state.phase).final
+        return self._state.phase in self._ct.finals
 
     @property
     def history(self) -> tuple[Event, ...]:
@@ -188,8 +200,19 @@ class Process:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(process, event)`` after every accepted event; returns unsubscribe."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+        if self._listeners is None:
+            self._listeners = []
+        listeners = self._listeners
+        listeners.append(listener)
+        return lambda: listeners.remove(listener) if listener in listeners else None
+
+    def subscribe_refusals(self, listener: RefusalListener) -> Callable[[], None]:
+        """Call ``listener(process, refusal)`` for every refused fire; returns unsubscribe."""
+        if self._refused is None:
+            self._refused = []
+        refused = self._refused
+        refused.append(listener)
+        return lambda: refused.remove(listener) if listener in refused else None
 
     def fire(self, name: str, *, actor: str | None = None,
              payload: Mapping[str, Any] | None = None,
@@ -203,16 +226,27 @@ class Process:
         try:
             when = _timestamp(at)
         except ValueError:
-            raise TransitionRefused(name, self.phase, [generic(
-                "invalid_timestamp", at=str(at))]) from None
+            raise self._refusal(TransitionRefused(name, self.phase, [generic(
+                "invalid_timestamp", at=str(at))])) from None
         return self._fire(name, actor, payload, when, None)
 
     def options(self, *, events: bool = True) -> tuple[Option, ...]:
         """Every trigger (and domain event) with allowed or blocked, all reasons, advisories."""
-        out = [self._option(t, None) for t in self._ct.triggers.values()]
-        if events:
-            out.extend(self._option(None, e) for e in self._ct.events.values())
+        ct, phase = self._ct, self._state.phase
+        out = [self._trigger_option(t, phase) for t in ct.triggers.values()]
+        if events:  # without a payload, an event's option depends on the phase alone
+            out.extend(ct.event_options(phase))
         return tuple(out)
+
+    def _trigger_option(self, trig: CompiledTrigger, phase: str) -> Option:
+        edge = trig.edges.get(phase)
+        if edge is None:
+            return self._ct.blocked_option(trig.name, phase)
+        state = self._state
+        reasons = tuple(r for g in edge.guards if (r := g.evaluate(state, _NO_PAYLOAD)))
+        advisories = tuple(r for a in edge.advisories if (r := a.evaluate(state, _NO_PAYLOAD)))
+        return Option(trig.name, "trigger", not reasons, trig.label_de, trig.label_en,
+                      edge.dest, trig.role_list, reasons, advisories)
 
     def can(self, name: str, *, actor: str | None = None,
             payload: Mapping[str, Any] | None = None) -> Option:
@@ -231,8 +265,7 @@ class Process:
         reasons, advisories, target, _ = self._check(trig, ev, actor, payload, dry=True)
         return Option(name=item.name, kind="trigger" if trig else "event",
                       allowed=not reasons, target=target, label_de=item.label_de,
-                      label_en=item.label_en,
-                      roles=tuple(sorted(item.roles)) if item.roles is not None else None,
+                      label_en=item.label_en, roles=item.role_list,
                       reasons=tuple(reasons), advisories=tuple(advisories))
 
     def _check(self, trig: CompiledTrigger | None, ev: CompiledEvent | None,
@@ -297,19 +330,19 @@ class Process:
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         phase = self._state.phase
         if trig is None and ev is None:
-            raise TransitionRefused(name, phase, [generic(
+            raise self._refusal(TransitionRefused(name, phase, [generic(
                 "unknown_trigger", name=name,
-                known=", ".join([*self._ct.triggers, *self._ct.events]))])
+                known=", ".join([*self._ct.triggers, *self._ct.events]))]))
         reasons, advisories, target, data = self._check(trig, ev, actor, payload, dry=False,
                                                         at=at)
         if reasons:
-            raise TransitionRefused(name, phase, reasons)
+            raise self._refusal(TransitionRefused(name, phase, reasons))
         if trig is not None:
             assert target is not None
             new_phase = self._ct.move(name, phase)
-            member = self._ct.template.phase(new_phase)
+            series, index = self._ct.series_of[new_phase]
             self._state.add("phases_entered", {
-                "phase": new_phase, "series": member.series, "index": member.index,
+                "phase": new_phase, "series": series, "index": index,
                 "at": at.isoformat(), **data})
             self._state.phase = new_phase
         # a domain event's effect was applied by _check, after all its checks passed
@@ -319,15 +352,20 @@ class Process:
         event = self._append(name, actor, data, at, replayed)
         return Fired(event=event, advisories=tuple(advisories))
 
+    def _refusal(self, refusal: TransitionRefused) -> TransitionRefused:
+        for listener in tuple(self._refused or ()):
+            listener(self, refusal)
+        return refusal
+
     def _append(self, kind: str, actor: str | None, payload: dict[str, Any], at: dt.datetime,
                 replayed: Event | None = None) -> Event:
         tpl = self._ct.template
-        event = replayed if replayed is not None else Event.model_construct(
-            id=uuid.uuid4().hex, process=self._id, seq=len(self._history) + 1, at=at,
-            actor=actor, kind=kind, payload=payload, template=tpl.id,
-            template_version=tpl.version, phase=self._state.phase)
+        seq = len(self._history) + 1
+        event = replayed if replayed is not None else Event(
+            f"{self._id}-{seq}", self._id, seq, at, actor, kind, payload, tpl.id,
+            tpl.version, self._state.phase)
         self._history.append(event)
-        for listener in tuple(self._listeners):
+        for listener in tuple(self._listeners or ()):
             listener(self, event)
         return event
 

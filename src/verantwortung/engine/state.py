@@ -8,39 +8,59 @@ judge the state the event would produce), so a refusal leaves the state as it wa
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
 
-__all__ = ["State"]
+__all__ = ["Layout", "State"]
 
 Undo = Callable[[], None]
 
 
-class State:
-    """Phase, records by collection, and an id index for collections that have ``id``."""
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Which collections hold one record, and which are indexed by id (shared per template)."""
 
-    __slots__ = ("_index", "_indexed", "_records", "_single", "phase")
+    singles: frozenset[str]
+    indexed: frozenset[str]
 
-    def __init__(self, phase: str, collections: Mapping[str, CollectionSpec]) -> None:
-        self.phase = phase
+    @classmethod
+    def of(cls, collections: Mapping[str, CollectionSpec]) -> Layout:
+        """The layout of a template's collections (plus the built-in ones)."""
         specs = {**BUILTIN_COLLECTIONS, **collections}
-        self._records: dict[str, list[dict[str, Any]]] = {
-            name: [] for name, spec in specs.items() if not spec.single}
-        self._single: dict[str, dict[str, Any] | None] = {
-            name: None for name, spec in specs.items() if spec.single}
-        self._indexed = frozenset(n for n, s in specs.items() if "id" in s.fields and not s.single)
-        self._index: dict[str, dict[Any, dict[str, Any]]] = {n: {} for n in self._indexed}
+        return cls(frozenset(n for n, s in specs.items() if s.single),
+                   frozenset(n for n, s in specs.items() if "id" in s.fields and not s.single))
+
+
+_NONE: tuple[dict[str, Any], ...] = ()
+
+
+class State:
+    """Phase, records by collection, and an id index for collections that have ``id``.
+
+    Containers are made on the first record, so a new process costs a few hundred
+    bytes however many collections its template declares.
+    """
+
+    __slots__ = ("_index", "_layout", "_records", "_single", "phase")
+
+    def __init__(self, phase: str, layout: Layout) -> None:
+        self.phase = phase
+        self._layout = layout
+        self._records: dict[str, list[dict[str, Any]]] = {}
+        self._single: dict[str, dict[str, Any]] = {}
+        self._index: dict[str, dict[Any, dict[str, Any]]] = {}
 
     # -- the RecordView protocol used by compiled rules ------------------------------------
 
-    def records(self, collection: str) -> list[dict[str, Any]]:
+    def records(self, collection: str) -> Sequence[dict[str, Any]]:
         """All records of a collection (the single record as a one-item list)."""
-        if collection in self._single:
-            rec = self._single[collection]
-            return [] if rec is None else [rec]
-        return self._records.get(collection, [])
+        if collection in self._layout.singles:
+            rec = self._single.get(collection)
+            return _NONE if rec is None else (rec,)
+        return self._records.get(collection, _NONE)
 
     def single(self, collection: str) -> dict[str, Any] | None:
         """The record of a single-record collection, or None."""
@@ -55,21 +75,25 @@ class State:
 
     def is_single(self, collection: str) -> bool:
         """True for single-record collections."""
-        return collection in self._single
+        return collection in self._layout.singles
 
     def add(self, collection: str, record: dict[str, Any]) -> Undo:
         """Add (or, for a single collection, set) a record; return how to undo it."""
-        if collection in self._single:
-            before = self._single[collection]
+        if collection in self._layout.singles:
+            before = self._single.get(collection)
             self._single[collection] = record
 
             def undo_single() -> None:
-                self._single[collection] = before
+                if before is None:
+                    del self._single[collection]
+                else:
+                    self._single[collection] = before
 
             return undo_single
-        records = self._records[collection]
+        records = self._records.setdefault(collection, [])
         records.append(record)
-        index = self._index.get(collection)
+        index = (self._index.setdefault(collection, {})
+                 if collection in self._layout.indexed else None)
         if index is not None:
             index[record["id"]] = record
 
@@ -103,4 +127,4 @@ class State:
         """A deep, JSON-ready copy of every record (for equality and export)."""
         return {"phase": self.phase,
                 "records": copy.deepcopy({k: v for k, v in self._records.items() if v}),
-                "single": copy.deepcopy({k: v for k, v in self._single.items() if v is not None})}
+                "single": copy.deepcopy(self._single)}

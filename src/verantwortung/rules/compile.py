@@ -9,7 +9,7 @@ getter chains, parameter references become constants, filters become tuples.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
@@ -35,7 +35,7 @@ Compiled = Callable[["RecordView", Mapping[str, Any]], tuple[bool, Seen]]
 class RecordView(Protocol):
     """What a compiled rule may read of a process: records, single records, lookups."""
 
-    def records(self, collection: str) -> list[dict[str, Any]]:
+    def records(self, collection: str) -> Sequence[dict[str, Any]]:
         """All records of a collection, in the order they were added."""
 
     def single(self, collection: str) -> dict[str, Any] | None:

@@ -311,10 +311,8 @@ def _event(row: Any) -> Event:
         at = dt.datetime.fromisoformat(row.at)
     except (ValueError, TypeError) as exc:
         raise CorruptEventError(row.process_id, row.seq, str(exc)) from exc
-    return Event.model_construct(
-        id=row.id, process=row.process_id, seq=row.seq, at=at, actor=row.actor, kind=row.kind,
-        payload=payload, template=row.template, template_version=row.template_version,
-        phase=row.phase)
+    return Event(row.id, row.process_id, row.seq, at, row.actor, row.kind, payload,
+                 row.template, row.template_version, row.phase)
 
 
 def _info(row: Any) -> ProcessInfo:

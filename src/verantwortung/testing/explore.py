@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from ..exceptions import Diagnostic, TransitionRefused
 from ..model.template import Check, ProcessTemplate, SourceRef, Transition
 from .planner import Planner, Step
 
-__all__ = ["Exploration", "Refusal", "explore", "random_runs"]
+__all__ = ["Exploration", "Refusal", "explore", "random_runs", "walk_step"]
 
 Edge = tuple[str, str]  # trigger, source phase
 
@@ -252,14 +252,13 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
     fallback = template.files[0] if template.files else template.id
     invariants = {c.code: c for c in template.invariants}
     reported: set[str] = set()
-    triggers = [t.id for t in template.triggers]
     for run in range(runs):
         proc = planner.start()
         story: list[Step] = []
         for _ in range(max_steps):
             if proc.is_final:
                 break
-            story.extend(_random_step(planner, proc, rng, triggers))
+            story.extend(walk_step(planner, proc, rng.randrange))
             result.run_steps += 1
             for reason in proc.invariant_violations():
                 if reason.code not in reported:
@@ -273,27 +272,35 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
             progress(f"random run {run + 1}/{runs}")
 
 
-def _random_step(planner: Planner, proc: Process, rng: random.Random,
-                 triggers: Sequence[str]) -> list[Step]:
-    roll = rng.random()
-    if roll < 0.25:
-        steps = planner.prepare(proc, rng.choice(list(triggers)))
+Choose = Callable[[int], int]  # choose(n) -> a number in range(n)
+
+
+def walk_step(planner: Planner, proc: Process, choose: Choose) -> list[Step]:
+    """One step of a walk: a prepared trigger, a bare trigger, or a new record.
+
+    ``choose`` makes every decision, so a seeded random walk and a hypothesis draw
+    (which shrinks) share this code. Returns the steps that were accepted.
+    """
+    triggers = [t.id for t in planner.template.triggers]
+    kind = choose(10)
+    if kind < 3:
+        steps = planner.prepare(proc, triggers[choose(len(triggers))])
         if steps and planner.try_fire(proc, steps[-1]):
             return steps
         return []
-    if roll < 0.35:
-        step = Step(rng.choice(list(triggers)), {})
+    if kind < 4:
+        step = Step(triggers[choose(len(triggers))], {})
         return [step] if planner.try_fire(proc, step) else []
     events = [e for e in planner.ct.events.values() if proc.phase in e.phases and e.adds]
     if not events:
         return []
-    ev = rng.choice(events)
+    ev = events[choose(len(events))]
     spec = planner.template.collections[ev.adds or ""]
     where: dict[str, Any] = {}
     for name, f in spec.fields.items():
-        if f.type == "choice" and f.values and rng.random() < 0.7:
-            where[name] = rng.choice(f.values)
-        elif f.type == "bool" and rng.random() < 0.5:
-            where[name] = rng.random() < 0.5
+        if f.type == "choice" and f.values and choose(10) < 7:
+            where[name] = f.values[choose(len(f.values))]
+        elif f.type == "bool" and choose(2):
+            where[name] = bool(choose(2))
     made = planner.make(proc, ev.adds or "", where)
     return made[0] if made else []
