@@ -141,3 +141,23 @@ def test_runs_in_a_subprocess_too(stories: pytest.Pytester) -> None:
     result = stories.runpytest_subprocess(*_plugin_args())
     result.assert_outcomes(passed=1, failed=1)
     assert "Traceback" not in result.stdout.str()
+
+
+def test_conformance_suite_on_a_healthy_template(pytester: pytest.Pytester) -> None:
+    """--verantwortung-template runs six conformance checks that pass on the bundled one."""
+    pytester.makepyfile("def test_nothing():\n    assert True\n")
+    result = pytester.runpytest("--verantwortung-template", "verantwortungspartner",
+                                "--verantwortung-runs", "3", *_plugin_args())
+    result.assert_outcomes(passed=7)
+
+
+def test_conformance_suite_names_the_culprit(pytester: pytest.Pytester) -> None:
+    """A template with an unsatisfiable guard fails the guards check with its location."""
+    from pathlib import Path
+
+    broken = Path(__file__).parent / "check_templates" / "unsatisfiable_guard.yaml"
+    result = pytester.runpytest("--verantwortung-template", str(broken),
+                                "--verantwortung-runs", "3", *_plugin_args())
+    result.assert_outcomes(passed=4, failed=2)
+    result.stdout.fnmatch_lines(["*unsatisfiable_guard.yaml:12:7: C002 guard 'no_municipality'*"])
+    assert "Traceback" not in result.stdout.str()

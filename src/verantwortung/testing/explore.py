@@ -117,8 +117,17 @@ def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None
                 if t.source != phase or (trig.id, phase) in result.taken:
                     continue
                 proc = planner.run(base)
-                steps = planner.prepare(proc, trig.id) if proc is not None else None
-                if proc is None or steps is None or not planner.try_fire(proc, steps[-1]):
+                steps = (planner.prepare(proc, trig.id, best_effort=True)
+                         if proc is not None else None)
+                if proc is None or steps is None:
+                    continue
+                try:
+                    proc.fire(steps[-1].name, payload=dict(steps[-1].payload),
+                              at=proc.history[-1].at)
+                except TransitionRefused as exc:
+                    failing = {r.code for r in exc.reasons}
+                    result.guards_passed.update(
+                        (trig.id, g.code) for g in t.guards if g.code not in failing)
                     continue
                 path = [*base, *steps]
                 result.taken[(trig.id, phase)] = path

@@ -333,11 +333,13 @@ class Planner:
     # -- triggers -------------------------------------------------------------------------
 
     def prepare(self, proc: Process, trigger: str, *, skip: Check | None = None,
-                break_it: bool = False) -> list[Step] | None:
+                break_it: bool = False, best_effort: bool = False) -> list[Step] | None:
         """Steps that make ``trigger`` pass from here (ending with the trigger itself).
 
         With ``skip`` (a guard), that guard is left alone, or broken with ``break_it``;
-        the last step is then the trigger as it would be refused.
+        the last step is then the trigger as it would be refused. With ``best_effort``,
+        guards the planner cannot satisfy are left failing instead of giving up, so the
+        refusal shows which ones they are.
         """
         trig = self.template.trigger(trigger)
         edge = next((t for t in trig.transitions if t.source == proc.phase), None)
@@ -350,9 +352,15 @@ class Planner:
         for guard in edge.guards:
             if skip is not None and guard.code == skip.code:
                 continue
-            more = self.satisfy(proc, guard.spec.rule, payload, trig.payload)
+            trial = Process.replay(self.template, proc.history) if best_effort else proc
+            more = self.satisfy(trial, guard.spec.rule, payload, trig.payload)
             if more is None:
+                if best_effort:
+                    continue
                 return None
+            if best_effort:
+                for step in more:
+                    self.try_fire(proc, step)
             steps.extend(more)
         if skip is not None and break_it:
             more = self.violate(proc, skip.spec.rule, payload)

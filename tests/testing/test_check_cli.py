@@ -1,0 +1,41 @@
+"""'verantwortung check': exit codes, located culprits, JSON coverage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from verantwortung.cli import main
+
+HERE = Path(__file__).parent / "check_templates"
+
+
+@pytest.mark.parametrize(("name", "line"), [
+    ("unsatisfiable_guard", ":12:7: C002 guard 'no_municipality'"),
+    ("trap_phase", ":31:3: C003 phase 'closing' is a trap"),
+    ("violated_invariant", ":6:3: C004 invariant 'small_circle'"),
+])
+def test_broken_template_exits_1_naming_the_culprit(name: str, line: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """check exits 1 and prints the culprit as path:line:col: CODE message."""
+    assert 1 == main(["check", str(HERE / f"{name}.yaml"), "--runs", "30"])
+    assert line in capsys.readouterr().out
+
+
+def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json gives ok, coverage and findings."""
+    assert 0 == main(["check", "verantwortungspartner", "--format", "json", "--runs", "2"])
+    report = json.loads(capsys.readouterr().out)
+    assert (True, 10, []) == (report["ok"], report["coverage"]["phases"]["reached"],
+                              report["findings"])
+
+
+def test_template_with_errors_stops_before_exploring(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A template that does not load is reported with its diagnostics, exit 1."""
+    broken = tmp_path / "b.yaml"
+    broken.write_text("id: b\n", encoding="utf-8")
+    assert 1 == main(["check", str(broken)])
+    assert "E102" in capsys.readouterr().out
