@@ -135,6 +135,10 @@ class EngineMachine(RuleBasedStateMachine):
             assert [] == [o.name for o in self.proc.options() if o.allowed]
 
     @invariant()
+    def template_invariants_hold(self) -> None:
+        assert [] == [r.code for r in self.proc.invariant_violations()]
+
+    @invariant()
     def note_phase(self) -> None:
         event(f"phase {self.proc.phase}")  # shown with --hypothesis-show-statistics
 
