@@ -31,6 +31,17 @@ _NO_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
 RefusalListener = Callable[["Process", TransitionRefused], None]
 
 
+def _check_start(template: ProcessTemplate, items: list[Event]) -> Event:
+    """The start event of a history written by ``template`` (ReplayError otherwise)."""
+    if not items or items[0].kind != START_EVENT:
+        raise ReplayError("a history starts with a process_started event")
+    first = items[0]
+    if (first.template, first.template_version) != (template.id, template.version):
+        raise ReplayError(f"history was written by template {first.template} "
+                          f"{first.template_version}, not {template.id} {template.version}")
+    return first
+
+
 def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
     if at is None:
         return dt.datetime.now(dt.UTC)
@@ -92,25 +103,12 @@ class Process:
             items = [e if isinstance(e, Event) else Event.from_dict(e) for e in events]
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             raise ReplayError(f"not a valid event: {exc}") from exc
-        if not items or items[0].kind != START_EVENT:
-            raise ReplayError("a history starts with a process_started event")
-        first = items[0]
-        if (first.template, first.template_version) != (template.id, template.version):
-            raise ReplayError(f"history was written by template {first.template} "
-                              f"{first.template_version}, not {template.id} {template.version}")
+        first = _check_start(template, items)
         params = first.payload.get("parameters") or {}
         proc = cls.start(template, region=first.payload["region"], parameters=params,
                          actor=first.actor, at=first.at, process_id=first.process)
         proc._history[0] = first
-        for expected_seq, event in enumerate(items[1:], start=2):
-            if event.seq != expected_seq or event.process != first.process:
-                raise ReplayError(f"event {event.id} has sequence {event.seq} of process "
-                                  f"{event.process}; expected {expected_seq} of {first.process}")
-            try:
-                proc._fire(event.kind, event.actor, event.payload, event.at, event)
-            except TransitionRefused as exc:
-                raise ReplayError(f"event {event.seq} ({event.kind}) is refused on replay: "
-                                  f"{', '.join(r.code for r in exc.reasons)}") from exc
+        proc._apply(items[1:])
         return proc
 
     @classmethod
@@ -128,22 +126,27 @@ class Process:
         if len(head) != snapshot_seq or head[-1].seq != snapshot_seq:
             raise ReplayError(f"snapshot at {snapshot_seq} does not fit a history of "
                               f"{len(items)} events")
-        first = head[0]
+        first = _check_start(template, head)
         params = first.payload.get("parameters") or {}
         tpl = template.with_parameters(**params) if params else template
         proc = cls(compiled(tpl), first.process, first.payload["region"])
         proc._state.restore(snapshot)
         proc._history.extend(head)
-        for event in tail:
-            if event.seq != len(proc._history) + 1:
-                raise ReplayError(f"event {event.id} has sequence {event.seq}; expected "
-                                  f"{len(proc._history) + 1}")
+        proc._apply(tail)
+        return proc
+
+    def _apply(self, events: Iterable[Event]) -> None:
+        """Re-fire stored events in order; ReplayError names the first one that does not fit."""
+        for event in events:
+            expected = len(self._history) + 1
+            if event.seq != expected or event.process != self._id:
+                raise ReplayError(f"event {event.id} has sequence {event.seq} of process "
+                                  f"{event.process}; expected {expected} of {self._id}")
             try:
-                proc._fire(event.kind, event.actor, event.payload, event.at, event)
+                self._fire(event.kind, event.actor, event.payload, event.at, event)
             except TransitionRefused as exc:
                 raise ReplayError(f"event {event.seq} ({event.kind}) is refused on replay: "
                                   f"{', '.join(r.code for r in exc.reasons)}") from exc
-        return proc
 
     # -- reading ------------------------------------------------------------------------
 

@@ -58,25 +58,15 @@ class Event(NamedTuple):
         return cls(**_event_adapter().validate_python(data))
 
 
-class _EventFields(TypedDict):
-    id: str
-    process: str
-    seq: int
-    at: dt.datetime
-    actor: str | None
-    kind: str
-    payload: dict[str, Any]
-    template: str
-    template_version: str
-    phase: str
-
-
 @cache
 def _event_adapter() -> Any:
     from pydantic import ConfigDict, TypeAdapter
 
-    _EventFields.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
-    return TypeAdapter(_EventFields)
+    # the same fields as the named tuple, as a TypedDict pydantic validates with care
+    make_typed_dict: Any = TypedDict  # called with run-time fields, beyond static typing
+    fields = make_typed_dict("EventFields", Event.__annotations__)
+    fields.__pydantic_config__ = ConfigDict(extra="forbid")
+    return TypeAdapter(fields)
 
 
 @dataclass(frozen=True, slots=True)
