@@ -34,7 +34,7 @@ def _db_url(value: str | None) -> str:
     return url if "://" in url else f"sqlite:///{url}"
 
 
-def _store(args: argparse.Namespace) -> Any:
+def store_for(args: argparse.Namespace) -> Any:
     from .store.sql import EventStore
 
     return EventStore(_db_url(args.db))
@@ -81,7 +81,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     tpl = load(args.template)
     proc = Process.start(tpl, region=args.region, parameters=params or None,
                          actor=args.actor, at=args.at)
-    with _store(args) as store:
+    with store_for(args) as store:
         store.add(proc, args.template)
     if args.format == "json":
         _json({"id": proc.id, "phase": proc.phase, "region": proc.region})
@@ -92,7 +92,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """List stored processes (newest first)."""
-    with _store(args) as store:
+    with store_for(args) as store:
         rows = store.list(template=args.template, phase=args.phase, region=args.region)
     if args.format == "json":
         _json([r.to_dict() for r in rows])
@@ -104,7 +104,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show the phase, what can be done next, every blocking reason and advisory."""
-    with _store(args) as store:
+    with store_for(args) as store:
         proc = store.load(args.id)
     options = proc.options()
     if args.format == "json":
@@ -139,7 +139,7 @@ def cmd_fire(args: argparse.Namespace) -> int:
     from .exceptions import TransitionRefused
 
     payload = _data(args.data)
-    with _store(args) as store:
+    with store_for(args) as store:
         try:
             proc, fired = store.fire(args.id, args.trigger, actor=args.actor, payload=payload,
                                      at=args.at)
@@ -163,7 +163,7 @@ def cmd_fire(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Print the events of a process."""
-    with _store(args) as store:
+    with store_for(args) as store:
         store.info(args.id)
         history = store.events(args.id)
     if args.format == "json":
@@ -178,7 +178,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a process (identity, state, full history) as JSON."""
-    with _store(args) as store:
+    with store_for(args) as store:
         proc = store.load(args.id)
     text = proc.to_json()
     if args.output:
@@ -198,7 +198,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandUsageError(f"{args.file}: not JSON: {exc}") from None
     if not isinstance(data, dict) or "history" not in data:
         raise CommandUsageError(f"{args.file}: not a process export (no 'history')")
-    with _store(args) as store:
+    with store_for(args) as store:
         proc = store.import_process(data, args.template)
     _out(proc.id)
     return EXIT_OK
@@ -208,7 +208,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run a fictional region through the whole method, printing each step."""
     from .demo import run_demo
 
-    with _store(args) as store:
+    with store_for(args) as store:
         run_demo(store, lang=args.lang)
     return EXIT_OK
 

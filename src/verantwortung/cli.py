@@ -238,8 +238,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     fmt(p)
     from ._commands_process import add_process_commands
+    from ._commands_render import add_render_commands
 
     add_process_commands(command)
+    add_render_commands(command)
     return parser
 
 

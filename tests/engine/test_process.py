@@ -199,7 +199,7 @@ def test_advisories_do_not_block(proc: v.Process) -> None:
     assert option.allowed
     assert ["projects_outside_expectation"] == [a.code for a in option.advisories]
     fired = proc.fire("hold_closing")
-    assert "Es gibt 1 Projekte; üblich sind 3 bis 5." == fired.advisories[0].message_de
+    assert "Projekte: 1; üblich sind 3 bis 5." == fired.advisories[0].message_de
 
 
 def test_listeners_see_every_accepted_event(proc: v.Process) -> None:

@@ -180,6 +180,10 @@ class Process:
         """Every event, oldest first."""
         return tuple(self._history)
 
+    def events_since(self, version: int) -> tuple[Event, ...]:
+        """The events after ``version`` (what a store has not written yet)."""
+        return tuple(self._history[version:])
+
     @property
     def version(self) -> int:
         """The sequence number of the last event (for optimistic concurrency)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,7 +159,7 @@ class EventStore:
         Raises :class:`ConcurrencyError` (and writes nothing) when the stored version is
         not ``expected_version``: another writer appended first.
         """
-        new = [e for e in proc.history if e.seq > expected_version]
+        new = proc.events_since(expected_version)
         if not new:
             return expected_version
         try:
@@ -254,7 +254,7 @@ class EventStore:
             rows = conn.execute(select(events).where(
                 events.c.process_id == process_id, events.c.seq > after
             ).order_by(events.c.seq)).all()
-        return [_event(row) for row in rows]
+        return _events(rows)
 
     def load(self, process_id: str, *, use_snapshot: bool = True) -> Process:
         """The process, rebuilt from its latest snapshot and the events after it."""
@@ -273,7 +273,7 @@ class EventStore:
             ).order_by(events.c.seq)).all()
         info = _info(row)
         tpl = self.template_for(info, row.template_source)
-        history = [_event(r) for r in rows]
+        history = _events(rows)
         if len(history) != info.version:
             raise StoreError(f"process {process_id}: index says version {info.version}, "
                              f"the log has {len(history)} events")
@@ -303,16 +303,26 @@ def _event_row(e: Event) -> dict[str, Any]:
             "template": e.template, "template_version": e.template_version, "phase": e.phase}
 
 
-def _event(row: Any) -> Event:
-    try:
-        payload = json.loads(row.payload)
-        if not isinstance(payload, dict):
-            raise ValueError("payload is not a JSON object")
-        at = dt.datetime.fromisoformat(row.at)
-    except (ValueError, TypeError) as exc:
-        raise CorruptEventError(row.process_id, row.seq, str(exc)) from exc
-    return Event(row.id, row.process_id, row.seq, at, row.actor, row.kind, payload,
-                 row.template, row.template_version, row.phase)
+def _events(rows: Sequence[Any]) -> list[Event]:
+    """Decode event rows (columns in table order); CorruptEventError names a bad row."""
+    payloads: list[Any] | None = None
+    try:  # one JSON parse for all payloads; on any doubt, row by row to find the culprit
+        payloads = json.loads("[" + ",".join(r[6] for r in rows) + "]")
+        if len(payloads) != len(rows) or not all(isinstance(p, dict) for p in payloads):
+            payloads = None
+    except (ValueError, TypeError):
+        payloads = None
+    out: list[Event] = []
+    for i, (pid, seq, eid, at, actor, kind, raw, template, version, phase) in enumerate(rows):
+        try:
+            payload = payloads[i] if payloads is not None else json.loads(raw)
+            if not isinstance(payload, dict):
+                raise ValueError("payload is not a JSON object")
+            when = dt.datetime.fromisoformat(at)
+        except (ValueError, TypeError) as exc:
+            raise CorruptEventError(pid, seq, str(exc)) from exc
+        out.append(Event(eid, pid, seq, when, actor, kind, payload, template, version, phase))
+    return out
 
 
 def _info(row: Any) -> ProcessInfo:

@@ -1,0 +1,300 @@
+"""The graph IR every diagram is drawn from: phases as nodes, transitions as edges.
+
+A template gives the plain phase model. A process on top of it adds where the
+region stands: each node is ``current``, ``passed`` or ``ahead``; edges it took are
+``taken``; each trigger leaving the current phase is ``allowed`` or ``blocked``
+with every reason. Renderers (:mod:`.mermaid`, :mod:`.dot`, :mod:`.svg`) read only
+this IR, never the engine, in the way python-statemachine's ``contrib/diagram``
+extracts a neutral graph before drawing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..model.document import FieldSpec
+from ..model.template import ANY_PHASE, Check, ProcessTemplate, number
+from .verbalize import check_text, series_label
+from .words import LANGS, label
+
+if TYPE_CHECKING:
+    from ..engine.process import Process
+
+__all__ = ["CheckInfo", "Cluster", "Edge", "Graph", "Node", "ReasonInfo", "Words",
+           "build_graph", "needs_input"]
+
+NodeState = Literal["current", "passed", "ahead"]
+EdgeStatus = Literal["allowed", "blocked"]
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text in German and English."""
+
+    de: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (de or en)."""
+        return self.de if lang == "de" else self.en
+
+    @classmethod
+    def of(cls, text: Any, fallback: str = "") -> Words:
+        """From a template ``Text`` (a missing language falls back to the other one)."""
+        return cls(*(label(text, lang, fallback) for lang in LANGS))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInfo:
+    """A guard (``hard``) or advisory of an edge: its code, the rule in words, its message."""
+
+    code: str
+    hard: bool
+    rule: Words
+    message: Words
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonInfo:
+    """Why a trigger is blocked (or advised against) right now."""
+
+    code: str
+    hard: bool
+    message: Words
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A phase. ``optional``: a series member beyond the series minimum."""
+
+    id: str
+    label: Words
+    description: Words | None = None
+    series: str | None = None
+    index: int | None = None
+    initial: bool = False
+    final: bool = False
+    optional: bool = False
+    state: NodeState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A transition: trigger, source and destination phase, its checks.
+
+    ``any_source``: the trigger leaves every running phase (``from: "*"``).
+    ``primary``: the edge that carries the label when edges of one trigger into one
+    phase are drawn together. For a process: ``taken`` (it happened), and for the
+    edges leaving the current phase ``status`` with ``reasons`` (what blocks it),
+    ``needs`` (what must be given when firing, like an abort's reason) and ``warnings``.
+    """
+
+    trigger: str
+    source: str
+    dest: str
+    label: Words
+    guards: tuple[CheckInfo, ...] = ()
+    advisories: tuple[CheckInfo, ...] = ()
+    any_source: bool = False
+    primary: bool = True
+    taken: bool = False
+    status: EdgeStatus | None = None
+    reasons: tuple[ReasonInfo, ...] = ()
+    needs: tuple[ReasonInfo, ...] = ()
+    warnings: tuple[ReasonInfo, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A phase series (``milestone_1`` .. ``milestone_<max>``) drawn as one group."""
+
+    id: str
+    label: Words
+    members: tuple[str, ...]
+    min: int
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """The phase model of a template, optionally with the state of one process."""
+
+    id: str
+    title: Words
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    clusters: tuple[Cluster, ...] = ()
+    current: str | None = None
+    region: str | None = None
+    _index: Mapping[str, Node] = field(default_factory=dict, compare=False, repr=False)
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id (KeyError if there is none)."""
+        found = self._index.get(node_id)
+        if found is None:
+            found = next((n for n in self.nodes if n.id == node_id), None)
+        if found is None:
+            raise KeyError(node_id)
+        return found
+
+    @property
+    def initial(self) -> Node:
+        """The node a process starts in."""
+        return next(n for n in self.nodes if n.initial)
+
+    def outgoing(self, node_id: str) -> tuple[Edge, ...]:
+        """Edges leaving ``node_id``."""
+        return tuple(e for e in self.edges if e.source == node_id)
+
+    def side_finals(self) -> frozenset[str]:
+        """Final phases reached only by ``from: "*"`` triggers (like ``aborted``)."""
+        incoming: dict[str, list[Edge]] = {}
+        for e in self.edges:
+            incoming.setdefault(e.dest, []).append(e)
+        return frozenset(n.id for n in self.nodes if n.final and incoming.get(n.id)
+                         and all(e.any_source for e in incoming[n.id]))
+
+
+def _checks(checks: Iterable[Check], tpl: ProcessTemplate,
+            payload: Mapping[str, FieldSpec]) -> tuple[CheckInfo, ...]:
+    return tuple(CheckInfo(
+        code=c.code, hard=c.hard,
+        rule=Words(check_text(c, tpl, "de", payload), check_text(c, tpl, "en", payload)),
+        message=Words.of(c.spec.message)) for c in checks)
+
+
+def _any_source_triggers(tpl: ProcessTemplate) -> set[str]:
+    found: set[str] = set()
+    for tid, spec in tpl.document.triggers.items():
+        refs: list[str | list[str] | None] = [spec.from_]
+        refs.extend(t.from_ for t in spec.transitions or ())
+        for ref in refs:
+            if ref == ANY_PHASE or (isinstance(ref, list) and ANY_PHASE in ref):
+                found.add(tid)
+    return found
+
+
+def _clusters(tpl: ProcessTemplate) -> tuple[Cluster, ...]:
+    out: list[Cluster] = []
+    for sid, spec in tpl.document.phases.items():
+        if spec.series is None:
+            continue
+        members = tuple(p.id for p in tpl.phases if p.series == sid)
+        lo = int(number(spec.series.min, tpl.values))
+        hi = int(number(spec.series.max, tpl.values))
+        out.append(Cluster(id=sid, label=Words(series_label(spec.label, "de"),
+                                               series_label(spec.label, "en")),
+                           members=members, min=lo, max=hi))
+    return tuple(out)
+
+
+def _template_edges(tpl: ProcessTemplate) -> list[Edge]:
+    wildcard = _any_source_triggers(tpl)
+    edges: list[Edge] = []
+    for trig in tpl.triggers:
+        name = Words.of(trig.label, trig.id)
+        groups: dict[str, list[int]] = {}
+        for t in trig.transitions:
+            groups.setdefault(t.dest, []).append(len(edges))
+            edges.append(Edge(
+                trigger=trig.id, source=t.source, dest=t.dest, label=name,
+                guards=_checks(t.guards, tpl, trig.payload),
+                advisories=_checks(t.advisories, tpl, trig.payload),
+                any_source=trig.id in wildcard))
+        for positions in groups.values():
+            if len(positions) < 2:
+                continue
+            # label one edge of a bundle: the first one the rules can let through
+            keep = positions[0]
+            sources = [tpl.phase(edges[pos].source) for pos in positions]
+            if all(p.series is not None for p in sources):
+                for pos, src in zip(positions, sources, strict=True):
+                    if src.series is not None and src.index == _series_min(tpl, src.series):
+                        keep = pos
+            for pos in positions:
+                if pos != keep:
+                    e = edges[pos]
+                    edges[pos] = Edge(**{**_fields(e), "primary": False})
+    return edges
+
+
+def _series_min(tpl: ProcessTemplate, series: str) -> int:
+    spec = tpl.document.phases[series].series
+    return int(number(spec.min, tpl.values)) if spec is not None else 1
+
+
+def _fields(edge: Edge) -> dict[str, Any]:
+    return {name: getattr(edge, name) for name in Edge.__slots__}
+
+
+def needs_input(reason: Any) -> bool:
+    """True for a reason about the payload a trigger is fired with (``payload.*``), not
+    about the state of the process: asked without a payload, such a rule always fails."""
+    path = getattr(reason, "seen", {}).get("path")
+    return isinstance(path, str) and path.startswith("payload.")
+
+
+def _reason(r: Any) -> ReasonInfo:
+    return ReasonInfo(code=r.code, hard=r.hard, message=Words(r.message_de, r.message_en))
+
+
+def build_graph(template: ProcessTemplate | None = None, process: Process | None = None
+                ) -> Graph:
+    """The graph of ``template``, or of ``process`` on its template (with its state)."""
+    if process is not None:
+        template = process.template
+    if template is None:
+        raise ValueError("build_graph needs a template or a process")
+    tpl = template
+    clusters = _clusters(tpl)
+    series_min = {c.id: c.min for c in clusters}
+    nodes = [Node(id=p.id, label=Words.of(p.label, p.id),
+                  description=Words.of(p.description) if p.description else None,
+                  series=p.series, index=p.index, initial=p.initial, final=p.final,
+                  optional=p.series is not None and (p.index or 0) > series_min.get(p.series, 0))
+             for p in tpl.phases]
+    edges = _template_edges(tpl)
+    current: str | None = None
+    region: str | None = None
+    if process is not None:
+        current, region = process.phase, process.region
+        nodes, edges = _with_process(process, nodes, edges)
+    return Graph(id=tpl.id, title=Words.of(tpl.title, tpl.id), nodes=tuple(nodes),
+                 edges=tuple(edges), clusters=clusters, current=current, region=region,
+                 _index={n.id: n for n in nodes})
+
+
+def _with_process(proc: Process, nodes: list[Node], edges: list[Edge]
+                  ) -> tuple[list[Node], list[Edge]]:
+    tpl = proc.template
+    current = proc.phase
+    triggers = {t.id for t in tpl.triggers}
+    taken: set[tuple[str, str, str]] = set()
+    before = tpl.initial_phase.id
+    entered = {before}
+    for event in proc.history[1:]:
+        if event.kind in triggers:
+            taken.add((event.kind, before, event.phase))
+            entered.add(event.phase)
+        before = event.phase
+    options = {o.name: o for o in proc.options(events=False) if o.target is not None}
+    out_nodes = [Node(**{**{k: getattr(n, k) for k in Node.__slots__},
+                         "state": "current" if n.id == current else
+                         "passed" if n.id in entered else "ahead"}) for n in nodes]
+    out_edges: list[Edge] = []
+    for e in edges:
+        changes: dict[str, Any] = {"taken": (e.trigger, e.source, e.dest) in taken}
+        option = options.get(e.trigger)
+        if e.source == current and option is not None and option.target == e.dest:
+            reasons = [r for r in option.reasons if r.code != "not_in_phase"]
+            blocking = tuple(_reason(r) for r in reasons if not needs_input(r))
+            changes.update(
+                status="blocked" if blocking else "allowed", primary=True, reasons=blocking,
+                needs=tuple(_reason(r) for r in reasons if needs_input(r)),
+                warnings=tuple(_reason(r) for r in option.advisories))
+        elif changes["taken"]:
+            changes["primary"] = True
+        out_edges.append(Edge(**{**_fields(e), **changes}))
+    return out_nodes, out_edges

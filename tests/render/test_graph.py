@@ -1,0 +1,119 @@
+"""The graph IR: phases, transitions, series clusters, and a process's state on top."""
+
+from __future__ import annotations
+
+import pytest
+
+import verantwortung as v
+from verantwortung.render.graph import Words, build_graph, needs_input
+
+
+def test_template_graph_has_every_phase_and_transition(template: v.ProcessTemplate) -> None:
+    """Nodes are the phases in order; edges are the transitions, trigger by trigger."""
+    graph = build_graph(template)
+    assert [p.id for p in template.phases] == [n.id for n in graph.nodes]
+    assert [(t.trigger, t.source, t.dest) for t in template.transitions] == [
+        (e.trigger, e.source, e.dest) for e in graph.edges]
+    assert template.initial_phase.id == graph.initial.id
+    assert None is graph.current
+
+
+def test_labels_in_both_languages(template: v.ProcessTemplate) -> None:
+    """Every node and edge carries its German and English label."""
+    graph = build_graph(template)
+    for node in graph.nodes:
+        phase = template.phase(node.id)
+        assert (phase.label.get("de"), phase.label.get("en")) == (node.label.de, node.label.en)
+    for edge in graph.edges:
+        trig = template.trigger(edge.trigger)
+        assert (trig.label.get("de"), trig.label.get("en")) == (edge.label.de, edge.label.en)
+
+
+def test_series_becomes_one_cluster(template: v.ProcessTemplate) -> None:
+    """The milestone series is one cluster with its members and min/max from parameters."""
+    [cluster] = build_graph(template).clusters
+    values = template.values
+    members = tuple(f"milestone_{n}" for n in range(1, values["milestones_max"] + 1))
+    assert ("milestone", members, values["milestones_min"], values["milestones_max"]) == (
+        cluster.id, cluster.members, cluster.min, cluster.max)
+    assert "Meilensteintreffen" == cluster.label.de
+
+
+def test_guards_carry_codes_rules_and_messages() -> None:
+    """An edge knows its guards: code, the rule in words, the message as written."""
+    graph = build_graph(v.load_template("verantwortungspartner"))
+    kickoff = next(e for e in graph.edges if e.trigger == "hold_kickoff")
+    codes = [g.code for g in kickoff.guards]
+    assert ["circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"] == codes
+    circle = kickoff.guards[0]
+    assert "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5" == circle.rule.de
+    assert circle.message.de.startswith("Der Initiativkreis hat {count} Unternehmen")
+
+
+def test_wildcard_trigger_marks_every_edge_and_labels_one() -> None:
+    """abort (from: "*") is any_source; of its edges into one phase, one carries the label."""
+    graph = build_graph(v.load_template("verantwortungspartner"))
+    aborts = [e for e in graph.edges if e.trigger == "abort"]
+    assert all(e.any_source for e in aborts)
+    assert [True] == [e.primary for e in aborts if e.primary]
+    assert frozenset({"aborted"}) == graph.side_finals()
+
+
+def test_process_marks_current_passed_and_ahead(midway: v.Process) -> None:
+    """In milestone_2 the earlier phases are passed, the later ones ahead."""
+    graph = build_graph(process=midway)
+    states = {n.id: n.state for n in graph.nodes}
+    assert "current" == states["milestone_2"]
+    assert {"preparation", "kickoff", "milestone_1"} == {
+        k for k, s in states.items() if s == "passed"}
+    assert "ahead" == states["closing"]
+    assert ("milestone_2", "Süd-Westthüringen") == (graph.current, graph.region)
+
+
+def test_process_marks_taken_edges(midway: v.Process) -> None:
+    """The transitions the process went through are taken, no others."""
+    graph = build_graph(process=midway)
+    assert [("hold_kickoff", "preparation"), ("hold_milestone", "kickoff"),
+            ("hold_milestone", "milestone_1")] == [(e.trigger, e.source) for e in graph.edges
+                                                   if e.taken]
+
+
+def test_process_marks_outgoing_allowed_and_blocked(midway: v.Process) -> None:
+    """From the current phase: the next milestone is allowed, the closing blocked with reasons."""
+    graph = build_graph(process=midway)
+    out = {e.trigger: e for e in graph.outgoing("milestone_2")}
+    assert "allowed" == out["hold_milestone"].status
+    closing = out["hold_closing"]
+    assert ("blocked", ["too_few_milestones"]) == (closing.status,
+                                                   [r.code for r in closing.reasons])
+    assert "Es fanden 2 Meilensteintreffen statt; mindestens 3 sind nötig." == (
+        closing.reasons[0].message.de)
+    assert ["projects_outside_expectation"] == [r.code for r in closing.warnings]
+    assert all(e.status is None for e in graph.edges if e.source != "milestone_2")
+
+
+def test_payload_reasons_are_needs_not_blocks(midway: v.Process) -> None:
+    """abort without a reason is not blocked by the process's state: the reason is a need."""
+    abort = next(e for e in build_graph(process=midway).outgoing("milestone_2")
+                 if e.trigger == "abort")
+    assert ("allowed", (), ["reason_required"]) == (abort.status, abort.reasons,
+                                                    [r.code for r in abort.needs])
+    refused = v.Process.start(midway.template, region="X").can("abort")
+    assert [True] == [needs_input(r) for r in refused.reasons]
+
+
+def test_graph_needs_a_template_or_process() -> None:
+    """build_graph() without either is a ValueError."""
+    with pytest.raises(ValueError, match="template or a process"):
+        build_graph()
+
+
+def test_words_fall_back_to_the_other_language() -> None:
+    """A text given only in German is shown in English too."""
+    assert Words("Nur deutsch", "Nur deutsch") == Words.of({"de": "Nur deutsch"})
+
+
+def test_unknown_node_is_a_key_error() -> None:
+    """graph.node() of an id that is no phase raises KeyError."""
+    with pytest.raises(KeyError):
+        build_graph(v.load_template("verantwortungspartner")).node("nope")

@@ -1,0 +1,112 @@
+"""The handbook: every phase, the guiding questions, each rule in words, md and html."""
+
+from __future__ import annotations
+
+import pytest
+
+import verantwortung as v
+from verantwortung.render import handbook
+from verantwortung.render.handbook import rule_sentences
+
+from .conftest import TRICKY, need_dot, outside_refs
+from .test_mermaid import check
+
+SEED_QUESTIONS = ["Vision für die Region", "Ziele und Zielgruppen", "Aktivitäten in der Region",
+                  "längerfristig engagieren"]
+
+
+def _codes(tpl: v.ProcessTemplate) -> set[str]:
+    found = {c.code for t in tpl.transitions for c in (*t.guards, *t.advisories)}
+    return found | {c.code for e in tpl.events for c in (*e.guards, *e.advisories)}
+
+
+def _mermaid_block(md: str) -> str:
+    return md.split("```mermaid\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_every_phase_and_rule(template: v.ProcessTemplate, lang: str, fmt: str) -> None:
+    """Each phase (a series once, as 'label 1–max') and every rule sentence is in the text."""
+    text = handbook(template, lang=lang, fmt=fmt, graphviz=False)
+    for phase in template.phases:
+        if phase.series is None:
+            assert f"{phase.label.get(lang)}<" in text or f"# {phase.label.get(lang)}\n" in text
+    series = "Meilensteintreffen" if lang == "de" else "Milestone meeting"
+    assert f"{series} 1–{template.values['milestones_max']}" in text
+    sentences = rule_sentences(template, lang)
+    assert _codes(template) == set(sentences)
+    for sentence in sentences.values():
+        assert sentence in text
+
+
+def test_bundled_handbook_in_german_has_the_seed() -> None:
+    """The German handbook asks the seed's questions and states the circle rule in words."""
+    tpl = v.load_template("verantwortungspartner")
+    md = handbook(tpl, lang="de")
+    for question in SEED_QUESTIONS:
+        assert question in md
+    circle = rule_sentences(tpl, "de")["circle_too_small"]
+    assert "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5." == circle
+    assert f"**Regel** {circle}" in md
+    assert "Meldung bei Ablehnung: „Der Initiativkreis hat … Unternehmen; mindestens 5 sind " \
+           "nötig.“" in md
+    assert "**Empfehlung** „Projekte“ (ohne Verworfen): 3 bis 5." in md
+    assert "- [ ] Vision für die Region festhalten" in md
+    assert "| **Mindestzahl Unternehmen im Initiativkreis** `circle_min_companies` | 5 | 1–50 |" \
+           in md
+    assert "- **Prozess abbrechen** → Abgebrochen" in md  # once, in "In jeder laufenden Phase"
+    assert 1 == md.count("**Prozess abbrechen**")
+
+
+def test_variant_has_its_own_handbook() -> None:
+    """The Thüringen variant: 4 milestones, the impulse-event rule, and where it comes from."""
+    md = handbook(v.load_template("verantwortungspartner-thueringen"), lang="de")
+    assert "Variante von verantwortungspartner" in md
+    assert "### Meilensteintreffen 1–4" in md and "*4 Treffen*" in md
+    assert "Durchgeführte „Meilensteintreffen“: mindestens 4." in md
+    assert "„Impulsveranstaltungen“: mindestens 1." in md
+    assert "**Impulsveranstaltung durchgeführt** | Meilensteintreffen 1–4 | **Regel** " \
+           "„Schirmherrschaft“ ist festgehalten." in md
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_markdown_embeds_a_valid_mermaid_diagram(template: v.ProcessTemplate,
+                                                 lang: str) -> None:
+    """The Markdown handbook has the phase diagram as a mermaid block."""
+    check(_mermaid_block(handbook(template, lang=lang)))
+
+
+def test_markdown_escapes_markup() -> None:
+    """Labels with <, *, _ or # cannot turn into HTML or formatting in Markdown."""
+    md = handbook(v.load_template(TRICKY), lang="de")
+    assert "\\<script\\>alert(1)\\</script\\>" in md
+    assert "<script>" not in md.replace(_mermaid_block(md), "")
+    check(_mermaid_block(md))
+
+
+def test_html_without_graphviz_falls_back_to_mermaid_text() -> None:
+    """Without Graphviz the HTML shows the Mermaid source in a <pre>, and runs no script."""
+    html = handbook(v.load_template(TRICKY), lang="en", fmt="html", graphviz=False)
+    assert '<pre class="mermaid">stateDiagram-v2' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert [] == outside_refs(html)
+
+
+def test_html_with_graphviz_inlines_svg() -> None:
+    """With Graphviz the HTML inlines the diagram as SVG, naming no outside address."""
+    need_dot()
+    html = handbook(v.load_template("verantwortungspartner"), fmt="html")
+    assert '<svg role="img" aria-label="Verantwortungspartner-Methode"' in html
+    assert [] == outside_refs(html)
+    for absent in ('<pre class="mermaid">', "<!doctype svg", "<?xml", "<!--"):
+        assert absent not in html.lower()
+
+
+def test_unknown_format_and_language_are_refused() -> None:
+    """handbook() names the formats and languages it knows."""
+    tpl = v.load_template("verantwortungspartner")
+    with pytest.raises(ValueError, match="md, html"):
+        handbook(tpl, fmt="pdf")
+    with pytest.raises(ValueError, match="de, en"):
+        handbook(tpl, lang="fr")

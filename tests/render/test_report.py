@@ -1,0 +1,155 @@
+"""The HTML status report: content, escaping, no outside address; opened in Chromium."""
+
+from __future__ import annotations
+
+import html as htmllib
+import importlib.util
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import verantwortung as v
+from verantwortung.render import report
+from verantwortung.store.sql import EventStore
+
+from .conftest import ARTIFACTS, XSS, need, need_dot, outside_refs, run_story
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("graphviz", [False, True], ids=["own-svg", "graphviz"])
+def test_report_is_self_contained_and_escaped(midway: v.Process, lang: str,
+                                              graphviz: bool) -> None:
+    """One file: no script, no outside address; a partner named like a script is text."""
+    if graphviz:
+        need_dot()
+    page = report(midway, lang=lang, graphviz=graphviz)
+    assert [] == outside_refs(page)
+    assert XSS not in page
+    assert htmllib.escape(XSS) in page
+    assert page.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in page
+    assert ('id="diagram"' in page) is graphviz
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_report_of_every_template(template: v.ProcessTemplate, lang: str) -> None:
+    """A new process of every shipped template: the initial phase is current, nothing leaks."""
+    proc = v.Process.start(template, region="<b>Region</b>")
+    page = report(proc, lang=lang, graphviz=False)
+    assert f'data-phase="{template.initial_phase.id}" data-state="current"' in page
+    assert "&lt;b&gt;Region&lt;/b&gt;" in page and "<b>Region" not in page
+    assert [] == outside_refs(page)
+
+
+def test_report_shows_where_the_process_stands(midway: v.Process) -> None:
+    """Timeline, badge, blocked closing with its reason, meetings, projects, network."""
+    page = report(midway, graphviz=False)
+    assert 1 == page.count('data-state="current"')
+    assert '<g class="phase current" data-phase="milestone_2" data-state="current">' in page
+    assert 'id="current-phase" data-phase="milestone_2">Aktuelle Phase: 2. Meilensteintreffen' \
+        in page
+    assert '<li class="blocked" data-trigger="hold_closing" data-state="blocked">' in page
+    assert "<li>Es fanden 2 Meilensteintreffen statt; mindestens 3 sind nötig.</li>" in page
+    assert "Empfehlung: Projekte: 1; üblich sind 3 bis 5." in page
+    assert '<li class="allowed" data-trigger="hold_milestone" data-state="allowed">' in page
+    assert "Außerdem jederzeit: Prozess abbrechen (Ein Abbruch braucht eine Begründung.)" in page
+    assert '<span class="chip planned">Geplant</span>' in page
+    assert '<g class="bar" data-label="Unternehmen" data-value="5">' in page
+    assert "<td>2. Meilensteintreffen</td><td>27</td>" in page
+    assert "<blockquote>Südthüringen 2030: jede Lehrstelle besetzt</blockquote>" in page
+    assert "Prozessbegleitung (Anna Schmidt)" in page
+
+
+def test_report_in_english(midway: v.Process) -> None:
+    """--lang en: English labels, ISO dates."""
+    page = report(midway, lang="en", graphviz=False)
+    assert "Current phase: Milestone meeting 2" in page
+    assert '<td class="date">2014-06-17</td>' in page
+    assert "What can be done next" in page
+
+
+def test_report_of_a_finished_process(store: EventStore) -> None:
+    """The demo story ends in consolidation: all phases passed, nothing more to do."""
+    proc = store.load(run_story(store).id)
+    page = report(proc, graphviz=False)
+    assert '<g class="phase current" data-phase="consolidation" data-state="current">' in page
+    assert "Der Prozess ist abgeschlossen; hier geschieht nichts mehr." in page
+    assert "Verantwortungspartner Mittelweser e. V." in page
+    assert htmllib.escape(XSS) in page and XSS not in page
+
+
+def test_report_of_an_aborted_process() -> None:
+    """An aborted process shows the aborted phase at the end of its timeline."""
+    proc = v.Process.start(v.load_template("verantwortungspartner"), region="X")
+    proc.fire("abort", payload={"reason": "Kein Thema gefunden"})
+    page = report(proc, graphviz=False)
+    assert 'data-phase="aborted" data-state="current"' in page
+    assert "Kein Thema gefunden" in page
+
+
+def test_unknown_language_is_refused(midway: v.Process) -> None:
+    """report() names the languages it knows."""
+    with pytest.raises(ValueError, match="de, en"):
+        report(midway, lang="fr")
+
+
+# -- in a real browser --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from Debian, driven by Playwright (no downloaded browser)."""
+    need(importlib.util.find_spec("playwright") is not None, "Playwright for Python")
+    need(shutil.which("chromium") is not None or Path(CHROMIUM).exists(), "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str], list[str]]:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, errors, requests, dialogs
+
+
+@pytest.mark.parametrize("which", ["midway", "finished"])
+def test_report_in_chromium(browser: Any, which: str, midway: v.Process, store: EventStore,
+                            tmp_path: Path) -> None:
+    """It loads with no console error and no request, highlights the current phase, and
+    shows the script-named partner as text; a screenshot goes to test-artifacts/."""
+    proc = midway if which == "midway" else store.load(run_story(store).id)
+    path = tmp_path / "report.html"
+    path.write_text(report(proc), encoding="utf-8")
+    page, errors, requests, dialogs = _open(browser, path)
+    try:
+        assert ([], [path.as_uri()], []) == (errors, requests, dialogs)
+        assert 0 == page.locator("script").count()
+        current = page.locator('svg.timeline g[data-state="current"]')
+        assert (1, proc.phase) == (current.count(), current.get_attribute("data-phase"))
+        fill = current.locator("circle").nth(1).get_attribute("fill")
+        assert "#f59e0b" == fill
+        assert XSS in page.inner_text("body")
+        assert proc.phase == page.locator("#current-phase").get_attribute("data-phase")
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = "report.png" if which == "midway" else "report-finished.png"
+        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        assert (ARTIFACTS / name).stat().st_size > 10_000
+    finally:
+        page.close()
