@@ -68,6 +68,10 @@ def test_data_from_file_and_bad_data(db: str, tmp_path: Path,
     assert 2 == code and "not valid JSON" in err
     assert 2 == _run(capsys, "new", "verantwortungspartner", "--region", "X",
                      "--param", "novalue", "--db", db)[0]
+    code, _, err = _run(capsys, "new", "verantwortungspartner", "--region", " ", "--db", db)
+    assert 2 == code and "region must be a non-empty text" in err
+    assert 2 == _run(capsys, "new", "verantwortungspartner", "--region", "X", "--at",
+                     "gestern", "--db", db)[0]
 
 
 def test_export_import_round_trip(db: str, tmp_path: Path,

@@ -79,8 +79,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     params = dict(_param(p) for p in args.param or ())
     tpl = load(args.template)
-    proc = Process.start(tpl, region=args.region, parameters=params or None,
-                         actor=args.actor, at=args.at)
+    try:
+        proc = Process.start(tpl, region=args.region, parameters=params or None,
+                             actor=args.actor, at=args.at)
+    except ValueError as exc:  # an empty region or a date that is no date
+        raise CommandUsageError(str(exc)) from None
     with store_for(args) as store:
         store.add(proc, args.template)
     if args.format == "json":
