@@ -271,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # last resort: an error message, never a traceback
         from .exceptions import VerantwortungError
 
-        kind = "error" if isinstance(exc, VerantwortungError) else "internal error"
+        # our own errors and the operating system's (a folder that does not exist, a full
+        # disk) are the user's to fix; anything else is ours, and says so
+        kind = "error" if isinstance(exc, (VerantwortungError, OSError)) else "internal error"
         _err(f"verantwortung: {kind}: {exc}")
         return EXIT_PROBLEMS

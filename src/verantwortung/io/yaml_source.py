@@ -387,8 +387,9 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
     elif not isinstance(doc.data, dict) and doc.ok:
         kind = "a list" if isinstance(doc.data, list) else (
             "a text" if isinstance(doc.data, str) else f"the value {doc.data!r}")
-        doc.error(doc.locate(()), "E010", f"the top level is {kind}; a template is a mapping "
-                  "of keys such as id, version, phases and triggers")
+        doc.error(doc.locate(()), "E010", f"the top level is {kind}; the file must be a "
+                  "mapping of keys (a template: id, version, phases, ...; a scenario: "
+                  "template, steps, ...)")
     return doc
 
 

@@ -99,7 +99,8 @@ class EventStore:
                 self.engine = create_engine(url, pool_pre_ping=True)
             metadata.create_all(self.engine)
         except Exception as exc:  # an unreachable or unusable database
-            raise StoreError(f"cannot open store {url!r}: {exc}") from exc
+            detail = str(getattr(exc, "orig", None) or exc).strip()
+            raise StoreError(f"cannot open store {url!r}: {detail}") from exc
 
     def close(self) -> None:
         """Release the connections."""
