@@ -172,3 +172,44 @@ def test_sigkill_during_appends_leaves_a_consistent_store(store_url: str) -> Non
         loaded = store.load(proc.id)
         assert loaded == store.load(proc.id, use_snapshot=False)
         assert info.version == loaded.version == len(store.events(proc.id))
+
+
+def test_fire_reuses_the_loaded_process_while_the_store_agrees(store_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """store.fire reads a long history once; later calls only check where the log ends."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        loads: list[str] = []
+        original = store.load
+        monkeypatch.setattr(store, "load", lambda pid, **kw: loads.append(pid) or original(pid))
+        for i in range(5):
+            store.fire(proc.id, "note_added", payload={"text": str(i)})
+        assert [proc.id] == loads
+        assert 6 == store.info(proc.id).version
+
+
+def test_fire_sees_what_other_writers_appended(store_url: str) -> None:
+    """After another writer appends, store.fire reloads and builds on the stored state."""
+    with v.EventStore(store_url) as store, v.EventStore(store_url) as other:
+        proc = _new(store)
+        store.fire(proc.id, "partner_added", payload={"id": "p1", "name": "A",
+                                                      "kind": "company"})
+        other.fire(proc.id, "partner_added", payload={"id": "p2", "name": "B",
+                                                      "kind": "company"})
+        with pytest.raises(v.TransitionRefused):  # p2 exists now: the cache was not trusted
+            store.fire(proc.id, "partner_added", payload={"id": "p2", "name": "C",
+                                                          "kind": "company"})
+        latest, _ = store.fire(proc.id, "circle_member_joined", payload={"partner": "p2"})
+        assert ["p1", "p2"] == [r["id"] for r in latest.records("partners")]
+
+
+def test_unstored_changes_to_a_returned_process_never_reach_the_store(store_url: str) -> None:
+    """Firing on the process store.fire returned, without storing it, is forgotten."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        returned, _ = store.fire(proc.id, "note_added", payload={"text": "stored"})
+        returned.fire("note_added", payload={"text": "never stored"})
+        store.fire(proc.id, "note_added", payload={"text": "also stored"})
+        texts = [e.payload.get("text") for e in store.events(proc.id, after=1)]
+        assert ["stored", "also stored"] == texts

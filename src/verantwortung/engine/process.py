@@ -368,8 +368,9 @@ class Process:
                 replayed: Event | None = None) -> Event:
         tpl = self._ct.template
         seq = len(self._history) + 1
+        # a random id: two different events can never share one, even at the same seq
         event = replayed if replayed is not None else Event(
-            f"{self._id}-{seq}", self._id, seq, at, actor, kind, payload, tpl.id,
+            os.urandom(12).hex(), self._id, seq, at, actor, kind, payload, tpl.id,
             tpl.version, self._state.phase)
         self._history.append(event)
         for listener in tuple(self._listeners or ()):

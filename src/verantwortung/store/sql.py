@@ -11,6 +11,8 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ from ..exceptions import (
     ProcessNotFound,
     StoreError,
     TemplateError,
+    TransitionRefused,
 )
 from ..io.loader import bundled_path, load
 from ..model.process import Event
@@ -85,10 +88,15 @@ class EventStore:
     """
 
     def __init__(self, url: str = DEFAULT_URL, *, snapshot_every: int = 500,
-                 templates: TemplateResolver | None = None, busy_timeout: float = 10.0) -> None:
+                 templates: TemplateResolver | None = None, busy_timeout: float = 10.0,
+                 cache_size: int = 64) -> None:
         self.url = url
         self.snapshot_every = snapshot_every
         self._templates: dict[str, ProcessTemplate] = {}
+        # processes that store.fire worked on: a long history is not read again per call
+        self._loaded: OrderedDict[str, Process] = OrderedDict()
+        self._lock = threading.RLock()
+        self.cache_size = cache_size
         self._resolve = templates or self._load_template
         try:
             if url.startswith("sqlite"):
@@ -195,18 +203,48 @@ class EventStore:
         Returns the process and the :class:`~verantwortung.Fired` result. A refusal
         raises :class:`~verantwortung.TransitionRefused` and writes nothing.
         """
-        for attempt in range(retries + 1):
-            proc = self.load(process_id)
-            version = proc.version
-            fired = proc.fire(name, actor=actor, payload=payload, at=at)
-            try:
-                self.append(proc, version)
-            except ConcurrencyError:
-                if attempt == retries:
+        with self._lock:
+            for attempt in range(retries + 1):
+                proc = self._current(process_id)
+                version = proc.version
+                try:
+                    fired = proc.fire(name, actor=actor, payload=payload, at=at)
+                except TransitionRefused:
+                    raise  # a refusal changed nothing, so the cached process stays valid
+                try:
+                    self.append(proc, version)
+                except BaseException as exc:
+                    self._loaded.pop(process_id, None)  # it holds an event that is not stored
+                    if isinstance(exc, ConcurrencyError) and attempt < retries:
+                        continue
                     raise
-                continue
-            return proc, fired
+                return proc, fired
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _current(self, process_id: str) -> Process:
+        """The process as stored, from the cache when the store still ends where it does.
+
+        Comparing version and last event id (random, so never shared by two different
+        events) detects every write by another writer, and any change made to a cached
+        process that was not stored; then the process is loaded again.
+        """
+        cached = self._loaded.get(process_id)
+        if cached is not None:
+            with self.engine.connect() as conn:
+                last = conn.execute(
+                    select(events.c.id).select_from(processes.join(
+                        events, (events.c.process_id == processes.c.id)
+                        & (events.c.seq == processes.c.version)))
+                    .where(processes.c.id == process_id)).scalar()
+            history = cached.events_since(cached.version - 1)
+            if history and last == history[-1].id:
+                self._loaded.move_to_end(process_id)
+                return cached
+        proc = self.load(process_id)
+        self._loaded[process_id] = proc
+        while len(self._loaded) > self.cache_size:
+            self._loaded.popitem(last=False)
+        return proc
 
     def snapshot(self, process_id: str) -> int:
         """Write a snapshot of the process's current state; return its sequence number."""
