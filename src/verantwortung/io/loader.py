@@ -8,6 +8,7 @@ check references and rules -> expand and check the phase graph.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,7 @@ _SUFFIXES = (".yaml", ".yml")
 def _bundled_dir() -> Path:
     """Templates ship in the wheel as ``verantwortung/process_templates``; in a source
     checkout they are the repository's top-level ``process_templates`` folder."""
-    # the package is a folder on disk (the wheel is not zip-imported), so a path beside
-    # this module is what importlib.resources would give, without its import cost
-    packaged = Path(__file__).resolve().parents[1] / "process_templates"
+    packaged = Path(str(resources.files("verantwortung"))) / "process_templates"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "process_templates"
