@@ -64,3 +64,30 @@ def test_template_with_registered_custom_rule_loads(write) -> None:  # type: ign
         assert [] == v.check_template(write(CUSTOM))
     finally:
         registry.remove("has_patron")
+
+
+def test_entry_points_are_loaded_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules from the 'verantwortung.rules' entry point group appear, imported on first use."""
+    import importlib
+
+    registry_module = importlib.import_module("verantwortung.rules.registry")
+
+    loaded: list[str] = []
+
+    class FakeEntryPoint:
+        name = "from_a_package"
+
+        def load(self) -> Any:
+            loaded.append(self.name)
+            return _rule
+
+    def fake_entry_points(*, group: str) -> list[FakeEntryPoint]:
+        assert "verantwortung.rules" == group
+        return [FakeEntryPoint()]
+
+    monkeypatch.setattr(registry_module, "entry_points", fake_entry_points)
+    reg = RuleRegistry()
+    assert "from_a_package" in reg
+    assert [] == loaded
+    assert _rule is reg["from_a_package"]
+    assert ["from_a_package"] == loaded
