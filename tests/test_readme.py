@@ -35,6 +35,10 @@ def test_readme_python_blocks_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     session: dict[str, object] = {}
     for text in PYTHON:  # the README is ours: running it is the test
         exec(compile(text, "README.md", "exec"), session)
+    proc = session["proc"]
+    assert isinstance(proc, v.Process)
+    assert "preparation" == proc.phase
+    assert (tmp_path / "regions.sqlite3").exists()
 
 
 def test_readme_has_examples() -> None:
