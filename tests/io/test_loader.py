@@ -101,3 +101,21 @@ def test_shipped_yaml_parses_without_libyaml_too(path: Path) -> None:
     import yaml
 
     assert isinstance(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader), dict)
+
+
+def test_labels_only_for_known_choice_values(write) -> None:  # type: ignore[no-untyped-def]
+    """A label for a value the choice does not have is E104 at that label's key."""
+    path = write(MINIMAL + """\
+collections:
+  partners:
+    label: {de: Partner, en: Partners}
+    fields:
+      kind:
+        type: choice
+        values: [company]
+        labels:
+          company: {de: Unternehmen, en: Company}
+          firm: {de: Firma, en: Firm}
+""")
+    [diag] = v.check_template(path)
+    assert ("E104", 30, 11) == (diag.code, diag.line, diag.column)

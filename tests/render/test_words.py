@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import verantwortung as v
 from verantwortung.model.document import FieldSpec, Text
 from verantwortung.render.words import field_label, label, ui, value_label
 
@@ -30,3 +31,14 @@ def test_ui_and_label() -> None:
     assert "nächstes Meilensteintreffen" == ui("next_member", "de", series="Meilensteintreffen")
     assert "Nur" == label(Text(de="Nur"), "en")
     assert "x" == label(None, "de", "x")
+
+
+def test_template_labels_win_and_depend_on_the_field() -> None:
+    """A choice field's own labels come first; the same value reads per field."""
+    tpl = v.load_template("verantwortungspartner")
+    kind = tpl.collections["partners"].fields["kind"]
+    form = tpl.collections["consolidation"].fields["form"]
+    assert ("Verein", "Vereinsgründung") == (value_label("association", "de", kind),
+                                             value_label("association", "de", form))
+    assert "Association founded" == value_label("association", "en", form)
+    assert "Verein" == value_label("association", "de")  # no field: the glossary

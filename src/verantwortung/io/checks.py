@@ -216,6 +216,10 @@ class _Checker:
                             f"collections are {_names(self.doc.collections)}")
             if f.values is not None and f.type != "choice":
                 self.report((*floc, "values"), "E104", "'values' is only for choice fields")
+            for value in f.labels or ():
+                if value not in (f.values or ()):
+                    self.report((*floc, "labels", value), "E104", f"label for {value!r}, which "
+                                f"is not among the values {sorted(f.values or ())}", key=True)
             if f.moves is not None:
                 allowed = set(f.values or ())
                 for state, targets in f.moves.items():

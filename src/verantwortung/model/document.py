@@ -86,6 +86,9 @@ class FieldSpec(_Spec):
     default: int | bool | str | None = None
     moves: dict[str, list[Id]] | None = Field(
         default=None, description="allowed status moves of a choice: from -> [to, ...]")
+    labels: dict[Id, Text] | None = Field(
+        default=None, description="labels of a choice's values in de and en, for what a "
+        "region reads (handbook, report)")
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
@@ -97,6 +100,8 @@ class FieldSpec(_Spec):
             raise ValueError("'to' is only for ref and refs fields")
         if self.moves is not None and self.type != "choice":
             raise ValueError("'moves' is only for choice fields")
+        if self.labels is not None and self.type != "choice":
+            raise ValueError("'labels' is only for choice fields")
         return self
 
 

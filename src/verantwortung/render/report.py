@@ -36,6 +36,12 @@ def _date(when: dt.datetime, lang: str) -> str:
     return f"{when:%d.%m.%Y}" if lang == "de" else f"{when:%Y-%m-%d}"
 
 
+def _value(proc: Process, value: Any, lang: str, collection: str | None, field: str) -> str:
+    """A choice value as the region reads it (the labels of its field in the template)."""
+    spec = proc.template.collections.get(collection or "")
+    return value_label(value, lang, spec.fields.get(field) if spec is not None else None)
+
+
 def _records(proc: Process, collection: str) -> tuple[dict[str, Any], ...]:
     try:
         return proc.records(collection)
@@ -98,14 +104,15 @@ def _detail(proc: Process, event: Event, names: _Lookup, lang: str) -> str:
         parts.extend(name for _, name in refs)
         extra = []
     try:
-        updates = proc.template.event(event.kind).spec.updates is not None
+        spec = proc.template.event(event.kind).spec
+        collection, updates = spec.adds or spec.updates, spec.updates is not None
     except KeyError:
-        updates = False
+        collection, updates = None, False
     for key in ("kind", "form", "size"):
         if payload.get(key):
-            extra.append(value_label(payload[key], lang))
+            extra.append(_value(proc, payload[key], lang, collection, key))
     if updates and payload.get("status"):
-        parts.append("→ " + value_label(payload["status"], lang))
+        parts.append("→ " + _value(proc, payload["status"], lang, collection, "status"))
     if payload.get("speaker"):
         extra.append(ui("speaker_mark", lang))
     if isinstance(payload.get("members"), list):
@@ -240,13 +247,15 @@ def _projects(proc: Process, names: _Lookup, lang: str) -> str:
         rows.append(f'<tr data-project="{esc(p.get("id"))}"><td><strong>'
                     f'{esc(p.get("title") or p.get("id"))}</strong></td>'
                     f'<td>{esc(names("teams", p.get("team")))}</td><td>{esc(theme)}</td>'
-                    f'<td><span class="chip {esc(status)}">{esc(value_label(status, lang))}'
+                    f'<td><span class="chip {esc(status)}">'
+                    f'{esc(_value(proc, status, lang, "projects", "status"))}'
                     "</span></td></tr>")
     outcomes = _records(proc, "outcomes")
     extra = ""
     if outcomes:
         items = "".join(f"<li><strong>{esc(o.get('title'))}</strong> "
-                        f'<span class="muted">({esc(value_label(o.get("kind"), lang))})</span>'
+                        '<span class="muted">('
+                        f'{esc(_value(proc, o.get("kind"), lang, "outcomes", "kind"))})</span>'
                         "</li>" for o in outcomes)
         extra = f"<h3>{esc(ui('outcomes', lang))}</h3><ul>{items}</ul>"
     return (f'<table><thead><tr><th>{esc(ui("projects", lang))}</th><th>{esc(ui("team", lang))}'
@@ -270,7 +279,8 @@ def _vision(proc: Process, names: _Lookup, lang: str) -> str:
     for form in _records(proc, "consolidation"):
         details = f" – {esc(form['details'])}" if form.get("details") else ""
         parts.append(f"<h3>{esc(ui('consolidation', lang))}</h3><p><strong>"
-                     f"{esc(value_label(form.get('form'), lang))}</strong>{details}</p>")
+                     f"{esc(_value(proc, form.get('form'), lang, 'consolidation', 'form'))}"
+                     f"</strong>{details}</p>")
     return "".join(parts) or _empty(lang)
 
 
@@ -279,7 +289,7 @@ def _network(proc: Process, names: _Lookup, lang: str) -> str:
     if not partners:
         return _empty(lang, "no_partners")
     kinds = Counter(str(p.get("kind") or "other") for p in partners)
-    bars = [Bar(value_label(k, lang), n, accent=k == "company")
+    bars = [Bar(_value(proc, k, lang, "partners", "kind"), n, accent=k == "company")
             for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))]
     chart = bar_chart(bars, title=ui("partners_by_kind", lang))
     circle = _records(proc, "circle")
@@ -287,7 +297,8 @@ def _network(proc: Process, names: _Lookup, lang: str) -> str:
     members = "".join(f'<li>{esc(names("partners", m.get("partner")))}'
                       f'{speaker if m.get("speaker") else ""}</li>' for m in circle)
     listing = "".join(f'<li data-partner="{esc(p.get("id"))}">{esc(p.get("name"))} '
-                      f'<span class="muted small">{esc(value_label(p.get("kind"), lang))}</span>'
+                      '<span class="muted small">'
+                      f'{esc(_value(proc, p.get("kind"), lang, "partners", "kind"))}</span>'
                       "</li>" for p in partners)
     circle_html = (f"<h3>{esc(ui('circle', lang))}</h3><ul>{members}</ul>" if members else "")
     return (f'<div class="cols"><div><h3>{esc(ui("partners_by_kind", lang))}</h3>'

@@ -102,12 +102,13 @@ class _Reader:
         for path, expected in where.items():
             name, spec = self.field(collection, path)
             values = expected if isinstance(expected, list) else [expected]
-            shown = [_number(v, self.tpl) if isinstance(v, ParamRef) else value_label(v, self.lang)
+            shown = [_number(v, self.tpl) if isinstance(v, ParamRef)
+                     else value_label(v, self.lang, spec)
                      for v in values]
             if spec is not None and spec.type == "choice" and spec.values:
                 rest = [v for v in spec.values if v not in values]
                 if rest and len(rest) < len(values):
-                    words = ", ".join(value_label(v, self.lang) for v in rest)
+                    words = ", ".join(value_label(v, self.lang, spec) for v in rest)
                     parts.append(self.t(f"ohne {words}", f"except {words}"))
                 else:
                     words = ", ".join(shown)

@@ -184,10 +184,19 @@ def ui(key: str, lang: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-def value_label(value: Any, lang: str) -> str:
-    """The label of a choice value (``company`` -> ``Unternehmen``), else the value."""
+def value_label(value: Any, lang: str, field: Any = None) -> str:
+    """The label of a choice value (``company`` -> ``Unternehmen``), else the value.
+
+    The ``labels:`` the template gives that choice field come first (the same value can
+    read differently in two fields: a partner that is an ``association`` is a Verein,
+    a consolidation as ``association`` is a Vereinsgründung); the built-in glossary is
+    the fallback for templates without labels.
+    """
     if isinstance(value, bool):
         return ("ja" if value else "nein") if lang == "de" else ("yes" if value else "no")
+    text = (getattr(field, "labels", None) or {}).get(str(value))
+    if text is not None and text.get(lang):
+        return str(text.get(lang))
     pair = _GLOSSARY.get(str(value))
     return _pick(pair, lang) if pair else str(value)
 
