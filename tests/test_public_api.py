@@ -12,7 +12,8 @@ def test_exported_names_are_pinned() -> None:
     """__all__ lists exactly the public contract, and every name resolves."""
     expected = {
         "ConcurrencyError", "CorruptEventError", "Diagnostic", "Event", "EventStore",
-        "Fired", "Option", "ParameterError", "Process", "ProcessNotFound", "StoreError",
+        "Fired", "Option", "ParameterError", "Process", "ProcessNotFound", "RuleError",
+        "StoreError",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
         "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
         "check_template", "load_template", "template_schema",

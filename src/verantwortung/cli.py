@@ -189,6 +189,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
+def _count(text: str) -> int:
+    """A whole number >= 0 for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so ``main`` returns exit codes."""
 
@@ -232,7 +243,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="also print every event")
     p = command("check", cmd_check)
     p.add_argument("template", help="template file or bundled id")
-    p.add_argument("--runs", type=int, default=20, help="random runs (default 20)")
+    p.add_argument("--runs", type=_count, default=20, help="random runs (default 20)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--emit-scenarios", metavar="DIR", help="write scenario files into DIR")
     p.add_argument("--strict", action="store_true", help="warnings fail too")

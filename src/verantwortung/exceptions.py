@@ -7,6 +7,7 @@
     ├── TransitionRefused           a trigger or domain event was refused; .reasons
                                     carries every failing reason, not the first
     ├── ReplayError                 events are not a consistent history of a template
+    ├── RuleError                   a custom rule raised while it was evaluated
     └── StoreError                  the event store cannot do what was asked
         ├── ConcurrencyError        another writer appended first; nothing was written
         ├── ProcessNotFound         no process with that id in the store
@@ -28,6 +29,7 @@ __all__ = [
     "ParameterError",
     "ProcessNotFound",
     "ReplayError",
+    "RuleError",
     "Severity",
     "StoreError",
     "TemplateError",
@@ -154,3 +156,13 @@ class CorruptEventError(StoreError):
         self.process_id = process_id
         self.seq = seq
         super().__init__(f"process {process_id}, event {seq}: stored event is corrupt: {detail}")
+
+
+class RuleError(VerantwortungError):
+    """A custom rule raised while it was evaluated; nothing changed. ``__cause__`` says why."""
+
+    def __init__(self, code: str, source: str | None, error: BaseException) -> None:
+        self.code = code
+        self.source = source
+        where = f" ({source})" if source else ""
+        super().__init__(f"rule {code!r}{where} failed: {type(error).__name__}: {error}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import weakref
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -266,3 +267,115 @@ def test_a_process_is_freed_without_gc() -> None:
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_a_custom_rule_that_raises_changes_nothing(write) -> None:  # type: ignore[no-untyped-def]
+    """A custom rule's exception becomes RuleError; the event's record is taken back."""
+    from verantwortung.rules import registry
+
+    def picky(view: Any, payload: Any, args: Any) -> bool:
+        return int(payload["text"]) > 0
+
+    path = write(Path(TPL.files[0]).read_text(encoding="utf-8").replace(
+        """  note_added:
+    label: {de: Notiz, en: Note added}
+    adds: notes""", """  note_added:
+    label: {de: Notiz, en: Note added}
+    adds: notes
+    guards:
+      picky:
+        rule: {custom: picky}
+        message: {de: Zahl, en: Number}"""))
+    registry.add("picky", picky)
+    try:
+        tpl = v.load_template(path)
+        proc = v.Process.start(tpl, region="R")
+        proc.fire("note_added", payload={"text": "5"})
+        before = (proc.state(), proc.history)
+        with pytest.raises(v.RuleError, match="picky"):
+            proc.fire("note_added", payload={"text": "hallo"})
+        assert before == (proc.state(), proc.history)
+        assert proc == v.Process.replay(tpl, proc.history)
+    finally:
+        registry.remove("picky")
+
+
+def test_parameters_of_a_loaded_template_are_recorded() -> None:
+    """A process on a template loaded with parameters replays, and exports, with them."""
+    tpl = v.load_template("verantwortungspartner", parameters={"milestones_max": 4})
+    proc = v.Process.start(tpl, region="R")
+    assert {"milestones_max": 4} == proc.history[0].payload["parameters"]
+    assert 4 == v.Process.replay(TPL, proc.history).template.values["milestones_max"]
+    assert 4 == v.Process.from_json(TPL, proc.to_json()).template.values["milestones_max"]
+
+
+def test_a_project_starts_at_its_first_status(proc: v.Process) -> None:
+    """project_added takes no status (the contract's fields); projects start as ideas."""
+    _ready_for_kickoff(proc)
+    proc.fire("hold_kickoff")
+    proc.fire("team_formed", payload={"id": "t1", "name": "T", "members": ["p0"]})
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("project_added", payload={"id": "x", "title": "X", "team": "t1",
+                                            "status": "completed"})
+    assert ["status"] == [r.seen["field"] for r in info.value.reasons]
+    proc.fire("project_added", payload={"id": "x", "title": "X", "team": "t1"})
+    assert "idea" == proc.records("projects")[0]["status"]
+
+
+def test_records_do_not_share_lists_with_the_history(proc: v.Process) -> None:
+    """Changing a returned record changes neither the process nor its history."""
+    _ready_for_kickoff(proc)
+    proc.fire("hold_kickoff")
+    proc.fire("team_formed", payload={"id": "t1", "name": "T", "members": ["p0"]})
+    proc.records("teams")[0]["members"].append("ghost")
+    assert ["p0"] == proc.records("teams")[0]["members"]
+    assert ["p0"] == proc.history[-1].payload["members"]
+    assert proc == v.Process.replay(TPL, proc.history)
+
+
+def test_options_agree_with_fire_without_a_payload() -> None:
+    """For every trigger in every phase of a story, can() says what fire() then does."""
+    from verantwortung.testing import explore
+
+    for story in explore(TPL).reach.values():
+        base = v.Process.start(TPL, region="R", at="2014-01-01")
+        for step in story:
+            base.fire(step.name, payload=dict(step.payload))
+        for trigger in [t.id for t in TPL.triggers] + ["note_added", "partner_added"]:
+            trial = v.Process.replay(TPL, base.history)
+            allowed = trial.can(trigger).allowed
+            try:
+                trial.fire(trigger)
+                fired = True
+            except v.TransitionRefused:
+                fired = False
+            assert fired == allowed, (trigger, base.phase)
+
+
+def test_an_event_reports_every_reason(proc: v.Process) -> None:
+    """A duplicate id dated in the past gives both reasons, not the first one."""
+    proc.fire("partner_added", payload={"id": "p1", "name": "A", "kind": "company"},
+              at="2014-03-01")
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("partner_added", payload={"id": "p1", "name": "B", "kind": "company"},
+                  at="2014-02-01")
+    assert {"event_out_of_order", "invalid_payload"} == {r.code for r in info.value.reasons}
+
+
+def test_bad_arguments_are_refusals_or_value_errors(proc: v.Process) -> None:
+    """A timestamp of the wrong type is refused; a region of broken text is a ValueError."""
+    with pytest.raises(v.TransitionRefused) as info:
+        proc.fire("note_added", payload={"text": "x"}, at=5)  # type: ignore[arg-type]
+    assert ["invalid_timestamp"] == [r.code for r in info.value.reasons]
+    with pytest.raises(ValueError, match="not valid text"):
+        v.Process.start(TPL, region="Tr\udcffier")
+
+
+def test_naive_timestamps_from_outside_are_utc(proc: v.Process) -> None:
+    """Imported events without a time zone are read as UTC, so later events compare."""
+    data = json.loads(proc.to_json())
+    for event in data["history"]:
+        event["at"] = event["at"][:19]
+    copy = v.Process.from_dict(TPL, data)
+    copy.fire("note_added", payload={"text": "weiter"})
+    assert copy.history[0].at.tzinfo is not None

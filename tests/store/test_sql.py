@@ -213,3 +213,70 @@ def test_unstored_changes_to_a_returned_process_never_reach_the_store(store_url:
         store.fire(proc.id, "note_added", payload={"text": "also stored"})
         texts = [e.payload.get("text") for e in store.events(proc.id, after=1)]
         assert ["stored", "also stored"] == texts
+
+
+def test_a_copy_of_the_bundled_template_is_found_under_its_path(store_url: str,
+                                                              tmp_path: Path) -> None:
+    """A template file with the bundled id is stored by its path, not as the bundled one."""
+    original = Path(TPL.files[0]).read_text(encoding="utf-8")
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(original.replace("default: 5\n", "default: 1\n", 1), encoding="utf-8")
+    tpl = v.load_template(copy)
+    assert 1 == tpl.values["circle_min_companies"]
+    proc = v.Process.start(tpl, region="R")
+    with v.EventStore(store_url) as store:
+        store.add(proc)
+        assert proc == store.load(proc.id)
+
+
+def test_append_refuses_events_built_on_another_history(store_url: str) -> None:
+    """A process whose history differs from the store's cannot append on top of it."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        store.fire(proc.id, "note_added", payload={"text": "stored"})
+        stranger = v.Process.replay(TPL, proc.history[:1])
+        stranger.fire("note_added", payload={"text": "elsewhere"})
+        stranger.fire("note_added", payload={"text": "more"})
+        with pytest.raises(v.ConcurrencyError):
+            store.append(stranger, 2)
+        assert ["stored"] == [e.payload["text"] for e in store.events(proc.id, after=1)]
+
+
+def test_database_refusals_are_store_errors(store_url: str) -> None:
+    """What the database itself refuses (a NUL byte on PostgreSQL) is a StoreError."""
+    with v.EventStore(store_url) as store:
+        proc = v.Process.start(TPL, region="Nul\x00Region")
+        if store_url.startswith("postgresql"):
+            with pytest.raises(v.StoreError, match="database refused"):
+                store.add(proc)
+        else:
+            store.add(proc)
+            assert "Nul\x00Region" == store.load(proc.id).region
+
+
+def test_a_snapshot_of_the_wrong_shape_is_corrupt(store_url: str) -> None:
+    """A snapshot row that is not a process state is reported with its sequence."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        store.fire(proc.id, "note_added", payload={"text": "x"})
+        store.snapshot(proc.id)
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE vt_snapshots SET state = '[]'"))
+        with pytest.raises(v.CorruptEventError) as info:
+            store.load(proc.id)
+        assert 2 == info.value.seq
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda d: d.update(history=5),
+    lambda d: d["history"][0]["payload"].pop("region"),
+    lambda d: d["history"][0]["payload"].update(parameters=[1]),
+])
+def test_crafted_exports_are_refused(mangle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An export with a broken history is a ReplayError, not a crash."""
+    proc = v.Process.start(TPL, region="R")
+    data = json.loads(proc.to_json())
+    mangle(data)
+    with v.EventStore(f"sqlite:///{tmp_path / 's.sqlite3'}") as store, \
+            pytest.raises(v.ReplayError):
+        store.import_process(data)

@@ -39,3 +39,9 @@ def test_template_with_errors_stops_before_exploring(tmp_path: Path,
     broken.write_text("id: b\n", encoding="utf-8")
     assert 1 == main(["check", str(broken)])
     assert "E102" in capsys.readouterr().out
+
+
+def test_negative_runs_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """--runs takes a whole number of at least 0."""
+    assert 2 == main(["check", "verantwortungspartner", "--runs", "-5"])
+    assert "negative" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
+from ..exceptions import RuleError, VerantwortungError
 from ..model.document import CollectionSpec, FieldSpec
 from ..model.process import Option, Reason
 from ..model.template import Check, ProcessTemplate
@@ -58,7 +59,12 @@ class CompiledCheck:
 
     def evaluate(self, view: RecordView, payload: Mapping[str, Any]) -> Reason | None:
         """None when the rule passes, else the explained reason."""
-        ok, seen = self.fn(view, payload)
+        try:
+            ok, seen = self.fn(view, payload)
+        except VerantwortungError:
+            raise
+        except Exception as exc:  # a custom rule's own error: say which rule, keep the cause
+            raise RuleError(self.code, self.source, exc) from exc
         if ok:
             return None
         values = _Missing(self.context)
@@ -116,6 +122,7 @@ class CompiledEvent:
     fields: Mapping[str, FieldSpec]
     guards: tuple[CompiledCheck, ...]
     advisories: tuple[CompiledCheck, ...]
+    starts: Mapping[str, Any] = field(default_factory=dict)  # first values of status fields
 
     @property
     def role_list(self) -> tuple[str, ...] | None:
@@ -229,7 +236,9 @@ def _custom_names(checks: tuple[Check, ...]) -> set[str]:
 def _event_fields(tpl: ProcessTemplate, adds: str | None, updates: str | None,
                   key: str | None, names: list[str] | None) -> dict[str, FieldSpec]:
     if adds is not None:
-        return dict(tpl.collections[adds].fields)
+        # a field with status moves starts at its default and changes only along its moves
+        # (through an 'updates' event), so adding a record cannot set it
+        return {n: f for n, f in tpl.collections[adds].fields.items() if f.moves is None}
     if updates is not None and key is not None:
         coll = tpl.collections[updates]
         fields = {key: FieldSpec(type="ref", to=updates)}
@@ -263,7 +272,9 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
             phases=frozenset(ev.phases), validate=PayloadValidator(ev.id, fields),
             adds=spec.adds, updates=spec.updates, key=spec.key, fields=fields,
             guards=_checks(ev.guards, tpl, context),
-            advisories=_checks(ev.advisories, tpl, context))
+            advisories=_checks(ev.advisories, tpl, context),
+            starts={n: f.default for n, f in tpl.collections[spec.adds].fields.items()
+                    if f.moves is not None and f.default is not None} if spec.adds else {})
     carrier = _Carrier()
     machine = Machine(
         model=carrier, states=[p.id for p in tpl.phases], initial=tpl.initial_phase.id,

@@ -8,6 +8,7 @@ the field; nothing is changed then.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..model.process import Reason
@@ -16,6 +17,11 @@ from .reasons import generic
 from .state import State, Undo
 
 __all__ = ["apply_effect"]
+
+
+def own(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy whose lists are not shared with the event payload (values are flat JSON)."""
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in data.items()}
 
 
 def _payload_reason(event: str, de: str, en: str, field: str) -> Reason:
@@ -56,7 +62,7 @@ def apply_effect(state: State, ev: CompiledEvent,
                         f"{data[name]!r} is already in {target!r}", name))
         if problems:
             return None, problems
-        return state.add(target, dict(data)), []
+        return state.add(target, {**ev.starts, **own(data)}), []
     if ev.updates is not None and ev.key is not None:
         record = state.lookup(ev.updates, data[ev.key])
         if record is None:
@@ -65,7 +71,7 @@ def apply_effect(state: State, ev: CompiledEvent,
                 f"field {ev.key!r}: {data[ev.key]!r} is not a known entry of {ev.updates!r}",
                 ev.key))
             return None, problems
-        changes = {k: v for k, v in data.items() if k != ev.key}
+        changes = {k: v for k, v in own(data).items() if k != ev.key}
         for name, new in changes.items():
             moves = ev.fields[name].moves
             old = record.get(name)

@@ -11,7 +11,16 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, NotRequired, Required
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, TypeAdapter, ValidationError
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from typing_extensions import TypedDict
 
 from ..model.document import FieldSpec
@@ -19,8 +28,17 @@ from ..model.process import Reason
 
 __all__ = ["PayloadValidator"]
 
-_Id = Annotated[str, Field(min_length=1, max_length=200, strict=True)]
-_Text = Annotated[str, Field(min_length=1, max_length=20_000, strict=True)]
+_Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
+                                       strict=True)]
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                         max_length=20_000, strict=True)]
+
+
+def _date_input(value: Any) -> Any:
+    """Dates come as ISO text or date objects; a number is not a date (no epoch guessing)."""
+    if isinstance(value, (str, dt.date)):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
 
 
 _TYPED_DICT: Any = TypedDict  # called with run-time fields, which static typing cannot follow
@@ -36,7 +54,7 @@ def _annotation(spec: FieldSpec) -> Any:
     if spec.type == "bool":
         return StrictBool
     if spec.type == "date":
-        return dt.date
+        return Annotated[dt.date, BeforeValidator(_date_input)]
     if spec.type == "choice":
         return Literal[tuple(spec.values or ())]
     if spec.type == "refs":
@@ -85,8 +103,6 @@ class PayloadValidator:
 
     def __call__(self, payload: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[Reason]]:
         """The normalised payload (JSON-ready) and the reasons it is invalid (empty if valid)."""
-        if not payload and self._nothing_required:  # e.g. a meeting without minutes
-            return dict(self._defaults), []
         if payload is None:
             payload = {}
         if not isinstance(payload, Mapping):
@@ -94,6 +110,8 @@ class PayloadValidator:
                 "Die Nutzdaten müssen ein Objekt mit Feldern sein.",
                 f"the payload must be a mapping of fields, got {type(payload).__name__}",
                 {})]
+        if not payload and self._nothing_required:  # e.g. a meeting without minutes
+            return dict(self._defaults), []
         try:
             data = self._adapter.validate_python(dict(payload))
         except ValidationError as exc:

@@ -20,7 +20,7 @@ from ..exceptions import ReplayError, TransitionRefused
 from ..model.process import START_EVENT, Event, Fired, Option, Reason
 from ..model.template import ProcessTemplate
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
-from .effects import apply_effect
+from .effects import apply_effect, own
 from .reasons import generic
 from .state import State
 
@@ -36,6 +36,10 @@ def _check_start(template: ProcessTemplate, items: list[Event]) -> Event:
     if not items or items[0].kind != START_EVENT:
         raise ReplayError("a history starts with a process_started event")
     first = items[0]
+    region, params = first.payload.get("region"), first.payload.get("parameters", {})
+    if not isinstance(region, str) or not region.strip() or not isinstance(params, dict):
+        raise ReplayError("the process_started event needs a region (text) and, if any, "
+                          "parameters as a mapping")
     if (first.template, first.template_version) != (template.id, template.version):
         raise ReplayError(f"history was written by template {first.template} "
                           f"{first.template_version}, not {template.id} {template.version}")
@@ -50,6 +54,8 @@ def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
             at = dt.datetime.fromisoformat(at)
         except ValueError as exc:
             raise ValueError(f"timestamp {at!r} is not ISO 8601 (YYYY-MM-DD[THH:MM])") from exc
+    if not isinstance(at, (dt.datetime, dt.date)):
+        raise ValueError(f"timestamp {at!r} is not a date, a datetime or ISO 8601 text")
     if not isinstance(at, dt.datetime):
         at = dt.datetime(at.year, at.month, at.day)
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
@@ -80,14 +86,21 @@ class Process:
         """A new process in the template's initial phase; its first event records the start."""
         if not isinstance(region, str) or not region.strip():
             raise ValueError("region must be a non-empty text")
+        try:
+            region.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("region is not valid text (it holds undecodable bytes)") from None
         tpl = template.with_parameters(**parameters) if parameters else template
         proc = cls(compiled(tpl), process_id or os.urandom(16).hex(), region)
         if listeners:
             proc._listeners = list(listeners)
         # parameters only when given: a payload of plain texts is not tracked by the GC
         payload: dict[str, Any] = {"region": region}
-        if parameters:
-            payload["parameters"] = dict(parameters)
+        # every value that differs from the template's default, however it was set (here,
+        # or by load_template(parameters=...)), so that replay and the store rebuild it
+        changed = {k: v for k, v in tpl.values.items() if v != tpl.parameters[k].default}
+        if changed:
+            payload["parameters"] = changed
         proc._append(START_EVENT, actor, payload, _timestamp(at))
         return proc
 
@@ -101,7 +114,7 @@ class Process:
         """
         try:
             items = [e if isinstance(e, Event) else Event.from_dict(e) for e in events]
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
             raise ReplayError(f"not a valid event: {exc}") from exc
         first = _check_start(template, items)
         params = first.payload.get("parameters") or {}
@@ -193,7 +206,7 @@ class Process:
         """Copies of the records of a collection (KeyError for unknown collections)."""
         if collection not in self._ct.collections and collection != "phases_entered":
             raise KeyError(collection)
-        return tuple(dict(r) for r in self._state.records(collection))
+        return tuple(own(r) for r in self._state.records(collection))
 
     def invariant_violations(self) -> list[Reason]:
         """The template's invariants that the current state breaks (empty when all hold)."""
@@ -250,8 +263,12 @@ class Process:
         if edge is None:
             return self._ct.blocked_option(trig.name, phase)
         state = self._state
-        reasons = tuple(r for g in edge.guards if (r := g.evaluate(state, _NO_PAYLOAD)))
-        advisories = tuple(r for a in edge.advisories if (r := a.evaluate(state, _NO_PAYLOAD)))
+        data, invalid = trig.validate(None)  # what fire would judge without a payload
+        if invalid:
+            return Option(trig.name, "trigger", False, trig.label_de, trig.label_en,
+                          edge.dest, trig.role_list, tuple(invalid))
+        reasons = tuple(r for g in edge.guards if (r := g.evaluate(state, data)))
+        advisories = tuple(r for a in edge.advisories if (r := a.evaluate(state, data)))
         return Option(trig.name, "trigger", not reasons, trig.label_de, trig.label_en,
                       edge.dest, trig.role_list, reasons, advisories)
 
@@ -261,6 +278,8 @@ class Process:
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         if trig is None and ev is None:
             raise KeyError(name)
+        if ev is not None and payload is None:
+            payload = {}  # as fire would see it: an event is judged with its payload
         return self._option(trig, ev, actor, payload)
 
     # -- internals ------------------------------------------------------------------------
@@ -303,7 +322,7 @@ class Process:
             if edge is None:
                 reasons.append(generic("not_in_phase", name=trig.name, phase=phase))
                 return reasons, [], None, {}
-            data, invalid = trig.validate(payload) if not dry or payload else ({}, [])
+            data, invalid = trig.validate(payload)  # None: judged with the defaults, as fire
             reasons.extend(invalid)
             if invalid:
                 return reasons, [], edge.dest, data
@@ -318,18 +337,20 @@ class Process:
             return reasons, [], None, {}  # an event's guards judge its payload: none given
         data, invalid = ev.validate(payload)
         reasons.extend(invalid)
-        if invalid or (reasons and not dry):
+        if invalid:
             return reasons, [], None, data
         undo, problems = apply_effect(self._state, ev, data)
         reasons.extend(problems)
         if undo is None:
             return reasons, [], None, data
-        try:
+        try:  # an event's guards judge the state it would produce: apply, judge, undo
             reasons.extend(r for g in ev.guards if (r := g.evaluate(self._state, data)))
             advisories = [r for a in ev.advisories if (r := a.evaluate(self._state, data))]
-        finally:
-            if dry or reasons:
-                undo()
+        except BaseException:
+            undo()  # a custom rule that raises must not leave the record behind
+            raise
+        if dry or reasons:
+            undo()
         return reasons, advisories, None, data
 
     def _fire(self, name: str, actor: str | None, payload: Mapping[str, Any] | None,
@@ -408,7 +429,10 @@ class Process:
     @classmethod
     def from_dict(cls, template: ProcessTemplate, data: Mapping[str, Any]) -> Process:
         """Rebuild from :meth:`to_dict` output by replaying its history (and cross-checking)."""
-        proc = cls.replay(template, data["history"])
+        history = data.get("history") if isinstance(data, Mapping) else None
+        if not isinstance(history, list):
+            raise ReplayError("an exported process has a 'history' list of events")
+        proc = cls.replay(template, history)
         if data.get("phase") not in (None, proc.phase):
             raise ReplayError(f"export says phase {data['phase']!r}, history gives {proc.phase!r}")
         return proc

@@ -220,6 +220,9 @@ class _Checker:
                 if value not in (f.values or ()):
                     self.report((*floc, "labels", value), "E104", f"label for {value!r}, which "
                                 f"is not among the values {sorted(f.values or ())}", key=True)
+            if f.moves is not None and f.default is None:
+                self.report((*floc, "moves"), "E104", "a field with moves needs a 'default': "
+                            "the value every record starts with", key=True)
             if f.moves is not None:
                 allowed = set(f.values or ())
                 for state, targets in f.moves.items():

@@ -55,7 +55,10 @@ class Event(NamedTuple):
     @classmethod
     def from_dict(cls, data: Any) -> Event:
         """Validate an event from outside (pydantic ValidationError when it does not fit)."""
-        return cls(**_event_adapter().validate_python(data))
+        fields = _event_adapter().validate_python(data)
+        if fields["at"].tzinfo is None:  # a time without a zone is taken as UTC
+            fields["at"] = fields["at"].replace(tzinfo=dt.UTC)
+        return cls(**fields)
 
 
 @cache

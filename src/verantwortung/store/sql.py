@@ -13,14 +13,15 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ..engine.process import Process
 from ..exceptions import (
@@ -149,7 +150,12 @@ class EventStore:
         """
         if source is None:
             tpl = proc.template
-            source = tpl.id if bundled_path(tpl.id) is not None else tpl.files[0]
+            bundled = bundled_path(tpl.id)
+            own_file = Path(tpl.files[0]).resolve() if tpl.files else None
+            # the bundled id only when the template really is the bundled file: a copy
+            # with the same id must be found again under its own path
+            source = (tpl.id if bundled is not None and own_file == bundled.resolve()
+                      else tpl.files[0])
         info_row = {
             "id": proc.id, "template": proc.template.id,
             "template_version": proc.template.version, "template_source":
@@ -161,6 +167,9 @@ class EventStore:
                 conn.execute(insert(events), [_event_row(e) for e in proc.history])
         except IntegrityError as exc:
             raise StoreError(f"process {proc.id} is already stored") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"process {proc.id}: the database refused it: "
+                             f"{_reason_of(exc)}") from exc
 
     def append(self, proc: Process, expected_version: int) -> int:
         """Write the events of ``proc`` after ``expected_version``; return the new version.
@@ -168,11 +177,21 @@ class EventStore:
         Raises :class:`ConcurrencyError` (and writes nothing) when the stored version is
         not ``expected_version``: another writer appended first.
         """
+        if not 0 < expected_version <= proc.version:
+            raise ValueError(f"expected_version must be between 1 and {proc.version}, "
+                             f"got {expected_version}")
         new = proc.events_since(expected_version)
         if not new:
             return expected_version
+        ours = proc.events_since(expected_version - 1)[0].id
         try:
             with self.engine.begin() as conn:
+                # the stored event at expected_version must be the one this process built
+                # on: otherwise its new events rest on a history that is not the store's
+                stored = conn.execute(select(events.c.id).where(
+                    events.c.process_id == proc.id, events.c.seq == expected_version)).scalar()
+                if stored is not None and stored != ours:
+                    raise ConcurrencyError(proc.id, expected_version, None)
                 done = conn.execute(
                     update(processes)
                     .where(processes.c.id == proc.id, processes.c.version == expected_version)
@@ -192,7 +211,10 @@ class EventStore:
         except OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ConcurrencyError(proc.id, expected_version, None) from exc
-            raise StoreError(f"process {proc.id}: {exc}") from exc
+            raise StoreError(f"process {proc.id}: {_reason_of(exc)}") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"process {proc.id}: the database refused it: "
+                             f"{_reason_of(exc)}") from exc
         return proc.version
 
     def fire(self, process_id: str, name: str, *, actor: str | None = None,
@@ -211,6 +233,9 @@ class EventStore:
                     fired = proc.fire(name, actor=actor, payload=payload, at=at)
                 except TransitionRefused:
                     raise  # a refusal changed nothing, so the cached process stays valid
+                except BaseException:
+                    self._loaded.pop(process_id, None)  # anything else: trust nothing cached
+                    raise
                 try:
                     self.append(proc, version)
                 except BaseException as exc:
@@ -230,7 +255,7 @@ class EventStore:
         """
         cached = self._loaded.get(process_id)
         if cached is not None:
-            with self.engine.connect() as conn:
+            with self._reading() as conn:
                 last = conn.execute(
                     select(events.c.id).select_from(processes.join(
                         events, (events.c.process_id == processes.c.id)
@@ -263,9 +288,18 @@ class EventStore:
 
     # -- reading --------------------------------------------------------------------------
 
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection whose database errors become StoreError with the driver's reason."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the store {self.url!r}: {_reason_of(exc)}") from exc
+
     def info(self, process_id: str) -> ProcessInfo:
         """The index row of a process (ProcessNotFound if there is none)."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
         if row is None:
             raise ProcessNotFound(process_id)
@@ -279,17 +313,17 @@ class EventStore:
                               (processes.c.region, region)):
             if value is not None:
                 query = query.where(column == value)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [_info(row) for row in conn.execute(query)]
 
     def count(self) -> int:
         """How many processes are stored."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return int(conn.execute(select(func.count()).select_from(processes)).scalar() or 0)
 
     def events(self, process_id: str, after: int = 0) -> builtins.list[Event]:
         """The stored events of a process, in order (CorruptEventError names a bad row)."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(select(events).where(
                 events.c.process_id == process_id, events.c.seq > after
             ).order_by(events.c.seq)).all()
@@ -297,7 +331,7 @@ class EventStore:
 
     def load(self, process_id: str, *, use_snapshot: bool = True) -> Process:
         """The process, rebuilt from its latest snapshot and the events after it."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
             if row is None:
                 raise ProcessNotFound(process_id)
@@ -319,6 +353,10 @@ class EventStore:
         if snap is not None:
             try:
                 state = json.loads(snap.state)
+                if not (isinstance(state, dict) and isinstance(state.get("phase"), str)
+                        and isinstance(state.get("records", {}), dict)
+                        and isinstance(state.get("single", {}), dict)):
+                    raise ValueError("not a snapshot of a process state")
             except ValueError as exc:
                 raise CorruptEventError(process_id, snap.seq, f"snapshot: {exc}") from exc
             return Process.restore(tpl, history, state, snap.seq)
@@ -358,10 +396,17 @@ def _events(rows: Sequence[Any]) -> list[Event]:
             if not isinstance(payload, dict):
                 raise ValueError("payload is not a JSON object")
             when = dt.datetime.fromisoformat(at)
+            if when.tzinfo is None:  # written by hand or by another tool: taken as UTC
+                when = when.replace(tzinfo=dt.UTC)
         except (ValueError, TypeError) as exc:
             raise CorruptEventError(pid, seq, str(exc)) from exc
         out.append(Event(eid, pid, seq, when, actor, kind, payload, template, version, phase))
     return out
+
+
+def _reason_of(exc: BaseException) -> str:
+    """The driver's own message, without SQLAlchemy's statement dump and links."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def _info(row: Any) -> ProcessInfo:

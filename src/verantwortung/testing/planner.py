@@ -202,6 +202,14 @@ class Planner:
                         return None
                     steps.extend(made[0])
                     fixed[name] = made[1]
+        for name in [n for n in fixed if n not in ev.fields]:
+            # a status field is not part of the adding event: new records start at its
+            # default, which must be what the filter asks for
+            wanted = where.get(name, fixed[name])
+            allowed = wanted if isinstance(wanted, (list, tuple)) else [wanted]
+            if ev.starts.get(name) not in allowed:
+                return None
+            del fixed[name]
         built = self.payload_for(proc, ev.fields, fixed)
         if built is None:
             return None

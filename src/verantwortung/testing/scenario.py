@@ -24,12 +24,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -108,7 +109,8 @@ class ScenarioDoc(_Spec):
 
     template: str
     parameters: dict[str, Any] = Field(default_factory=dict)
-    region: str = Field(default="Musterregion", min_length=1)
+    region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = (
+        "Musterregion")
     description: str | None = None
     steps: list[Step] = Field(min_length=1)
 
