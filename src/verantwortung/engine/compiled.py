@@ -164,6 +164,7 @@ class CompiledTemplate:
     initial: str
     finals: frozenset[str]
     series_of: Mapping[str, tuple[str | None, int | None]]
+    changed_parameters: Mapping[str, Any]  # values that differ from the defaults
     lock: threading.Lock = field(default_factory=threading.Lock)
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
@@ -287,6 +288,8 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
                             initial=tpl.initial_phase.id,
                             finals=frozenset(p.id for p in tpl.final_phases),
                             series_of={p.id: (p.series, p.index) for p in tpl.phases},
+                            changed_parameters={k: v for k, v in tpl.values.items()
+                                                if v != tpl.parameters[k].default},
                             collections=tpl.collections, machine=machine, carrier=carrier)
 
 

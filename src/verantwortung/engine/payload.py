@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, NotRequired, Required
 
 from pydantic import (
@@ -100,6 +101,10 @@ class PayloadValidator:
         self._dates = [k for k, s in fields.items() if s.type == "date"]
         self._nothing_required = not any(s.required and s.default is None
                                          for s in fields.values())
+        data, reasons = self(None)
+        #: what an empty payload gives, judged once: options() asks it for every trigger
+        self.empty: tuple[Mapping[str, Any], tuple[Reason, ...]] = (
+            MappingProxyType(data), tuple(reasons))
 
     def __call__(self, payload: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[Reason]]:
         """The normalised payload (JSON-ready) and the reasons it is invalid (empty if valid)."""

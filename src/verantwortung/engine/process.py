@@ -94,13 +94,12 @@ class Process:
         proc = cls(compiled(tpl), process_id or os.urandom(16).hex(), region)
         if listeners:
             proc._listeners = list(listeners)
-        # parameters only when given: a payload of plain texts is not tracked by the GC
-        payload: dict[str, Any] = {"region": region}
         # every value that differs from the template's default, however it was set (here,
-        # or by load_template(parameters=...)), so that replay and the store rebuild it
-        changed = {k: v for k, v in tpl.values.items() if v != tpl.parameters[k].default}
-        if changed:
-            payload["parameters"] = changed
+        # or by load_template(parameters=...)), so that replay and the store rebuild it;
+        # none: a payload of plain texts, which the garbage collector does not track
+        payload: dict[str, Any] = {"region": region}
+        if proc._ct.changed_parameters:
+            payload["parameters"] = dict(proc._ct.changed_parameters)
         proc._append(START_EVENT, actor, payload, _timestamp(at))
         return proc
 
@@ -263,7 +262,7 @@ class Process:
         if edge is None:
             return self._ct.blocked_option(trig.name, phase)
         state = self._state
-        data, invalid = trig.validate(None)  # what fire would judge without a payload
+        data, invalid = trig.validate.empty  # what fire would judge without a payload
         if invalid:
             return Option(trig.name, "trigger", False, trig.label_de, trig.label_en,
                           edge.dest, trig.role_list, tuple(invalid))
