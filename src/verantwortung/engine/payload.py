@@ -58,8 +58,9 @@ def _annotation(spec: FieldSpec) -> Any:
         return Annotated[dt.date, BeforeValidator(_date_input)]
     if spec.type == "choice":
         return Literal[tuple(spec.values or ())]
-    if spec.type == "refs":
-        return Annotated[list[_Id], Field(max_length=1000)]
+    if spec.type == "refs":  # min/max bound how many ids the list holds
+        return Annotated[list[_Id], Field(min_length=spec.min or 0,
+                                          max_length=spec.max if spec.max is not None else 1000)]
     raise ValueError(f"unknown field type {spec.type!r}")  # pragma: no cover
 
 

@@ -81,8 +81,10 @@ class FieldSpec(_Spec):
     values: list[Id] | None = Field(default=None, description="allowed values of a choice")
     to: Id | None = Field(default=None, description="target collection of ref / refs")
     unique: bool = Field(default=False, description="a ref may appear once in the collection")
-    min: int | None = None
-    max: int | None = None
+    min: int | None = Field(default=None, description="least value of an int, or fewest "
+                            "ids in a refs list")
+    max: int | None = Field(default=None, description="greatest value of an int, or most "
+                            "ids in a refs list")
     default: int | bool | str | None = None
     moves: dict[str, list[Id]] | None = Field(
         default=None, description="allowed status moves of a choice: from -> [to, ...]")
