@@ -10,23 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError
+from ._console import out as _out
+
 __all__ = ["add_process_commands"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DB_ENV = "VERANTWORTUNG_DB"
-
-
-class CommandUsageError(Exception):
-    """Bad command-line input discovered after parsing (exit 2)."""
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
 
 
 def _db_url(value: str | None) -> str:

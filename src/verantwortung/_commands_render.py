@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ._commands_process import DB_ENV, EXIT_OK, CommandUsageError, store_for
+from ._commands_process import DB_ENV, store_for
+from ._console import EXIT_OK, CommandUsageError
 
 __all__ = ["add_render_commands", "cmd_diagram", "cmd_handbook", "cmd_report"]
 

@@ -18,17 +18,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandUsageError
+from ._console import err as _err
+from ._console import out as _out
+
 __all__ = ["main"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -268,8 +263,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         _err("verantwortung: error: a command is required (see --help)")
         return EXIT_USAGE
-    from ._commands_process import CommandUsageError
-
     try:
         return int(args.func(args))
     except CommandUsageError as exc:

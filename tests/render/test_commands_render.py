@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import verantwortung as v
-from verantwortung._commands_process import CommandUsageError
 from verantwortung._commands_render import add_render_commands
+from verantwortung._console import CommandUsageError
 from verantwortung.render import GraphvizNotFoundError
 from verantwortung.store.sql import EventStore
 

@@ -19,7 +19,7 @@ from ..model.document import TemplateDocument
 from ..model.template import ProcessTemplate, SourceRef, build
 from .checks import check_document, check_graph
 from .extends import Layer, merge_layers, strip_directives
-from .locate import Sources, diagnostics_from_validation
+from .locate import diagnostics_from_validation
 from .yaml_source import Limits, SourceDoc, load_yaml_file
 
 __all__ = ["analyze", "bundled_ids", "bundled_path", "load", "resolve_source"]
@@ -160,8 +160,3 @@ def load(source: str | Path, *, parameters: Mapping[str, Any] | None = None,
     if tpl is None:
         raise TemplateError(diags)
     return tpl.with_parameters(**parameters) if parameters else tpl
-
-
-def sources_of(tpl: ProcessTemplate) -> Sources:
-    """Positions of a loaded template's elements, for later diagnostics."""
-    return Sources(tpl.sources, {}, tpl.files[0] if tpl.files else "<template>")

@@ -92,6 +92,17 @@ def _step(tp: Any, item: Any) -> Any:
     return None
 
 
+def _descend(tp: Any, item: Any) -> tuple[Any, bool]:
+    """The type one step into ``tp`` for an item of a pydantic location, and whether the
+    item named a union member (a tag like ``count``, or a type like ``list[str]``)."""
+    members, tagged = _alternatives(tp)
+    if len(members) > 1 and isinstance(item, str):
+        names = {tag if tagged else _type_name(t): t for tag, t in members}
+        if item in names:
+            return names[item], True
+    return _step(tp, item), False
+
+
 def data_loc(data: Any, loc: tuple[Any, ...], model: Any = None) -> Loc:
     """Keep only the parts of a pydantic location that are keys or indexes of ``data``.
 
@@ -102,12 +113,10 @@ def data_loc(data: Any, loc: tuple[Any, ...], model: Any = None) -> Loc:
     node, tp = data, model
     for n, item in enumerate(loc):
         if tp is not None:
-            members, tagged = _alternatives(tp)
-            if len(members) > 1:
-                names = {tag if tagged else _type_name(t): t for tag, t in members}
-                if isinstance(item, str) and item in names:
-                    tp = names[item]  # a union member's name or tag, not a key
-                    continue
+            member, is_member = _descend(tp, item)
+            if is_member:
+                tp = member  # a union member's name or tag, not a key
+                continue
         in_dict = isinstance(node, dict) and item in node
         in_list = isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
         if in_dict or in_list:
@@ -123,37 +132,15 @@ def data_loc(data: Any, loc: tuple[Any, ...], model: Any = None) -> Loc:
     return tuple(out)
 
 
-def _unwrap(tp: Any) -> list[Any]:
-    """The alternatives of a type: Annotated and unions flattened."""
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(tp)[0])
-    if origin in (Union, types.UnionType):
-        return [alt for arg in typing.get_args(tp) for alt in _unwrap(arg)]
-    return [tp]
-
-
 def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model that validates the mapping at ``loc`` (None when not a model)."""
-    candidates: list[Any] = [root]
+    tp: Any = root
     for item in loc:
-        nxt: list[Any] = []
-        for tp in candidates:
-            for alt in _unwrap(tp):
-                origin = typing.get_origin(alt)
-                if isinstance(alt, type) and issubclass(alt, BaseModel):
-                    for name, info in alt.model_fields.items():
-                        if item in (name, info.alias):
-                            nxt.append(info.annotation)
-                elif origin is dict and isinstance(item, str):
-                    nxt.append(typing.get_args(alt)[1])
-                elif origin is list and isinstance(item, int):
-                    nxt.append(typing.get_args(alt)[0])
-        if nxt:
-            candidates = nxt
-        # else: the item was a union tag or member name; stay where we are
-    models = [alt for tp in candidates for alt in _unwrap(tp)
-              if isinstance(alt, type) and issubclass(alt, BaseModel)]
+        nxt, _ = _descend(tp, item)
+        if nxt is not None:  # else: an item pydantic adds (a validator's name); stay here
+            tp = nxt
+    models = [t for _, t in _alternatives(tp)[0]
+              if isinstance(t, type) and issubclass(t, BaseModel)]
     return models[0] if len(models) == 1 else None
 
 

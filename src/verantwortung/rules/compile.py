@@ -45,7 +45,6 @@ class RecordView(Protocol):
         """The record with ``id`` == ``record_id``, or None."""
 
 
-_MISSING = object()
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
     ">=": operator.ge, ">": operator.gt,

@@ -45,10 +45,10 @@ def _document(template: str, region: str, description: str, steps: list[dict[str
 
 def _taken_by(steps: Iterable[Step], result: Exploration) -> set[tuple[str, str]]:
     """The (trigger, source) edges a story takes."""
-    planner_phases = result.template
-    phase = planner_phases.initial_phase.id
+    tpl = result.template
+    phase = tpl.initial_phase.id
     edges: set[tuple[str, str]] = set()
-    triggers = {t.id: t for t in planner_phases.triggers}
+    triggers = {t.id: t for t in tpl.triggers}
     for step in steps:
         trig = triggers.get(step.name)
         if trig is None:

@@ -285,15 +285,19 @@ class Planner:
                     steps.append(step)
         return steps
 
-    def _count_up(self, proc: Process, collection: str, where: Mapping[str, Any],
-                  lo: Any, hi: Any) -> list[Step] | None:
+    def count(self, proc: Process, collection: str, where: Mapping[str, Any]) -> int:
+        """How many records of ``collection`` match ``where``, counted as the engine does."""
         from ..rules.compile import compile_rule
 
         probe = compile_rule(CountRule(count=collection, where=dict(where), min=0),
                              self.template.collections, self.template.values)
+        return int(probe(_View(proc), {})[1]["count"])
+
+    def _count_up(self, proc: Process, collection: str, where: Mapping[str, Any],
+                  lo: Any, hi: Any) -> list[Step] | None:
         steps: list[Step] = []
         while True:
-            count = probe(_view(proc), {})[1]["count"]
+            count = self.count(proc, collection, where)
             if hi is not None and count > hi:
                 return None
             if lo is None or count >= lo:
@@ -309,7 +313,7 @@ class Planner:
             hi = self._bound(rule.max)
             lo = self._bound(rule.min)
             probe_lo = None if hi is None else hi + 1
-            if lo is not None and _count(self, proc, rule) < lo:
+            if lo is not None and self.count(proc, rule.count, rule.where) < lo:
                 return []
             if probe_lo is None:
                 return None
@@ -378,14 +382,6 @@ class Planner:
         return [*steps, Step(trigger, payload)]
 
 
-def _count(planner: Planner, proc: Process, rule: CountRule) -> int:
-    from ..rules.compile import compile_rule
-
-    probe = compile_rule(CountRule(count=rule.count, where=dict(rule.where), min=0),
-                         planner.template.collections, planner.template.values)
-    return int(probe(_view(proc), {})[1]["count"])
-
-
 class _View:
     """The RecordView protocol over a process's public, copied records."""
 
@@ -402,10 +398,6 @@ class _View:
     def lookup(self, collection: str, record_id: Any) -> dict[str, Any] | None:
         return next((r for r in self.proc.records(collection) if r.get("id") == record_id),
                     None)
-
-
-def _view(proc: Process) -> Any:
-    return _View(proc)
 
 
 def _matches(proc: Process, collection: str, record: Mapping[str, Any],
