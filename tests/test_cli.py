@@ -99,3 +99,17 @@ def test_python_dash_m_runs_the_cli() -> None:
                           capture_output=True, text=True, check=False)
     assert 0 == done.returncode
     assert "E001" in done.stdout
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    """--help explains every argument of every command; none is left without a text."""
+    import argparse
+
+    from verantwortung.cli import _parser
+
+    parser = _parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    silent = [f"{name} {'/'.join(action.option_strings) or action.dest}"
+              for name, command in sub.choices.items() for action in command._actions
+              if not isinstance(action, argparse._HelpAction) and not action.help]
+    assert [] == silent

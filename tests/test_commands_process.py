@@ -89,12 +89,12 @@ def test_export_import_round_trip(db: str, tmp_path: Path,
 
 def test_errors_are_messages_not_tracebacks(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Unknown ids, unknown templates and corrupt rows exit 1 with a message."""
-    code, _, err = _run(capsys, "status", "nope", "--db", db)
-    assert 1 == code and "no process 'nope'" in err
     code, _, err = _run(capsys, "new", "no-such-template", "--region", "X", "--db", db)
     assert 1 == code and "E001" in err
     _, out, _ = _run(capsys, "new", "verantwortungspartner", "--region", "X", "--db", db)
     pid = out.strip()
+    code, _, err = _run(capsys, "status", "nope", "--db", db)
+    assert 1 == code and "no process 'nope'" in err
     engine = create_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
         conn.execute(text("UPDATE vt_events SET payload = 'kaputt' WHERE seq = 1"))
@@ -110,3 +110,73 @@ def test_db_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("VERANTWORTUNG_DB", f"sqlite:///{tmp_path / 'env.sqlite3'}")
     _run(capsys, "new", "verantwortungspartner", "--region", "Env")
     assert (tmp_path / "env.sqlite3").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["list"], ["status", "abc"], ["history", "abc"], ["export", "abc"], ["fire", "abc", "x"],
+    ["report", "abc", "-o", "r.html"], ["diagram", "--process", "abc"],
+])
+def test_read_commands_do_not_create_a_store(argv: list[str], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A command that does not write says there is no store and creates no file."""
+    db = tmp_path / "none.sqlite3"
+    code, _, err = _run(capsys, *argv, "--db", str(db))
+    assert 1 == code
+    assert f"no store at {db}: nothing is stored there yet" in err
+    assert [] == list(tmp_path.iterdir())
+
+
+def test_a_unique_start_of_an_id_names_the_process(db: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """status, fire, history, export and report take the short id that list and repr show."""
+    _, out, _ = _run(capsys, "new", "verantwortungspartner", "--region", "X", "--db", db)
+    pid = out.strip()
+    code, out, _ = _run(capsys, "status", pid[:8], "--db", db, "--format", "json")
+    assert (0, pid) == (code, json.loads(out)["id"])
+    code, out, _ = _run(capsys, "fire", pid[:6], "note_added", "--db", db,
+                        "--data", '{"text": "Kurz"}')
+    assert 0 == code
+    code, out, _ = _run(capsys, "history", pid[:4], "--db", db, "--format", "json")
+    assert ["process_started", "note_added"] == [e["kind"] for e in json.loads(out)]
+
+
+def test_an_ambiguous_start_of_an_id_lists_the_candidates(
+        db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A prefix of several ids is refused with every candidate; nothing is chosen for you."""
+    ids = []
+    while len({i[:1] for i in ids}) == len(ids):  # until two ids share a first character
+        _, out, _ = _run(capsys, "new", "verantwortungspartner", "--region", "X", "--db", db)
+        ids.append(out.strip())
+    prefix = ids[-1][:1]
+    code, _, err = _run(capsys, "status", prefix, "--db", db)
+    candidates = sorted(i for i in ids if i.startswith(prefix))
+    assert 1 == code
+    assert f"'{prefix}' is the start of {len(candidates)} process ids: " in err
+    assert all(c in err for c in candidates)
+
+
+def test_import_finds_a_custom_template_from_the_export(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export of a process on a template file imports without --template, and a
+    template that is gone is named instead of a guessed path."""
+    example = Path(__file__).parents[1] / "examples" / "custom_template" / "musterstadt.yaml"
+    template = tmp_path / "musterstadt.yaml"
+    template.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    db, other = str(tmp_path / "a.sqlite3"), str(tmp_path / "b.sqlite3")
+    _, out, _ = _run(capsys, "new", str(template), "--region", "Musterstadt", "--db", db)
+    pid = out.strip()
+    exported = tmp_path / "p.json"
+    assert 0 == _run(capsys, "export", pid, "-o", str(exported), "--db", db)[0]
+    code, out, err = _run(capsys, "import", str(exported), "--db", other)
+    assert (0, pid, "") == (code, out.strip(), err)
+    template.unlink()
+    code, _, err = _run(capsys, "import", str(exported), "--db", str(tmp_path / "c.sqlite3"))
+    assert 1 == code
+    assert f"from {template}, which is gone; give the template with --template" in err
+    assert "E001" not in err
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    del data["template_source"]
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = _run(capsys, "import", str(exported), "--db", str(tmp_path / "d.sqlite3"))
+    assert 1 == code
+    assert "which is not bundled; give the template's file with --template" in err

@@ -11,9 +11,10 @@ import verantwortung as v
 def test_exported_names_are_pinned() -> None:
     """__all__ lists exactly the public contract, and every name resolves."""
     expected = {
-        "ConcurrencyError", "CorruptEventError", "Diagnostic", "Event", "EventStore",
+        "AmbiguousProcessId", "ConcurrencyError", "CorruptEventError", "Diagnostic", "Event",
+        "EventStore",
         "Fired", "Option", "ParameterError", "Process", "ProcessNotFound", "RuleError",
-        "StoreError",
+        "StoreError", "StoreNotFound",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
         "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
         "check_template", "load_template", "template_schema",

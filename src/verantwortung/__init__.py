@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmbiguousProcessId",
     "ConcurrencyError",
     "CorruptEventError",
     "Diagnostic",
@@ -29,6 +30,7 @@ __all__ = [
     "ReplayError",
     "RuleError",
     "StoreError",
+    "StoreNotFound",
     "TemplateError",
     "TransitionRefused",
     "VerantwortungError",
@@ -40,6 +42,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    "AmbiguousProcessId": "verantwortung.exceptions",
+    "StoreNotFound": "verantwortung.exceptions",
     "Diagnostic": "verantwortung.exceptions",
     "ParameterError": "verantwortung.exceptions",
     "ReplayError": "verantwortung.exceptions",
@@ -68,6 +72,7 @@ if TYPE_CHECKING:
     from ._api import bundled_templates, check_template, load_template, template_schema
     from .engine.process import Process
     from .exceptions import (
+        AmbiguousProcessId,
         ConcurrencyError,
         CorruptEventError,
         Diagnostic,
@@ -76,6 +81,7 @@ if TYPE_CHECKING:
         ReplayError,
         RuleError,
         StoreError,
+        StoreNotFound,
         TemplateError,
         TransitionRefused,
         VerantwortungError,

@@ -27,10 +27,11 @@ def _db_url(value: str | None) -> str:
     return url if "://" in url else f"sqlite:///{url}"
 
 
-def store_for(args: argparse.Namespace) -> Any:
+def store_for(args: argparse.Namespace, *, create: bool = False) -> Any:
+    """The store of ``--db``; only commands that write (``create=True``) may create it."""
     from .store.sql import EventStore
 
-    return EventStore(_db_url(args.db))
+    return EventStore(_db_url(args.db), create=create)
 
 
 def _json(value: Any) -> None:
@@ -77,7 +78,7 @@ def cmd_new(args: argparse.Namespace) -> int:
                              actor=args.actor, at=args.at)
     except ValueError as exc:  # an empty region or a date that is no date
         raise CommandUsageError(str(exc)) from None
-    with store_for(args) as store:
+    with store_for(args, create=True) as store:
         store.add(proc, args.template)
     if args.format == "json":
         _json({"id": proc.id, "phase": proc.phase, "region": proc.region})
@@ -101,7 +102,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     """Show the phase, what can be done next, every blocking reason and advisory."""
     with store_for(args) as store:
-        proc = store.load(args.id)
+        proc = store.load(store.resolve(args.id))
     options = proc.options()
     if args.format == "json":
         _json({"id": proc.id, "region": proc.region, "phase": proc.phase,
@@ -137,8 +138,8 @@ def cmd_fire(args: argparse.Namespace) -> int:
     payload = _data(args.data)
     with store_for(args) as store:
         try:
-            proc, fired = store.fire(args.id, args.trigger, actor=args.actor, payload=payload,
-                                     at=args.at)
+            proc, fired = store.fire(store.resolve(args.id), args.trigger, actor=args.actor,
+                                     payload=payload, at=args.at)
         except TransitionRefused as refused:
             if args.format == "json":
                 _json({"accepted": False, "reasons": [r.to_dict() for r in refused.reasons]})
@@ -160,8 +161,7 @@ def cmd_fire(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     """Print the events of a process."""
     with store_for(args) as store:
-        store.info(args.id)
-        history = store.events(args.id)
+        history = store.events(store.info(store.resolve(args.id)).id)
     if args.format == "json":
         _json([e.to_dict() for e in history])
         return EXIT_OK
@@ -175,8 +175,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a process (identity, state, full history) as JSON."""
     with store_for(args) as store:
-        proc = store.load(args.id)
-    text = proc.to_json()
+        data = store.export(store.resolve(args.id))
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
     else:
@@ -194,7 +194,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandUsageError(f"{args.file}: not JSON: {exc}") from None
     if not isinstance(data, dict) or "history" not in data:
         raise CommandUsageError(f"{args.file}: not a process export (no 'history')")
-    with store_for(args) as store:
+    with store_for(args, create=True) as store:
         proc = store.import_process(data, args.template)
     _out(proc.id)
     return EXIT_OK
@@ -204,7 +204,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run a fictional region through the whole method, printing each step."""
     from .demo import run_demo
 
-    with store_for(args) as store:
+    with store_for(args, create=True) as store:
         run_demo(store, lang=args.lang)
     return EXIT_OK
 
@@ -214,46 +214,60 @@ def add_process_commands(
 ) -> None:
     """Register the process commands on the main parser."""
 
-    def common(p: argparse.ArgumentParser, *, lang: bool = True) -> None:
+    def db(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", metavar="URL", help=f"store URL or SQLite file (env {DB_ENV}; "
                        "default sqlite:///verantwortung.sqlite3)")
-        p.add_argument("--format", choices=["text", "json"], default="text")
-        if lang:
-            p.add_argument("--lang", choices=["de", "en"], default="de")
 
+    def common(p: argparse.ArgumentParser, *, lang: bool = True) -> None:
+        db(p)
+        p.add_argument("--format", choices=["text", "json"], default="text",
+                       help="human-readable text (default) or JSON for scripts")
+        if lang:
+            p.add_argument("--lang", choices=["de", "en"], default="de",
+                           help="language of labels and messages (default de)")
+
+    ident = "process id, or a unique start of it (as 'list' and the report show it)"
+    actor = ("who acts: a role of the template, optionally with a name "
+             "('facilitator:Anna'); without it the call is trusted and skips the role check")
+    at = "when it happened: YYYY-MM-DD or an ISO date and time (default: now, UTC)"
     p = command("new", cmd_new)
     p.add_argument("template", help="bundled template id or path")
-    p.add_argument("--region", required=True)
-    p.add_argument("--param", action="append", metavar="KEY=VALUE")
-    p.add_argument("--actor")
-    p.add_argument("--at", metavar="DATE")
+    p.add_argument("--region", required=True, help="the region the process runs in")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE",
+                   help="a parameter of the template (repeatable; VALUE is read as JSON "
+                        "when it parses, else as text)")
+    p.add_argument("--actor", help=actor)
+    p.add_argument("--at", metavar="DATE", help=at)
     common(p, lang=False)
     p = command("list", cmd_list)
-    p.add_argument("--phase")
-    p.add_argument("--template")
-    p.add_argument("--region")
+    p.add_argument("--phase", help="only processes in this phase (a phase id)")
+    p.add_argument("--template", help="only processes of this template id")
+    p.add_argument("--region", help="only processes of this region")
     common(p, lang=False)
     p = command("status", cmd_status)
-    p.add_argument("id")
+    p.add_argument("id", help=ident)
     common(p)
     p = command("fire", cmd_fire)
-    p.add_argument("id")
-    p.add_argument("trigger")
-    p.add_argument("--actor")
-    p.add_argument("--at", metavar="DATE")
-    p.add_argument("--data", metavar="JSON|@FILE")
+    p.add_argument("id", help=ident)
+    p.add_argument("trigger", help="a phase trigger or a domain event of the template")
+    p.add_argument("--actor", help=actor)
+    p.add_argument("--at", metavar="DATE", help=at)
+    p.add_argument("--data", metavar="JSON|@FILE",
+                   help="the payload as a JSON object, or @FILE to read it from a file")
     common(p)
     p = command("history", cmd_history)
-    p.add_argument("id")
+    p.add_argument("id", help=ident)
     common(p, lang=False)
     p = command("export", cmd_export)
-    p.add_argument("id")
-    p.add_argument("-o", "--output", metavar="FILE")
-    p.add_argument("--db", metavar="URL")
+    p.add_argument("id", help=ident)
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    db(p)
     p = command("import", cmd_import)
-    p.add_argument("file")
-    p.add_argument("--template", help="template id or path (default: the export's template)")
-    p.add_argument("--db", metavar="URL")
+    p.add_argument("file", help="a JSON file written by 'export'")
+    p.add_argument("--template", help="template id or path (default: where the export "
+                   "says its template came from, or the bundled template of its id)")
+    db(p)
     p = command("demo", cmd_demo)
-    p.add_argument("--db", metavar="URL")
-    p.add_argument("--lang", choices=["de", "en"], default="de")
+    db(p)
+    p.add_argument("--lang", choices=["de", "en"], default="de",
+                   help="language of the story (default de)")

@@ -56,7 +56,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         raise CommandUsageError("PNG is binary: give -o FILE (or pipe the output)")
     if args.process is not None:
         with store_for(args) as store:
-            proc = store.load(args.process)
+            proc = store.load(store.resolve(args.process))
         data: str | bytes = diagram(None, proc, fmt=args.format, lang=args.lang)
     else:
         data = diagram(_template(args.template), fmt=args.format, lang=args.lang)
@@ -78,7 +78,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .render import report
 
     with store_for(args) as store:
-        proc = store.load(args.id)
+        proc = store.load(store.resolve(args.id))
     _write(args.output, report(proc, lang=args.lang))
     return EXIT_OK
 

@@ -229,7 +229,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p = command("templates", cmd_templates)
     fmt(p)
-    p.add_argument("--lang", choices=["de", "en"], default="en")
+    p.add_argument("--lang", choices=["de", "en"], default="en",
+                   help="language of the titles (default en)")
     p = command("schema", cmd_schema)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     command("codes", cmd_codes)
@@ -239,7 +240,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("check", cmd_check)
     p.add_argument("template", help="template file or bundled id")
     p.add_argument("--runs", type=_count, default=20, help="random runs (default 20)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the random runs: the same seed gives the same runs (default 0)")
     p.add_argument("--emit-scenarios", metavar="DIR", help="write scenario files into DIR")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     fmt(p)

@@ -11,6 +11,8 @@
     └── StoreError                  the event store cannot do what was asked
         ├── ConcurrencyError        another writer appended first; nothing was written
         ├── ProcessNotFound         no process with that id in the store
+        ├── AmbiguousProcessId      a short id names several processes (.candidates)
+        ├── StoreNotFound           a read found no store (nothing was created)
         └── CorruptEventError       a stored event cannot be read (.process_id, .seq)
 
 This module imports nothing of ours, so every layer may raise these.
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "AmbiguousProcessId",
     "ConcurrencyError",
     "CorruptEventError",
     "Diagnostic",
@@ -32,6 +35,7 @@ __all__ = [
     "RuleError",
     "Severity",
     "StoreError",
+    "StoreNotFound",
     "TemplateError",
     "TransitionRefused",
     "VerantwortungError",
@@ -147,6 +151,26 @@ class ProcessNotFound(StoreError):  # named like FileNotFoundError: it states a 
     def __init__(self, process_id: str) -> None:
         self.process_id = process_id
         super().__init__(f"no process {process_id!r} in the store")
+
+
+class AmbiguousProcessId(StoreError):
+    """A short id is the start of several process ids; ``candidates`` lists them."""
+
+    def __init__(self, prefix: str, candidates: Sequence[str]) -> None:
+        self.prefix = prefix
+        self.candidates = tuple(candidates)
+        shown = ", ".join(self.candidates[:10]) + (", ..." if len(self.candidates) > 10 else "")
+        super().__init__(f"{prefix!r} is the start of {len(self.candidates)} process ids: "
+                         f"{shown}; give more of the id")
+
+
+class StoreNotFound(StoreError):
+    """A command that only reads found no store at the URL; nothing was created."""
+
+    def __init__(self, url: str, where: str | None = None) -> None:
+        self.url = url
+        super().__init__(f"no store at {where or url}: nothing is stored there yet "
+                         "('verantwortung new' or 'verantwortung demo' creates one)")
 
 
 class CorruptEventError(StoreError):

@@ -280,3 +280,49 @@ def test_crafted_exports_are_refused(mangle, tmp_path: Path) -> None:  # type: i
     with v.EventStore(f"sqlite:///{tmp_path / 's.sqlite3'}") as store, \
             pytest.raises(v.ReplayError):
         store.import_process(data)
+
+
+def test_resolve_takes_an_id_or_its_unique_start(store_url: str) -> None:
+    """resolve finds a process by its full id or any unique prefix; '%' and '_' are literal."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        assert proc.id == store.resolve(proc.id)
+        assert proc.id == store.resolve(proc.id[:5])
+        for text_ in ("", "%", "_", proc.id + "x"):
+            with pytest.raises(v.ProcessNotFound):
+                store.resolve(text_)
+
+
+def test_resolve_refuses_an_ambiguous_start(store_url: str) -> None:
+    """A prefix shared by several ids raises AmbiguousProcessId with every candidate."""
+    with v.EventStore(store_url) as store:
+        ids = [_new(store).id for _ in range(40)]
+        first = next(c for c in "0123456789abcdef" if sum(i[0] == c for i in ids) > 1)
+        with pytest.raises(v.AmbiguousProcessId) as caught:
+            store.resolve(first)
+    assert sorted(i for i in ids if i[0] == first) == list(caught.value.candidates)
+
+
+def test_a_store_opened_for_reading_is_never_created(store_url: str, tmp_path: Path) -> None:
+    """create=False raises StoreNotFound for a missing file or tables, and creates neither."""
+    missing = tmp_path / "nothing.sqlite3"
+    with pytest.raises(v.StoreNotFound):
+        v.EventStore(f"sqlite:///{missing}", create=False)
+    assert not missing.exists()
+    with pytest.raises(v.StoreNotFound):  # a database without the store's tables
+        v.EventStore(store_url, create=False)
+    with v.EventStore(store_url) as store:
+        _new(store)
+    with v.EventStore(store_url, create=False) as store:
+        assert 1 == store.count()
+
+
+def test_export_records_where_the_template_comes_from(store_url: str) -> None:
+    """export adds template_source, so import_process needs no source for it."""
+    with v.EventStore(store_url) as store:
+        proc = _new(store)
+        data = store.export(proc.id)
+        with pytest.raises(v.ProcessNotFound):
+            store.export("nope")
+    assert "verantwortungspartner" == data["template_source"]
+    assert proc.to_dict() == {k: val for k, val in data.items() if k != "template_source"}

@@ -19,16 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import create_engine, event, func, insert, inspect, select, update
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ..engine.process import Process
 from ..exceptions import (
+    AmbiguousProcessId,
     ConcurrencyError,
     CorruptEventError,
     ProcessNotFound,
     StoreError,
+    StoreNotFound,
     TemplateError,
     TransitionRefused,
 )
@@ -85,12 +87,16 @@ class EventStore:
     """Processes and their events in a SQL database.
 
     ``url`` is an SQLAlchemy URL: ``sqlite:///file.sqlite3`` (default), or
-    ``postgresql+psycopg://user@host/db`` (extra ``[postgres]``).
+    ``postgresql+psycopg://user@host/db`` (extra ``[postgres]``). With
+    ``create=False`` the store must exist already: a SQLite file that is not there is
+    not created, and a database without the store's tables raises
+    :class:`~verantwortung.StoreNotFound` instead of getting them (for commands that
+    only read).
     """
 
     def __init__(self, url: str = DEFAULT_URL, *, snapshot_every: int = 500,
                  templates: TemplateResolver | None = None, busy_timeout: float = 10.0,
-                 cache_size: int = 64) -> None:
+                 cache_size: int = 64, create: bool = True) -> None:
         self.url = url
         self.snapshot_every = snapshot_every
         self._templates: dict[str, ProcessTemplate] = {}
@@ -99,6 +105,9 @@ class EventStore:
         self._lock = threading.RLock()
         self.cache_size = cache_size
         self._resolve = templates or self._load_template
+        missing = None if create else _missing_sqlite_file(url)
+        if missing is not None:
+            raise StoreNotFound(url, missing)
         try:
             if url.startswith("sqlite"):
                 self.engine: Engine = create_engine(
@@ -106,7 +115,13 @@ class EventStore:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             else:
                 self.engine = create_engine(url, pool_pre_ping=True)
-            metadata.create_all(self.engine)
+            if create:
+                metadata.create_all(self.engine)
+            elif not inspect(self.engine).has_table(processes.name):
+                self.engine.dispose()
+                raise StoreNotFound(url)
+        except StoreNotFound:
+            raise
         except Exception as exc:  # an unreachable or unusable database
             detail = str(getattr(exc, "orig", None) or exc).strip()
             raise StoreError(f"cannot open store {url!r}: {detail}") from exc
@@ -297,6 +312,31 @@ class EventStore:
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot read the store {self.url!r}: {_reason_of(exc)}") from exc
 
+    def resolve(self, id_or_prefix: str) -> str:
+        """The full id of the one process whose id is or starts with ``id_or_prefix``.
+
+        Raises :class:`~verantwortung.ProcessNotFound` when none matches and
+        :class:`~verantwortung.AmbiguousProcessId` (with the candidates) when several do.
+        """
+        if not id_or_prefix:
+            raise ProcessNotFound(id_or_prefix)
+        # LIKE with an escape character, so that '%' and '_' in the input match literally
+        pattern = (id_or_prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+                   + "%")
+        with self._reading() as conn:
+            exact = conn.execute(select(processes.c.id).where(
+                processes.c.id == id_or_prefix)).scalar()
+            if exact is not None:
+                return str(exact)
+            found = list(conn.execute(select(processes.c.id).where(
+                processes.c.id.like(pattern, escape="!")).order_by(processes.c.id)
+                .limit(21)).scalars())
+        if not found:
+            raise ProcessNotFound(id_or_prefix)
+        if len(found) > 1:
+            raise AmbiguousProcessId(id_or_prefix, found)
+        return str(found[0])
+
     def info(self, process_id: str) -> ProcessInfo:
         """The index row of a process (ProcessNotFound if there is none)."""
         with self._reading() as conn:
@@ -362,15 +402,66 @@ class EventStore:
             return Process.restore(tpl, history, state, snap.seq)
         return Process.replay(tpl, history)
 
+    def export(self, process_id: str) -> dict[str, Any]:
+        """:meth:`Process.to_dict` of a stored process, plus ``template_source``: where the
+        store loads its template from (a bundled id or a file path), so that
+        :meth:`import_process` finds the template again."""
+        with self._reading() as conn:
+            source = conn.execute(select(processes.c.template_source).where(
+                processes.c.id == process_id)).scalar()
+        if source is None:
+            raise ProcessNotFound(process_id)
+        data = self.load(process_id).to_dict()
+        data["template_source"] = source
+        return data
+
     def import_process(self, data: dict[str, Any], source: str | Path | None = None
                        ) -> Process:
-        """Store a process exported with ``Process.to_dict`` (replayed to verify it)."""
+        """Store a process exported with ``Process.to_dict`` (replayed to verify it).
+
+        ``source`` is where its template comes from. Without it, the export's
+        ``template_source`` (written by :meth:`export`) is used, or the bundled template
+        of the export's ``template`` id; a template that is neither is a StoreError that
+        says so, never a guess at a file.
+        """
         if source is None:
-            source = str(data.get("template") or "")
+            source = _export_source(data)
         tpl = self._resolve(template_source(source))
         proc = Process.from_dict(tpl, data)
         self.add(proc, source)
         return proc
+
+
+def _missing_sqlite_file(url: str) -> str | None:
+    """The file a SQLite URL names when it does not exist; None otherwise (in memory,
+    another database, or a file that is there)."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # an unparseable URL: create_engine says why
+        return None
+    database = parsed.database or ""
+    if (not parsed.drivername.startswith("sqlite") or database in ("", ":memory:")
+            or database.startswith("file:") or Path(database).exists()):
+        return None
+    return database
+
+
+def _export_source(data: dict[str, Any]) -> str:
+    """Where an export's template is found: its recorded source, else a bundled id."""
+    tid = str(data.get("template") or "")
+    version = data.get("template_version")
+    recorded = data.get("template_source")
+    if isinstance(recorded, str) and recorded:
+        if bundled_path(recorded) is not None or Path(recorded).is_file():
+            return recorded
+        raise StoreError(f"the export was made with template {tid} {version} from "
+                         f"{recorded}, which is gone; give the template with --template "
+                         "(or source=)")
+    if tid and bundled_path(tid) is not None:
+        return tid
+    raise StoreError(f"the export was made with template {tid or '?'} {version or ''}, "
+                     "which is not bundled; give the template's file with --template "
+                     "(or source=)".replace("  ", " "))
 
 
 def _event_row(e: Event) -> dict[str, Any]:
