@@ -181,7 +181,7 @@ def append_rows(folder: Path) -> None:
         for _ in range(n):
             seq = next(counter)
             raw.execute("BEGIN")
-            raw.execute(f"INSERT INTO vt_events ({cols}) VALUES ({marks})",  # noqa: S608
+            raw.execute(f"INSERT INTO vt_events ({cols}) VALUES ({marks})",
                         (proc.id, seq, f"e{seq}", row_template["at"], None, "note_added",
                          row_template["payload"], TPL.id, TPL.version, INITIAL))
             raw.execute("COMMIT")
