@@ -113,7 +113,7 @@ def test_load_error_is_a_located_failure(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(failed=1)
     path = pytester.path / "broken.scenario.yaml"
     result.stdout.fnmatch_lines([
-        "*scenario cannot be loaded:*",
+        "*the scenario has errors; no step ran:*",
         f"{path}:4:5: E101 unknown key 'expct' (did you mean 'expect'?)*",
     ])
     assert "Traceback" not in result.stdout.str()
