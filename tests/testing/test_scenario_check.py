@@ -109,7 +109,7 @@ def test_unknown_payload_field_names_the_declared_fields(scenario) -> None:  # t
     [diag] = scenario_diagnostics(path)
     assert ("S005", 4, 25) == (diag.code, diag.line, diag.column)
     assert ("unknown payload field 'titel' of 'theme_proposed' (did you mean 'title'?); "
-            "its fields are category, id, title") == diag.message
+            "its fields are id, title, category") == diag.message
 
 
 def test_actor_name_after_the_role_is_not_part_of_it(scenario) -> None:  # type: ignore[no-untyped-def]

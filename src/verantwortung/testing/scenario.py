@@ -50,7 +50,7 @@ from ..exceptions import (
 )
 from ..io.loader import load, resolve_source
 from ..io.locate import Sources, diagnostics_from_validation
-from ..io.yaml_source import load_yaml_file
+from ..io.yaml_source import Limits, load_yaml_file
 from ..model.template import ProcessTemplate, SourceRef
 from .scenario_check import check_steps
 
@@ -255,6 +255,12 @@ def is_scenario_file(path: str | Path) -> bool:
         return True
     if not path.is_file():
         return False  # e.g. a bundled template id
+    try:  # a template never says 'steps': spare it a second parse
+        with path.open("rb") as fh:
+            if b"steps" not in fh.read(Limits().max_bytes + 1):
+                return False
+    except OSError:
+        return False  # reading it as a template reports why it cannot be read
     raw = load_yaml_file(path)
     return raw.ok and isinstance(raw.data, dict) and "steps" in raw.data
 

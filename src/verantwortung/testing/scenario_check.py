@@ -47,8 +47,8 @@ def known_codes(tpl: ProcessTemplate) -> frozenset[str]:
 
 
 def _listed(kind: str, names: Iterable[str]) -> str:
-    """``; phases are a, b, c`` for short lists, nothing for long ones."""
-    shown = sorted(names)
+    """``; phases are a, b, c`` (in the given order) for short lists, nothing for long ones."""
+    shown = list(names)
     return f"; {kind} are {', '.join(shown)}" if 0 < len(shown) <= 15 else ""
 
 
@@ -61,7 +61,7 @@ class _StepChecker:
         self.fields: dict[str, Collection[str]] = {
             **{name: t.validate.fields for name, t in ct.triggers.items()},
             **{name: e.validate.fields for name, e in ct.events.items()}}
-        self.roles = frozenset(tpl.roles)
+        self.roles = sorted(tpl.roles)
         self.phases = [p.id for p in tpl.phases]
         self.codes = known_codes(tpl)
         self.found: list[Diagnostic] = []
