@@ -74,16 +74,18 @@ class _StepChecker:
             self.do(loc, step)
         if step.by is not None:
             self.role(loc, step.by, step.reasons)
-        for section, codes in (("reasons", step.reasons), ("advisories", step.advisories)):
-            for n, code in enumerate(codes):
-                if code not in self.codes:
-                    kind = "reason" if section == "reasons" else "advisory"
-                    self.report((*loc, section, n), "S003", f"unknown {kind} code {code!r}"
-                                f"{did_you_mean(code, self.codes)}")
+        self.reason_codes((*loc, "reasons"), "reason", step.reasons)
+        self.reason_codes((*loc, "advisories"), "advisory", step.advisories)
         if step.expect_phase is not None and step.expect_phase not in self.phases:
             self.report((*loc, "expect_phase"), "S004", f"unknown phase {step.expect_phase!r}"
                         f"{did_you_mean(step.expect_phase, self.phases)}"
                         f"{_listed('phases', self.phases)}")
+
+    def reason_codes(self, loc: Loc, kind: str, codes: list[str]) -> None:
+        for n, code in enumerate(codes):
+            if code not in self.codes:
+                self.report((*loc, n), "S003", f"unknown {kind} code {code!r}"
+                            f"{did_you_mean(code, sorted(self.codes))}")
 
     def do(self, loc: Loc, step: Step) -> None:
         assert step.do is not None
