@@ -113,3 +113,64 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
               for name, command in sub.choices.items() for action in command._actions
               if not isinstance(action, argparse._HelpAction) and not action.help]
     assert [] == silent
+
+
+SHIPPED_SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "examples").rglob(
+    "*.scenario.yaml"))
+
+TYPO_STORY = """\
+template: verantwortungspartner
+steps:
+  - do: partner_added
+    with: {id: brauerei, name: Brauhaus, knd: company}
+    by: koordinator
+  - do: hold_kickof
+    expect: refused
+    reasons: [circle_to_small]
+"""
+
+
+def test_validate_accepts_the_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    """validate on every shipped scenario file prints nothing and exits 0."""
+    assert 0 == main(["validate", *map(str, SHIPPED_SCENARIOS)])
+    out, err = capsys.readouterr()
+    assert "" == out
+    assert f"0 error(s), 0 warning(s) in {len(SHIPPED_SCENARIOS)} files" in err
+
+
+def test_validate_reports_every_unknown_name_of_a_scenario(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A scenario's unknown payload key, role, trigger and reason code: one line each, exit 1."""
+    path = write(TYPO_STORY, "typo.scenario.yaml")
+    assert 1 == main(["validate", str(path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert [f"{path}:4:42: S005", f"{path}:5:9: S002", f"{path}:6:9: S001",
+            f"{path}:8:15: S003"] == [" ".join(line.split(" ")[:2]) for line in lines]
+
+
+def test_validate_knows_a_scenario_by_its_steps(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A YAML file without the .scenario.yaml suffix is a scenario when it has steps:."""
+    path = write(TYPO_STORY, "story.yaml")
+    assert 1 == main(["validate", "--format", "json", str(path)])
+    [report] = json.loads(capsys.readouterr().out)["files"]
+    assert ("scenario", False) == (report["kind"], report["valid"])
+    assert ["S005", "S002", "S001", "S003"] == [d["code"] for d in report["diagnostics"]]
+
+
+def test_validate_json_for_templates_and_scenarios(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """--format json marks each file as template or scenario, with the same totals."""
+    template, story = write(MINIMAL, "mini.yaml"), write(TYPO_STORY, "typo.scenario.yaml")
+    assert 1 == main(["validate", "--format", "json", str(template), str(story)])
+    report = json.loads(capsys.readouterr().out)
+    assert [("template", True), ("scenario", False)] == [(f["kind"], f["valid"])
+                                                         for f in report["files"]]
+    assert (4, 0, False) == (report["errors"], report["warnings"], report["ok"])
+
+
+def test_run_reports_unknown_names_before_running(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`run` prints every unknown name of a scenario and runs none of its steps."""
+    path = write(TYPO_STORY, "typo.scenario.yaml")
+    assert 1 == main(["run", str(path)])
+    out, err = capsys.readouterr()
+    assert 4 == len([line for line in out.splitlines() if ": S00" in line])
+    assert "step 1" not in out
+    assert "0 passed, 1 failed" in err

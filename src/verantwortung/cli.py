@@ -27,18 +27,20 @@ __all__ = ["main"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check templates; print every problem as PATH:LINE:COL: CODE message."""
+    """Check templates and scenario files; print every problem as PATH:LINE:COL: CODE message."""
     from ._api import check_template
+    from .testing.scenario import is_scenario_file, scenario_diagnostics
 
     files: list[dict[str, Any]] = []
     errors = warnings = 0
     for path in args.paths:
-        diagnostics = check_template(path)
+        scenario = is_scenario_file(path)
+        diagnostics = scenario_diagnostics(path) if scenario else check_template(path)
         n_err = sum(d.severity == "error" for d in diagnostics)
         errors += n_err
         warnings += len(diagnostics) - n_err
-        files.append({"path": path, "valid": n_err == 0,
-                      "diagnostics": [d.to_dict() for d in diagnostics]})
+        files.append({"path": path, "kind": "scenario" if scenario else "template",
+                      "valid": n_err == 0, "diagnostics": [d.to_dict() for d in diagnostics]})
         if args.format == "text":
             for d in diagnostics:
                 _out(str(d))
@@ -224,7 +226,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="human-readable text (default) or JSON for scripts")
 
     p = command("validate", cmd_validate)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="template files or bundled ids")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="template files, bundled ids or scenario files (*.scenario.yaml, or "
+                   "any YAML with steps:)")
     fmt(p)
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p = command("templates", cmd_templates)

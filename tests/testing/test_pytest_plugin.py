@@ -113,7 +113,7 @@ def test_load_error_is_a_located_failure(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(failed=1)
     path = pytester.path / "broken.scenario.yaml"
     result.stdout.fnmatch_lines([
-        "*scenario cannot be loaded:*",
+        "*the scenario has errors; no step ran:*",
         f"{path}:4:5: E101 unknown key 'expct' (did you mean 'expect'?)*",
     ])
     assert "Traceback" not in result.stdout.str()
@@ -161,3 +161,41 @@ def test_conformance_suite_names_the_culprit(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=4, failed=2)
     result.stdout.fnmatch_lines(["*unsatisfiable_guard.yaml:12:7: C002 guard 'no_municipality'*"])
     assert "Traceback" not in result.stdout.str()
+
+
+def test_unknown_names_fail_before_any_step(pytester: pytest.Pytester) -> None:
+    """A misspelt trigger expected to be refused fails the item with S001 at its line."""
+    pytester.makefile(".scenario.yaml", typo="""\
+template: verantwortungspartner
+steps:
+  - do: hold_kickof
+    expect: refused
+  - expect_phase: kickof
+""")
+    result = pytester.runpytest(*_plugin_args())
+    result.assert_outcomes(failed=1)
+    path = pytester.path / "typo.scenario.yaml"
+    result.stdout.fnmatch_lines([
+        "*the scenario has errors; no step ran:*",
+        f"{path}:3:9: S001 unknown trigger or event 'hold_kickof' (did you mean "
+        "'hold_kickoff'?)",
+        f"{path}:5:19: S004 unknown phase 'kickof' (did you mean 'kickoff'?)*",
+    ])
+
+
+def test_broken_invariant_fails_the_item(pytester: pytest.Pytester) -> None:
+    """A step that breaks an invariant fails with the step's line and the invariant's code."""
+    from pathlib import Path
+
+    template = Path(__file__).parent / "check_templates" / "violated_invariant.yaml"
+    steps = "".join(f"  - {{do: partner_added, with: {{id: p{n}, name: P{n}, kind: company}}}}\n"
+                    f"  - {{do: circle_member_joined, with: {{partner: p{n}}}}}\n"
+                    for n in range(1, 5))
+    pytester.makefile(".scenario.yaml", big=f"template: {template}\nsteps:\n{steps}")
+    result = pytester.runpytest(*_plugin_args())
+    result.assert_outcomes(failed=1)
+    path = pytester.path / "big.scenario.yaml"
+    result.stdout.fnmatch_lines([
+        f"{path}:10:5: step 8: breaks the invariant small_circle (*violated_invariant.yaml:6:3): "
+        "4 members",
+    ])

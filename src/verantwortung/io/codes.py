@@ -1,5 +1,8 @@
 """Stable diagnostic codes. E: error (the template does not load), W: warning.
 
+C-codes come from exploring a template with data (``verantwortung check``), S-codes
+from checking a scenario file against its template; both are errors.
+
 Codes never change meaning; new problems get new codes. ``verantwortung codes``
 prints this table.
 """
@@ -57,6 +60,12 @@ CODES: dict[str, str] = {
     "C003": "phase is a trap: no transition out of it can pass",
     "C004": "invariant violated",
     "C005": "transition never taken",
+    # scenario files (verantwortung validate and run, before the first step)
+    "S001": "scenario: unknown trigger or event",
+    "S002": "scenario: unknown role",
+    "S003": "scenario: unknown reason or advisory code",
+    "S004": "scenario: unknown phase",
+    "S005": "scenario: unknown payload field",
     # warnings
     "W101": "text missing in German or English",
     "W301": "method: no kick-off phase",
@@ -68,5 +77,5 @@ CODES: dict[str, str] = {
 
 
 def severity_of(code: str) -> str:
-    """``error`` for E- and C-codes, ``warning`` for W-codes."""
+    """``error`` for E-, C- and S-codes, ``warning`` for W-codes."""
     return "warning" if code.startswith("W") else "error"

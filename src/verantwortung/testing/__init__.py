@@ -1,6 +1,7 @@
 """Testing helpers for templates and processes (public API).
 
-* scenario files: :func:`run_scenario`, :func:`load_scenario` (and ``verantwortung run``);
+* scenario files: :func:`run_scenario`, :func:`load_scenario`, :func:`check_scenario`,
+  :func:`scenario_diagnostics` (and ``verantwortung run``, ``verantwortung validate``);
 * exploration: :func:`explore`, :func:`random_runs`, :func:`emit_scenarios`
   (and ``verantwortung check``);
 * capture and predicates: :func:`capture`, :func:`phase_entered`, :func:`refused_with`,
@@ -21,7 +22,15 @@ from .capture import Captured, capture, fired, phase_entered, refused_with
 from .emit import emit_scenarios
 from .explore import Exploration, explore, random_runs
 from .planner import Planner, Step
-from .scenario import ScenarioError, ScenarioFailure, ScenarioResult, load_scenario, run_scenario
+from .scenario import (
+    ScenarioError,
+    ScenarioFailure,
+    ScenarioResult,
+    check_scenario,
+    load_scenario,
+    run_scenario,
+    scenario_diagnostics,
+)
 
 if TYPE_CHECKING:
     from .strategies import event_sequences, payloads, template_machine
@@ -35,6 +44,7 @@ __all__ = [
     "ScenarioResult",
     "Step",
     "capture",
+    "check_scenario",
     "emit_scenarios",
     "event_sequences",
     "explore",
@@ -45,6 +55,7 @@ __all__ = [
     "random_runs",
     "refused_with",
     "run_scenario",
+    "scenario_diagnostics",
     "template_machine",
 ]
 

@@ -2,7 +2,9 @@
 
 Installed through the ``pytest11`` entry point, so ``pytest`` picks up scenario files
 in any project that has verantwortung installed. A failure names the step, its line,
-and what happened instead.
+and what happened instead; a scenario that names an unknown trigger, role, reason
+code, phase or payload field fails with every such problem before any step runs, and
+a step that breaks one of the template's invariants fails with it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 
+# the same as testing.scenario.SUFFIX, spelt here so that collecting imports nothing heavy
 SUFFIX = ".scenario.yaml"
 
 
@@ -42,7 +45,8 @@ class ScenarioItem(pytest.Item):
         try:
             result = run_scenario(self.path)
         except ScenarioError as exc:
-            raise ScenarioExpectationError("scenario cannot be loaded:\n" + str(exc)) from None
+            raise ScenarioExpectationError("the scenario has errors; no step ran:\n"
+                                           + str(exc)) from None
         if not result.ok:
             raise ScenarioExpectationError("\n".join(str(f) for f in result.failures))
 

@@ -15,8 +15,12 @@ steps:
   - expect_phase: preparation
 ```
 
-A scenario stops at the first failed expectation (later steps would build on a
-state the story did not intend) and reports it with its step number and line.
+Before the first step runs, every name a step uses is looked up in the template
+(:mod:`.scenario_check`): an unknown trigger, role, reason code, phase or payload
+field is reported, all at once, as ``path:line:col: CODE message``. After every
+step the template's invariants are checked. A scenario stops at the first failed
+expectation or broken invariant (later steps would build on a state the story did
+not intend) and reports it with its step number and line.
 """
 
 from __future__ import annotations
@@ -46,10 +50,23 @@ from ..exceptions import (
 )
 from ..io.loader import load, resolve_source
 from ..io.locate import Sources, diagnostics_from_validation
-from ..io.yaml_source import load_yaml_file
-from ..model.template import SourceRef
+from ..io.yaml_source import Limits, load_yaml_file
+from ..model.template import ProcessTemplate, SourceRef
+from .scenario_check import check_steps
 
-__all__ = ["ScenarioError", "ScenarioFailure", "ScenarioResult", "load_scenario", "run_scenario"]
+__all__ = [
+    "CheckedScenario",
+    "ScenarioError",
+    "ScenarioFailure",
+    "ScenarioResult",
+    "check_scenario",
+    "is_scenario_file",
+    "load_scenario",
+    "run_scenario",
+    "scenario_diagnostics",
+]
+
+SUFFIX = ".scenario.yaml"
 
 
 class ScenarioError(VerantwortungError):
@@ -152,9 +169,25 @@ class LoadedScenario:
     sources: Sources
 
 
-def load_scenario(path: str | Path) -> LoadedScenario:
-    """Read and validate a scenario file (ScenarioError with located diagnostics)."""
-    path = Path(path)
+@dataclass(frozen=True, slots=True)
+class CheckedScenario:
+    """A scenario whose every step names only what its template knows, with that template."""
+
+    scenario: LoadedScenario
+    template: ProcessTemplate
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A scenario file read as far as it goes: its data, positions, and the document."""
+
+    data: Any
+    sources: Sources
+    doc: ScenarioDoc | None  # None when the file does not fit the scenario format
+    diagnostics: list[Diagnostic]
+
+
+def _read(path: Path) -> _Reading:
     raw = load_yaml_file(path)
     if not raw.ok:
         raise ScenarioError(raw.diagnostics)
@@ -164,11 +197,115 @@ def load_scenario(path: str | Path) -> LoadedScenario:
             for k, p in raw.keys.items()}
     sources = Sources(values, keys, raw.path)
     try:
-        doc = ScenarioDoc.model_validate(raw.data)
+        return _Reading(raw.data, sources, ScenarioDoc.model_validate(raw.data), [])
     except ValidationError as exc:
-        raise ScenarioError(diagnostics_from_validation(exc, raw.data, sources,
-                                                        ScenarioDoc)) from None
-    return LoadedScenario(path, doc, sources)
+        return _Reading(raw.data, sources, None,
+                        diagnostics_from_validation(exc, raw.data, sources, ScenarioDoc))
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Read and validate a scenario file (ScenarioError with located diagnostics)."""
+    path = Path(path)
+    reading = _read(path)
+    if reading.doc is None:
+        raise ScenarioError(reading.diagnostics)
+    return LoadedScenario(path, reading.doc, reading.sources)
+
+
+def check_scenario(path: str | Path, *, template_override: ProcessTemplate | None = None
+                   ) -> CheckedScenario:
+    """Read a scenario, load its template and check every step against it.
+
+    Raises ScenarioError with every problem at once: the file's format, the
+    template's diagnostics, and each unknown trigger, role, reason code, phase and
+    payload field of the steps (see :mod:`.scenario_check`).
+    """
+    path = Path(path)
+    reading = _read(path)
+    problems = list(reading.diagnostics)
+    tpl: ProcessTemplate | None = None
+    head = _head(reading)
+    if head is not None:
+        try:
+            tpl = _template(path, *head, reading.sources, template_override)
+        except ScenarioError as exc:
+            problems.extend(exc.diagnostics)
+    if tpl is not None:
+        steps = (enumerate(reading.doc.steps) if reading.doc is not None
+                 else _well_formed_steps(reading.data))
+        problems.extend(check_steps(steps, tpl, reading.sources))
+    if problems or reading.doc is None or tpl is None:
+        raise ScenarioError(sorted(problems))
+    return CheckedScenario(LoadedScenario(path, reading.doc, reading.sources), tpl)
+
+
+def scenario_diagnostics(path: str | Path) -> list[Diagnostic]:
+    """Every problem of a scenario file, sorted; empty when it is ready to run. Never raises."""
+    try:
+        check_scenario(path)
+    except ScenarioError as exc:
+        return list(exc.diagnostics)
+    return []
+
+
+def is_scenario_file(path: str | Path) -> bool:
+    """True for ``*.scenario.yaml`` and for any YAML file whose top level has ``steps:``."""
+    path = Path(path)
+    if path.name.endswith(SUFFIX):
+        return True
+    if not path.is_file():
+        return False  # e.g. a bundled template id
+    try:  # a template never says 'steps': spare it a second parse
+        with path.open("rb") as fh:
+            if b"steps" not in fh.read(Limits().max_bytes + 1):
+                return False
+    except OSError:
+        return False  # reading it as a template reports why it cannot be read
+    raw = load_yaml_file(path)
+    return raw.ok and isinstance(raw.data, dict) and "steps" in raw.data
+
+
+def _head(reading: _Reading) -> tuple[str, dict[str, Any]] | None:
+    """The template reference and parameters, readable even when a step is malformed."""
+    if reading.doc is not None:
+        return reading.doc.template, reading.doc.parameters
+    data = reading.data if isinstance(reading.data, dict) else {}
+    template, parameters = data.get("template"), data.get("parameters", {})
+    if isinstance(template, str) and isinstance(parameters, dict):
+        return template, parameters
+    return None
+
+
+def _well_formed_steps(data: Any) -> list[tuple[int, Step]]:
+    """The steps that fit the format (the others are reported already), with their index."""
+    raw_steps = data.get("steps") if isinstance(data, dict) else None
+    found: list[tuple[int, Step]] = []
+    for index, raw in enumerate(raw_steps if isinstance(raw_steps, list) else ()):
+        try:
+            found.append((index, Step.model_validate(raw)))
+        except ValidationError:
+            continue
+    return found
+
+
+def _template(path: Path, reference: str, parameters: dict[str, Any], sources: Sources,
+              override: ProcessTemplate | None) -> ProcessTemplate:
+    """The scenario's template with its parameters (ScenarioError, located, if it fails)."""
+    try:
+        if override is not None:
+            return override.with_parameters(**parameters) if parameters else override
+        source = resolve_source(reference, path.parent)
+        return load(source if source is not None else reference, parameters=parameters)
+    except TemplateError as exc:
+        missing = [d for d in exc.diagnostics if d.code == "E001"]
+        if missing:  # the template is not there: point at the scenario's 'template:' line
+            raise ScenarioError([sources.diagnostic(
+                ("template",), "E001", f"template {reference!r}: {d.message}")
+                for d in missing]) from None
+        raise ScenarioError(list(exc.diagnostics)) from None
+    except ParameterError as exc:
+        raise ScenarioError([sources.diagnostic(("parameters",), "E307", p)
+                             for p in exc.problems]) from None
 
 
 def _expectations(step: Step, refused: TransitionRefused | None, advisories: list[str]
@@ -194,41 +331,36 @@ def _expectations(step: Step, refused: TransitionRefused | None, advisories: lis
     return None
 
 
-def run_scenario(path: str | Path, *, template_override: Any = None) -> ScenarioResult:
-    """Run a scenario file; ScenarioError if it (or its template) cannot be loaded."""
-    loaded = load_scenario(path)
-    doc, sources = loaded.doc, loaded.sources
+def run_scenario(path: str | Path, *, template_override: ProcessTemplate | None = None
+                 ) -> ScenarioResult:
+    """Run a scenario file; ScenarioError with every problem if it cannot run at all.
+
+    After every step the template's invariants are checked: a step that breaks one
+    fails with the invariant's code and where the template states it.
+    """
+    checked = check_scenario(path, template_override=template_override)
+    doc, sources = checked.scenario.doc, checked.scenario.sources
     result = ScenarioResult(path=str(path), steps=len(doc.steps))
-    try:
-        if template_override is not None:
-            tpl = template_override
-            if doc.parameters:
-                tpl = tpl.with_parameters(**doc.parameters)
-        else:
-            source = resolve_source(doc.template, loaded.path.parent)
-            tpl = load(source if source is not None else doc.template,
-                       parameters=doc.parameters)
-    except TemplateError as exc:
-        missing = [d for d in exc.diagnostics if d.code == "E001"]
-        if missing:  # the template is not there: point at the scenario's 'template:' line
-            raise ScenarioError([sources.diagnostic(
-                ("template",), "E001", f"template {doc.template!r}: {d.message}")
-                for d in missing]) from None
-        raise ScenarioError(list(exc.diagnostics)) from None
-    except ParameterError as exc:
-        raise ScenarioError([sources.diagnostic(("parameters",), "E307", p)
-                             for p in exc.problems]) from None
     first_at = next((s.at for s in doc.steps if s.at is not None), None)
-    proc = Process.start(tpl, region=doc.region, at=_start_time(first_at))
+    proc = Process.start(checked.template, region=doc.region, at=_start_time(first_at))
     result.process = proc
     for number, step in enumerate(doc.steps, start=1):
         result.ran = number
-        where = sources.at(("steps", number - 1))
-        message = _step(proc, step)
+        message = _step(proc, step) or _broken_invariants(proc)
         if message is not None:
-            result.failures.append(ScenarioFailure(number, where, message))
+            result.failures.append(ScenarioFailure(number, sources.at(("steps", number - 1)),
+                                                   message))
             break
     return result
+
+
+def _broken_invariants(proc: Process) -> str | None:
+    """What the current state breaks of the template's invariants, or None."""
+    broken = proc.invariant_violations()
+    if not broken:
+        return None
+    return "; ".join(f"breaks the invariant {r.code}"
+                     f"{f' ({r.source})' if r.source else ''}: {r.message_en}" for r in broken)
 
 
 def _start_time(first: str | dt.date | dt.datetime | None) -> dt.datetime | str:
