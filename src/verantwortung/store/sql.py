@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, func, insert, inspect, select, update
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ..engine.process import Process
@@ -38,6 +38,7 @@ from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from .schema import events, metadata, processes, snapshots
+from .sources import export_source, missing_sqlite_file, template_source
 
 __all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "TemplateResolver"]
 
@@ -75,14 +76,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def template_source(source: str | Path) -> str:
-    """What to remember about where a template came from: a bundled id or an absolute path."""
-    text = str(source)
-    if bundled_path(text) is not None and not text.endswith((".yaml", ".yml")):
-        return text
-    return str(Path(text).resolve())
-
-
 class EventStore:
     """Processes and their events in a SQL database.
 
@@ -105,7 +98,7 @@ class EventStore:
         self._lock = threading.RLock()
         self.cache_size = cache_size
         self._resolve = templates or self._load_template
-        missing = None if create else _missing_sqlite_file(url)
+        missing = None if create else missing_sqlite_file(url)
         if missing is not None:
             raise StoreNotFound(url, missing)
         try:
@@ -425,43 +418,11 @@ class EventStore:
         says so, never a guess at a file.
         """
         if source is None:
-            source = _export_source(data)
+            source = export_source(data)
         tpl = self._resolve(template_source(source))
         proc = Process.from_dict(tpl, data)
         self.add(proc, source)
         return proc
-
-
-def _missing_sqlite_file(url: str) -> str | None:
-    """The file a SQLite URL names when it does not exist; None otherwise (in memory,
-    another database, or a file that is there)."""
-    try:
-        parsed = make_url(url)
-    except Exception:  # an unparseable URL: create_engine says why
-        return None
-    database = parsed.database or ""
-    if (not parsed.drivername.startswith("sqlite") or database in ("", ":memory:")
-            or database.startswith("file:") or Path(database).exists()):
-        return None
-    return database
-
-
-def _export_source(data: dict[str, Any]) -> str:
-    """Where an export's template is found: its recorded source, else a bundled id."""
-    tid = str(data.get("template") or "")
-    version = data.get("template_version")
-    recorded = data.get("template_source")
-    if isinstance(recorded, str) and recorded:
-        if bundled_path(recorded) is not None or Path(recorded).is_file():
-            return recorded
-        raise StoreError(f"the export was made with template {tid} {version} from "
-                         f"{recorded}, which is gone; give the template with --template "
-                         "(or source=)")
-    if tid and bundled_path(tid) is not None:
-        return tid
-    raise StoreError(f"the export was made with template {tid or '?'} {version or ''}, "
-                     "which is not bundled; give the template's file with --template "
-                     "(or source=)".replace("  ", " "))
 
 
 def _event_row(e: Event) -> dict[str, Any]:
