@@ -22,7 +22,7 @@ from .extends import Layer, merge_layers, strip_directives
 from .locate import diagnostics_from_validation
 from .yaml_source import Limits, SourceDoc, load_yaml_file
 
-__all__ = ["analyze", "bundled_ids", "bundled_path", "load", "resolve_source"]
+__all__ = ["analyze", "bundled_ids", "bundled_path", "load", "names_bundled", "resolve_source"]
 
 MAX_EXTENDS_DEPTH = 8
 _SUFFIXES = (".yaml", ".yml")
@@ -49,15 +49,30 @@ def bundled_path(template_id: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def resolve_source(source: str | Path, relative_to: Path | None = None) -> Path | None:
-    """A path for ``source``: a file path (relative to ``relative_to``) or a bundled id."""
+def names_bundled(source: str | Path) -> bool:
+    """True when ``source`` is written as a bundled id rather than as a file path.
+
+    A :class:`~pathlib.Path`, a name ending in ``.yaml``/``.yml`` or one with a path
+    separator is a file; anything else names a bundled template.
+    """
     text = str(source)
-    if isinstance(source, Path) or text.endswith(_SUFFIXES) or "/" in text or "\\" in text:
-        path = Path(text)
-        if relative_to is not None and not path.is_absolute():
-            path = relative_to / path
-        return path
-    return bundled_path(text)
+    return not (isinstance(source, Path) or text.endswith(_SUFFIXES)
+                or "/" in text or "\\" in text)
+
+
+def resolve_source(source: str | Path, relative_to: Path | None = None) -> Path | None:
+    """The file a template reference names: a path (relative to ``relative_to``), or the
+    file of a bundled id (None when no bundled template has that id).
+
+    Every place that turns a reference into a file goes through here, so ``extends:``,
+    scenario files, the store and the command line agree on what a reference means.
+    """
+    if names_bundled(source):
+        return bundled_path(str(source))
+    path = Path(str(source))
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    return path
 
 
 def _shown(path: Path) -> str:
@@ -109,10 +124,13 @@ def _read(path: Path, diags: list[Diagnostic], chain: tuple[Path, ...],
     return merge_layers(base, layer, diags.append)
 
 
-def analyze(source: str | Path, *, custom_rules: Collection[str] | None = None,
+def analyze(source: str | Path, *, custom_rules: Collection[str],
             limits: Limits | None = None) -> tuple[ProcessTemplate | None, list[Diagnostic]]:
     """Load a template and return it (None on errors) with every diagnostic found.
 
+    ``custom_rules`` are the names a ``{custom: ...}`` rule may use (the registry of
+    :mod:`verantwortung.rules`); it is required so that no entry point can skip the
+    check and let an unknown name fail later, unlocated, when the rules are compiled.
     The template is checked with its parameter defaults; see :func:`load` for others.
     """
     limits = limits or Limits()
@@ -149,9 +167,14 @@ def analyze(source: str | Path, *, custom_rules: Collection[str] | None = None,
     return tpl.model_copy(update={"warnings": warnings}), diags
 
 
-def load(source: str | Path, *, parameters: Mapping[str, Any] | None = None,
-         custom_rules: Collection[str] | None = None) -> ProcessTemplate:
+def load(source: str | Path, *, custom_rules: Collection[str],
+         parameters: Mapping[str, Any] | None = None) -> ProcessTemplate:
     """Load a template or raise :class:`TemplateError` with every diagnostic.
+
+    The one way from a template reference to a :class:`ProcessTemplate`: the public
+    :func:`verantwortung.load_template`, the command line, the store, the scenario
+    runner and the demo all come here, with the custom-rule registry as
+    ``custom_rules``. How a reference resolves is :func:`resolve_source`.
 
     ``parameters`` override the template's defaults (:class:`ParameterError` if they
     do not fit its declarations).

@@ -32,9 +32,10 @@ from ..exceptions import (
     TemplateError,
     TransitionRefused,
 )
-from ..io.loader import bundled_path, load
+from ..io.loader import bundled_path, load, names_bundled
 from ..model.process import Event
 from ..model.template import ProcessTemplate
+from ..rules.registry import registry
 from .schema import events, metadata, processes, snapshots
 
 __all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "TemplateResolver"]
@@ -76,7 +77,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def template_source(source: str | Path) -> str:
     """What to remember about where a template came from: a bundled id or an absolute path."""
     text = str(source)
-    if bundled_path(text) is not None and not text.endswith((".yaml", ".yml")):
+    if names_bundled(source) and bundled_path(text) is not None:
         return text
     return str(Path(text).resolve())
 
@@ -125,7 +126,7 @@ class EventStore:
 
     def _load_template(self, source: str) -> ProcessTemplate:
         if source not in self._templates:
-            self._templates[source] = load(source)
+            self._templates[source] = load(source, custom_rules=registry)
         return self._templates[source]
 
     def template_for(self, info: ProcessInfo, source: str) -> ProcessTemplate:

@@ -48,6 +48,7 @@ from ..io.loader import load, resolve_source
 from ..io.locate import Sources, diagnostics_from_validation
 from ..io.yaml_source import load_yaml_file
 from ..model.template import SourceRef
+from ..rules.registry import registry
 
 __all__ = ["ScenarioError", "ScenarioFailure", "ScenarioResult", "load_scenario", "run_scenario"]
 
@@ -207,7 +208,7 @@ def run_scenario(path: str | Path, *, template_override: Any = None) -> Scenario
         else:
             source = resolve_source(doc.template, loaded.path.parent)
             tpl = load(source if source is not None else doc.template,
-                       parameters=doc.parameters)
+                       custom_rules=registry, parameters=doc.parameters)
     except TemplateError as exc:
         missing = [d for d in exc.diagnostics if d.code == "E001"]
         if missing:  # the template is not there: point at the scenario's 'template:' line
