@@ -20,6 +20,7 @@ from ..model.document import (
     CheckSpec,
     CollectionSpec,
     FieldSpec,
+    ParameterSpec,
     TemplateDocument,
     Text,
 )
@@ -49,8 +50,9 @@ ALWAYS_PLACEHOLDERS = frozenset({"phase", "trigger"})
 
 class _Checker:
     def __init__(self, doc: TemplateDocument, src: Sources, report: Report,
-                 custom_rules: Collection[str] | None) -> None:
+                 custom_rules: Collection[str] | None, skip: Collection[Loc] = ()) -> None:
         self.doc = doc
+        self.skip = tuple(skip)
         self.src = src
         self._report = report
         self.custom_rules = custom_rules
@@ -59,6 +61,9 @@ class _Checker:
         self.finals = {pid for pid, p in doc.phases.items() if p.final}
 
     def report(self, loc: Loc, code: str, message: str, *, key: bool = False) -> None:
+        if any(loc[:len(broken)] == broken or broken[:len(loc)] == loc
+               for broken in self.skip):
+            return  # at a stand-in for a broken element, or about a whole that holds one
         self._report(self.src.diagnostic(loc, code, message, key=key,
                                          severity=severity_of(code)))
 
@@ -82,8 +87,16 @@ class _Checker:
                 (p.min is not None and p.default < p.min)  # type: ignore[operator]
                 or (p.max is not None and p.default > p.max)  # type: ignore[operator]
             ):
-                self.report((*loc, "default"), "E307", f"default {p.default} of parameter "
-                            f"{name!r} is outside its bounds {p.min}..{p.max}")
+                self.report((*loc, "default"), "E307", self._out_of_bounds(name, p))
+
+    def _out_of_bounds(self, name: str, p: ParameterSpec) -> str:
+        """Say "value" where a child overrides a default the base bounds, else "default"."""
+        loc: Loc = ("parameters", name)
+        bound = "min" if p.min is not None and p.default < p.min else "max"  # type: ignore[operator]
+        if self.src.at((*loc, "default")).path != self.src.at((*loc, bound)).path:
+            return (f"value {p.default} of parameter {name!r} is outside the bounds "
+                    f"{p.min}..{p.max} that the base template sets")
+        return f"default {p.default} of parameter {name!r} is outside its bounds {p.min}..{p.max}"
 
     def param(self, ref: ParamRef, loc: Loc, numeric: bool = True) -> Any:
         spec = self.doc.parameters.get(ref.param)
@@ -389,9 +402,14 @@ def _names(mapping: Mapping[str, Any]) -> str:
 
 
 def check_document(doc: TemplateDocument, src: Sources, report: Report,
-                   custom_rules: Collection[str] | None = None) -> None:
-    """Reference, rule, parameter and text checks of a validated document."""
-    checker = _Checker(doc, src, report, custom_rules)
+                   custom_rules: Collection[str] | None = None, *,
+                   skip: Collection[Loc] = ()) -> None:
+    """Reference, rule, parameter and text checks of a validated document.
+
+    Nothing is reported at or under a location in ``skip``: the stand-ins that
+    :func:`~verantwortung.io.partial.validate_partially` put where elements were broken.
+    """
+    checker = _Checker(doc, src, report, custom_rules, skip)
     checker.parameters()
     checker.phases()
     checker.collections_()

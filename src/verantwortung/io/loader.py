@@ -12,14 +12,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..exceptions import Diagnostic, ParameterError, TemplateError
-from ..model.document import TemplateDocument
 from ..model.template import ProcessTemplate, SourceRef, build
 from .checks import check_document, check_graph
-from .extends import Layer, merge_layers, strip_directives
-from .locate import diagnostics_from_validation
+from .extends import Layer, blame_child, merge_layers, strip_directives
+from .partial import validate_partially
 from .yaml_source import Limits, SourceDoc, load_yaml_file
 
 __all__ = ["analyze", "bundled_ids", "bundled_path", "load", "names_bundled", "resolve_source"]
@@ -142,16 +139,26 @@ def analyze(source: str | Path, *, custom_rules: Collection[str],
                                 f"and no such file; bundled templates: {known}"))
         return None, diags
     layer = _read(path, diags, (path.resolve(),), limits)
-    if layer is None or any(d.severity == "error" for d in diags):
+    if layer is None:
         return None, diags
+    # a merge directive without effect (E403) leaves a document worth checking on
+    tpl, found = _check(layer, custom_rules)
+    if layer.base is not None and any(d.path != layer.path for d in found):
+        _, of_base = _check(layer.base, custom_rules)
+        found = blame_child(found, layer, set(of_base))
+    diags.extend(found)
+    return (None if any(d.severity == "error" for d in diags) else tpl), diags
+
+
+def _check(layer: Layer, custom_rules: Collection[str]
+           ) -> tuple[ProcessTemplate | None, list[Diagnostic]]:
+    """Validate, check and expand one (merged) layer: the template and what was found."""
+    diags: list[Diagnostic] = []
     src = layer.sources()
-    try:
-        doc = TemplateDocument.model_validate(layer.data)
-    except ValidationError as exc:
-        diags.extend(diagnostics_from_validation(exc, layer.data, src, TemplateDocument))
-        return None, diags
-    check_document(doc, src, diags.append, custom_rules)
-    if any(d.severity == "error" for d in diags):
+    doc, broken = validate_partially(layer.data, src, diags.append)
+    if doc is not None:
+        check_document(doc, src, diags.append, custom_rules, skip=broken)
+    if doc is None or any(d.severity == "error" for d in diags):
         return None, diags
     files = tuple(dict.fromkeys(ref.path for ref in layer.values.values()))
     try:
