@@ -19,7 +19,6 @@ __all__ = ["SyntaxHint", "syntax_hint"]
 _VALUE_START = re.compile(r":[ \t]+|^[ \t]*-[ \t]+|\[[ \t]*")
 _NOT_PLAIN = set("'\"{[|>&*!%@`#")
 _TEXT_GOES_ON = re.compile(r"[ \t]*[^\s,}\]#]")
-MAX_SHOWN = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +51,8 @@ def _closing_brace(text: str) -> int | None:
 
 
 def _example(text: str) -> str:
-    shown = text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
-    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` in double quotes, whole, so that it can be copied into the file."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _hint_at(line: str, start: int) -> str | None:
