@@ -263,3 +263,13 @@ triggers:
     expected = {"E303"}  # the edge is gone, so later milestones cannot be reached
     actual = {d.code for d in v.check_template(child) if d.severity == "error"}
     assert expected == actual
+
+
+def test_base_errors_stay_in_the_base_when_the_child_adds_phases(write) -> None:  # type: ignore[no-untyped-def]
+    """A base's own error stays in the base even when its message lists the child's ids."""
+    write(MINIMAL.replace("to: kickoff}", "to: kickof}"), "base.yaml")
+    child = write(CHILD_HEAD + "phases:\n  impulse: {label: {de: Impuls, en: Impulse}}\n",
+                  "child.yaml")
+    [diag] = [d for d in v.check_template(child) if d.code == "E201"]
+    expected = ("base.yaml", True)
+    assert expected == (Path(diag.path).name, "impulse" in diag.message)

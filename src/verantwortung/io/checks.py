@@ -61,8 +61,7 @@ class _Checker:
         self.finals = {pid for pid, p in doc.phases.items() if p.final}
 
     def report(self, loc: Loc, code: str, message: str, *, key: bool = False) -> None:
-        if any(loc[:len(broken)] == broken or broken[:len(loc)] == loc
-               for broken in self.skip):
+        if any(loc[:len(b)] == b or b[:len(loc)] == loc for b in self.skip):
             return  # at a stand-in for a broken element, or about a whole that holds one
         self._report(self.src.diagnostic(loc, code, message, key=key,
                                          severity=severity_of(code)))
@@ -93,10 +92,10 @@ class _Checker:
         """Say "value" where a child overrides a default the base bounds, else "default"."""
         loc: Loc = ("parameters", name)
         bound = "min" if p.min is not None and p.default < p.min else "max"  # type: ignore[operator]
-        if self.src.at((*loc, "default")).path != self.src.at((*loc, bound)).path:
-            return (f"value {p.default} of parameter {name!r} is outside the bounds "
-                    f"{p.min}..{p.max} that the base template sets")
-        return f"default {p.default} of parameter {name!r} is outside its bounds {p.min}..{p.max}"
+        override = self.src.at((*loc, "default")).path != self.src.at((*loc, bound)).path
+        return (f"value {p.default} of parameter {name!r} is outside the bounds {p.min}.."
+                f"{p.max} that the base template sets" if override else f"default "
+                f"{p.default} of parameter {name!r} is outside its bounds {p.min}..{p.max}")
 
     def param(self, ref: ParamRef, loc: Loc, numeric: bool = True) -> Any:
         spec = self.doc.parameters.get(ref.param)
@@ -404,11 +403,8 @@ def _names(mapping: Mapping[str, Any]) -> str:
 def check_document(doc: TemplateDocument, src: Sources, report: Report,
                    custom_rules: Collection[str] | None = None, *,
                    skip: Collection[Loc] = ()) -> None:
-    """Reference, rule, parameter and text checks of a validated document.
-
-    Nothing is reported at or under a location in ``skip``: the stand-ins that
-    :func:`~verantwortung.io.partial.validate_partially` put where elements were broken.
-    """
+    """Reference, rule, parameter and text checks of a validated document; silent at the
+    stand-ins for broken elements in ``skip`` (see :mod:`verantwortung.io.partial`)."""
     checker = _Checker(doc, src, report, custom_rules, skip)
     checker.parameters()
     checker.phases()

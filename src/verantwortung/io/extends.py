@@ -285,9 +285,11 @@ def blame_child(found: list[Diagnostic], layer: Layer,
     """
     edits = sorted((e for e in layer.edits if _can_break(e[0])),
                    key=lambda e: (e[1].line, e[1].column))
+    # by place and code only: a message may list ids that the child added ("phases are …")
+    known = {(d.path, d.line, d.column, d.code) for d in of_base}
     out: list[Diagnostic] = []
     for d in found:
-        if d.path == layer.path or d in of_base:
+        if d.path == layer.path or (d.path, d.line, d.column, d.code) in known:
             out.append(d)
             continue
         quoted = set(re.findall(r"'([^']+)'", d.message))

@@ -2,7 +2,11 @@
 
 The steps, each reporting all it finds before the next one runs:
 read YAML safely -> resolve ``extends:`` -> validate the format (pydantic) ->
-check references and rules -> expand and check the phase graph.
+check references and rules -> expand and check the phase graph. A format error does
+not stop the reference checks: the broken element gets a stand-in
+(:mod:`~verantwortung.io.partial`). For a template that extends another, a problem
+located in the base that the base alone does not have is told at the child's change
+(:func:`~verantwortung.io.extends.blame_child`).
 """
 
 from __future__ import annotations

@@ -46,8 +46,9 @@ _PARAMETER_DEFAULTS: dict[str, Any] = {"int": 0, "number": 0, "bool": False, "te
 def _stand_in(model: type[BaseModel], original: Any, broken_key: Any) -> Any:
     """A valid value for a broken entry of ``model`` (None: drop the entry)."""
     if model is ParameterSpec:
-        kind = original.get("type", "int") if isinstance(original, dict) else "int"
-        kind = kind if kind in _PARAMETER_DEFAULTS and broken_key != "type" else "int"
+        kind = original.get("type") if isinstance(original, dict) else None
+        if not isinstance(kind, str) or kind not in _PARAMETER_DEFAULTS or broken_key == "type":
+            kind = "int"
         return {"type": kind, "default": _PARAMETER_DEFAULTS[kind]}
     minimal = _STAND_INS.get(model)
     if minimal is None:
@@ -71,6 +72,8 @@ def _prune(data: dict[str, Any], loc: Loc, *, minimal: bool) -> Loc | None:
         if not isinstance(parent, dict) or item not in parent:
             return entry  # inside an element replaced already in this round
         parent = parent[item]
+    if not isinstance(parent, dict):
+        return entry
     original = parent.get(entry[-1])
     broken_key = loc[len(entry)] if len(loc) > len(entry) and not minimal else None
     value = _stand_in(model, original, "*" if minimal else broken_key)
