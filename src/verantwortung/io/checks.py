@@ -40,6 +40,7 @@ from ..model.rules import (
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
 from .locate import Sources
+from .method import check_method
 
 __all__ = ["check_document", "check_graph"]
 
@@ -460,7 +461,7 @@ def check_graph(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
             if p.id not in can_finish:
                 say(at(p.id), "E304", f"phase {p.id!r} is a trap: no sequence of triggers "
                     f"leads from it to a final phase ({', '.join(finals)})")
-    _method(tpl, src, say)
+    check_method(tpl, say)
 
 
 def _closure(start: list[str], edges: Mapping[str, list[str]]) -> set[str]:
@@ -471,35 +472,3 @@ def _closure(start: list[str], edges: Mapping[str, list[str]]) -> set[str]:
                 seen.add(nxt)
                 queue.append(nxt)
     return seen
-
-
-def _method(tpl: ProcessTemplate, src: Sources, say: Callable[[Loc, str, str], None]) -> None:
-    ids = {p.series or p.id for p in tpl.phases}
-    if "kickoff" not in ids:
-        say(("phases",), "W301", "the method opens with a public kick-off "
-            "(Auftaktveranstaltung); this template has no 'kickoff' phase")
-    series = [pid for pid, p in tpl.document.phases.items() if p.series is not None]
-    if not series:
-        say(("phases",), "W302", "the method develops projects in three to five milestone "
-            "meetings; this template has no phase series for them")
-    for pid in series:
-        spec = tpl.document.phases[pid].series
-        assert spec is not None
-        lows: list[float] = []
-        highs: list[float] = []
-        for value, out in ((spec.min, lows), (spec.max, highs)):
-            if isinstance(value, ParamRef):
-                p = tpl.parameters[value.param]
-                out.extend(v for v in (p.min, p.max, p.default) if isinstance(v, (int, float)))
-            else:
-                out.append(value)
-        if min(lows, default=3) < 3 or max(highs, default=5) > 5:
-            say(("phases", pid, "series"), "W302", f"series {pid!r} allows "
-                f"{min(lows, default=3)} to {max(highs, default=5)} meetings; the method "
-                "holds three to five milestone meetings")
-    if "closing" not in ids:
-        say(("phases",), "W303", "the method presents results at a closing event "
-            "(Abschlussveranstaltung); this template has no 'closing' phase")
-    if "consolidation" not in ids:
-        say(("phases",), "W304", "the method ends in consolidation (Verstetigung); this "
-            "template has no 'consolidation' phase")
