@@ -70,9 +70,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     """Start a process of TEMPLATE for a region; print its id."""
     from .engine.process import Process
     from .io.loader import load
+    from .rules.registry import registry
 
     params = dict(_param(p) for p in args.param or ())
-    tpl = load(args.template)
+    tpl = load(args.template, custom_rules=registry)
     try:
         proc = Process.start(tpl, region=args.region, parameters=params or None,
                              actor=args.actor, at=args.at)

@@ -42,8 +42,9 @@ def _write(output: str | None, data: str | bytes) -> None:
 
 def _template(source: str) -> Any:
     from .io.loader import load
+    from .rules.registry import registry
 
-    return load(source)
+    return load(source, custom_rules=registry)
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:

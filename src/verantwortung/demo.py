@@ -15,6 +15,7 @@ from typing import Any
 from .engine.process import Process
 from .exceptions import TransitionRefused
 from .io.loader import load
+from .rules.registry import registry
 from .store.sql import EventStore
 
 __all__ = ["STORY", "run_demo"]
@@ -120,7 +121,7 @@ def _name(proc: Process, collection: str, record_id: Any) -> str | None:
 def run_demo(store: EventStore, *, lang: str = "de",
              echo: Callable[[str], None] = print) -> Process:
     """Run the Mittelweser story through ``store``, printing each step; return the process."""
-    tpl = load("verantwortungspartner")
+    tpl = load("verantwortungspartner", custom_rules=registry)
     proc = Process.start(tpl, region="Mittelweser", at="2013-09-01", actor="coordinator")
     store.add(proc, "verantwortungspartner")
     title = "Verantwortungspartner Mittelweser" + (" – Demo" if lang == "de" else " – demo")

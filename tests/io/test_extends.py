@@ -138,3 +138,138 @@ def test_errors_in_the_base_point_at_the_base(write) -> None:  # type: ignore[no
     child = write("extends: base.yaml\nid: c\nversion: '1'\n", "child.yaml")
     [diag] = [d for d in v.check_template(child) if d.code == "E201"]
     assert diag.path.endswith("base.yaml")
+
+
+# -- lists say what they do ------------------------------------------------------------------
+
+CHILD_HEAD = 'extends: base.yaml\nid: c\nversion: "1"\n'
+
+
+def _child(write, body: str) -> Path:  # type: ignore[no-untyped-def]
+    """The base of this module, and a child of it with ``body`` after its head lines."""
+    _base(write)
+    return write(CHILD_HEAD + body, "child.yaml")  # type: ignore[no-any-return]
+
+
+def _edges(tpl: v.ProcessTemplate, trigger: str) -> list[tuple[object, str, list[str]]]:
+    spec = tpl.document.triggers[trigger]
+    return [(t.from_, t.to, list(t.guards)) for t in spec.transitions or []]
+
+
+def test_transitions_merge_by_edge(write) -> None:  # type: ignore[no-untyped-def]
+    """A child's transition with the base's from/to merges into it; the other edges stay."""
+    child = _child(write, """\
+triggers:
+  hold_milestone:
+    transitions:
+      - from: kickoff
+        to: milestone
+        guards:
+          few:
+            rule: {count: partners, min: 1}
+            message: {de: Zu wenige., en: Too few.}
+""")
+    tpl = v.load_template(child)
+    expected = [("kickoff", "milestone", ["few"]), ("milestone", "milestone", [])]
+    assert expected == _edges(tpl, "hold_milestone")
+    [edge] = [t for t in tpl.transitions
+              if t.trigger == "hold_milestone" and t.source == "kickoff"]
+    assert "child.yaml" in str(edge.guards[0].source)
+
+
+def test_transition_with_a_new_edge_is_added_and_remove_deletes_one(  # type: ignore[no-untyped-def]
+        write) -> None:
+    """A transition the base lacks is added; ``remove: true`` beside from/to deletes one;
+    ``from: [x]`` and ``from: x`` name the same edge."""
+    child = _child(write, """\
+triggers:
+  hold_milestone:
+    transitions:
+      - {from: milestone, to: milestone, remove: true}
+      - {from: [closing, milestone], to: milestone}
+""")
+    diagnostics = [d for d in v.check_template(child) if d.severity == "error"]
+    tpl = v.load_template(child) if not diagnostics else None
+    assert tpl is not None, diagnostics
+    expected = [("kickoff", "milestone", []), (["closing", "milestone"], "milestone", [])]
+    assert expected == _edges(tpl, "hold_milestone")
+
+
+def test_append_adds_to_the_base_list_and_replace_replaces_it(  # type: ignore[no-untyped-def]
+        write) -> None:
+    """``{append: [...]}`` keeps the base's entries; ``{replace: [...]}`` and a bare list
+    replace them."""
+    write(MINIMAL.replace(
+        "  kickoff: {label: {de: Auftakt, en: Kick-off}}\n",
+        "  kickoff:\n    label: {de: Auftakt, en: Kick-off}\n"
+        "    checklist: [{de: Einladen, en: Invite}]\n"
+        "    questions: [{de: Wer?, en: Who?}]\n"), "base.yaml")
+    child = write("""\
+extends: base.yaml
+id: c
+version: "1"
+phases:
+  kickoff:
+    checklist:
+      append: [{de: Raum buchen, en: Book a room}]
+    questions:
+      replace: [{de: Wann?, en: When?}]
+  closing:
+    checklist: [{de: Danken, en: Thank}]
+""")
+    tpl = v.load_template(child)
+    kickoff, closing = tpl.document.phases["kickoff"], tpl.document.phases["closing"]
+    expected = (["Einladen", "Raum buchen"], ["Wann?"], ["Danken"])
+    actual = ([t.de for t in kickoff.checklist], [t.de for t in kickoff.questions],
+              [t.de for t in closing.checklist])
+    assert expected == actual
+
+
+def test_override_out_of_bounds_says_value_not_default(write) -> None:  # type: ignore[no-untyped-def]
+    """E307 for a child's override names the value the consultant wrote, not a default."""
+    _base(write)
+    child = write("extends: base.yaml\nid: c\nversion: '1'\nparameters:\n  circle_min: 70\n",
+                  "child.yaml")
+    [diag] = [d for d in v.check_template(child) if d.code == "E307"]
+    expected = ("value 70 of parameter 'circle_min' is outside the bounds 1..9 that the "
+                "base template sets")
+    assert expected == diag.message
+
+
+def test_problem_a_child_causes_in_the_base_is_told_in_the_child(  # type: ignore[no-untyped-def]
+        write) -> None:
+    """A phase the child's change leaves unreachable is reported at that change."""
+    child = _child(write, """\
+triggers:
+  hold_milestone:
+    transitions:
+      replace: [{from: kickoff, to: milestone}]
+""")
+    unreachable = [d for d in v.check_template(child) if d.code == "E303"]
+    expected = [("child.yaml", 6, 5)] * 4  # milestone_2 .. milestone_5
+    actual = [(Path(d.path).name, d.line, d.column) for d in unreachable]
+    assert expected == actual
+    assert all("base.yaml:" in d.message for d in unreachable)
+
+
+def test_a_one_phase_from_list_names_the_same_edge(write) -> None:  # type: ignore[no-untyped-def]
+    """``from: [milestone]`` in a child merges into the base's ``from: milestone``."""
+    child = _child(write, """\
+triggers:
+  hold_milestone:
+    transitions:
+      - {from: [milestone], to: milestone, remove: true}
+""")
+    expected = {"E303"}  # the edge is gone, so later milestones cannot be reached
+    actual = {d.code for d in v.check_template(child) if d.severity == "error"}
+    assert expected == actual
+
+
+def test_base_errors_stay_in_the_base_when_the_child_adds_phases(write) -> None:  # type: ignore[no-untyped-def]
+    """A base's own error stays in the base even when its message lists the child's ids."""
+    write(MINIMAL.replace("to: kickoff}", "to: kickof}"), "base.yaml")
+    child = write(CHILD_HEAD + "phases:\n  impulse: {label: {de: Impuls, en: Impulse}}\n",
+                  "child.yaml")
+    [diag] = [d for d in v.check_template(child) if d.code == "E201"]
+    expected = ("base.yaml", True)
+    assert expected == (Path(diag.path).name, "impulse" in diag.message)

@@ -119,3 +119,82 @@ collections:
 """)
     [diag] = v.check_template(path)
     assert ("E104", 30, 11) == (diag.code, diag.line, diag.column)
+
+
+# -- one loader for every entry point ------------------------------------------------------
+
+CUSTOM = MINIMAL + """\
+  abort:
+    label: {de: Abbrechen, en: Abort}
+    from: "*"
+    to: consolidation
+    guards:
+      no_patron:
+        rule: {custom: has_patron}
+        message: {de: Keine Schirmherrschaft., en: No patron.}
+"""
+CUSTOM_AT = (27, 24)  # line and column of 'has_patron' in CUSTOM
+
+
+def _located(diagnostics: list[v.Diagnostic]) -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.column) for d in diagnostics]
+
+
+def test_unregistered_custom_rule_is_located_by_the_command_line(  # type: ignore[no-untyped-def]
+        write, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`verantwortung new` with an unregistered custom rule prints E208 at its line, exit 1."""
+    from verantwortung.cli import main
+
+    path = write(CUSTOM)
+    code = main(["new", str(path), "--region", "Thüringen",
+                 "--db", f"sqlite:///{tmp_path / 'db.sqlite3'}"])
+    err = capsys.readouterr().err
+    assert 1 == code
+    assert "internal error" not in err
+    assert f"{path}:{CUSTOM_AT[0]}:{CUSTOM_AT[1]}: E208" in err
+
+
+def test_unregistered_custom_rule_is_located_by_the_scenario_runner(  # type: ignore[no-untyped-def]
+        write) -> None:
+    """A scenario whose template names an unregistered custom rule fails with E208."""
+    from verantwortung.testing.scenario import ScenarioError, run_scenario
+
+    write(CUSTOM, "custom.yaml")
+    scenario = write("template: custom.yaml\nregion: Thüringen\nsteps:\n"
+                     "  - expect_phase: preparation\n", "s.scenario.yaml")
+    with pytest.raises(ScenarioError) as info:
+        run_scenario(scenario)
+    assert [("E208", *CUSTOM_AT)] == _located(info.value.diagnostics)
+
+
+def test_store_loads_templates_with_the_custom_rule_registry(  # type: ignore[no-untyped-def]
+        write, tmp_path: Path) -> None:
+    """A stored process whose custom rule was unregistered gets E208, not a KeyError."""
+    from verantwortung.rules import registry
+
+    path = write(CUSTOM)
+    registry.add("has_patron", lambda view, payload, args: True)
+    try:
+        tpl = v.load_template(path)
+        with v.EventStore(f"sqlite:///{tmp_path / 'db.sqlite3'}") as store:
+            store.add(v.Process.start(tpl, region="Thüringen"))
+    finally:
+        registry.remove("has_patron")
+    with v.EventStore(f"sqlite:///{tmp_path / 'db.sqlite3'}") as store:
+        pid = store.list()[0].id
+        with pytest.raises(v.StoreError) as info:
+            store.load(pid)
+    assert f"{CUSTOM_AT[0]}:{CUSTOM_AT[1]}: E208" in str(info.value)
+
+
+def test_resolve_source_names_bundled_ids_and_paths(tmp_path: Path) -> None:
+    """A bare id is a bundled template; a .yaml name or a path is a file, relative or not."""
+    from verantwortung.io.loader import bundled_path, resolve_source
+
+    expected = [bundled_path("verantwortungspartner"), None, tmp_path / "own.yaml",
+                tmp_path / "sub" / "own", Path("/abs/own.yaml")]
+    actual = [resolve_source("verantwortungspartner", tmp_path),
+              resolve_source("no-such-template", tmp_path),
+              resolve_source("own.yaml", tmp_path), resolve_source("sub/own", tmp_path),
+              resolve_source(Path("/abs/own.yaml"), tmp_path)]
+    assert expected == actual

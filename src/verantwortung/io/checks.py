@@ -20,6 +20,7 @@ from ..model.document import (
     CheckSpec,
     CollectionSpec,
     FieldSpec,
+    ParameterSpec,
     TemplateDocument,
     Text,
 )
@@ -39,6 +40,7 @@ from ..model.rules import (
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
 from .locate import Sources
+from .method import check_method
 
 __all__ = ["check_document", "check_graph"]
 
@@ -49,8 +51,9 @@ ALWAYS_PLACEHOLDERS = frozenset({"phase", "trigger"})
 
 class _Checker:
     def __init__(self, doc: TemplateDocument, src: Sources, report: Report,
-                 custom_rules: Collection[str] | None) -> None:
+                 custom_rules: Collection[str] | None, skip: Collection[Loc] = ()) -> None:
         self.doc = doc
+        self.skip = tuple(skip)
         self.src = src
         self._report = report
         self.custom_rules = custom_rules
@@ -59,6 +62,8 @@ class _Checker:
         self.finals = {pid for pid, p in doc.phases.items() if p.final}
 
     def report(self, loc: Loc, code: str, message: str, *, key: bool = False) -> None:
+        if any(loc[:len(b)] == b or b[:len(loc)] == loc for b in self.skip):
+            return  # at a stand-in for a broken element, or about a whole that holds one
         self._report(self.src.diagnostic(loc, code, message, key=key,
                                          severity=severity_of(code)))
 
@@ -82,8 +87,16 @@ class _Checker:
                 (p.min is not None and p.default < p.min)  # type: ignore[operator]
                 or (p.max is not None and p.default > p.max)  # type: ignore[operator]
             ):
-                self.report((*loc, "default"), "E307", f"default {p.default} of parameter "
-                            f"{name!r} is outside its bounds {p.min}..{p.max}")
+                self.report((*loc, "default"), "E307", self._out_of_bounds(name, p))
+
+    def _out_of_bounds(self, name: str, p: ParameterSpec) -> str:
+        """Say "value" where a child overrides a default the base bounds, else "default"."""
+        loc: Loc = ("parameters", name)
+        bound = "min" if p.min is not None and p.default < p.min else "max"  # type: ignore[operator]
+        override = self.src.at((*loc, "default")).path != self.src.at((*loc, bound)).path
+        return (f"value {p.default} of parameter {name!r} is outside the bounds {p.min}.."
+                f"{p.max} that the base template sets" if override else f"default "
+                f"{p.default} of parameter {name!r} is outside its bounds {p.min}..{p.max}")
 
     def param(self, ref: ParamRef, loc: Loc, numeric: bool = True) -> Any:
         spec = self.doc.parameters.get(ref.param)
@@ -389,9 +402,11 @@ def _names(mapping: Mapping[str, Any]) -> str:
 
 
 def check_document(doc: TemplateDocument, src: Sources, report: Report,
-                   custom_rules: Collection[str] | None = None) -> None:
-    """Reference, rule, parameter and text checks of a validated document."""
-    checker = _Checker(doc, src, report, custom_rules)
+                   custom_rules: Collection[str] | None = None, *,
+                   skip: Collection[Loc] = ()) -> None:
+    """Reference, rule, parameter and text checks of a validated document; silent at the
+    stand-ins for broken elements in ``skip`` (see :mod:`verantwortung.io.partial`)."""
+    checker = _Checker(doc, src, report, custom_rules, skip)
     checker.parameters()
     checker.phases()
     checker.collections_()
@@ -446,7 +461,7 @@ def check_graph(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
             if p.id not in can_finish:
                 say(at(p.id), "E304", f"phase {p.id!r} is a trap: no sequence of triggers "
                     f"leads from it to a final phase ({', '.join(finals)})")
-    _method(tpl, src, say)
+    check_method(tpl, say)
 
 
 def _closure(start: list[str], edges: Mapping[str, list[str]]) -> set[str]:
@@ -457,35 +472,3 @@ def _closure(start: list[str], edges: Mapping[str, list[str]]) -> set[str]:
                 seen.add(nxt)
                 queue.append(nxt)
     return seen
-
-
-def _method(tpl: ProcessTemplate, src: Sources, say: Callable[[Loc, str, str], None]) -> None:
-    ids = {p.series or p.id for p in tpl.phases}
-    if "kickoff" not in ids:
-        say(("phases",), "W301", "the method opens with a public kick-off "
-            "(Auftaktveranstaltung); this template has no 'kickoff' phase")
-    series = [pid for pid, p in tpl.document.phases.items() if p.series is not None]
-    if not series:
-        say(("phases",), "W302", "the method develops projects in three to five milestone "
-            "meetings; this template has no phase series for them")
-    for pid in series:
-        spec = tpl.document.phases[pid].series
-        assert spec is not None
-        lows: list[float] = []
-        highs: list[float] = []
-        for value, out in ((spec.min, lows), (spec.max, highs)):
-            if isinstance(value, ParamRef):
-                p = tpl.parameters[value.param]
-                out.extend(v for v in (p.min, p.max, p.default) if isinstance(v, (int, float)))
-            else:
-                out.append(value)
-        if min(lows, default=3) < 3 or max(highs, default=5) > 5:
-            say(("phases", pid, "series"), "W302", f"series {pid!r} allows "
-                f"{min(lows, default=3)} to {max(highs, default=5)} meetings; the method "
-                "holds three to five milestone meetings")
-    if "closing" not in ids:
-        say(("phases",), "W303", "the method presents results at a closing event "
-            "(Abschlussveranstaltung); this template has no 'closing' phase")
-    if "consolidation" not in ids:
-        say(("phases",), "W304", "the method ends in consolidation (Verstetigung); this "
-            "template has no 'consolidation' phase")

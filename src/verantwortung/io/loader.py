@@ -2,7 +2,11 @@
 
 The steps, each reporting all it finds before the next one runs:
 read YAML safely -> resolve ``extends:`` -> validate the format (pydantic) ->
-check references and rules -> expand and check the phase graph.
+check references and rules -> expand and check the phase graph. A format error does
+not stop the reference checks: the broken element gets a stand-in
+(:mod:`~verantwortung.io.partial`). For a template that extends another, a problem
+located in the base that the base alone does not have is told at the child's change
+(:func:`~verantwortung.io.extends.blame_child`).
 """
 
 from __future__ import annotations
@@ -12,17 +16,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..exceptions import Diagnostic, ParameterError, TemplateError
-from ..model.document import TemplateDocument
 from ..model.template import ProcessTemplate, SourceRef, build
 from .checks import check_document, check_graph
-from .extends import Layer, merge_layers, strip_directives
-from .locate import diagnostics_from_validation
+from .extends import Layer, blame_child, merge_layers, strip_directives
+from .partial import validate_partially
 from .yaml_source import Limits, SourceDoc, load_yaml_file
 
-__all__ = ["analyze", "bundled_ids", "bundled_path", "load", "resolve_source"]
+__all__ = ["analyze", "bundled_ids", "bundled_path", "load", "names_bundled", "resolve_source"]
 
 MAX_EXTENDS_DEPTH = 8
 _SUFFIXES = (".yaml", ".yml")
@@ -49,15 +50,30 @@ def bundled_path(template_id: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def resolve_source(source: str | Path, relative_to: Path | None = None) -> Path | None:
-    """A path for ``source``: a file path (relative to ``relative_to``) or a bundled id."""
+def names_bundled(source: str | Path) -> bool:
+    """True when ``source`` is written as a bundled id rather than as a file path.
+
+    A :class:`~pathlib.Path`, a name ending in ``.yaml``/``.yml`` or one with a path
+    separator is a file; anything else names a bundled template.
+    """
     text = str(source)
-    if isinstance(source, Path) or text.endswith(_SUFFIXES) or "/" in text or "\\" in text:
-        path = Path(text)
-        if relative_to is not None and not path.is_absolute():
-            path = relative_to / path
-        return path
-    return bundled_path(text)
+    return not (isinstance(source, Path) or text.endswith(_SUFFIXES)
+                or "/" in text or "\\" in text)
+
+
+def resolve_source(source: str | Path, relative_to: Path | None = None) -> Path | None:
+    """The file a template reference names: a path (relative to ``relative_to``), or the
+    file of a bundled id (None when no bundled template has that id).
+
+    Every place that turns a reference into a file goes through here, so ``extends:``,
+    scenario files, the store and the command line agree on what a reference means.
+    """
+    if names_bundled(source):
+        return bundled_path(str(source))
+    path = Path(str(source))
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    return path
 
 
 def _shown(path: Path) -> str:
@@ -109,10 +125,13 @@ def _read(path: Path, diags: list[Diagnostic], chain: tuple[Path, ...],
     return merge_layers(base, layer, diags.append)
 
 
-def analyze(source: str | Path, *, custom_rules: Collection[str] | None = None,
+def analyze(source: str | Path, *, custom_rules: Collection[str],
             limits: Limits | None = None) -> tuple[ProcessTemplate | None, list[Diagnostic]]:
     """Load a template and return it (None on errors) with every diagnostic found.
 
+    ``custom_rules`` are the names a ``{custom: ...}`` rule may use (the registry of
+    :mod:`verantwortung.rules`); it is required so that no entry point can skip the
+    check and let an unknown name fail later, unlocated, when the rules are compiled.
     The template is checked with its parameter defaults; see :func:`load` for others.
     """
     limits = limits or Limits()
@@ -124,16 +143,26 @@ def analyze(source: str | Path, *, custom_rules: Collection[str] | None = None,
                                 f"and no such file; bundled templates: {known}"))
         return None, diags
     layer = _read(path, diags, (path.resolve(),), limits)
-    if layer is None or any(d.severity == "error" for d in diags):
+    if layer is None:
         return None, diags
+    # a merge directive without effect (E403) leaves a document worth checking on
+    tpl, found = _check(layer, custom_rules)
+    if layer.base is not None and any(d.path != layer.path for d in found):
+        _, of_base = _check(layer.base, custom_rules)
+        found = blame_child(found, layer, set(of_base))
+    diags.extend(found)
+    return (None if any(d.severity == "error" for d in diags) else tpl), diags
+
+
+def _check(layer: Layer, custom_rules: Collection[str]
+           ) -> tuple[ProcessTemplate | None, list[Diagnostic]]:
+    """Validate, check and expand one (merged) layer: the template and what was found."""
+    diags: list[Diagnostic] = []
     src = layer.sources()
-    try:
-        doc = TemplateDocument.model_validate(layer.data)
-    except ValidationError as exc:
-        diags.extend(diagnostics_from_validation(exc, layer.data, src, TemplateDocument))
-        return None, diags
-    check_document(doc, src, diags.append, custom_rules)
-    if any(d.severity == "error" for d in diags):
+    doc, broken = validate_partially(layer.data, src, diags.append)
+    if doc is not None:
+        check_document(doc, src, diags.append, custom_rules, skip=broken)
+    if doc is None or any(d.severity == "error" for d in diags):
         return None, diags
     files = tuple(dict.fromkeys(ref.path for ref in layer.values.values()))
     try:
@@ -149,9 +178,14 @@ def analyze(source: str | Path, *, custom_rules: Collection[str] | None = None,
     return tpl.model_copy(update={"warnings": warnings}), diags
 
 
-def load(source: str | Path, *, parameters: Mapping[str, Any] | None = None,
-         custom_rules: Collection[str] | None = None) -> ProcessTemplate:
+def load(source: str | Path, *, custom_rules: Collection[str],
+         parameters: Mapping[str, Any] | None = None) -> ProcessTemplate:
     """Load a template or raise :class:`TemplateError` with every diagnostic.
+
+    The one way from a template reference to a :class:`ProcessTemplate`: the public
+    :func:`verantwortung.load_template`, the command line, the store, the scenario
+    runner and the demo all come here, with the custom-rule registry as
+    ``custom_rules``. How a reference resolves is :func:`resolve_source`.
 
     ``parameters`` override the template's defaults (:class:`ParameterError` if they
     do not fit its declarations).

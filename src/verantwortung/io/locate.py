@@ -19,9 +19,18 @@ from pydantic import BaseModel, Tag, ValidationError
 from ..exceptions import Diagnostic, did_you_mean
 from ..model.template import SourceRef
 
-__all__ = ["Sources", "data_loc", "diagnostics_from_validation"]
+__all__ = ["Sources", "copy_data", "data_loc", "diagnostics_from_validation", "named_entry"]
 
 Loc = tuple[str | int, ...]
+
+
+def copy_data(value: Any) -> Any:
+    """A copy of plain YAML data (mappings, lists, scalars) that shares no container."""
+    if isinstance(value, dict):
+        return {k: copy_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_data(v) for v in value]
+    return value
 
 
 class Sources:
@@ -130,6 +139,23 @@ def data_loc(data: Any, loc: tuple[Any, ...], model: Any = None) -> Loc:
         elif tp is not None and not _looks_like_tag(str(item)):
             tp = _step(tp, item)
     return tuple(out)
+
+
+def named_entry(model: type[BaseModel], loc: Loc) -> tuple[Loc, type[BaseModel] | None]:
+    """The deepest prefix of ``loc`` that names an entry of a mapping of models (a phase,
+    a trigger, a guard, a field, ...) and that entry's model; ``((), None)`` if none."""
+    found: tuple[Loc, type[BaseModel] | None] = ((), None)
+    tp: Any = model
+    for n, item in enumerate(loc):
+        in_mapping = any(typing.get_origin(alt) is dict for _, alt in _alternatives(tp)[0])
+        tp = _step(tp, item)
+        if tp is None:
+            break
+        models = [t for _, t in _alternatives(tp)[0]
+                  if isinstance(t, type) and issubclass(t, BaseModel)]
+        if in_mapping and isinstance(item, str) and len(models) == 1:
+            found = (loc[:n + 1], models[0])
+    return found
 
 
 def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from ..exceptions import Diagnostic
+from .syntax_hint import syntax_hint
 
 try:  # libyaml makes parsing ~10x faster; the pure-Python parser is the fallback
     from yaml import CSafeLoader as _Parser
@@ -375,6 +376,11 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
             doc.error(pos, "E008", f"nesting deeper than libyaml allows ({problem})")
             return doc
         context = f" ({exc.context})" if exc.context else ""
+        hint = syntax_hint(text, pos.line, pos.column)
+        if hint is not None:  # libyaml's words name the parser's state, not the slip
+            doc.error(Pos(hint.line, hint.column), "E005", f"YAML syntax error: "
+                      f"{hint.message} (the parser says: {problem}{context})")
+            return doc
         doc.error(pos, "E005", f"YAML syntax error: {problem}{context}")
         return doc
     except yaml.YAMLError as exc:

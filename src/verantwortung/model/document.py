@@ -143,7 +143,11 @@ class TriggerSpec(_Spec):
     payload: dict[Id, FieldSpec] = Field(default_factory=dict)
     from_: str | list[str] | None = Field(default=None, alias="from")
     to: str | None = None
-    transitions: list[TransitionSpec] | None = None
+    transitions: list[TransitionSpec] | None = Field(
+        default=None, description="several edges of one trigger. In a template that "
+        "extends another, an entry with the same 'from' and 'to' as a base transition "
+        "merges into it ('remove: true' beside them deletes it) and any other entry is "
+        "added; {replace: [...]} replaces the base list")
     guards: dict[Id, CheckSpec] = Field(default_factory=dict)
     advisories: dict[Id, CheckSpec] = Field(default_factory=dict)
 
@@ -205,7 +209,13 @@ class TemplateDocument(_Spec):
     """A process template, after ``extends:`` has been resolved."""
 
     schema_: str | None = Field(default=None, alias="$schema")
-    extends: str | None = None
+    extends: str | None = Field(
+        default=None, description="the template this one adapts: a bundled id or a path "
+        "relative to this file. Mappings merge by key; {remove: true} deletes a base "
+        "entry and 'replace: true' swaps it whole; a bare value under 'parameters' sets "
+        "the default; a list replaces the base list, except a trigger's 'transitions' "
+        "(merged by 'from' and 'to'); {append: [...]} adds to a base list and "
+        "{replace: [...]} replaces it")
     id: TemplateId
     version: str = Field(min_length=1)
     title: Text

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from ..exceptions import StoreError
-from ..io.loader import bundled_path
+from ..io.loader import bundled_path, names_bundled
 
 __all__ = ["export_source", "missing_sqlite_file", "template_source"]
 
@@ -16,7 +16,7 @@ __all__ = ["export_source", "missing_sqlite_file", "template_source"]
 def template_source(source: str | Path) -> str:
     """What to remember about where a template came from: a bundled id or an absolute path."""
     text = str(source)
-    if bundled_path(text) is not None and not text.endswith((".yaml", ".yml")):
+    if names_bundled(source) and bundled_path(text) is not None:
         return text
     return str(Path(text).resolve())
 
@@ -41,7 +41,8 @@ def export_source(data: dict[str, Any]) -> str:
     version = data.get("template_version")
     recorded = data.get("template_source")
     if isinstance(recorded, str) and recorded:
-        if bundled_path(recorded) is not None or Path(recorded).is_file():
+        if (names_bundled(recorded) and bundled_path(recorded) is not None) or Path(
+                recorded).is_file():
             return recorded
         raise StoreError(f"the export was made with template {tid} {version} from "
                          f"{recorded}, which is gone; give the template with --template "

@@ -37,6 +37,7 @@ from ..exceptions import (
 from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
+from ..rules.registry import registry
 from .schema import events, metadata, processes, snapshots
 from .sources import export_source, missing_sqlite_file, template_source
 
@@ -133,7 +134,7 @@ class EventStore:
 
     def _load_template(self, source: str) -> ProcessTemplate:
         if source not in self._templates:
-            self._templates[source] = load(source)
+            self._templates[source] = load(source, custom_rules=registry)
         return self._templates[source]
 
     def template_for(self, info: ProcessInfo, source: str) -> ProcessTemplate:

@@ -52,6 +52,7 @@ from ..io.loader import load, resolve_source
 from ..io.locate import Sources, diagnostics_from_validation
 from ..io.yaml_source import Limits, load_yaml_file
 from ..model.template import ProcessTemplate, SourceRef
+from ..rules.registry import registry
 from .scenario_check import check_steps
 
 __all__ = [
@@ -295,7 +296,8 @@ def _template(path: Path, reference: str, parameters: dict[str, Any], sources: S
         if override is not None:
             return override.with_parameters(**parameters) if parameters else override
         source = resolve_source(reference, path.parent)
-        return load(source if source is not None else reference, parameters=parameters)
+        return load(source if source is not None else reference, custom_rules=registry,
+                    parameters=parameters)
     except TemplateError as exc:
         missing = [d for d in exc.diagnostics if d.code == "E001"]
         if missing:  # the template is not there: point at the scenario's 'template:' line
