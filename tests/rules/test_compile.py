@@ -121,3 +121,54 @@ def test_invalid_rule_specs_do_not_validate(spec: dict[str, Any]) -> None:
 
     with pytest.raises(ValidationError):
         TypeAdapter(Rule).validate_python(spec)
+
+
+CHAMBERS_AT_MOST_ONE = {"count": "partners", "where": {"kind": "chamber"}, "max": 1}
+ANY_PARTNERS = {"count": "partners", "min": 0}
+TWO_COMPANIES = {"count": "partners", "where": {"kind": "company"}, "min": 2}
+
+
+def test_all_reports_the_values_of_the_sub_rule_that_failed() -> None:
+    """A failing all shows the count of its failing sub-rule, not of the last one."""
+    state = _state(["chamber", "chamber"])
+    ok, seen = _rule({"all": [CHAMBERS_AT_MOST_ONE, ANY_PARTNERS]})(state, {})
+    assert (False, 2, 1) == (ok, seen["count"], seen["max"])
+
+
+def test_all_reports_the_first_failing_sub_rule() -> None:
+    """Of two failing sub-rules of an all, the first decides the values shown."""
+    state = _state(["chamber", "chamber"])
+    ok, seen = _rule({"all": [ANY_PARTNERS, CHAMBERS_AT_MOST_ONE, TWO_COMPANIES]})(state, {})
+    assert (False, 2, 1, None) == (ok, seen["count"], seen["max"], seen["min"])
+
+
+def test_any_reports_the_sub_rule_that_passed() -> None:
+    """A passing any shows the values of its (first) passing sub-rule."""
+    state = _state(["chamber", "company", "company"])
+    ok, seen = _rule({"any": [CHAMBERS_AT_MOST_ONE, TWO_COMPANIES, ANY_PARTNERS]})(state, {})
+    assert (True, 1, 1) == (ok, seen["count"], seen["max"])
+
+
+def test_a_failing_any_reports_its_last_sub_rule() -> None:
+    """A failing any shows what its last sub-rule saw (the condition an 'unless' guards)."""
+    state = _state(["chamber", "chamber", "company"])
+    ok, seen = _rule({"any": [TWO_COMPANIES, CHAMBERS_AT_MOST_ONE]})(state, {})
+    assert (False, 2, 1) == (ok, seen["count"], seen["max"])
+
+
+def test_nested_junctions_report_the_deciding_leaf() -> None:
+    """Inside not and nested all/any, the values still come from the deciding sub-rule."""
+    state = _state(["chamber", "chamber"])
+    rule = _rule({"all": [{"not": {"count": "partners", "max": 0}},
+                          {"any": [{"all": [ANY_PARTNERS, CHAMBERS_AT_MOST_ONE]}]},
+                          ANY_PARTNERS]})
+    ok, seen = rule(state, {})
+    assert (False, 2, 1) == (ok, seen["count"], seen["max"])
+
+
+def test_values_of_other_sub_rules_fill_the_gaps() -> None:
+    """A placeholder only a passing sub-rule offers still gets that sub-rule's value."""
+    state = _state(["chamber", "chamber"])
+    state.add("vision", {"text": "2030"})
+    ok, seen = _rule({"all": [{"present": "vision.text"}, CHAMBERS_AT_MOST_ONE]})(state, {})
+    assert (False, 2, "2030") == (ok, seen["count"], seen["value"])
