@@ -379,3 +379,32 @@ def test_naive_timestamps_from_outside_are_utc(proc: v.Process) -> None:
     copy = v.Process.from_dict(TPL, data)
     copy.fire("note_added", payload={"text": "weiter"})
     assert copy.history[0].at.tzinfo is not None
+
+
+def _team(proc: v.Process) -> v.Fired:
+    _ready_for_kickoff(proc)
+    proc.fire("hold_kickoff")
+    return proc.fire("team_formed", payload={"id": "tm", "name": "T", "members": ["p0"]})
+
+
+def test_a_fired_payload_cannot_change_the_history(proc: v.Process) -> None:
+    """Changing the payload fire returned, or a list in it, is a TypeError; history stays."""
+    fired = _team(proc)
+    with pytest.raises(TypeError):
+        fired.event.payload["name"] = "x"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        fired.event.payload["members"].append("ghost")
+    assert ({"id": "tm", "name": "T", "members": ["p0"]}, True) == (
+        proc.history[-1].payload, v.Process.replay(TPL, proc.history) == proc)
+
+
+def test_replayed_events_are_frozen_and_unshared(proc: v.Process) -> None:
+    """Events handed to replay as plain data are copied frozen: the caller keeps no handle."""
+    _team(proc)
+    plain = [e._replace(payload={k: (list(x) if isinstance(x, list) else x)
+                                 for k, x in e.payload.items()}) for e in proc.history]
+    again = v.Process.replay(TPL, plain)
+    plain[-1].payload["members"].append("ghost")
+    plain[-1].payload["name"] = "x"
+    assert (again, ["p0"]) == (proc, again.history[-1].payload["members"])
+

@@ -19,7 +19,7 @@ from transitions import Machine, MachineError
 
 from ..exceptions import RuleError, VerantwortungError
 from ..model.document import CollectionSpec, FieldSpec
-from ..model.process import Option, Reason
+from ..model.process import Option, Reason, freeze
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, RecordView, compile_rule
 from ..rules.registry import registry
@@ -72,7 +72,8 @@ class CompiledCheck:
         return Reason(code=self.code, hard=self.hard,
                       message_de=self.message_de.format_map(values),
                       message_en=self.message_en.format_map(values),
-                      seen={k: v for k, v in seen.items() if _json_ready(v)},
+                      # frozen: a value read from a record must not be a handle on it
+                      seen={k: freeze(v) for k, v in seen.items() if _json_ready(v)},
                       source=self.source)
 
 

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..exceptions import ReplayError, TransitionRefused
-from ..model.process import START_EVENT, Event, Fired, Option, Reason
+from ..model.process import START_EVENT, Event, Fired, FrozenDict, Option, Reason
 from ..model.template import ProcessTemplate
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .effects import apply_effect, own
@@ -119,7 +119,7 @@ class Process:
         params = first.payload.get("parameters") or {}
         proc = cls.start(template, region=first.payload["region"], parameters=params,
                          actor=first.actor, at=first.at, process_id=first.process)
-        proc._history[0] = first
+        proc._history[0] = first.frozen()
         proc._apply(items[1:])
         return proc
 
@@ -143,7 +143,7 @@ class Process:
         tpl = template.with_parameters(**params) if params else template
         proc = cls(compiled(tpl), first.process, first.payload["region"])
         proc._state.restore(snapshot)
-        proc._history.extend(head)
+        proc._history.extend(e.frozen() for e in head)
         proc._apply(tail)
         return proc
 
@@ -388,9 +388,10 @@ class Process:
                 replayed: Event | None = None) -> Event:
         tpl = self._ct.template
         seq = len(self._history) + 1
-        # a random id: two different events can never share one, even at the same seq
-        event = replayed if replayed is not None else Event(
-            os.urandom(12).hex(), self._id, seq, at, actor, kind, payload, tpl.id,
+        # a random id: two different events can never share one, even at the same seq;
+        # a frozen payload: nothing a caller holds can change the history afterwards
+        event = replayed.frozen() if replayed is not None else Event(
+            os.urandom(12).hex(), self._id, seq, at, actor, kind, FrozenDict(payload), tpl.id,
             tpl.version, self._state.phase)
         self._history.append(event)
         for listener in tuple(self._listeners or ()):
