@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..exceptions import ReplayError, TransitionRefused
-from ..model.process import START_EVENT, Event, Fired, FrozenDict, Option, Reason
+from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze
 from ..model.template import ProcessTemplate
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .effects import apply_effect, own
@@ -391,7 +391,7 @@ class Process:
         # a random id: two different events can never share one, even at the same seq;
         # a frozen payload: nothing a caller holds can change the history afterwards
         event = replayed.frozen() if replayed is not None else Event(
-            os.urandom(12).hex(), self._id, seq, at, actor, kind, FrozenDict(payload), tpl.id,
+            os.urandom(12).hex(), self._id, seq, at, actor, kind, freeze(payload), tpl.id,
             tpl.version, self._state.phase)
         self._history.append(event)
         for listener in tuple(self._listeners or ()):

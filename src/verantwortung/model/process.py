@@ -81,13 +81,27 @@ class FrozenDict(_ReadOnly, dict[str, Any]):
     _plain = dict
 
     def __new__(cls, data: Any = ()) -> FrozenDict:
-        self = dict.__new__(cls)
-        items = data.items() if isinstance(data, dict) else dict(data).items()
-        dict.update(self, {k: freeze(v) for k, v in items})
-        return self
+        return _frozen_dict(cls, data)
 
     update = setdefault = pop = popitem = clear = _read_only
     __setitem__ = __delitem__ = __ior__ = _read_only
+
+
+_FLAT = frozenset({str, int, float, bool, type(None)})
+_new_dict, _fill_dict, _set_item = dict.__new__, dict.update, dict.__setitem__
+
+
+def _frozen_dict(cls: type[FrozenDict], data: Any) -> FrozenDict:
+    # the hot path of every accepted event: a flat payload costs one C-level copy and a
+    # type scan; only nested values go through freeze()
+    self = _new_dict(cls)
+    _fill_dict(self, data)
+    for value in dict.values(self):
+        if type(value) not in _FLAT:
+            for key, item in list(dict.items(self)):
+                _set_item(self, key, freeze(item))
+            break
+    return self
 
 
 def freeze(value: Any) -> Any:
@@ -98,7 +112,7 @@ def freeze(value: Any) -> Any:
     if isinstance(value, (str, int, float, FrozenDict, FrozenList)) or value is None:
         return value
     if isinstance(value, dict):
-        return FrozenDict(value)
+        return _frozen_dict(FrozenDict, value)
     if isinstance(value, (list, tuple)):
         return FrozenList(value)
     return value
