@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from verantwortung.engine.state import Layout, State
 from verantwortung.model.document import CollectionSpec, FieldSpec, Text
 from verantwortung.model.rules import Rule
-from verantwortung.rules.compile import compile_rule
+from verantwortung.rules.compile import Reads, build_rule, compile_rule
 
 COLLECTIONS = {
     "partners": CollectionSpec(label=Text(de="P", en="P"), fields={
@@ -172,3 +172,26 @@ def test_values_of_other_sub_rules_fill_the_gaps() -> None:
     state.add("vision", {"text": "2030"})
     ok, seen = _rule({"all": [{"present": "vision.text"}, CHAMBERS_AT_MOST_ONE]})(state, {})
     assert (False, 2, "2030") == (ok, seen["count"], seen["value"])
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ({"present": "payload.reason"}, Reads(("reason",), False)),
+    ({"compare": {"left": {"field": "payload.n"}, "op": ">=", "right": {"param": "need"}}},
+     Reads(("n",), False)),
+    ({"all": [{"present": "payload.a"}, {"not": {"present": "payload.b"}}]},
+     Reads(("a", "b"), False)),
+    ({"any": [{"present": "payload.a"}, {"present": "vision"}]}, Reads(("a",), True)),
+    ({"all": [{"present": "payload.a"}, {"count": "partners", "min": 1}]}, Reads(("a",), True)),
+    ({"present": "vision.text"}, Reads((), True)),
+    ({"compare": {"left": 1, "op": "<", "right": {"param": "need"}}}, Reads((), False)),
+    ({"custom": "has"}, Reads((), True)),
+], ids=["present", "compare", "junction", "any-record", "all-count", "record", "constants",
+        "custom"])
+def test_reads_tell_the_payload_from_the_records(spec: dict[str, Any], expected: Reads) -> None:
+    """The compiler says which payload fields a rule reads and whether it reads records."""
+    from pydantic import TypeAdapter
+
+    compiled = build_rule(TypeAdapter(Rule).validate_python(spec), COLLECTIONS, VALUES,
+                          {"has": lambda view, payload, args: True})
+    assert (expected, bool(expected.payload) and not expected.records) == (
+        compiled.reads, compiled.reads.input_only)

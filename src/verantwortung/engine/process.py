@@ -46,6 +46,18 @@ def _check_start(template: ProcessTemplate, items: list[Event]) -> Event:
     return first
 
 
+def _judge(reasons: tuple[Reason, ...], given: bool) -> tuple[bool, tuple[str, ...]]:
+    """Allowed, and the payload fields still needed, for these reasons against firing.
+
+    Without a payload (``given`` false), a reason that input alone resolves does not
+    block; its fields are what the caller still has to give.
+    """
+    needs = tuple(dict.fromkeys(f for r in reasons for f in r.needs_input))
+    if given or not needs:
+        return not reasons, needs
+    return all(r.needs_input for r in reasons), needs
+
+
 def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
     if at is None:
         return dt.datetime.now(dt.UTC)
@@ -263,35 +275,38 @@ class Process:
             return self._ct.blocked_option(trig.name, phase)
         state = self._state
         data, invalid = trig.validate.empty  # what fire would judge without a payload
-        if invalid:
-            return Option(trig.name, "trigger", False, trig.label_de, trig.label_en,
-                          edge.dest, trig.role_list, tuple(invalid))
-        reasons = tuple(r for g in edge.guards if (r := g.evaluate(state, data)))
+        reasons = (*invalid, *(r for g in edge.guards if (r := g.evaluate(state, data))))
         advisories = tuple(r for a in edge.advisories if (r := a.evaluate(state, data)))
-        return Option(trig.name, "trigger", not reasons, trig.label_de, trig.label_en,
-                      edge.dest, trig.role_list, reasons, advisories)
+        allowed, needs = _judge(reasons, False)
+        return Option(trig.name, "trigger", allowed, trig.label_de, trig.label_en,
+                      edge.dest, trig.role_list, reasons, advisories, needs)
 
     def can(self, name: str, *, actor: str | None = None,
             payload: Mapping[str, Any] | None = None) -> Option:
-        """Whether ``name`` could fire now (with this actor and payload), and why not."""
+        """Whether ``name`` could fire now (with this actor and payload), and why not.
+
+        Without a payload, what only input resolves is ``needs_input``, not a block.
+        """
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         if trig is None and ev is None:
             raise KeyError(name)
+        given = payload is not None
         if ev is not None and payload is None:
             payload = {}  # as fire would see it: an event is judged with its payload
-        return self._option(trig, ev, actor, payload)
+        return self._option(trig, ev, actor, payload, given=given)
 
     # -- internals ------------------------------------------------------------------------
 
     def _option(self, trig: CompiledTrigger | None, ev: CompiledEvent | None,
-                actor: str | None = None, payload: Mapping[str, Any] | None = None) -> Option:
+                actor: str | None, payload: Mapping[str, Any] | None, *, given: bool) -> Option:
         item = trig or ev
         assert item is not None
         reasons, advisories, target, _ = self._check(trig, ev, actor, payload, dry=True)
+        allowed, needs = _judge(tuple(reasons), given)
         return Option(name=item.name, kind="trigger" if trig else "event",
-                      allowed=not reasons, target=target, label_de=item.label_de,
+                      allowed=allowed, target=target, label_de=item.label_de,
                       label_en=item.label_en, roles=item.role_list,
-                      reasons=tuple(reasons), advisories=tuple(advisories))
+                      reasons=tuple(reasons), advisories=tuple(advisories), needs_input=needs)
 
     def _check(self, trig: CompiledTrigger | None, ev: CompiledEvent | None,
                actor: str | None, payload: Mapping[str, Any] | None, *, dry: bool,
@@ -321,9 +336,13 @@ class Process:
             if edge is None:
                 reasons.append(generic("not_in_phase", name=trig.name, phase=phase))
                 return reasons, [], None, {}
-            data, invalid = trig.validate(payload)  # None: judged with the defaults, as fire
+            if dry and payload is None:  # as options(): missing fields, guards on the defaults
+                empty, missing = trig.validate.empty
+                data, invalid = dict(empty), list(missing)
+            else:
+                data, invalid = trig.validate(payload)  # None: judged with the defaults
             reasons.extend(invalid)
-            if invalid:
+            if invalid and not (dry and payload is None):
                 return reasons, [], edge.dest, data
             reasons.extend(r for g in edge.guards if (r := g.evaluate(self._state, data)))
             advisories = [r for a in edge.advisories if (r := a.evaluate(self._state, data))]

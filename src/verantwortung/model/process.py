@@ -181,6 +181,9 @@ class Reason:
     hard: bool = True
     seen: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # path:line:col of the rule, when it comes from a template
+    #: the payload fields that alone decide this reason: input can resolve it, the
+    #: process's records play no part (empty when they do)
+    needs_input: tuple[str, ...] = ()
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (de or en)."""
@@ -192,12 +195,21 @@ class Reason:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
         return {"code": self.code, "hard": self.hard, "message_de": self.message_de,
-                "message_en": self.message_en, "seen": dict(self.seen), "source": self.source}
+                "message_en": self.message_en, "seen": dict(self.seen), "source": self.source,
+                "needs_input": list(self.needs_input)}
 
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A trigger or domain event and whether it can fire now, with every reason."""
+    """A trigger or domain event and whether it can fire now, with every reason.
+
+    Asked without a payload (``options()``, ``can(name)``), ``allowed`` is false only
+    when something besides the missing input blocks it; ``needs_input`` names the
+    payload fields it still needs (``abort`` needs a ``reason``), and the reasons
+    about them are among ``reasons``. Asked with a payload, every reason blocks.
+    So ``fire(name)`` without a payload succeeds exactly when ``allowed`` and not
+    ``needs_input``.
+    """
 
     name: str
     kind: Literal["trigger", "event"]
@@ -208,10 +220,12 @@ class Option:
     roles: tuple[str, ...] | None = None
     reasons: tuple[Reason, ...] = ()
     advisories: tuple[Reason, ...] = ()
+    needs_input: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
         return {"name": self.name, "kind": self.kind, "allowed": self.allowed,
+                "needs_input": list(self.needs_input),
                 "target": self.target, "label_de": self.label_de, "label_en": self.label_en,
                 "roles": list(self.roles) if self.roles is not None else None,
                 "reasons": [r.to_dict() for r in self.reasons],

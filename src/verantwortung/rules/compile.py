@@ -114,6 +114,7 @@ class _Compiler:
 
     def counter(self, collection: str,
                 where: Mapping[str, Any]) -> Callable[[RecordView], int]:
+        self.reads_records = True
         tests: list[Callable[[RecordView, dict[str, Any]], bool]] = []
         for path, expected in where.items():
             tests.append(self._test(self.getter(collection, path), self.value(expected)))
