@@ -195,3 +195,14 @@ def test_reads_tell_the_payload_from_the_records(spec: dict[str, Any], expected:
                           {"has": lambda view, payload, args: True})
     assert (expected, bool(expected.payload) and not expected.records) == (
         compiled.reads, compiled.reads.input_only)
+
+
+def test_compare_texts_of_records_and_payload() -> None:
+    """compare == and != work on texts: a record's field against the payload or a constant."""
+    state = _state([])
+    state.add("vision", {"text": "2030"})
+    same = _rule({"compare": {"left": {"field": "vision.text"}, "op": "==",
+                              "right": {"field": "payload.text"}}})
+    other = _rule({"compare": {"left": {"field": "vision.text"}, "op": "!=", "right": "2030"}})
+    assert (True, False) == (same(state, {"text": "2030"})[0], same(state, {"text": "2040"})[0])
+    assert (False, {"left": "2030", "right": "2030", "op": "!="}) == other(state, {})

@@ -7,6 +7,7 @@ graph checks run on the expanded template (so series members are real phases).
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -34,6 +35,7 @@ from ..model.rules import (
     NotRule,
     ParamRef,
     PresentRule,
+    comparison_problem,
     placeholders,
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
@@ -163,7 +165,7 @@ class _Checker:
                 self.report(loc, "E210", f"{tid!r} is both a trigger and an event", key=True)
             self.roles(t.roles, loc)
             self.fields(t.payload, (*loc, "payload"))
-            payload = set(t.payload)
+            payload = dict(t.payload)
             edges: list[tuple[Any, Any, Loc, Mapping[str, CheckSpec], Mapping[str, CheckSpec]]]
             if t.transitions is None:
                 edges = [(t.from_, t.to, loc, {}, {})]
@@ -190,7 +192,7 @@ class _Checker:
             for i, ref in enumerate(e.phases or ()):
                 self.phase_ref(ref, (*loc, "phases", i), source=False)
             target = e.adds or e.updates
-            payload: set[str] = set()
+            payload: Mapping[str, FieldSpec | None] = {}
             if target is not None:
                 which = "adds" if e.adds else "updates"
                 coll = self.collections.get(target)
@@ -198,13 +200,13 @@ class _Checker:
                     self.report((*loc, which), "E205", f"unknown collection {target!r}; "
                                 f"collections are {_names(self.doc.collections)}")
                 elif e.updates is not None:
-                    payload = {e.key or "", *(e.fields or ())}
+                    payload = {e.key or "": None, **{n: coll.fields.get(n) for n in e.fields or ()}}
                     for i, name in enumerate(e.fields or ()):
                         if name not in coll.fields:
                             self.report((*loc, "fields", i), "E206", f"collection {target!r} "
                                         f"has no field {name!r}; fields are {_names(coll.fields)}")
                 else:
-                    payload = set(coll.fields)
+                    payload = dict(coll.fields)
             self.checks(e.guards, (*loc, "guards"), payload)
             self.checks(e.advisories, (*loc, "advisories"), payload)
 
@@ -243,7 +245,7 @@ class _Checker:
 
     # -- rules ---------------------------------------------------------------------------
 
-    def checks(self, specs: Mapping[str, CheckSpec], loc: Loc, payload: set[str]) -> None:
+    def checks(self, specs: Mapping[str, CheckSpec], loc: Loc, payload: _Payload) -> None:
         for code, spec in specs.items():
             cloc = (*loc, code)
             self.rule(spec.rule, (*cloc, "rule"), payload)
@@ -259,7 +261,7 @@ class _Checker:
                                     f"unknown placeholder {{{name}}}; this rule offers "
                                     f"{', '.join('{' + n + '}' for n in sorted(allowed))}")
 
-    def rule(self, rule: Any, loc: Loc, payload: set[str]) -> None:
+    def rule(self, rule: Any, loc: Loc, payload: _Payload) -> None:
         if isinstance(rule, CountRule):
             self.count(rule.count, rule.where, loc)
             for which in ("min", "max"):
@@ -269,15 +271,20 @@ class _Checker:
         elif isinstance(rule, PresentRule):
             self.path(rule.present, (*loc, "present"), payload)
         elif isinstance(rule, CompareRule):
+            kinds = []
             for side in ("left", "right"):
                 op = getattr(rule.compare, side)
                 oloc = (*loc, "compare", side)
                 if isinstance(op, ParamRef):
-                    self.param(op, oloc)
+                    self.param(op, oloc, numeric=False)
                 elif isinstance(op, CountOperand):
                     self.count(op.count, op.where, oloc)
                 elif isinstance(op, FieldOperand):
                     self.path(op.field, (*oloc, "field"), payload)
+                kinds.append(self.operand_kind(op, payload))
+            problem = comparison_problem(rule.compare.op, *kinds)
+            if problem is not None:
+                self.report((*loc, "compare", "op"), "E104", problem)
         elif isinstance(rule, (AllRule, AnyRule)):
             subs = rule.all if isinstance(rule, AllRule) else rule.any
             kind = "all" if isinstance(rule, AllRule) else "any"
@@ -331,7 +338,35 @@ class _Checker:
             return None  # the unknown target collection is reported (E205) at its 'to:'
         return self.field_path(field.to, rest, loc, key=key)
 
-    def path(self, path: str, loc: Loc, payload: set[str]) -> None:
+    def operand_kind(self, op: Any, payload: _Payload) -> str | None:
+        """number, text, date or bool: what a compare operand gives (None: not known)."""
+        if isinstance(op, (bool, int, float, str)):
+            return _value_kind(op)
+        if isinstance(op, CountOperand):
+            return "number"
+        if isinstance(op, ParamRef):
+            spec = self.doc.parameters.get(op.param)
+            return None if spec is None else _FIELD_KINDS.get(spec.type)
+        head, _, rest = op.field.partition(".")
+        coll = self.collections.get(head)
+        if head == "payload":
+            field = payload.get(rest) if isinstance(payload, Mapping) else None
+        elif coll is None or not coll.single or not rest:
+            return None
+        else:
+            field = self.quiet_field(head, rest)
+        return None if field is None else _FIELD_KINDS.get(field.type)
+
+    def quiet_field(self, cid: str, path: str) -> FieldSpec | None:
+        """The field ``path`` leads to from collection ``cid`` (None; problems reported apart)."""
+        head, _, rest = path.partition(".")
+        field = self.collections[cid].fields.get(head)
+        if field is None or not rest:
+            return field
+        target = field.to if field.type == "ref" else None
+        return None if target not in self.collections else self.quiet_field(target, rest)
+
+    def path(self, path: str, loc: Loc, payload: _Payload) -> None:
         head, _, rest = path.partition(".")
         if head == "payload":
             if rest not in payload:
@@ -357,6 +392,23 @@ class _Checker:
                 names = {"de": "German (de)", "en": "English (en)"}
                 self.report(loc, "W101", f"{' and '.join(names[m] for m in missing)} "
                             "text missing")
+
+
+_Payload = Collection[str]  # the payload's field names; a mapping also gives their specs
+_FIELD_KINDS = {"int": "number", "number": "number", "text": "text", "id": "text", "ref": "text",
+                "choice": "text", "date": "date", "bool": "bool"}
+
+
+def _value_kind(value: bool | int | float | str) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "text"
+        return "date"
+    return "number"
 
 
 def _walk_texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Text]]:
