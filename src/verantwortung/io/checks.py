@@ -7,7 +7,6 @@ graph checks run on the expanded template (so series members are real phases).
 
 from __future__ import annotations
 
-import datetime as dt
 import string
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -40,6 +39,8 @@ from ..model.rules import (
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
+from .kinds import Payload as _Payload
+from .kinds import operand_kind
 from .locate import Sources
 
 __all__ = ["check_document", "check_graph"]
@@ -281,7 +282,7 @@ class _Checker:
                     self.count(op.count, op.where, oloc)
                 elif isinstance(op, FieldOperand):
                     self.path(op.field, (*oloc, "field"), payload)
-                kinds.append(self.operand_kind(op, payload))
+                kinds.append(operand_kind(op, self.collections, self.doc.parameters, payload))
             problem = comparison_problem(rule.compare.op, *kinds)
             if problem is not None:
                 self.report((*loc, "compare", "op"), "E104", problem)
@@ -338,34 +339,6 @@ class _Checker:
             return None  # the unknown target collection is reported (E205) at its 'to:'
         return self.field_path(field.to, rest, loc, key=key)
 
-    def operand_kind(self, op: Any, payload: _Payload) -> str | None:
-        """number, text, date or bool: what a compare operand gives (None: not known)."""
-        if isinstance(op, (bool, int, float, str)):
-            return _value_kind(op)
-        if isinstance(op, CountOperand):
-            return "number"
-        if isinstance(op, ParamRef):
-            spec = self.doc.parameters.get(op.param)
-            return None if spec is None else _FIELD_KINDS.get(spec.type)
-        head, _, rest = op.field.partition(".")
-        coll = self.collections.get(head)
-        if head == "payload":
-            field = payload.get(rest) if isinstance(payload, Mapping) else None
-        elif coll is None or not coll.single or not rest:
-            return None
-        else:
-            field = self.quiet_field(head, rest)
-        return None if field is None else _FIELD_KINDS.get(field.type)
-
-    def quiet_field(self, cid: str, path: str) -> FieldSpec | None:
-        """The field ``path`` leads to from collection ``cid`` (None; problems reported apart)."""
-        head, _, rest = path.partition(".")
-        field = self.collections[cid].fields.get(head)
-        if field is None or not rest:
-            return field
-        target = field.to if field.type == "ref" else None
-        return None if target not in self.collections else self.quiet_field(target, rest)
-
     def path(self, path: str, loc: Loc, payload: _Payload) -> None:
         head, _, rest = path.partition(".")
         if head == "payload":
@@ -392,23 +365,6 @@ class _Checker:
                 names = {"de": "German (de)", "en": "English (en)"}
                 self.report(loc, "W101", f"{' and '.join(names[m] for m in missing)} "
                             "text missing")
-
-
-_Payload = Collection[str]  # the payload's field names; a mapping also gives their specs
-_FIELD_KINDS = {"int": "number", "number": "number", "text": "text", "id": "text", "ref": "text",
-                "choice": "text", "date": "date", "bool": "bool"}
-
-
-def _value_kind(value: bool | int | float | str) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, str):
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return "text"
-        return "date"
-    return "number"
 
 
 def _walk_texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Text]]:
