@@ -73,13 +73,23 @@ class CompiledCheck:
         return Reason(code=self.code, hard=self.hard,
                       message_de=self.message_de.format_map(values),
                       message_en=self.message_en.format_map(values),
-                      # frozen: a value read from a record must not be a handle on it
-                      seen={k: freeze(v) for k, v in seen.items() if _json_ready(v)},
+                      seen=_seen(seen),
                       source=self.source, needs_input=self.needs_input)
 
 
-def _json_ready(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool, list, dict))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _seen(seen: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON-ready values a rule saw; lists and mappings frozen, for a value read from a
+    record must not be a handle on it."""
+    out = {}
+    for key, value in seen.items():
+        if type(value) in _SCALARS:
+            out[key] = value
+        elif isinstance(value, (str, int, float, list, dict)):
+            out[key] = freeze(value)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..exceptions import ReplayError, TransitionRefused
-from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze
+from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .effects import apply_effect, own
@@ -52,10 +52,13 @@ def _judge(reasons: tuple[Reason, ...], given: bool) -> tuple[bool, tuple[str, .
     Without a payload (``given`` false), a reason that input alone resolves does not
     block; its fields are what the caller still has to give.
     """
-    needs = tuple(dict.fromkeys(f for r in reasons for f in r.needs_input))
-    if given or not needs:
-        return not reasons, needs
-    return all(r.needs_input for r in reasons), needs
+    if not reasons:
+        return True, ()
+    fields = [f for r in reasons for f in r.needs_input]
+    if not fields:
+        return False, ()
+    needs = tuple(dict.fromkeys(fields))
+    return (False if given else all(r.needs_input for r in reasons)), needs
 
 
 def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
@@ -275,9 +278,11 @@ class Process:
             return self._ct.blocked_option(trig.name, phase)
         state = self._state
         data, invalid = trig.validate.empty  # what fire would judge without a payload
-        reasons = (*invalid, *(r for g in edge.guards if (r := g.evaluate(state, data))))
+        reasons = tuple(r for g in edge.guards if (r := g.evaluate(state, data)))
+        if invalid:
+            reasons = (*invalid, *reasons)
         advisories = tuple(r for a in edge.advisories if (r := a.evaluate(state, data)))
-        allowed, needs = _judge(reasons, False)
+        allowed, needs = _judge(reasons, False) if reasons else (True, ())
         return Option(trig.name, "trigger", allowed, trig.label_de, trig.label_en,
                       edge.dest, trig.role_list, reasons, advisories, needs)
 
@@ -410,7 +415,7 @@ class Process:
         # a random id: two different events can never share one, even at the same seq;
         # a frozen payload: nothing a caller holds can change the history afterwards
         event = replayed.frozen() if replayed is not None else Event(
-            os.urandom(12).hex(), self._id, seq, at, actor, kind, freeze(payload), tpl.id,
+            os.urandom(12).hex(), self._id, seq, at, actor, kind, freeze_payload(payload), tpl.id,
             tpl.version, self._state.phase)
         self._history.append(event)
         for listener in tuple(self._listeners or ()):

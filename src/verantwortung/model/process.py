@@ -30,7 +30,7 @@ from typing import Any, Literal, NamedTuple, NoReturn
 from typing_extensions import TypedDict
 
 __all__ = ["START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList", "Option", "Reason",
-           "freeze"]
+           "freeze", "freeze_payload"]
 
 #: The kind of the first event of every process: it carries region and parameters.
 START_EVENT = "process_started"
@@ -102,6 +102,11 @@ def _frozen_dict(cls: type[FrozenDict], data: Any) -> FrozenDict:
                 _set_item(self, key, freeze(item))
             break
     return self
+
+
+def freeze_payload(data: dict[str, Any]) -> FrozenDict:
+    """A payload as it is stored in an event: :func:`freeze` for a ``dict``, the fast way."""
+    return _frozen_dict(FrozenDict, data)
 
 
 def freeze(value: Any) -> Any:
