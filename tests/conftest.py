@@ -56,3 +56,28 @@ triggers:
   hold_closing: {label: {de: Abschluss, en: Closing}, from: milestone, to: closing}
   consolidate: {label: {de: Verstetigen, en: Consolidate}, from: closing, to: consolidation}
 """
+
+#: triggers to append to MINIMAL whose guards read their input (and the records)
+INPUT_TRIGGERS = """\
+  close_early:
+    label: {de: Früh abschließen, en: Close early}
+    from: kickoff
+    to: closing
+    payload:
+      reason: {type: text}
+      votes: {type: int, required: false}
+    guards:
+      enough_votes:
+        rule: {compare: {left: {field: payload.votes}, op: ">=", right: 3}}
+        message: {de: Es braucht drei Stimmen., en: It takes three votes.}
+  close_when_due:
+    label: {de: Abschließen, en: Close}
+    from: kickoff
+    to: closing
+    payload:
+      votes: {type: int, required: false}
+    guards:
+      votes_or_many_phases:
+        rule: {any: [{present: payload.votes}, {count: phases_entered, min: 9}]}
+        message: {de: Es braucht Stimmen oder neun Phasen., en: It takes votes or nine phases.}
+"""

@@ -334,7 +334,10 @@ def test_records_do_not_share_lists_with_the_history(proc: v.Process) -> None:
 
 
 def test_options_agree_with_fire_without_a_payload() -> None:
-    """For every trigger in every phase of a story, can() says what fire() then does."""
+    """For every trigger in every phase of a story, can() says what fire() then does.
+
+    Without a payload, fire() succeeds exactly when the option is allowed and needs no input.
+    """
     from verantwortung.testing import explore
 
     for story in explore(TPL).reach.values():
@@ -343,7 +346,8 @@ def test_options_agree_with_fire_without_a_payload() -> None:
             base.fire(step.name, payload=dict(step.payload))
         for trigger in [t.id for t in TPL.triggers] + ["note_added", "partner_added"]:
             trial = v.Process.replay(TPL, base.history)
-            allowed = trial.can(trigger).allowed
+            option = trial.can(trigger)
+            allowed = option.allowed and not option.needs_input
             try:
                 trial.fire(trigger)
                 fired = True
@@ -379,3 +383,86 @@ def test_naive_timestamps_from_outside_are_utc(proc: v.Process) -> None:
     copy = v.Process.from_dict(TPL, data)
     copy.fire("note_added", payload={"text": "weiter"})
     assert copy.history[0].at.tzinfo is not None
+
+
+def _team(proc: v.Process) -> v.Fired:
+    _ready_for_kickoff(proc)
+    proc.fire("hold_kickoff")
+    return proc.fire("team_formed", payload={"id": "tm", "name": "T", "members": ["p0"]})
+
+
+def test_a_fired_payload_cannot_change_the_history(proc: v.Process) -> None:
+    """Changing the payload fire returned, or a list in it, is a TypeError; history stays."""
+    fired = _team(proc)
+    with pytest.raises(TypeError):
+        fired.event.payload["name"] = "x"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        fired.event.payload["members"].append("ghost")
+    assert ({"id": "tm", "name": "T", "members": ["p0"]}, True) == (
+        proc.history[-1].payload, v.Process.replay(TPL, proc.history) == proc)
+
+
+def test_replayed_events_are_frozen_and_unshared(proc: v.Process) -> None:
+    """Events handed to replay as plain data are copied frozen: the caller keeps no handle."""
+    _team(proc)
+    plain = [e._replace(payload={k: (list(x) if isinstance(x, list) else x)
+                                 for k, x in e.payload.items()}) for e in proc.history]
+    again = v.Process.replay(TPL, plain)
+    plain[-1].payload["members"].append("ghost")
+    plain[-1].payload["name"] = "x"
+    assert (again, ["p0"]) == (proc, again.history[-1].payload["members"])
+
+
+
+def test_options_mark_a_guard_on_the_input_as_needs_input(proc: v.Process) -> None:
+    """abort is allowed but needs a reason; hold_kickoff is blocked by the records."""
+    options = {o.name: o for o in proc.options()}
+    abort, kickoff = options["abort"], options["hold_kickoff"]
+    assert (True, ("reason",), ["reason_required"]) == (
+        abort.allowed, abort.needs_input, [r.code for r in abort.reasons])
+    assert (False, ()) == (kickoff.allowed, kickoff.needs_input)
+    assert ["reason"] == abort.to_dict()["needs_input"]
+    assert ["reason"] == abort.reasons[0].to_dict()["needs_input"]
+
+
+def test_a_given_payload_is_judged_in_full(proc: v.Process) -> None:
+    """can() with a payload blocks on every reason; the input reasons still name their fields."""
+    option = proc.can("abort", payload={})
+    assert (False, ("reason",)) == (option.allowed, option.needs_input)
+    assert proc.can("abort", payload={"reason": "Keine Partner"}).allowed
+
+
+def test_event_options_name_the_required_fields(proc: v.Process) -> None:
+    """Without a payload, an event in its phase is allowed and needs its required fields."""
+    options = {o.name: o for o in proc.options()}
+    assert (True, ("id", "name", "kind")) == (options["partner_added"].allowed,
+                                              options["partner_added"].needs_input)
+    assert (True, ("id", "name", "kind")) == (proc.can("partner_added").allowed,
+                                              proc.can("partner_added").needs_input)
+
+
+
+
+@pytest.fixture
+def inputs(write: Any) -> v.Process:
+    """A process in kick-off of a template whose triggers read their input."""
+    from tests.conftest import INPUT_TRIGGERS, MINIMAL
+
+    proc = v.Process.start(v.load_template(write(MINIMAL + INPUT_TRIGGERS)), region="R")
+    proc.fire("hold_kickoff")
+    return proc
+
+
+def test_missing_fields_and_input_guards_are_needed_input(inputs: v.Process) -> None:
+    """A missing required field and a guard on the payload are needs, in the order met."""
+    option = {o.name: o for o in inputs.options()}["close_early"]
+    assert (True, ("reason", "votes"), ["invalid_payload", "enough_votes"]) == (
+        option.allowed, option.needs_input, [r.code for r in option.reasons])
+    assert ("reason", "votes") == inputs.can("close_early").needs_input
+    assert "closing" == inputs.fire("close_early", payload={"reason": "r", "votes": 3}).phase
+
+
+def test_a_guard_reading_payload_and_records_blocks(inputs: v.Process) -> None:
+    """A guard that reads the records as well as the input is a block, not a need."""
+    option = {o.name: o for o in inputs.options()}["close_when_due"]
+    assert (False, ()) == (option.allowed, option.needs_input)

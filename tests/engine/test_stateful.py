@@ -3,11 +3,15 @@
 Random sequences of domain events and phase triggers (valid and invalid payloads,
 any actor) interleave with steps of a known-good story, so runs reach every phase.
 After every step: a refusal changed nothing, replay equals the process, the JSON
-round trip is lossless, and the method's phase rules hold.
+round trip is lossless, and the method's phase rules hold. Between steps, a caller
+tries to change every object the process handed out; none of it reaches the history.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import event, settings
@@ -73,6 +77,40 @@ def payloads(draw: st.DrawFn, name: str) -> dict[str, Any]:
     return out
 
 
+def _mutators(value: Any) -> list[Callable[[], Any]]:
+    if isinstance(value, dict):
+        key = next(iter(value), "k")
+        return [lambda: value.__setitem__(key, "x"), lambda: value.update(x=1),
+                lambda: value.setdefault("x", 1), lambda: value.pop(key), value.clear,
+                lambda: value.__ior__({"x": 1})]
+    if isinstance(value, list):
+        return [lambda: value.append("x"), lambda: value.insert(0, "x"), value.clear,
+                lambda: value.__setitem__(slice(None), ["x"]), value.reverse,
+                lambda: value.__iadd__(["x"])]
+    return []
+
+
+def _tamper(value: Any) -> None:
+    """Try every in-place change on ``value`` and everything inside it."""
+    if isinstance(value, tuple) or hasattr(value, "__dataclass_fields__"):
+        items = value if isinstance(value, tuple) else [
+            getattr(value, f) for f in value.__dataclass_fields__]
+        for item in items:
+            _tamper(item)
+        return
+    inner = list(value.values()) if isinstance(value, dict) else (
+        list(value) if isinstance(value, list) else [])
+    for item in inner:
+        _tamper(item)
+    for change in _mutators(value):
+        with contextlib.suppress(TypeError, AttributeError, KeyError):
+            change()
+
+
+def _history_json(proc: v.Process) -> str:
+    return json.dumps([e.to_dict() for e in proc.history], sort_keys=True)
+
+
 class EngineMachine(RuleBasedStateMachine):
     """Drives one process with random and story steps."""
 
@@ -80,12 +118,15 @@ class EngineMachine(RuleBasedStateMachine):
         super().__init__()
         self.proc = v.Process.start(TPL, region="Teststadt", at="2014-01-01")
         self.story = 0
+        self.handed_out: list[Any] = []  # what fire returned and the payloads given to it
 
     def _fire(self, name: str, actor: str | None, payload: dict[str, Any]) -> None:
         before_state, before_history = self.proc.state(), self.proc.history
+        self.handed_out.append(payload)
         try:
-            self.proc.fire(name, actor=actor, payload=payload)
+            self.handed_out.append(self.proc.fire(name, actor=actor, payload=payload))
         except v.TransitionRefused as exc:
+            self.handed_out.append(exc.reasons)
             assert exc.reasons
             assert before_state == self.proc.state()
             assert before_history == self.proc.history
@@ -116,6 +157,16 @@ class EngineMachine(RuleBasedStateMachine):
         except v.TransitionRefused as exc:
             assert {r.code for r in exc.reasons} <= {"event_out_of_order", "not_in_phase"}
             assert before == self.proc.history
+
+    @rule()
+    def tamper_with_everything_handed_out(self) -> None:
+        """No object a caller holds can change the history (or the fold of it)."""
+        before = _history_json(self.proc)
+        records = [self.proc.records(c) for c in CT.collections]
+        _tamper([self.handed_out, self.proc.history, records, self.proc.state(),
+                 self.proc.options(), self.proc.to_dict(), self.proc.invariant_violations()])
+        assert before == _history_json(self.proc)
+        assert self.proc == v.Process.replay(TPL, self.proc.history)
 
     @invariant()
     def replay_equals_process(self) -> None:

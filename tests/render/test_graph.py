@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import verantwortung as v
@@ -117,3 +119,17 @@ def test_unknown_node_is_a_key_error() -> None:
     """graph.node() of an id that is no phase raises KeyError."""
     with pytest.raises(KeyError):
         build_graph(v.load_template("verantwortungspartner")).node("nope")
+
+
+
+
+def test_a_guard_on_input_and_records_is_a_block_not_a_need(write: Any) -> None:
+    """The graph follows the engine: a guard that also reads the records blocks the edge."""
+    from tests.conftest import INPUT_TRIGGERS, MINIMAL
+
+    proc = v.Process.start(v.load_template(write(MINIMAL + INPUT_TRIGGERS)), region="R")
+    proc.fire("hold_kickoff")
+    close = next(e for e in build_graph(process=proc).outgoing("kickoff")
+                 if e.trigger == "close_when_due")
+    assert ("blocked", ["votes_or_many_phases"], ()) == (
+        close.status, [r.code for r in close.reasons], close.needs)

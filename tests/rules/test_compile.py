@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from verantwortung.engine.state import Layout, State
 from verantwortung.model.document import CollectionSpec, FieldSpec, Text
 from verantwortung.model.rules import Rule
-from verantwortung.rules.compile import compile_rule
+from verantwortung.rules.compile import Reads, build_rule, compile_rule
 
 COLLECTIONS = {
     "partners": CollectionSpec(label=Text(de="P", en="P"), fields={
@@ -121,3 +121,88 @@ def test_invalid_rule_specs_do_not_validate(spec: dict[str, Any]) -> None:
 
     with pytest.raises(ValidationError):
         TypeAdapter(Rule).validate_python(spec)
+
+
+CHAMBERS_AT_MOST_ONE = {"count": "partners", "where": {"kind": "chamber"}, "max": 1}
+ANY_PARTNERS = {"count": "partners", "min": 0}
+TWO_COMPANIES = {"count": "partners", "where": {"kind": "company"}, "min": 2}
+
+
+def test_all_reports_the_values_of_the_sub_rule_that_failed() -> None:
+    """A failing all shows the count of its failing sub-rule, not of the last one."""
+    state = _state(["chamber", "chamber"])
+    ok, seen = _rule({"all": [CHAMBERS_AT_MOST_ONE, ANY_PARTNERS]})(state, {})
+    assert (False, 2, 1) == (ok, seen["count"], seen["max"])
+
+
+def test_all_reports_the_first_failing_sub_rule() -> None:
+    """Of two failing sub-rules of an all, the first decides the values shown."""
+    state = _state(["chamber", "chamber"])
+    ok, seen = _rule({"all": [ANY_PARTNERS, CHAMBERS_AT_MOST_ONE, TWO_COMPANIES]})(state, {})
+    assert (False, 2, 1, None) == (ok, seen["count"], seen["max"], seen["min"])
+
+
+def test_any_reports_the_sub_rule_that_passed() -> None:
+    """A passing any shows the values of its (first) passing sub-rule."""
+    state = _state(["chamber", "company", "company"])
+    ok, seen = _rule({"any": [CHAMBERS_AT_MOST_ONE, TWO_COMPANIES, ANY_PARTNERS]})(state, {})
+    assert (True, 1, 1) == (ok, seen["count"], seen["max"])
+
+
+def test_a_failing_any_reports_its_last_sub_rule() -> None:
+    """A failing any shows what its last sub-rule saw (the condition an 'unless' guards)."""
+    state = _state(["chamber", "chamber", "company"])
+    ok, seen = _rule({"any": [TWO_COMPANIES, CHAMBERS_AT_MOST_ONE]})(state, {})
+    assert (False, 2, 1) == (ok, seen["count"], seen["max"])
+
+
+def test_nested_junctions_report_the_deciding_leaf() -> None:
+    """Inside not and nested all/any, the values still come from the deciding sub-rule."""
+    state = _state(["chamber", "chamber"])
+    rule = _rule({"all": [{"not": {"count": "partners", "max": 0}},
+                          {"any": [{"all": [ANY_PARTNERS, CHAMBERS_AT_MOST_ONE]}]},
+                          ANY_PARTNERS]})
+    ok, seen = rule(state, {})
+    assert (False, 2, 1) == (ok, seen["count"], seen["max"])
+
+
+def test_values_of_other_sub_rules_fill_the_gaps() -> None:
+    """A placeholder only a passing sub-rule offers still gets that sub-rule's value."""
+    state = _state(["chamber", "chamber"])
+    state.add("vision", {"text": "2030"})
+    ok, seen = _rule({"all": [{"present": "vision.text"}, CHAMBERS_AT_MOST_ONE]})(state, {})
+    assert (False, 2, "2030") == (ok, seen["count"], seen["value"])
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ({"present": "payload.reason"}, Reads(("reason",), False)),
+    ({"compare": {"left": {"field": "payload.n"}, "op": ">=", "right": {"param": "need"}}},
+     Reads(("n",), False)),
+    ({"all": [{"present": "payload.a"}, {"not": {"present": "payload.b"}}]},
+     Reads(("a", "b"), False)),
+    ({"any": [{"present": "payload.a"}, {"present": "vision"}]}, Reads(("a",), True)),
+    ({"all": [{"present": "payload.a"}, {"count": "partners", "min": 1}]}, Reads(("a",), True)),
+    ({"present": "vision.text"}, Reads((), True)),
+    ({"compare": {"left": 1, "op": "<", "right": {"param": "need"}}}, Reads((), False)),
+    ({"custom": "has"}, Reads((), True)),
+], ids=["present", "compare", "junction", "any-record", "all-count", "record", "constants",
+        "custom"])
+def test_reads_tell_the_payload_from_the_records(spec: dict[str, Any], expected: Reads) -> None:
+    """The compiler says which payload fields a rule reads and whether it reads records."""
+    from pydantic import TypeAdapter
+
+    compiled = build_rule(TypeAdapter(Rule).validate_python(spec), COLLECTIONS, VALUES,
+                          {"has": lambda view, payload, args: True})
+    assert (expected, bool(expected.payload) and not expected.records) == (
+        compiled.reads, compiled.reads.input_only)
+
+
+def test_compare_texts_of_records_and_payload() -> None:
+    """compare == and != work on texts: a record's field against the payload or a constant."""
+    state = _state([])
+    state.add("vision", {"text": "2030"})
+    same = _rule({"compare": {"left": {"field": "vision.text"}, "op": "==",
+                              "right": {"field": "payload.text"}}})
+    other = _rule({"compare": {"left": {"field": "vision.text"}, "op": "!=", "right": "2030"}})
+    assert (True, False) == (same(state, {"text": "2030"})[0], same(state, {"text": "2040"})[0])
+    assert (False, {"left": "2030", "right": "2030", "op": "!="}) == other(state, {})

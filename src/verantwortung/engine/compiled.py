@@ -19,9 +19,9 @@ from transitions import Machine, MachineError
 
 from ..exceptions import RuleError, VerantwortungError
 from ..model.document import CollectionSpec, FieldSpec
-from ..model.process import Option, Reason
+from ..model.process import Option, Reason, freeze
 from ..model.template import Check, ProcessTemplate
-from ..rules.compile import Compiled, RecordView, compile_rule
+from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.registry import registry
 from .payload import PayloadValidator
 from .reasons import generic
@@ -56,6 +56,7 @@ class CompiledCheck:
     message_en: str
     source: str | None
     context: Mapping[str, Any]
+    needs_input: tuple[str, ...] = ()  # the payload fields, when only they decide the rule
 
     def evaluate(self, view: RecordView, payload: Mapping[str, Any]) -> Reason | None:
         """None when the rule passes, else the explained reason."""
@@ -72,12 +73,23 @@ class CompiledCheck:
         return Reason(code=self.code, hard=self.hard,
                       message_de=self.message_de.format_map(values),
                       message_en=self.message_en.format_map(values),
-                      seen={k: v for k, v in seen.items() if _json_ready(v)},
-                      source=self.source)
+                      seen=_seen(seen),
+                      source=self.source, needs_input=self.needs_input)
 
 
-def _json_ready(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool, list, dict))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _seen(seen: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON-ready values a rule saw; lists and mappings frozen, for a value read from a
+    record must not be a handle on it."""
+    out = {}
+    for key, value in seen.items():
+        if type(value) in _SCALARS:
+            out[key] = value
+        elif isinstance(value, (str, int, float, list, dict)):
+            out[key] = freeze(value)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +197,9 @@ class CompiledTemplate:
         found = self._event_options.get(phase)
         if found is None:
             found = self._event_options[phase] = tuple(
-                Option(e.name, "event", phase in e.phases, e.label_de, e.label_en, None,
-                       e.role_list, () if phase in e.phases else
+                Option(e.name, "event", True, e.label_de, e.label_en, None, e.role_list,
+                       needs_input=e.validate.required) if phase in e.phases else
+                Option(e.name, "event", False, e.label_de, e.label_en, None, e.role_list,
                        (generic("not_in_phase", name=e.name, phase=phase),))
                 for e in self.events.values())
         return found
@@ -208,12 +221,14 @@ class CompiledTemplate:
 def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
             context: Mapping[str, Any]) -> tuple[CompiledCheck, ...]:
     custom = {name: registry[name] for name in _custom_names(checks)}
-    return tuple(
-        CompiledCheck(code=c.code, hard=c.hard,
-                      fn=compile_rule(c.spec.rule, tpl.collections, tpl.values, custom),
-                      message_de=c.spec.message.get("de"), message_en=c.spec.message.get("en"),
-                      source=str(c.source) if c.source else None, context=context)
-        for c in checks)
+    out = []
+    for c in checks:
+        fn, reads = build_rule(c.spec.rule, tpl.collections, tpl.values, custom)
+        out.append(CompiledCheck(
+            code=c.code, hard=c.hard, fn=fn, message_de=c.spec.message.get("de"),
+            message_en=c.spec.message.get("en"), source=str(c.source) if c.source else None,
+            context=context, needs_input=reads.payload if reads.input_only else ()))
+    return tuple(out)
 
 
 def _custom_names(checks: tuple[Check, ...]) -> set[str]:

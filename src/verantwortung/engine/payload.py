@@ -100,12 +100,14 @@ class PayloadValidator:
         self._adapter: TypeAdapter[dict[str, Any]] = TypeAdapter(typed)
         self._defaults = {k: s.default for k, s in fields.items() if s.default is not None}
         self._dates = [k for k, s in fields.items() if s.type == "date"]
-        self._nothing_required = not any(s.required and s.default is None
-                                         for s in fields.values())
+        #: the fields a payload must have (required, without a default)
+        self.required = tuple(k for k, s in fields.items() if s.required and s.default is None)
+        self._nothing_required = not self.required
         data, reasons = self(None)
-        #: what an empty payload gives, judged once: options() asks it for every trigger
+        #: what an empty payload gives, judged once: options() asks it for every trigger;
+        #: when fields are missing, the guards still judge the defaults
         self.empty: tuple[Mapping[str, Any], tuple[Reason, ...]] = (
-            MappingProxyType(data), tuple(reasons))
+            MappingProxyType(data if not reasons else dict(self._defaults)), tuple(reasons))
 
     def __call__(self, payload: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[Reason]]:
         """The normalised payload (JSON-ready) and the reasons it is invalid (empty if valid)."""
@@ -130,8 +132,11 @@ class PayloadValidator:
         return data, []
 
     def _reason(self, de: str, en: str, seen: dict[str, Any]) -> Reason:
+        # a missing or wrong value of a declared field: other input resolves it
+        key = seen.get("field")
         return Reason(code="invalid_payload", message_de=f"{self.name}: {de}",
-                      message_en=f"{self.name}: {en}", seen=seen)
+                      message_en=f"{self.name}: {en}", seen=seen,
+                      needs_input=(key,) if key in self.fields else ())
 
     def _explain(self, err: Mapping[str, Any]) -> Reason:
         loc = err["loc"]

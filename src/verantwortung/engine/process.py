@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..exceptions import ReplayError, TransitionRefused
-from ..model.process import START_EVENT, Event, Fired, Option, Reason
+from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .effects import apply_effect, own
@@ -44,6 +44,21 @@ def _check_start(template: ProcessTemplate, items: list[Event]) -> Event:
         raise ReplayError(f"history was written by template {first.template} "
                           f"{first.template_version}, not {template.id} {template.version}")
     return first
+
+
+def _judge(reasons: tuple[Reason, ...], given: bool) -> tuple[bool, tuple[str, ...]]:
+    """Allowed, and the payload fields still needed, for these reasons against firing.
+
+    Without a payload (``given`` false), a reason that input alone resolves does not
+    block; its fields are what the caller still has to give.
+    """
+    if not reasons:
+        return True, ()
+    fields = [f for r in reasons for f in r.needs_input]
+    if not fields:
+        return False, ()
+    needs = tuple(dict.fromkeys(fields))
+    return (False if given else all(r.needs_input for r in reasons)), needs
 
 
 def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
@@ -119,7 +134,7 @@ class Process:
         params = first.payload.get("parameters") or {}
         proc = cls.start(template, region=first.payload["region"], parameters=params,
                          actor=first.actor, at=first.at, process_id=first.process)
-        proc._history[0] = first
+        proc._history[0] = first.frozen()
         proc._apply(items[1:])
         return proc
 
@@ -143,7 +158,7 @@ class Process:
         tpl = template.with_parameters(**params) if params else template
         proc = cls(compiled(tpl), first.process, first.payload["region"])
         proc._state.restore(snapshot)
-        proc._history.extend(head)
+        proc._history.extend(e.frozen() for e in head)
         proc._apply(tail)
         return proc
 
@@ -263,35 +278,40 @@ class Process:
             return self._ct.blocked_option(trig.name, phase)
         state = self._state
         data, invalid = trig.validate.empty  # what fire would judge without a payload
-        if invalid:
-            return Option(trig.name, "trigger", False, trig.label_de, trig.label_en,
-                          edge.dest, trig.role_list, tuple(invalid))
         reasons = tuple(r for g in edge.guards if (r := g.evaluate(state, data)))
+        if invalid:
+            reasons = (*invalid, *reasons)
         advisories = tuple(r for a in edge.advisories if (r := a.evaluate(state, data)))
-        return Option(trig.name, "trigger", not reasons, trig.label_de, trig.label_en,
-                      edge.dest, trig.role_list, reasons, advisories)
+        allowed, needs = _judge(reasons, False) if reasons else (True, ())
+        return Option(trig.name, "trigger", allowed, trig.label_de, trig.label_en,
+                      edge.dest, trig.role_list, reasons, advisories, needs)
 
     def can(self, name: str, *, actor: str | None = None,
             payload: Mapping[str, Any] | None = None) -> Option:
-        """Whether ``name`` could fire now (with this actor and payload), and why not."""
+        """Whether ``name`` could fire now (with this actor and payload), and why not.
+
+        Without a payload, what only input resolves is ``needs_input``, not a block.
+        """
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         if trig is None and ev is None:
             raise KeyError(name)
+        given = payload is not None
         if ev is not None and payload is None:
             payload = {}  # as fire would see it: an event is judged with its payload
-        return self._option(trig, ev, actor, payload)
+        return self._option(trig, ev, actor, payload, given=given)
 
     # -- internals ------------------------------------------------------------------------
 
     def _option(self, trig: CompiledTrigger | None, ev: CompiledEvent | None,
-                actor: str | None = None, payload: Mapping[str, Any] | None = None) -> Option:
+                actor: str | None, payload: Mapping[str, Any] | None, *, given: bool) -> Option:
         item = trig or ev
         assert item is not None
         reasons, advisories, target, _ = self._check(trig, ev, actor, payload, dry=True)
+        allowed, needs = _judge(tuple(reasons), given)
         return Option(name=item.name, kind="trigger" if trig else "event",
-                      allowed=not reasons, target=target, label_de=item.label_de,
+                      allowed=allowed, target=target, label_de=item.label_de,
                       label_en=item.label_en, roles=item.role_list,
-                      reasons=tuple(reasons), advisories=tuple(advisories))
+                      reasons=tuple(reasons), advisories=tuple(advisories), needs_input=needs)
 
     def _check(self, trig: CompiledTrigger | None, ev: CompiledEvent | None,
                actor: str | None, payload: Mapping[str, Any] | None, *, dry: bool,
@@ -321,9 +341,13 @@ class Process:
             if edge is None:
                 reasons.append(generic("not_in_phase", name=trig.name, phase=phase))
                 return reasons, [], None, {}
-            data, invalid = trig.validate(payload)  # None: judged with the defaults, as fire
+            if dry and payload is None:  # as options(): missing fields, guards on the defaults
+                empty, missing = trig.validate.empty
+                data, invalid = dict(empty), list(missing)
+            else:
+                data, invalid = trig.validate(payload)  # None: judged with the defaults
             reasons.extend(invalid)
-            if invalid:
+            if invalid and not (dry and payload is None):
                 return reasons, [], edge.dest, data
             reasons.extend(r for g in edge.guards if (r := g.evaluate(self._state, data)))
             advisories = [r for a in edge.advisories if (r := a.evaluate(self._state, data))]
@@ -388,9 +412,10 @@ class Process:
                 replayed: Event | None = None) -> Event:
         tpl = self._ct.template
         seq = len(self._history) + 1
-        # a random id: two different events can never share one, even at the same seq
-        event = replayed if replayed is not None else Event(
-            os.urandom(12).hex(), self._id, seq, at, actor, kind, payload, tpl.id,
+        # a random id: two different events can never share one, even at the same seq;
+        # a frozen payload: nothing a caller holds can change the history afterwards
+        event = replayed.frozen() if replayed is not None else Event(
+            os.urandom(12).hex(), self._id, seq, at, actor, kind, freeze_payload(payload), tpl.id,
             tpl.version, self._state.phase)
         self._history.append(event)
         for listener in tuple(self._listeners or ()):

@@ -35,10 +35,13 @@ from ..model.rules import (
     NotRule,
     ParamRef,
     PresentRule,
+    comparison_problem,
     placeholders,
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
+from .kinds import Payload as _Payload
+from .kinds import operand_kind
 from .locate import Sources
 from .method import check_method
 
@@ -176,7 +179,7 @@ class _Checker:
                 self.report(loc, "E210", f"{tid!r} is both a trigger and an event", key=True)
             self.roles(t.roles, loc)
             self.fields(t.payload, (*loc, "payload"))
-            payload = set(t.payload)
+            payload = dict(t.payload)
             edges: list[tuple[Any, Any, Loc, Mapping[str, CheckSpec], Mapping[str, CheckSpec]]]
             if t.transitions is None:
                 edges = [(t.from_, t.to, loc, {}, {})]
@@ -203,7 +206,7 @@ class _Checker:
             for i, ref in enumerate(e.phases or ()):
                 self.phase_ref(ref, (*loc, "phases", i), source=False)
             target = e.adds or e.updates
-            payload: set[str] = set()
+            payload: Mapping[str, FieldSpec | None] = {}
             if target is not None:
                 which = "adds" if e.adds else "updates"
                 coll = self.collections.get(target)
@@ -211,13 +214,13 @@ class _Checker:
                     self.report((*loc, which), "E205", f"unknown collection {target!r}; "
                                 f"collections are {_names(self.doc.collections)}")
                 elif e.updates is not None:
-                    payload = {e.key or "", *(e.fields or ())}
+                    payload = {e.key or "": None, **{n: coll.fields.get(n) for n in e.fields or ()}}
                     for i, name in enumerate(e.fields or ()):
                         if name not in coll.fields:
                             self.report((*loc, "fields", i), "E206", f"collection {target!r} "
                                         f"has no field {name!r}; fields are {_names(coll.fields)}")
                 else:
-                    payload = set(coll.fields)
+                    payload = dict(coll.fields)
             self.checks(e.guards, (*loc, "guards"), payload)
             self.checks(e.advisories, (*loc, "advisories"), payload)
 
@@ -256,7 +259,7 @@ class _Checker:
 
     # -- rules ---------------------------------------------------------------------------
 
-    def checks(self, specs: Mapping[str, CheckSpec], loc: Loc, payload: set[str]) -> None:
+    def checks(self, specs: Mapping[str, CheckSpec], loc: Loc, payload: _Payload) -> None:
         for code, spec in specs.items():
             cloc = (*loc, code)
             self.rule(spec.rule, (*cloc, "rule"), payload)
@@ -272,7 +275,7 @@ class _Checker:
                                     f"unknown placeholder {{{name}}}; this rule offers "
                                     f"{', '.join('{' + n + '}' for n in sorted(allowed))}")
 
-    def rule(self, rule: Any, loc: Loc, payload: set[str]) -> None:
+    def rule(self, rule: Any, loc: Loc, payload: _Payload) -> None:
         if isinstance(rule, CountRule):
             self.count(rule.count, rule.where, loc)
             for which in ("min", "max"):
@@ -282,15 +285,20 @@ class _Checker:
         elif isinstance(rule, PresentRule):
             self.path(rule.present, (*loc, "present"), payload)
         elif isinstance(rule, CompareRule):
+            kinds = []
             for side in ("left", "right"):
                 op = getattr(rule.compare, side)
                 oloc = (*loc, "compare", side)
                 if isinstance(op, ParamRef):
-                    self.param(op, oloc)
+                    self.param(op, oloc, numeric=False)
                 elif isinstance(op, CountOperand):
                     self.count(op.count, op.where, oloc)
                 elif isinstance(op, FieldOperand):
                     self.path(op.field, (*oloc, "field"), payload)
+                kinds.append(operand_kind(op, self.collections, self.doc.parameters, payload))
+            problem = comparison_problem(rule.compare.op, *kinds)
+            if problem is not None:
+                self.report((*loc, "compare", "op"), "E104", problem)
         elif isinstance(rule, (AllRule, AnyRule)):
             subs = rule.all if isinstance(rule, AllRule) else rule.any
             kind = "all" if isinstance(rule, AllRule) else "any"
@@ -344,7 +352,7 @@ class _Checker:
             return None  # the unknown target collection is reported (E205) at its 'to:'
         return self.field_path(field.to, rest, loc, key=key)
 
-    def path(self, path: str, loc: Loc, payload: set[str]) -> None:
+    def path(self, path: str, loc: Loc, payload: _Payload) -> None:
         head, _, rest = path.partition(".")
         if head == "payload":
             if rest not in payload:

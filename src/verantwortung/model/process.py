@@ -5,6 +5,14 @@ A :class:`Reason` explains one failing rule (or a generic refusal) in German and
 English, with the values it saw. :class:`Option` is one row of the "what can we
 do next" matrix a user interface shows.
 
+An event never changes once it is written: its payload is a :class:`FrozenDict`,
+whose lists are :class:`FrozenList` and whose mappings are frozen dicts again,
+all the way down. They subclass ``dict`` and ``list`` so that they compare equal
+to the JSON they came from and ``json.dumps`` writes them as it is; every method
+that would change one in place raises ``TypeError``. (A ``MappingProxyType`` or
+tuples would be immutable too, but neither is JSON-ready, and a tuple does not
+equal the list it was read as.)
+
 These are a named tuple and frozen, slotted dataclasses rather than pydantic models:
 they are made on every ``fire`` and ``options()`` call, where a model's construction
 costs several times more, and a long history holds thousands of them. Data from
@@ -17,21 +25,110 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, NoReturn
 
 from typing_extensions import TypedDict
 
-__all__ = ["START_EVENT", "Event", "Fired", "Option", "Reason"]
+__all__ = ["START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList", "Option", "Reason",
+           "freeze", "freeze_payload"]
 
 #: The kind of the first event of every process: it carries region and parameters.
 START_EVENT = "process_started"
+
+
+def _read_only(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
+    raise TypeError(f"{type(self).__name__} is read-only: events never change once written")
+
+
+class _ReadOnly:
+    """What a frozen list and dict share: no re-initialising; copies are the value itself."""
+
+    __slots__ = ()
+    _plain: type
+
+    def __init__(self, *args: Any) -> None:
+        """Built by ``__new__``: calling this again must not change the contents."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self._plain(self),)
+
+    def __copy__(self) -> Any:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        return self
+
+
+class FrozenList(_ReadOnly, list[Any]):
+    """A list that cannot change; its items are frozen (see :func:`freeze`)."""
+
+    __slots__ = ()
+    _plain = list
+
+    def __new__(cls, items: Any = ()) -> FrozenList:
+        self = list.__new__(cls)
+        list.extend(self, map(freeze, items))
+        return self
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+
+
+class FrozenDict(_ReadOnly, dict[str, Any]):
+    """A mapping that cannot change; its values are frozen (see :func:`freeze`)."""
+
+    __slots__ = ()
+    _plain = dict
+
+    def __new__(cls, data: Any = ()) -> FrozenDict:
+        return _frozen_dict(cls, data)
+
+    update = setdefault = pop = popitem = clear = _read_only
+    __setitem__ = __delitem__ = __ior__ = _read_only
+
+
+_FLAT = frozenset({str, int, float, bool, type(None)})
+_new_dict, _fill_dict, _set_item = dict.__new__, dict.update, dict.__setitem__
+
+
+def _frozen_dict(cls: type[FrozenDict], data: Any) -> FrozenDict:
+    # the hot path of every accepted event: a flat payload costs one C-level copy and a
+    # type scan; only nested values go through freeze()
+    self = _new_dict(cls)
+    _fill_dict(self, data)
+    for value in dict.values(self):
+        if type(value) not in _FLAT:
+            for key, item in list(dict.items(self)):
+                _set_item(self, key, freeze(item))
+            break
+    return self
+
+
+def freeze_payload(data: dict[str, Any]) -> FrozenDict:
+    """A payload as it is stored in an event: :func:`freeze` for a ``dict``, the fast way."""
+    return _frozen_dict(FrozenDict, data)
+
+
+def freeze(value: Any) -> Any:
+    """``value`` with every dict and list (or tuple) in it made read-only, all the way down.
+
+    A value that is frozen already comes back as it is, so freezing twice costs nothing.
+    """
+    if isinstance(value, (str, int, float, FrozenDict, FrozenList)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return _frozen_dict(FrozenDict, value)
+    if isinstance(value, (list, tuple)):
+        return FrozenList(value)
+    return value
 
 
 class Event(NamedTuple):
     """One thing that happened to a process, in order, never changed afterwards.
 
     ``phase`` is the phase after the event. A named tuple: immutable, compact, and the
-    cheapest record Python builds — a process makes one on every accepted call.
+    cheapest record Python builds — a process makes one on every accepted call. Its
+    ``payload`` is a :class:`FrozenDict` once a process holds it.
     """
 
     id: str
@@ -58,7 +155,14 @@ class Event(NamedTuple):
         fields = _event_adapter().validate_python(data)
         if fields["at"].tzinfo is None:  # a time without a zone is taken as UTC
             fields["at"] = fields["at"].replace(tzinfo=dt.UTC)
+        fields["payload"] = FrozenDict(fields["payload"])
         return cls(**fields)
+
+    def frozen(self) -> Event:
+        """This event with a frozen payload (itself when the payload is frozen already)."""
+        if type(self.payload) is FrozenDict:
+            return self
+        return self._replace(payload=FrozenDict(self.payload))
 
 
 @cache
@@ -82,6 +186,9 @@ class Reason:
     hard: bool = True
     seen: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # path:line:col of the rule, when it comes from a template
+    #: the payload fields that alone decide this reason: input can resolve it, the
+    #: process's records play no part (empty when they do)
+    needs_input: tuple[str, ...] = ()
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (de or en)."""
@@ -93,12 +200,21 @@ class Reason:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
         return {"code": self.code, "hard": self.hard, "message_de": self.message_de,
-                "message_en": self.message_en, "seen": dict(self.seen), "source": self.source}
+                "message_en": self.message_en, "seen": dict(self.seen), "source": self.source,
+                "needs_input": list(self.needs_input)}
 
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A trigger or domain event and whether it can fire now, with every reason."""
+    """A trigger or domain event and whether it can fire now, with every reason.
+
+    Asked without a payload (``options()``, ``can(name)``), ``allowed`` is false only
+    when something besides the missing input blocks it; ``needs_input`` names the
+    payload fields it still needs (``abort`` needs a ``reason``), and the reasons
+    about them are among ``reasons``. Asked with a payload, every reason blocks.
+    So ``fire(name)`` without a payload succeeds exactly when ``allowed`` and not
+    ``needs_input``.
+    """
 
     name: str
     kind: Literal["trigger", "event"]
@@ -109,10 +225,12 @@ class Option:
     roles: tuple[str, ...] | None = None
     reasons: tuple[Reason, ...] = ()
     advisories: tuple[Reason, ...] = ()
+    needs_input: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
         return {"name": self.name, "kind": self.kind, "allowed": self.allowed,
+                "needs_input": list(self.needs_input),
                 "target": self.target, "label_de": self.label_de, "label_en": self.label_en,
                 "roles": list(self.roles) if self.roles is not None else None,
                 "reasons": [r.to_dict() for r in self.reasons],

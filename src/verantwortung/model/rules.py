@@ -6,6 +6,7 @@ A rule is a mapping with exactly one kind key::
     {present: facilitator}                     # a single record, or a field: vision.text
     {present: payload.reason}                  # a field of the trigger's payload
     {compare: {left: {count: projects}, op: ">=", right: {param: projects_min}}}
+    {compare: {left: {field: payload.status}, op: "!=", right: dropped}}   # texts: == and !=
     {all: [rule, ...]}   {any: [rule, ...]}   {not: rule}
     {custom: my_rule, args: {...}}             # a Python function registered by name
 
@@ -21,6 +22,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 __all__ = [
+    "ORDERING",
     "RULE_KINDS",
     "AllRule",
     "AnyRule",
@@ -35,6 +37,7 @@ __all__ = [
     "PresentRule",
     "Rule",
     "Scalar",
+    "comparison_problem",
     "placeholders",
 ]
 
@@ -92,6 +95,7 @@ class FieldOperand(_Frozen):
 Operand = Annotated[
     Annotated[int, Tag("int")]
     | Annotated[float, Tag("float")]
+    | Annotated[str, Tag("text")]
     | Annotated[ParamRef, Tag("param")]
     | Annotated[CountOperand, Tag("count")]
     | Annotated[FieldOperand, Tag("field")],
@@ -99,14 +103,15 @@ Operand = Annotated[
         lambda v: (
             "float" if isinstance(v, float) else
             "int" if isinstance(v, int) else
+            "text" if isinstance(v, str) else
             next((k for k in ("param", "count", "field") if isinstance(v, dict) and k in v),
                  None)
             if not isinstance(v, BaseModel) else
             {ParamRef: "param", CountOperand: "count", FieldOperand: "field"}.get(type(v))
         ),
         custom_error_type="invalid_operand",
-        custom_error_message="an operand is a number, {param: name}, {count: collection} "
-        "or {field: path}",
+        custom_error_message="an operand is a number, a text, {param: name}, "
+        "{count: collection} or {field: path}",
     ),
 ]
 
@@ -184,6 +189,32 @@ Rule = Annotated[
 AllRule.model_rebuild()
 AnyRule.model_rebuild()
 NotRule.model_rebuild()
+
+
+ORDERING = frozenset({"<", "<=", ">=", ">"})
+_KIND_WORDS = {"number": "a number", "text": "a text", "date": "a date", "bool": "a yes/no value"}
+
+
+def comparison_problem(op: str, left: str | None, right: str | None) -> str | None:
+    """Why operands of these kinds cannot be compared with ``op``, or None when they can.
+
+    Kinds are ``number``, ``text``, ``date`` (ISO text: a date field, or a text
+    constant such as ``2030-01-01``) and ``bool``; None is a kind not known (no check).
+    Numbers and dates take every operator. Texts and yes/no values take only ``==`` and
+    ``!=``: the order of texts depends on case and language, which a rule must not
+    rest on. A date equals a text of the same letters, so the two compare with ``==``.
+    A number never compares with a text, a date or a yes/no value.
+    """
+    if left is None or right is None:
+        return None
+    kinds = {left, right}
+    if len(kinds) > 1 and kinds != {"text", "date"}:
+        return (f"cannot compare {_KIND_WORDS[left]} with {_KIND_WORDS[right]}; "
+                "both sides must be numbers, or both texts")
+    if op in ORDERING and kinds & {"text", "bool"}:
+        return (f"{op!r} needs numbers or dates on both sides; "
+                f"{_KIND_WORDS[(kinds & {'text', 'bool'}).pop()]} takes only == or !=")
+    return None
 
 
 def placeholders(rule: Any) -> frozenset[str] | None:

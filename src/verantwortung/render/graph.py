@@ -230,10 +230,9 @@ def _fields(edge: Edge) -> dict[str, Any]:
 
 
 def needs_input(reason: Any) -> bool:
-    """True for a reason about the payload a trigger is fired with (``payload.*``), not
-    about the state of the process: asked without a payload, such a rule always fails."""
-    path = getattr(reason, "seen", {}).get("path")
-    return isinstance(path, str) and path.startswith("payload.")
+    """True for a reason that input alone resolves (the engine's ``Reason.needs_input``):
+    asked without a payload it fails, but the state of the process does not block."""
+    return bool(getattr(reason, "needs_input", ()))
 
 
 def _reason(r: Any) -> ReasonInfo:

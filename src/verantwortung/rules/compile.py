@@ -4,13 +4,24 @@ A compiled rule is ``fn(view, payload) -> (passed, seen)`` where ``seen`` holds 
 values the rule looked at (``count``, ``min``, ...), ready for the message
 placeholders. Nothing is parsed or interpreted per call: field paths become
 getter chains, parameter references become constants, filters become tuples.
+
+An ``all`` or ``any`` shows the values of the sub-rule that decided it, as a
+short-circuit evaluation would stop there: a failing ``all`` its first failing
+sub-rule, a passing ``any`` its first passing one, otherwise the last sub-rule.
+Names only other sub-rules saw keep their values, so every placeholder the
+junction offers is filled. ``not`` shows what its sub-rule saw.
+
+:func:`build_rule` also says what a rule reads (:class:`Reads`): fields of the
+payload, and whether it looks at the process's records at all. A guard that reads
+only the payload is one that input alone can satisfy.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
 from ..model.rules import (
@@ -26,7 +37,7 @@ from ..model.rules import (
     PresentRule,
 )
 
-__all__ = ["Compiled", "RecordView", "compile_rule"]
+__all__ = ["Compiled", "CompiledRule", "Reads", "RecordView", "build_rule", "compile_rule"]
 
 Seen = dict[str, Any]
 Compiled = Callable[["RecordView", Mapping[str, Any]], tuple[bool, Seen]]
@@ -45,6 +56,26 @@ class RecordView(Protocol):
         """The record with ``id`` == ``record_id``, or None."""
 
 
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What a compiled rule reads: payload fields (in order) and whether any record."""
+
+    payload: tuple[str, ...] = ()
+    records: bool = False  # also true for a custom rule, which may read anything
+
+    @property
+    def input_only(self) -> bool:
+        """True when only the payload decides the rule: input alone can satisfy it."""
+        return bool(self.payload) and not self.records
+
+
+class CompiledRule(NamedTuple):
+    """A compiled rule and what it reads."""
+
+    fn: Compiled
+    reads: Reads
+
+
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
     ">=": operator.ge, ">": operator.gt,
@@ -57,6 +88,8 @@ class _Compiler:
         self.collections = {**BUILTIN_COLLECTIONS, **collections}
         self.values = values
         self.custom = custom
+        self.payload_fields: dict[str, None] = {}  # ordered set of the payload fields read
+        self.reads_records = False
 
     def value(self, v: Any) -> Any:
         if isinstance(v, ParamRef):
@@ -81,6 +114,7 @@ class _Compiler:
 
     def counter(self, collection: str,
                 where: Mapping[str, Any]) -> Callable[[RecordView], int]:
+        self.reads_records = True
         tests: list[Callable[[RecordView, dict[str, Any]], bool]] = []
         for path, expected in where.items():
             tests.append(self._test(self.getter(collection, path), self.value(expected)))
@@ -103,7 +137,9 @@ class _Compiler:
     def field(self, path: str) -> Callable[[RecordView, Mapping[str, Any]], Any]:
         head, _, rest = path.partition(".")
         if head == "payload":
+            self.payload_fields[rest] = None
             return lambda view, payload: payload.get(rest)
+        self.reads_records = True
         if not rest:
             return lambda view, payload: view.single(head)
         get = self.getter(head, rest)
@@ -179,21 +215,27 @@ class _Compiler:
         return compare
 
     def _junction(self, rule: AllRule | AnyRule) -> Compiled:
-        is_all = isinstance(rule, AllRule)
+        # the result a short-circuit evaluation stops at: a failure for all, a pass for any
+        stop = not isinstance(rule, AllRule)
         parts = [self.compile(r) for r in (rule.all if isinstance(rule, AllRule) else rule.any)]
 
         def junction(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
             seen: Seen = {}
-            results = []
+            decided: Seen | None = None
             for part in parts:
                 ok, part_seen = part(view, payload)
                 seen.update(part_seen)
-                results.append(ok)
-            return (all(results) if is_all else any(results)), seen
+                if decided is None and ok == stop:
+                    decided = part_seen
+            if decided is None:  # no sub-rule stopped it: the last one decided, and is on top
+                return not stop, seen
+            seen.update(decided)
+            return stop, seen
 
         return junction
 
     def _custom(self, rule: CustomRule) -> Compiled:
+        self.reads_records = True  # a function may read anything; never "input only"
         func = self.custom[rule.custom]
         args = dict(rule.args)
 
@@ -214,4 +256,12 @@ def compile_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: M
     Custom rules are called as ``func(view, payload, args)`` and return a bool or
     ``(bool, seen_values)``.
     """
-    return _Compiler(collections, values, custom or {}).compile(rule)
+    return build_rule(rule, collections, values, custom).fn
+
+
+def build_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
+               custom: Mapping[str, Callable[..., Any]] | None = None) -> CompiledRule:
+    """:func:`compile_rule`, together with what the compiled rule reads."""
+    compiler = _Compiler(collections, values, custom or {})
+    fn = compiler.compile(rule)
+    return CompiledRule(fn, Reads(tuple(compiler.payload_fields), compiler.reads_records))

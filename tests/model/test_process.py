@@ -1,0 +1,90 @@
+"""Runtime records: events are deeply immutable and still JSON-ready."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import pickle
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from verantwortung.model.process import Event, FrozenDict, FrozenList, freeze
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=12)
+
+
+def _event(payload: Any) -> Event:
+    at = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
+    return Event("e1", "p", 1, at, None, "team_formed", payload, "t", "1", "preparation")
+
+
+def _mutations(value: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    if isinstance(value, dict):
+        key = next(iter(value), "k")
+        return [("__setitem__", ("x", 1)), ("__delitem__", (key,)), ("update", ({"x": 1},)),
+                ("setdefault", ("x", 1)), ("pop", (key,)), ("popitem", ()), ("clear", ()),
+                ("__ior__", ({"x": 1},))]
+    return [("append", (1,)), ("extend", ([1],)), ("insert", (0, 1)), ("remove", (None,)),
+            ("__setitem__", (0, 1)), ("__delitem__", (0,)), ("pop", ()), ("clear", ()),
+            ("sort", ()), ("reverse", ()), ("__iadd__", ([1],)), ("__imul__", (2,))]
+
+
+@pytest.mark.parametrize("value", [FrozenDict({"a": 1}), FrozenList([1, 2])],
+                         ids=["dict", "list"])
+def test_every_mutator_raises_type_error(value: Any) -> None:
+    """Each way to change a frozen dict or list in place is a TypeError."""
+    before = copy.copy(value)
+    for name, args in _mutations(value):
+        with pytest.raises(TypeError):
+            getattr(value, name)(*args)
+    assert before == value
+
+
+def test_event_payload_is_frozen_deeply() -> None:
+    """Nested lists and mappings of a frozen payload are frozen too (not shared)."""
+    members = ["p1", "p2"]
+    payload = freeze({"members": members, "meta": {"tags": ["a"]}})
+    members.append("ghost")
+    assert ({"members": ["p1", "p2"], "meta": {"tags": ["a"]}}, FrozenList, FrozenDict) == (
+        payload, type(payload["members"]), type(payload["meta"]))
+    with pytest.raises(TypeError):
+        payload["meta"]["tags"].append("b")
+
+
+def test_event_from_dict_freezes_the_payload() -> None:
+    """An event read from outside has a frozen payload, equal to the plain one."""
+    data = _event({"members": ["p1"]}).to_dict()
+    event = Event.from_dict(data)
+    assert (FrozenDict, {"members": ["p1"]}) == (type(event.payload), event.payload)
+    with pytest.raises(TypeError):
+        event.payload["members"].append("ghost")
+
+
+@given(JSON)
+def test_frozen_values_keep_json_copy_and_pickle(value: Any) -> None:
+    """For every JSON value: frozen, it equals the original, dumps the same, copies, pickles."""
+    frozen = freeze(value)
+    assert (value, json.dumps(value)) == (frozen, json.dumps(frozen))
+    assert (frozen, frozen) == (copy.deepcopy(frozen), pickle.loads(pickle.dumps(frozen)))
+    assert type(frozen) is type(pickle.loads(pickle.dumps(frozen)))
+
+
+def test_freezing_a_frozen_value_returns_it() -> None:
+    """freeze() of an already frozen value costs nothing: the same object comes back."""
+    payload = freeze({"a": [1]})
+    assert payload is freeze(payload)
+    assert payload is copy.deepcopy(payload)
+
+
+def test_reinitialising_does_not_change_a_frozen_value() -> None:
+    """Calling __init__ again on a frozen value leaves it as it is."""
+    payload, items = FrozenDict({"a": 1}), FrozenList([1])
+    payload.__init__({"b": 2})  # type: ignore[misc]
+    items.__init__([2, 3])  # type: ignore[misc]
+    assert ({"a": 1}, [1]) == (payload, items)
