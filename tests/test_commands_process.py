@@ -180,3 +180,16 @@ def test_import_finds_a_custom_template_from_the_export(
     code, _, err = _run(capsys, "import", str(exported), "--db", str(tmp_path / "d.sqlite3"))
     assert 1 == code
     assert "which is not bundled; give the template's file with --template" in err
+
+
+def test_status_marks_a_step_that_only_needs_input(db: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """abort waits only for its reason: status marks it ✎ with the field, not ✗ or ✓."""
+    _, out, _ = _run(capsys, "new", "verantwortungspartner", "--region", "X", "--db", db)
+    code, out, _ = _run(capsys, "status", out.strip(), "--db", db, "--lang", "en")
+    lines = out.splitlines()
+    abort = next(i for i, line in enumerate(lines) if " abort " in line)
+    assert 0 == code
+    assert lines[abort].startswith("  ✎ abort → aborted")
+    assert "      needs input: reason" == lines[abort + 1]
+    assert lines[0].endswith(", 1 event")

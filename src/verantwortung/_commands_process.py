@@ -112,12 +112,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     lang = args.lang
     de = lang == "de"
     label = proc.template.phase(proc.phase).label.get(lang)
-    _out(f"{proc.region} – {label} ({proc.phase}), {proc.version} "
-         f"{'Ereignisse' if de else 'events'}")
+    one = proc.version == 1
+    noun = ("Ereignis" if one else "Ereignisse") if de else ("event" if one else "events")
+    _out(f"{proc.region} – {label} ({proc.phase}), {proc.version} {noun}")
     for o in (o for o in options if o.kind == "trigger"):
-        mark = "✓" if o.allowed else "✗"
+        # a step that only waits for its own input (abort's reason) is not blocked
+        mark = ("✎" if o.needs_input else "✓") if o.allowed else "✗"
         target = f" → {o.target}" if o.target else ""
         _out(f"  {mark} {o.name}{target}: {o.label_de if de else o.label_en}")
+        if o.allowed and o.needs_input:
+            _out(f"      {'braucht Angaben' if de else 'needs input'}: "
+                 + ", ".join(o.needs_input))
         for r in o.reasons:
             if r.code != "not_in_phase":
                 _out(f"      · {r.message(lang)}")
