@@ -1,6 +1,6 @@
 """The rule layer: compile declarative rules into callables; the custom rule registry."""
 
 from .compile import compile_rule
-from .registry import ENTRY_POINT_GROUP, RuleRegistry, registry
+from .registry import ENTRY_POINT_GROUP, RuleRegistry, Sample, registry
 
-__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "compile_rule", "registry"]
+__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "Sample", "compile_rule", "registry"]

@@ -43,6 +43,7 @@ class Exploration:
     taken: dict[Edge, list[Step]] = field(default_factory=dict)
     refusals: dict[tuple[str, str, str], Refusal] = field(default_factory=dict)
     guards_passed: set[tuple[str, str]] = field(default_factory=set)
+    broken: dict[str, tuple[Step, ...]] = field(default_factory=dict)  # invariant -> story
     runs: int = 0
     run_steps: int = 0
     findings: list[Diagnostic] = field(default_factory=list)
@@ -124,6 +125,7 @@ def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None
             progress(f"explored {len(result.reach)} phases")
     _break_guards(planner, result)
     _event_guards(planner, result)
+    _break_invariants(planner, result)
     _findings(result)
     return result
 
@@ -233,6 +235,24 @@ def _refuse_event(planner: Planner, proc: Process, collection: str,
     return None
 
 
+def _break_invariants(planner: Planner, result: Exploration) -> None:
+    """Plan a story that breaks each invariant, from every phase reached, and report it."""
+    tpl = planner.template
+    fallback = tpl.files[0] if tpl.files else tpl.id
+    for inv in tpl.invariants:
+        for phase, base in result.reach.items():
+            proc = planner.run(base)
+            if proc is None or proc.is_final or planner.violate(proc, inv.spec.rule, {}) is None:
+                continue
+            story = tuple(steps_since(proc, 1))
+            result.broken[inv.code] = story
+            result.findings.append(_finding(
+                inv.source, fallback, "C004", f"invariant {inv.code!r} is violated by a story "
+                f"of {len(story)} steps, broken in phase {phase!r} by "
+                f"{', '.join(s.name for s in story[len(base):])}"))
+            break
+
+
 def _findings(result: Exploration) -> None:
     tpl = result.template
     fallback = tpl.files[0] if tpl.files else tpl.id
@@ -284,7 +304,6 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
     planner = Planner(template)
     fallback = template.files[0] if template.files else template.id
     invariants = {c.code: c for c in template.invariants}
-    reported: set[str] = set()
     for run in range(runs):
         proc = planner.start()
         story: list[Step] = []
@@ -294,8 +313,8 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
             story.extend(walk_step(planner, proc, rng.randrange))
             result.run_steps += 1
             for reason in proc.invariant_violations():
-                if reason.code not in reported:
-                    reported.add(reason.code)
+                if reason.code not in result.broken:
+                    result.broken[reason.code] = tuple(story)
                     result.findings.append(_finding(
                         invariants[reason.code].source, fallback, "C004",
                         f"invariant {reason.code!r} is violated after {len(story)} steps of "

@@ -263,6 +263,10 @@ class Planner:
             fixed[head] = match
         ev = self.adder(proc, collection)
         if ev is None:
+            if self.partial:  # what the record will refer to, made while it can be
+                for name, fspec in spec.fields.items():
+                    if fspec.required and fspec.type in ("ref", "refs") and name not in fixed:
+                        self.value(proc, name, fspec)
             return None
         if "id" in spec.fields and "id" not in where:
             fixed["id"] = self.fresh(collection[:1])
