@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import verantwortung as v
@@ -142,6 +142,15 @@ def test_a_status_filter_moves_a_new_record_along_its_moves() -> None:
     assert ["item_added", "item_used", "item_used", "begin", "go"] == kinds
 
 
+def test_a_record_leaves_a_status_filter_along_its_moves() -> None:
+    """"An item, but none still new" is met by adding an item and moving it to used."""
+    rule = {"all": [{"count": "items", "min": 1},
+                    {"not": {"count": "items", "where": {"status": "new"}, "min": 1}}]}
+    result = explore(_probe(rule))
+    kinds = [s.name for s in result.taken[("go", "middle")]]
+    assert ["item_added", "item_used", "begin", "go"] == kinds
+
+
 def test_a_truly_impossible_guard_stays_unpassable() -> None:
     """A guard that contradicts itself is reported as C002."""
     rule = {"all": [{"present": "profile"}, {"not": {"present": "profile"}}]}
@@ -157,7 +166,8 @@ LEAVES = st.one_of(
                                  if x is not None} if lo is not None or hi is not None
               else {"count": c[0], "where": c[1], "min": 1},
               st.sampled_from([("items", {}), ("items", {"kind": "a"}),
-                               ("items", {"status": "used"}), ("tags", {}),
+                               ("items", {"status": "used"}), ("items", {"status": "new"}),
+                               ("tags", {}),
                                ("tags", {"item.kind": "b"})]),
               st.none() | st.integers(0, 3), st.none() | st.integers(0, 3)),
     st.builds(lambda p: {"present": p},
@@ -216,6 +226,10 @@ def _random_search_passes(tpl: v.ProcessTemplate, seed: int, runs: int = 40,
 
 @settings(max_examples=40, deadline=None)
 @given(RULES, st.integers(0, 2**16))
+@example({"all": [{"count": "items", "min": 1}, {"count": "items", "where": {"kind": "a"},
+                                                 "max": 0}]}, 0)  # the second choice value
+@example({"all": [{"all": [{"count": "items", "where": {"kind": "a"}, "max": 0},
+                           {"count": "items", "min": 1}]}]}, 0)  # seeding, first try failed
 def test_whatever_a_random_search_passes_the_planner_passes(rule: Any, seed: int) -> None:
     """If a bounded random search over event sequences passes a guard, check finds it
     passable too."""

@@ -137,8 +137,9 @@ def _take(planner: Planner, result: Exploration, t: Transition) -> Process | Non
     guard's data made as early as each part can be (some records can only be added in
     an earlier phase).
     """
+    base = result.reach[t.source]
     goals = [(g.spec.rule, True) for g in t.guards]
-    for proc in _starts(planner, result.reach[t.source], t, goals):
+    for proc in _starts(planner, base, t, goals):
         steps = planner.prepare(proc, t.trigger, best_effort=True)
         if steps is None:
             continue
@@ -150,7 +151,9 @@ def _take(planner: Planner, result: Exploration, t: Transition) -> Process | Non
                 (t.trigger, g.code) for g in t.guards if g.code not in failing)
             continue
         path = steps_since(proc, 1)
-        result.taken[(t.trigger, t.source)] = path
+        seeded = path[:len(base)] != base
+        result.taken[(t.trigger, t.source)] = planner.shortened(path,
+                                                                0 if seeded else len(base))
         result.guards_passed.update((t.trigger, g.code) for g in t.guards)
         return proc
     return None
@@ -184,15 +187,20 @@ def _refuse_trigger(planner: Planner, base: list[Step], t: Transition,
                     guard: Check) -> list[Step] | None:
     """A story whose last step is ``t``'s trigger, refused with ``guard``'s code."""
     goals = [(g.spec.rule, g.code != guard.code) for g in t.guards]
-    for proc in _starts(planner, base, t, goals):
-        steps = planner.prepare(proc, t.trigger, skip=guard, break_it=True)
-        if steps is None:
-            continue
-        try:
-            proc.fire(steps[-1].name, payload=dict(steps[-1].payload), at=proc.history[-1].at)
-        except TransitionRefused as exc:
-            if guard.code in {r.code for r in exc.reasons}:
-                return [*steps_since(proc, 1), steps[-1]]
+    # first with every other guard passing; else (when they cannot all pass while this one
+    # fails, e.g. one needs a vision's text and this one a vision) refused with others too
+    for best_effort in (False, True):
+        for proc in _starts(planner, base, t, goals):
+            steps = planner.prepare(proc, t.trigger, skip=guard, break_it=True,
+                                    best_effort=best_effort)
+            if steps is None:
+                continue
+            try:
+                proc.fire(steps[-1].name, payload=dict(steps[-1].payload),
+                          at=proc.history[-1].at)
+            except TransitionRefused as exc:
+                if guard.code in {r.code for r in exc.reasons}:
+                    return [*steps_since(proc, 1), steps[-1]]
     return None
 
 

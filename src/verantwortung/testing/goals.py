@@ -70,7 +70,18 @@ def achieve(planner: Planner, proc: Process, rule: Any, want: bool, payload: Pay
         tactic(planner, trial, rule, want, wanted, fields)
         return planner.holds(trial, rule, wanted) == want
 
-    return planner.attempt(proc, payload, attempt)
+    if planner.attempt(proc, payload, attempt):
+        return True
+    if planner.variant:
+        return False  # a retry with other values is under way: nothing nested retries again
+    for variant in (1, 2):  # values the rule leaves open, picked otherwise
+        planner.variant = variant
+        try:
+            if planner.attempt(proc, payload, attempt):
+                return True
+        finally:
+            planner.variant = 0
+    return False
 
 
 def _ok(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> bool:
@@ -85,14 +96,19 @@ def _ok(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> bool:
 def _count(planner: Planner, proc: Process, rule: CountRule, want: bool, payload: Payload,
            fields: Fields) -> None:
     lo, hi = planner.bound(rule.min), planner.bound(rule.max)
-    if want:
-        target = lo
-    elif hi is not None:
-        target = hi + 1
-    else:
-        return  # fewer records than there are: nothing is ever removed
-    if target is not None:
-        count_up(planner, proc, rule.count, rule.where, int(-(-target // 1)))
+    least = None if lo is None else int(-(-lo // 1))  # a bound may be a float parameter
+    most = None if hi is None else int(hi // 1)
+    now = planner.count(proc, rule.count, rule.where)
+
+    def beyond(trial: Process, wanted: Payload) -> bool:
+        return most is not None and count_up(planner, trial, rule.count, rule.where, most + 1)
+
+    if want and most is not None and now > most:
+        count_down(planner, proc, rule.count, rule.where, most)
+    elif want and least is not None:
+        count_up(planner, proc, rule.count, rule.where, least)
+    elif not want and not planner.attempt(proc, payload, beyond) and least is not None:
+        count_down(planner, proc, rule.count, rule.where, least - 1)
 
 
 def count_up(planner: Planner, proc: Process, collection: str, where: Mapping[str, Any],
@@ -107,6 +123,42 @@ def count_up(planner: Planner, proc: Process, collection: str, where: Mapping[st
             return False
         count = now
     return True
+
+
+def count_down(planner: Planner, proc: Process, collection: str, where: Mapping[str, Any],
+               target: int) -> bool:
+    """Move matching records out of ``where`` (a status along its moves) until ``target`` match.
+
+    Records are never removed; a record stops matching when an ``updates`` event moves
+    one of the filtered fields to a value the filter does not allow.
+    """
+    spec = planner.template.collections.get(collection)
+    if spec is None:
+        return False
+    bound = {k: planner.bound(v) for k, v in where.items()}
+    movable = {name: [x for x in (spec.fields[name].values or ())
+                      if x not in (v if isinstance(v, list) else [v])]
+               for name, v in bound.items()
+               if name in spec.fields and spec.fields[name].type == "choice"}
+    for record in list(proc.records(collection)):
+        if planner.count(proc, collection, where) <= target:
+            return True
+        if "id" not in record or not _matches_now(planner, proc, collection, record, where):
+            continue
+        for name, others in movable.items():
+            def moved(trial: Process, wanted: Payload, n: str = name, o: list[Any] = others,
+                      rid: Any = record["id"]) -> bool:
+                return planner.move(trial, collection, rid, n, o)
+
+            if planner.attempt(proc, {}, moved):
+                break
+    return planner.count(proc, collection, where) <= target
+
+
+def _matches_now(planner: Planner, proc: Process, collection: str, record: Mapping[str, Any],
+                 where: Mapping[str, Any]) -> bool:
+    key = {"id": record["id"]} if "id" in record else {}
+    return planner.count(proc, collection, {**where, **key}) > 0
 
 
 # -- present -----------------------------------------------------------------------------
@@ -131,8 +183,8 @@ def _present(planner: Planner, proc: Process, rule: PresentRule, want: bool,
         return
     spec = field_spec(planner, rule.present, fields)
     if spec is not None and spec.type not in ("ref", "refs"):
-        set_field(planner, proc, rule.present, plain_value(proc, rest, spec, planner.fresh),
-                  payload)
+        set_field(planner, proc, rule.present,
+                  plain_value(proc, rest, spec, planner.fresh, planner.variant), payload)
     elif spec is not None:
         planner.make(proc, head, {})
 
@@ -163,7 +215,7 @@ def _compare(planner: Planner, proc: Process, rule: CompareRule, want: bool,
                              so: str = side_op) -> bool:
             spec = field_spec(planner, o.field, fields)
             if spec is None or not set_field(planner, trial, o.field, plain_value(
-                    trial, o.field, spec, planner.fresh), wanted):
+                    trial, o.field, spec, planner.fresh, planner.variant), wanted):
                 return False
             target = operand_value(planner, trial, o, wanted)
             return adjust(planner, trial, s, so, target, wanted, fields) and _ok(
@@ -198,7 +250,11 @@ def adjust(planner: Planner, proc: Process, operand: Any, op: str, target: Any,
     if isinstance(operand, CountOperand):
         now = planner.count(proc, operand.count, operand.where)
         goal = next((n for n in range(now, now + COUNT_REACH) if _ok(fn, n, target)), None)
-        return goal is not None and count_up(planner, proc, operand.count, operand.where, goal)
+        if goal is not None:
+            return count_up(planner, proc, operand.count, operand.where, goal)
+        fewer = next((n for n in range(now - 1, -1, -1) if _ok(fn, n, target)), None)
+        return fewer is not None and count_down(planner, proc, operand.count, operand.where,
+                                                fewer)
     if isinstance(operand, FieldOperand):
         spec = field_spec(planner, operand.field, fields)
         for value in candidates(spec, target):

@@ -27,7 +27,7 @@ from ..engine.compiled import CompiledEvent, CompiledTemplate, compiled
 from ..engine.process import Process
 from ..exceptions import TransitionRefused
 from ..model.document import BUILTIN_COLLECTIONS, FieldSpec
-from ..model.rules import CountRule, ParamRef
+from ..model.rules import AllRule, CountRule, NotRule, ParamRef
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, compile_rule
 from ..rules.registry import registry
@@ -80,6 +80,9 @@ class Planner:
         #: while seeding a story, attempts keep what they made even when the rule does not
         #: hold yet: records made early that a later phase builds on
         self.partial = False
+        #: which of the values a rule leaves open to pick (the first choice, the second ...),
+        #: so that a retry can make records that other parts of a rule need
+        self.variant = 0
 
     # -- running stories ----------------------------------------------------------------
 
@@ -179,7 +182,7 @@ class Planner:
             if rid is None:
                 return None, []
             return (rid if spec.type == "ref" else [rid]), steps_since(proc, start)
-        return plain_value(proc, name, spec, self.fresh), []
+        return plain_value(proc, name, spec, self.fresh, self.variant), []
 
     def payload_for(self, proc: Process, fields: Mapping[str, FieldSpec],
                     fixed: Mapping[str, Any]) -> tuple[dict[str, Any], list[Step]] | None:
@@ -362,15 +365,46 @@ class Planner:
                  if skip is None or g.code != skip.code]
         if skip is not None and break_it:
             goals.append((skip.spec.rule, False))
-        for _ in range(2):  # a later goal may undo an earlier one: a second round mends it
-            for rule, want in goals:
-                achieve(self, proc, rule, want, payload, trig.payload)
-            if all(self.holds(proc, rule, payload) == want for rule, want in goals):
-                break
-        else:
+        if goals and not achieve(self, proc, _conjunction(goals), True, payload,
+                                 trig.payload):
             if not best_effort:
                 return None
+            self._most_of(proc, goals[::-1], payload, trig.payload)  # the broken one first
         return [*steps_since(proc, start), Step(trigger, payload)]
+
+    def _most_of(self, proc: Process, goals: Sequence[tuple[Any, bool]],
+                 payload: dict[str, Any], fields: Mapping[str, FieldSpec]) -> None:
+        """Meet as many goals as can be met in turn, none undoing one met before."""
+        from .goals import achieve
+
+        met: list[tuple[Any, bool]] = []
+        for rule, want in goals:
+            def keeps(trial: Process, wanted: dict[str, Any], r: Any = rule,
+                      w: bool = want) -> bool:
+                return achieve(self, trial, r, w, wanted, fields) and all(
+                    self.holds(trial, m, wanted) == mw for m, mw in met)
+
+            if self.attempt(proc, payload, keeps):
+                met.append((rule, want))
+
+    def shortened(self, steps: Sequence[Step], keep: int = 0) -> list[Step]:
+        """``steps`` without the ones after the first ``keep`` that the story does not need.
+
+        A step is left out when the story without it still runs and ends in the same
+        phase with the same last step: nothing is set twice, nothing made for nothing.
+        """
+        out = list(steps)
+        end = self.run(out)
+        if end is None:
+            return out
+        for i in range(len(out) - 2, keep - 1, -1):
+            if out[i].name in self.ct.triggers:
+                continue
+            trial = out[:i] + out[i + 1:]
+            proc = self.run(trial)
+            if proc is not None and proc.phase == end.phase:
+                out = trial
+        return out
 
     def seeded(self, base: Sequence[Step], goals: Sequence[tuple[Any, bool]],
                fields: Mapping[str, FieldSpec]) -> Process | None:
@@ -388,12 +422,14 @@ class Planner:
         for step in [*base, None]:
             if step is None or step.name in triggers:
                 trial = Process.replay(self.template, proc.history)
-                self.partial = True
-                try:
-                    for rule, want in goals:
+                for rule, want in goals:
+                    if achieve(self, trial, rule, want, {}, fields):
+                        continue  # met here already: nothing half-made needed
+                    self.partial = True
+                    try:
                         achieve(self, trial, rule, want, {}, fields)
-                finally:
-                    self.partial = False
+                    finally:
+                        self.partial = False
                 if step is None or self.try_fire(trial, step):
                     proc = trial
                     continue
@@ -402,21 +438,32 @@ class Planner:
         return proc
 
 
-def plain_value(proc: Process, name: str, spec: FieldSpec, fresh: Callable[[str], str]) -> Any:
-    """A valid value of a field that is not a reference (ids from ``fresh``)."""
+def plain_value(proc: Process, name: str, spec: FieldSpec, fresh: Callable[[str], str],
+                variant: int = 0) -> Any:
+    """A valid value of a field that is not a reference (ids from ``fresh``).
+
+    ``variant`` picks another value where there are several: the next choice, the
+    next number up from the least, true instead of false.
+    """
     if spec.type == "id":
         return fresh(name[:1] or "x")
     if spec.type == "int":
-        if spec.min is not None:
-            return spec.min
-        return 1 if spec.max is None or spec.max >= 1 else spec.max
+        least = spec.min if spec.min is not None else (
+            1 if spec.max is None or spec.max >= 1 else spec.max)
+        return least + variant if spec.max is None or least + variant <= spec.max else least
     if spec.type == "bool":
-        return False
+        return variant % 2 == 1
     if spec.type == "date":
         return proc.history[-1].at.date().isoformat()
     if spec.type == "choice":
-        return (spec.values or [""])[0]
+        values = spec.values or [""]
+        return values[variant % len(values)]
     return "Beispiel"
+
+
+def _conjunction(goals: Sequence[tuple[Any, bool]]) -> AllRule:
+    """One rule that holds when every goal's rule judges as wanted."""
+    return AllRule(all=[rule if want else NotRule(not_=rule) for rule, want in goals])
 
 
 def _route(moves: Mapping[str, Sequence[str]], start: Any,
