@@ -18,6 +18,7 @@ from ..engine.process import Process
 from ..exceptions import Diagnostic, TransitionRefused
 from ..model.template import Check, ProcessTemplate, SourceRef, Transition
 from .planner import Planner, Step, steps_since
+from .stories import seeded, shortened
 from .walk import walk_step
 
 __all__ = ["Exploration", "Refusal", "explore", "random_runs", "walk_step"]
@@ -152,7 +153,7 @@ def _take(planner: Planner, result: Exploration, t: Transition) -> Process | Non
             continue
         path = steps_since(proc, 1)
         seeded = path[:len(base)] != base
-        result.taken[(t.trigger, t.source)] = planner.shortened(path,
+        result.taken[(t.trigger, t.source)] = shortened(planner, path,
                                                                 0 if seeded else len(base))
         result.guards_passed.update((t.trigger, g.code) for g in t.guards)
         return proc
@@ -165,9 +166,9 @@ def _starts(planner: Planner, base: list[Step], t: Transition,
     proc = planner.run(base)
     if proc is not None:
         yield proc
-    seeded = planner.seeded(base, goals, planner.template.trigger(t.trigger).payload)
-    if seeded is not None:
-        yield seeded
+    again = seeded(planner, base, goals, planner.template.trigger(t.trigger).payload)
+    if again is not None:
+        yield again
 
 
 def _break_guards(planner: Planner, result: Exploration) -> None:

@@ -387,57 +387,6 @@ class Planner:
             if self.attempt(proc, payload, keeps):
                 met.append((rule, want))
 
-    def shortened(self, steps: Sequence[Step], keep: int = 0) -> list[Step]:
-        """``steps`` without the ones after the first ``keep`` that the story does not need.
-
-        A step is left out when the story without it still runs and ends in the same
-        phase with the same last step: nothing is set twice, nothing made for nothing.
-        """
-        out = list(steps)
-        end = self.run(out)
-        if end is None:
-            return out
-        for i in range(len(out) - 2, keep - 1, -1):
-            if out[i].name in self.ct.triggers:
-                continue
-            trial = out[:i] + out[i + 1:]
-            proc = self.run(trial)
-            if proc is not None and proc.phase == end.phase:
-                out = trial
-        return out
-
-    def seeded(self, base: Sequence[Step], goals: Sequence[tuple[Any, bool]],
-               fields: Mapping[str, FieldSpec]) -> Process | None:
-        """``base`` run again, with data for ``goals`` made before each phase change.
-
-        A guard of a later phase may need records that only an earlier phase can add
-        (partners join in preparation, the circle forms at the kick-off): before every
-        phase trigger of the story, whatever part of the goals can be made there is made,
-        as long as that trigger still passes. None when the story no longer runs.
-        """
-        from .goals import achieve
-
-        triggers = {t.id for t in self.template.triggers}
-        proc = self.start()
-        for step in [*base, None]:
-            if step is None or step.name in triggers:
-                trial = Process.replay(self.template, proc.history)
-                for rule, want in goals:
-                    if achieve(self, trial, rule, want, {}, fields):
-                        continue  # met here already: nothing half-made needed
-                    self.partial = True
-                    try:
-                        achieve(self, trial, rule, want, {}, fields)
-                    finally:
-                        self.partial = False
-                if step is None or self.try_fire(trial, step):
-                    proc = trial
-                    continue
-            if step is not None and not self.try_fire(proc, step):
-                return None
-        return proc
-
-
 def plain_value(proc: Process, name: str, spec: FieldSpec, fresh: Callable[[str], str],
                 variant: int = 0) -> Any:
     """A valid value of a field that is not a reference (ids from ``fresh``).
