@@ -230,6 +230,8 @@ def _random_search_passes(tpl: v.ProcessTemplate, seed: int, runs: int = 40,
                                                  "max": 0}]}, 0)  # the second choice value
 @example({"all": [{"all": [{"count": "items", "where": {"kind": "a"}, "max": 0},
                            {"count": "items", "min": 1}]}]}, 0)  # seeding, first try failed
+@example({"all": [{"any": [{"present": "profile"}, {"present": "payload.n"}]},
+                  {"not": {"present": "profile"}}]}, 0)  # the any picks what the all allows
 def test_whatever_a_random_search_passes_the_planner_passes(rule: Any, seed: int) -> None:
     """If a bounded random search over event sequences passes a guard, check finds it
     passable too."""

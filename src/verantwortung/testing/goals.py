@@ -68,7 +68,7 @@ def achieve(planner: Planner, proc: Process, rule: Any, want: bool, payload: Pay
 
     def attempt(trial: Process, wanted: Payload) -> bool:
         tactic(planner, trial, rule, want, wanted, fields)
-        return planner.holds(trial, rule, wanted) == want
+        return planner.holds(trial, rule, wanted) == want and planner.fits(trial, wanted)
 
     if planner.attempt(proc, payload, attempt):
         return True
@@ -338,19 +338,37 @@ def _junction(planner: Planner, proc: Process, rule: AllRule | AnyRule, want: bo
     parts = rule.all if isinstance(rule, AllRule) else rule.any
     every = isinstance(rule, AllRule) == want  # all pass, or (to fail an any) all fail
     if every:
-        for _ in range(2):  # a later part may undo an earlier one: a second round mends it
-            for part in parts:
-                achieve(planner, proc, part, want, payload, fields)
-            if planner.holds(proc, rule, payload) == want:
+        for order in (parts, parts[::-1]):  # met in turn, none undoing one met before
+            def each(trial: Process, wanted: Payload, order: list[Any] = order) -> bool:
+                return _each(planner, trial, order, want, wanted, fields) and planner.holds(
+                    trial, rule, wanted) == want
+
+            if planner.attempt(proc, payload, each):
                 return
         return
     for part in parts:
         def decided(trial: Process, wanted: Payload, p: Any = part) -> bool:
             return achieve(planner, trial, p, want, wanted, fields) and planner.holds(
-                trial, rule, wanted) == want
+                trial, rule, wanted) == want and planner.fits(trial, wanted)
 
         if planner.attempt(proc, payload, decided):
             return
+
+
+def _each(planner: Planner, proc: Process, parts: list[Any], want: bool, payload: Payload,
+          fields: Fields) -> bool:
+    """Bring every part to ``want`` in turn, keeping the parts met before it."""
+    for _ in range(2):  # a later part may still undo an earlier one: a second round mends it
+        for i, part in enumerate(parts):
+            met = [(p, want) for p in parts[:i] if planner.holds(proc, p, payload) == want]
+            planner.keep.extend(met)
+            try:
+                achieve(planner, proc, part, want, payload, fields)
+            finally:
+                del planner.keep[len(planner.keep) - len(met):]
+        if all(planner.holds(proc, p, payload) == want for p in parts):
+            return True
+    return False
 
 
 def _not(planner: Planner, proc: Process, rule: NotRule, want: bool, payload: Payload,

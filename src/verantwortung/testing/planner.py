@@ -83,6 +83,8 @@ class Planner:
         #: which of the values a rule leaves open to pick (the first choice, the second ...),
         #: so that a retry can make records that other parts of a rule need
         self.variant = 0
+        #: goals met already that an attempt must not undo (parts of an ``all``)
+        self.keep: list[tuple[Any, bool]] = []
 
     # -- running stories ----------------------------------------------------------------
 
@@ -129,6 +131,10 @@ class Planner:
         payload.clear()
         payload.update(wanted)
         return ok
+
+    def fits(self, proc: Process, payload: Mapping[str, Any]) -> bool:
+        """Whether every goal in :attr:`keep` still judges as wanted on ``proc``."""
+        return all(self.holds(proc, rule, payload) == want for rule, want in self.keep)
 
     # -- reading rules ------------------------------------------------------------------
 
