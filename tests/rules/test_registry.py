@@ -91,3 +91,23 @@ def test_entry_points_are_loaded_lazily(monkeypatch: pytest.MonkeyPatch) -> None
     assert [] == loaded
     assert _rule is reg["from_a_package"]
     assert ["from_a_package"] == loaded
+
+
+def test_a_rule_declares_sample_data_for_the_testing_tools() -> None:
+    """satisfied_by / broken_by are returned as declared, a function of args is called, and
+    a function's own attributes stand in (entry points)."""
+    from verantwortung.rules import Sample
+
+    reg = RuleRegistry(use_entry_points=False)
+    passing = Sample(steps=({"do": "patron_won", "with": {"name": "Erika"}},))
+    reg.add("ok", _rule, satisfied_by=passing,
+            broken_by=lambda args: Sample(payload={"reason": args["why"]}))
+
+    def by_attributes(view: Any, payload: Any, args: Any) -> bool:
+        return True
+
+    by_attributes.satisfied_by = passing  # type: ignore[attr-defined]
+    reg.add("attr", by_attributes)
+    assert (passing, Sample(payload={"reason": "x"}), passing, None) == (
+        reg.sample("ok", {}, passes=True), reg.sample("ok", {"why": "x"}, passes=False),
+        reg.sample("attr", {}, passes=True), reg.sample("attr", {}, passes=False))

@@ -32,3 +32,15 @@ def test_check_cli_emits_runnable_scenarios(tmp_path: Path,
     assert "phases reached with data:  10/10 (100%)" in capsys.readouterr().out
     files = sorted(str(p) for p in out.glob("*.scenario.yaml"))
     assert 0 == main(["run", *files])
+
+
+@pytest.mark.parametrize("path", SHIPPED_TEMPLATES, ids=lambda p: p.name)
+def test_shortest_stories_add_no_record_twice(path: Path) -> None:
+    """A reach story sets each single record once: nothing the record already satisfies
+    is added again (logistics, facilitator)."""
+    tpl = v.load_template(path)
+    singles = {e.id for e in tpl.events
+               if e.spec.adds and tpl.collections[e.spec.adds].single}
+    for phase, story in explore(tpl).reach.items():
+        names = [s.name for s in story if s.name in singles]
+        assert sorted(set(names)) == sorted(names), phase

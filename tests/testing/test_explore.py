@@ -8,7 +8,7 @@ import pytest
 
 import verantwortung as v
 from tests.conftest import SHIPPED_TEMPLATES
-from verantwortung.testing import explore, random_runs
+from verantwortung.testing import Exploration, explore, random_runs
 
 HERE = Path(__file__).parent / "check_templates"
 
@@ -32,6 +32,7 @@ def test_full_coverage_of_healthy_templates(path: Path) -> None:
     ("unsatisfiable_guard", ("C002", "unsatisfiable_guard.yaml", 12, 7)),
     ("trap_phase", ("C003", "base.yaml", 31, 3)),
     ("violated_invariant", ("C004", "violated_invariant.yaml", 6, 3)),
+    ("running_project_lead", ("C004", "running_project_lead.yaml", 27, 3)),
 ])
 def test_broken_templates_name_the_culprit(name: str, culprit: tuple[str, str, int, int]
                                            ) -> None:
@@ -63,3 +64,21 @@ def test_dead_series_edges_are_reported_not_failed() -> None:
     result = explore(v.load_template("verantwortungspartner"))
     assert ["hold_closing from milestone_1", "hold_closing from milestone_2"] == (
         result.coverage()["expanded"]["never_taken"])
+
+
+def test_exploration_plans_the_story_that_breaks_an_invariant() -> None:
+    """A municipality leading a running project is planned: partner, project, two moves."""
+    result = explore(v.load_template(HERE / "running_project_lead.yaml"))
+    story = result.broken["companies_lead_running_projects"]
+    assert (["partner_added", "project_added", "project_status_changed",
+             "project_status_changed"], "municipality") == (
+        [s.name for s in story], story[0].payload["kind"])
+
+
+def test_random_runs_vary_choices_optional_fields_references_and_statuses() -> None:
+    """Random runs alone find the invariant break that needs a drawn choice, an optional
+    reference to an older record and two status moves."""
+    tpl = v.load_template(HERE / "running_project_lead.yaml")
+    result = Exploration(tpl)
+    random_runs(tpl, result, runs=100, seed=0)
+    assert ["C004"] == [d.code for d in result.findings]

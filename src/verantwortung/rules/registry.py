@@ -16,18 +16,51 @@ or from a package, through the entry point group ``verantwortung.rules``::
     has_patron = "my_region.rules:has_patron"
 
 Entry points are read once, lazily, the first time names are asked for.
+
+The testing tools (``verantwortung check``, the planner) cannot see inside a custom
+rule, so a rule may declare sample data that makes it pass and data that makes it
+fail; steps are written as in a scenario file, and fields a step leaves out are
+filled in (fresh ids, existing references)::
+
+    @registry.register(
+        "has_patron",
+        satisfied_by=Sample(steps=({"do": "patron_won", "with": {"name": "Erika Muster"}},)),
+        broken_by=Sample(),   # a new process has no patron
+    )
+    def has_patron(view, payload, args): ...
+
+``payload`` of a sample holds fields of the trigger's own payload; a sample may also
+be a function ``args -> Sample`` when it depends on the rule's ``args``. A function
+loaded from an entry point declares them as attributes ``satisfied_by`` and
+``broken_by``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "registry"]
+__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "Sample", "registry"]
 
 ENTRY_POINT_GROUP = "verantwortung.rules"
 CustomRuleFunc = Callable[..., Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """Data that makes a custom rule pass (or fail), for the testing tools.
+
+    ``steps`` are written as in a scenario file, ``{"do": name, "with": {...}}``;
+    ``payload`` holds fields of the trigger's own payload.
+    """
+
+    steps: Sequence[Mapping[str, Any]] = ()
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+SampleSource = Sample | Callable[[Mapping[str, Any]], Sample]
 
 
 class RuleRegistry(Mapping[str, CustomRuleFunc]):
@@ -35,19 +68,23 @@ class RuleRegistry(Mapping[str, CustomRuleFunc]):
 
     def __init__(self, *, use_entry_points: bool = True) -> None:
         self._rules: dict[str, CustomRuleFunc] = {}
+        self._samples: dict[str, tuple[SampleSource | None, SampleSource | None]] = {}
         self._use_entry_points = use_entry_points
         self._loaded = not use_entry_points
 
-    def register(self, name: str) -> Callable[[CustomRuleFunc], CustomRuleFunc]:
-        """Decorator: register ``func`` under ``name``."""
+    def register(self, name: str, *, satisfied_by: SampleSource | None = None,
+                 broken_by: SampleSource | None = None
+                 ) -> Callable[[CustomRuleFunc], CustomRuleFunc]:
+        """Decorator: register ``func`` under ``name``, with its samples if given."""
 
         def deco(func: CustomRuleFunc) -> CustomRuleFunc:
-            self.add(name, func)
+            self.add(name, func, satisfied_by=satisfied_by, broken_by=broken_by)
             return func
 
         return deco
 
-    def add(self, name: str, func: CustomRuleFunc) -> None:
+    def add(self, name: str, func: CustomRuleFunc, *, satisfied_by: SampleSource | None = None,
+            broken_by: SampleSource | None = None) -> None:
         """Register ``func`` under ``name`` (ValueError if the name is taken by another)."""
         existing = self._rules.get(name)
         if existing is not None and existing is not func:
@@ -55,10 +92,21 @@ class RuleRegistry(Mapping[str, CustomRuleFunc]):
         if not callable(func):
             raise TypeError(f"custom rule {name!r} must be callable, got {func!r}")
         self._rules[name] = func
+        self._samples[name] = (satisfied_by, broken_by)
 
     def remove(self, name: str) -> None:
         """Forget a registered rule (KeyError if unknown)."""
         del self._rules[name]
+        self._samples.pop(name, None)
+
+    def sample(self, name: str, args: Mapping[str, Any], *, passes: bool) -> Sample | None:
+        """The declared data that makes rule ``name`` pass (or fail), None if none is declared."""
+        declared = self._samples.get(name, (None, None))[0 if passes else 1]
+        if declared is None and name in self:
+            declared = getattr(self[name], "satisfied_by" if passes else "broken_by", None)
+        if declared is None:
+            return None
+        return declared if isinstance(declared, Sample) else declared(args)
 
     def _load_entry_points(self) -> None:
         if self._loaded:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.process import Process
 from ..exceptions import Diagnostic, TransitionRefused
 from ..model.template import Check, ProcessTemplate, SourceRef, Transition
-from .planner import Planner, Step
+from .planner import Planner, Step, steps_since
+from .stories import seeded, shortened
+from .walk import walk_step
 
 __all__ = ["Exploration", "Refusal", "explore", "random_runs", "walk_step"]
 
@@ -42,6 +44,7 @@ class Exploration:
     taken: dict[Edge, list[Step]] = field(default_factory=dict)
     refusals: dict[tuple[str, str, str], Refusal] = field(default_factory=dict)
     guards_passed: set[tuple[str, str]] = field(default_factory=set)
+    broken: dict[str, tuple[Step, ...]] = field(default_factory=dict)  # invariant -> story
     runs: int = 0
     run_steps: int = 0
     findings: list[Diagnostic] = field(default_factory=list)
@@ -111,36 +114,61 @@ def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None
     queue = deque([initial])
     while queue:
         phase = queue.popleft()
-        base = result.reach[phase]
         for trig in template.triggers:
             for t in trig.transitions:
                 if t.source != phase or (trig.id, phase) in result.taken:
                     continue
-                proc = planner.run(base)
-                steps = (planner.prepare(proc, trig.id, best_effort=True)
-                         if proc is not None else None)
-                if proc is None or steps is None:
-                    continue
-                try:
-                    proc.fire(steps[-1].name, payload=dict(steps[-1].payload),
-                              at=proc.history[-1].at)
-                except TransitionRefused as exc:
-                    failing = {r.code for r in exc.reasons}
-                    result.guards_passed.update(
-                        (trig.id, g.code) for g in t.guards if g.code not in failing)
-                    continue
-                path = [*base, *steps]
-                result.taken[(trig.id, phase)] = path
-                result.guards_passed.update((trig.id, g.code) for g in t.guards)
-                if proc.phase not in result.reach:
-                    result.reach[proc.phase] = path
+                proc = _take(planner, result, t)
+                if proc is not None and proc.phase not in result.reach:
+                    result.reach[proc.phase] = result.taken[(trig.id, phase)]
                     queue.append(proc.phase)
         if progress:
             progress(f"explored {len(result.reach)} phases")
     _break_guards(planner, result)
     _event_guards(planner, result)
+    _break_invariants(planner, result)
     _findings(result)
     return result
+
+
+def _take(planner: Planner, result: Exploration, t: Transition) -> Process | None:
+    """Take ``t`` after the story into its source phase; the process after it, or None.
+
+    When a guard fails at the end of that story, the story is told again with the
+    guard's data made as early as each part can be (some records can only be added in
+    an earlier phase).
+    """
+    base = result.reach[t.source]
+    goals = [(g.spec.rule, True) for g in t.guards]
+    for proc in _starts(planner, base, t, goals):
+        steps = planner.prepare(proc, t.trigger, best_effort=True)
+        if steps is None:
+            continue
+        try:
+            proc.fire(steps[-1].name, payload=dict(steps[-1].payload), at=proc.history[-1].at)
+        except TransitionRefused as exc:
+            failing = {r.code for r in exc.reasons}
+            result.guards_passed.update(
+                (t.trigger, g.code) for g in t.guards if g.code not in failing)
+            continue
+        path = steps_since(proc, 1)
+        seeded = path[:len(base)] != base
+        result.taken[(t.trigger, t.source)] = shortened(planner, path,
+                                                                0 if seeded else len(base))
+        result.guards_passed.update((t.trigger, g.code) for g in t.guards)
+        return proc
+    return None
+
+
+def _starts(planner: Planner, base: list[Step], t: Transition,
+            goals: list[tuple[Any, bool]]) -> Iterator[Process]:
+    """Where to prepare ``t`` from: the end of ``base``, then ``base`` seeded for ``goals``."""
+    proc = planner.run(base)
+    if proc is not None:
+        yield proc
+    again = seeded(planner, base, goals, planner.template.trigger(t.trigger).payload)
+    if again is not None:
+        yield again
 
 
 def _break_guards(planner: Planner, result: Exploration) -> None:
@@ -150,10 +178,22 @@ def _break_guards(planner: Planner, result: Exploration) -> None:
         for guard in t.guards:
             if (t.trigger, guard.code, "") in result.refusals:
                 continue
-            proc = planner.run(result.reach[t.source])
-            if proc is None:
-                continue
-            steps = planner.prepare(proc, t.trigger, skip=guard, break_it=True)
+            story = _refuse_trigger(planner, result.reach[t.source], t, guard)
+            if story is not None:
+                result.refusals[(t.trigger, guard.code, "")] = Refusal(
+                    t.trigger, guard.code, tuple(story))
+
+
+def _refuse_trigger(planner: Planner, base: list[Step], t: Transition,
+                    guard: Check) -> list[Step] | None:
+    """A story whose last step is ``t``'s trigger, refused with ``guard``'s code."""
+    goals = [(g.spec.rule, g.code != guard.code) for g in t.guards]
+    # first with every other guard passing; else (when they cannot all pass while this one
+    # fails, e.g. one needs a vision's text and this one a vision) refused with others too
+    for best_effort in (False, True):
+        for proc in _starts(planner, base, t, goals):
+            steps = planner.prepare(proc, t.trigger, skip=guard, break_it=True,
+                                    best_effort=best_effort)
             if steps is None:
                 continue
             try:
@@ -161,8 +201,8 @@ def _break_guards(planner: Planner, result: Exploration) -> None:
                           at=proc.history[-1].at)
             except TransitionRefused as exc:
                 if guard.code in {r.code for r in exc.reasons}:
-                    result.refusals[(t.trigger, guard.code, "")] = Refusal(
-                        t.trigger, guard.code, (*result.reach[t.source], *steps))
+                    return [*steps_since(proc, 1), steps[-1]]
+    return None
 
 
 def _event_guards(planner: Planner, result: Exploration) -> None:
@@ -174,8 +214,7 @@ def _event_guards(planner: Planner, result: Exploration) -> None:
             continue
         base = result.reach[phase]
         proc = planner.run(base)
-        made = planner.make(proc, ev.spec.adds, {}) if proc is not None else None
-        if made is not None:
+        if proc is not None and planner.make(proc, ev.spec.adds, {}) is not None:
             result.guards_passed.update((ev.id, g.code) for g in ev.guards)
         for guard in ev.guards:
             proc = planner.run(base)
@@ -183,30 +222,44 @@ def _event_guards(planner: Planner, result: Exploration) -> None:
                 continue
             story = _refuse_event(planner, proc, ev.spec.adds, guard)
             if story is not None:
-                result.refusals[(ev.id, guard.code, "")] = Refusal(
-                    ev.id, guard.code, (*base, *story))
+                result.refusals[(ev.id, guard.code, "")] = Refusal(ev.id, guard.code, story)
 
 
 def _refuse_event(planner: Planner, proc: Process, collection: str,
-                  guard: Check) -> list[Step] | None:
+                  guard: Check) -> tuple[Step, ...] | None:
     """Add matching records until the event's own guard refuses the next one."""
     rule = guard.spec.rule
     where = dict(getattr(rule, "where", {}) or {})
-    steps: list[Step] = []
     for _ in range(64):
         built = planner.pending(proc, collection, where)
         if built is None:
             return None
-        prep, step = built
-        steps.extend(prep)
         try:
-            proc.fire(step.name, payload=dict(step.payload), at=proc.history[-1].at)
+            proc.fire(built.step.name, payload=dict(built.step.payload),
+                      at=proc.history[-1].at)
         except TransitionRefused as exc:
             if guard.code in {r.code for r in exc.reasons}:
-                return [*steps, step]
+                return (*steps_since(proc, 1), built.step)
             return None
-        steps.append(step)
     return None
+
+
+def _break_invariants(planner: Planner, result: Exploration) -> None:
+    """Plan a story that breaks each invariant, from every phase reached, and report it."""
+    tpl = planner.template
+    fallback = tpl.files[0] if tpl.files else tpl.id
+    for inv in tpl.invariants:
+        for phase, base in result.reach.items():
+            proc = planner.run(base)
+            if proc is None or proc.is_final or planner.violate(proc, inv.spec.rule, {}) is None:
+                continue
+            story = tuple(steps_since(proc, 1))
+            result.broken[inv.code] = story
+            result.findings.append(_finding(
+                inv.source, fallback, "C004", f"invariant {inv.code!r} is violated by a story "
+                f"of {len(story)} steps, broken in phase {phase!r} by "
+                f"{', '.join(s.name for s in story[len(base):])}"))
+            break
 
 
 def _findings(result: Exploration) -> None:
@@ -260,7 +313,6 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
     planner = Planner(template)
     fallback = template.files[0] if template.files else template.id
     invariants = {c.code: c for c in template.invariants}
-    reported: set[str] = set()
     for run in range(runs):
         proc = planner.start()
         story: list[Step] = []
@@ -270,8 +322,8 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
             story.extend(walk_step(planner, proc, rng.randrange))
             result.run_steps += 1
             for reason in proc.invariant_violations():
-                if reason.code not in reported:
-                    reported.add(reason.code)
+                if reason.code not in result.broken:
+                    result.broken[reason.code] = tuple(story)
                     result.findings.append(_finding(
                         invariants[reason.code].source, fallback, "C004",
                         f"invariant {reason.code!r} is violated after {len(story)} steps of "
@@ -279,37 +331,3 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
         result.runs += 1
         if progress:
             progress(f"random run {run + 1}/{runs}")
-
-
-Choose = Callable[[int], int]  # choose(n) -> a number in range(n)
-
-
-def walk_step(planner: Planner, proc: Process, choose: Choose) -> list[Step]:
-    """One step of a walk: a prepared trigger, a bare trigger, or a new record.
-
-    ``choose`` makes every decision, so a seeded random walk and a hypothesis draw
-    (which shrinks) share this code. Returns the steps that were accepted.
-    """
-    triggers = [t.id for t in planner.template.triggers]
-    kind = choose(10)
-    if kind < 3:
-        steps = planner.prepare(proc, triggers[choose(len(triggers))])
-        if steps and planner.try_fire(proc, steps[-1]):
-            return steps
-        return []
-    if kind < 4:
-        step = Step(triggers[choose(len(triggers))], {})
-        return [step] if planner.try_fire(proc, step) else []
-    events = [e for e in planner.ct.events.values() if proc.phase in e.phases and e.adds]
-    if not events:
-        return []
-    ev = events[choose(len(events))]
-    spec = planner.template.collections[ev.adds or ""]
-    where: dict[str, Any] = {}
-    for name, f in spec.fields.items():
-        if f.type == "choice" and f.values and choose(10) < 7:
-            where[name] = f.values[choose(len(f.values))]
-        elif f.type == "bool" and choose(2):
-            where[name] = bool(choose(2))
-    made = planner.make(proc, ev.adds or "", where)
-    return made[0] if made else []

@@ -3,36 +3,36 @@
 The planner reads the rule specs (they are data) and synthesises the domain events
 that satisfy them: a ``count`` rule asks for records of a collection that match
 its ``where`` filter — following references, so "5 circle members whose partner
-is a company" first adds 5 companies, then 5 members — a ``present`` rule for a
-single record or a payload field. Every candidate step is fired on a real
-process, so whatever the planner claims was accepted by the engine.
+is a company" first adds 5 companies, then 5 members — and moves a status field
+along its moves when the filter asks for one; a ``present`` rule for a single
+record, one of its fields or a payload field; a ``compare`` rule for a count, a
+record field or a payload field with a value that satisfies the operator; a
+``custom`` rule for the sample its registration declares. ``all``, ``any`` and
+``not`` combine these (see :mod:`verantwortung.testing.goals`).
+
+Every candidate step is fired on a real process, and every attempt runs on a copy
+first and is kept only when the rule then holds, so whatever the planner claims
+was accepted by the engine and nothing is added that a rule did not need.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.compiled import CompiledEvent, CompiledTemplate, compiled
 from ..engine.process import Process
 from ..exceptions import TransitionRefused
 from ..model.document import BUILTIN_COLLECTIONS, FieldSpec
-from ..model.rules import (
-    AllRule,
-    AnyRule,
-    CompareRule,
-    CountOperand,
-    CountRule,
-    NotRule,
-    ParamRef,
-    PresentRule,
-)
+from ..model.rules import AllRule, CountRule, NotRule, ParamRef
 from ..model.template import Check, ProcessTemplate
+from ..rules.compile import Compiled, compile_rule
+from ..rules.registry import registry
 
-__all__ = ["START", "Planner", "Step"]
+__all__ = ["START", "Planner", "Step", "steps_since"]
 
 START = dt.datetime(2014, 1, 6, tzinfo=dt.UTC)
 
@@ -46,6 +46,28 @@ class Step:
     actor: str | None = None
 
 
+@dataclass(slots=True)
+class Pending:
+    """A step that adds a record, not fired yet, and the status moves it needs afterwards."""
+
+    step: Step
+    moves: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+def _plain(value: Any) -> Any:
+    """A plain JSON copy (mappings as dicts, sequences as lists) of a stored value."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def steps_since(proc: Process, start: int) -> list[Step]:
+    """The accepted events of ``proc`` after the first ``start`` ones, as steps."""
+    return [Step(e.kind, _plain(e.payload), e.actor) for e in proc.history[start:]]
+
+
 class Planner:
     """Builds processes step by step and synthesises steps that satisfy or break rules."""
 
@@ -54,6 +76,15 @@ class Planner:
         self.ct: CompiledTemplate = compiled(template)
         self.region = region
         self._ids = itertools.count(1)
+        self._probes: dict[str, Compiled] = {}
+        #: while seeding a story, attempts keep what they made even when the rule does not
+        #: hold yet: records made early that a later phase builds on
+        self.partial = False
+        #: which of the values a rule leaves open to pick (the first choice, the second ...),
+        #: so that a retry can make records that other parts of a rule need
+        self.variant = 0
+        #: goals met already that an attempt must not undo (parts of an ``all``)
+        self.keep: list[tuple[Any, bool]] = []
 
     # -- running stories ----------------------------------------------------------------
 
@@ -83,35 +114,81 @@ class Planner:
         """A new id that no generated record used before."""
         return f"{prefix}{next(self._ids)}"
 
+    def attempt(self, proc: Process, payload: dict[str, Any],
+                tactic: Callable[[Process, dict[str, Any]], bool]) -> bool:
+        """Run ``tactic`` on a copy of ``proc``; keep its steps (and payload) when it succeeds.
+
+        While seeding (``partial``), what the tactic made is kept even when it failed.
+        """
+        trial = Process.replay(self.template, proc.history)
+        wanted = dict(payload)
+        ok = tactic(trial, wanted)
+        if not ok and not self.partial:
+            return False
+        for step in steps_since(trial, len(proc.history)):
+            if not self.try_fire(proc, step):  # pragma: no cover - the copy accepted it
+                return False
+        payload.clear()
+        payload.update(wanted)
+        return ok
+
+    def fits(self, proc: Process, payload: Mapping[str, Any]) -> bool:
+        """Whether every goal in :attr:`keep` still judges as wanted on ``proc``."""
+        return all(self.holds(proc, rule, payload) == want for rule, want in self.keep)
+
+    # -- reading rules ------------------------------------------------------------------
+
+    def bound(self, value: Any) -> Any:
+        """A parameter reference's value (lists element by element); other values as they are."""
+        if isinstance(value, ParamRef):
+            return self.template.values[value.param]
+        if isinstance(value, list):
+            return [self.bound(v) for v in value]
+        return value
+
+    def probe(self, rule: Any) -> Compiled:
+        """``rule`` compiled as the engine compiles it (built once per rule)."""
+        key = repr(rule)
+        found = self._probes.get(key)
+        if found is None:
+            custom = {name: registry[name] for name in _custom_names(rule) if name in registry}
+            found = self._probes[key] = compile_rule(rule, self.template.collections,
+                                                     self.template.values, custom)
+        return found
+
+    def holds(self, proc: Process, rule: Any, payload: Mapping[str, Any]) -> bool:
+        """Whether ``rule`` passes on ``proc`` with ``payload``, as the engine judges it."""
+        try:
+            return bool(self.probe(rule)(_View(proc), payload)[0])
+        except Exception:  # a custom rule that raises does not hold
+            return False
+
+    def seen(self, proc: Process, rule: Any, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The values ``rule`` saw on ``proc`` (``left``, ``right``, ``count`` ...)."""
+        return dict(self.probe(rule)(_View(proc), payload)[1])
+
+    def count(self, proc: Process, collection: str, where: Mapping[str, Any]) -> int:
+        """How many records of ``collection`` match ``where``, counted as the engine does."""
+        rule = CountRule(count=collection, where=dict(where), min=0)
+        return int(self.seen(proc, rule, {})["count"])
+
     # -- payloads -------------------------------------------------------------------------
 
     def value(self, proc: Process, name: str, spec: FieldSpec) -> tuple[Any, list[Step]]:
         """A valid value for a field, and the steps needed first (for references)."""
         if spec.default is not None and spec.type != "ref":
             return spec.default, []
-        if spec.type == "id":
-            return self.fresh(name[:1] or "x"), []
-        if spec.type == "int":
-            if spec.min is not None:
-                return spec.min, []
-            return (1 if spec.max is None or spec.max >= 1 else spec.max), []
-        if spec.type == "bool":
-            return False, []
-        if spec.type == "date":
-            return proc.history[-1].at.date().isoformat(), []
-        if spec.type == "choice":
-            return (spec.values or [""])[0], []
         if spec.type in ("ref", "refs"):
             target = spec.to or ""
             existing = [r["id"] for r in proc.records(target)]
             if existing:
                 return (existing[-1] if spec.type == "ref" else [existing[-1]]), []
-            made = self.make(proc, target, {})
-            if made is None:
+            start = len(proc.history)
+            rid = self.make(proc, target, {})
+            if rid is None:
                 return None, []
-            steps, rid = made
-            return (rid if spec.type == "ref" else [rid]), steps
-        return "Beispiel", []
+            return (rid if spec.type == "ref" else [rid]), steps_since(proc, start)
+        return plain_value(proc, name, spec, self.fresh, self.variant), []
 
     def payload_for(self, proc: Process, fields: Mapping[str, FieldSpec],
                     fixed: Mapping[str, Any]) -> tuple[dict[str, Any], list[Step]] | None:
@@ -135,39 +212,50 @@ class Planner:
                 return ev
         return None
 
-    def make(self, proc: Process, collection: str, where: Mapping[str, Any]
-             ) -> tuple[list[Step], Any] | None:
+    def updater(self, proc: Process, collection: str, name: str) -> CompiledEvent | None:
+        """A domain event that may change field ``name`` of ``collection`` here."""
+        for ev in self.ct.events.values():
+            if ev.updates == collection and name in ev.fields and proc.phase in ev.phases:
+                return ev
+        return None
+
+    # -- making records -------------------------------------------------------------------
+
+    def make(self, proc: Process, collection: str, where: Mapping[str, Any]) -> Any | None:
         """Add a record of ``collection`` matching ``where`` (fired on ``proc``).
 
-        Returns the steps and the new record's id (or None when impossible here).
+        Returns the new record's id (True for a record without one), or None when that is
+        impossible here; the steps it took are ``proc``'s newest events.
         """
         built = self.pending(proc, collection, where)
         if built is None:
             return None
-        prep, step = built
-        event = self.template.event(step.name)
+        step = built.step
         payload = dict(step.payload)
-        for guard in event.guards:  # the event's own guards (e.g. a patron must be named)
-            more = self.satisfy(proc, guard.spec.rule, payload, self.ct.events[step.name].fields)
-            if more is None:
-                return None
-            prep.extend(more)
-        step = Step(step.name, payload)
-        if not self.try_fire(proc, step):
+        from .goals import achieve
+
+        fields = self.ct.events[step.name].fields
+        for guard in self.template.event(step.name).guards:  # e.g. a patron must be named
+            achieve(self, proc, guard.spec.rule, True, payload, fields)
+        if not self.try_fire(proc, Step(step.name, payload)):
             return None
-        return [*prep, step], step.payload.get("id")
+        rid = payload.get("id", True)
+        for name, allowed in built.moves.items():
+            if not self.move(proc, collection, rid, name, allowed):
+                return None
+        return rid
 
     def pending(self, proc: Process, collection: str, where: Mapping[str, Any]
-                ) -> tuple[list[Step], Step] | None:
-        """The step that adds a matching record, unfired, after the steps it needs (fired)."""
+                ) -> Pending | None:
+        """The step that adds a matching record, unfired, after the records it refers to."""
         if collection in BUILTIN_COLLECTIONS:
             return None
-        ev = self.adder(proc, collection)
-        if ev is None:
-            return None
         spec = self.template.collections[collection]
+        where = {k: self.bound(v) for k, v in where.items()}
         fixed: dict[str, Any] = {}
-        steps: list[Step] = []
+        if spec.single:  # setting a single record again keeps what it already holds
+            current = next(iter(proc.records(collection)), {})
+            fixed = {k: v for k, v in current.items() if k in spec.fields}
         nested: dict[str, dict[str, Any]] = {}
         for path, value in where.items():
             head, _, rest = path.partition(".")
@@ -175,172 +263,87 @@ class Planner:
                 nested.setdefault(head, {})[rest] = value
             else:
                 fixed[head] = value[0] if isinstance(value, (list, tuple)) else value
+        # referenced records first: while seeding, an earlier phase may make them although
+        # the record that refers to them can only be added later
         for head, sub in nested.items():
-            field = spec.fields[head]
-            used = {r.get(head) for r in proc.records(collection)} if field.unique else set()
-            match = next((r["id"] for r in proc.records(field.to or "")
-                          if r["id"] not in used and _matches(proc, field.to or "", r, sub)),
-                         None)
+            match = self._target(proc, collection, head, sub)
             if match is None:
-                made = self.make(proc, field.to or "", sub)
-                if made is None:
-                    return None
-                steps.extend(made[0])
-                match = made[1]
+                return None
             fixed[head] = match
-        if "id" in spec.fields and "id" not in fixed:
+        ev = self.adder(proc, collection)
+        if ev is None:
+            if self.partial:  # what the record will refer to, made while it can be
+                for name, fspec in spec.fields.items():
+                    if fspec.required and fspec.type in ("ref", "refs") and name not in fixed:
+                        self.value(proc, name, fspec)
+            return None
+        if "id" in spec.fields and "id" not in where:
             fixed["id"] = self.fresh(collection[:1])
-        for name, field in spec.fields.items():  # unique refs need an unused target
-            if field.unique and field.type == "ref" and name not in fixed:
-                used = {r.get(name) for r in proc.records(collection)}
-                free = [r["id"] for r in proc.records(field.to or "") if r["id"] not in used]
-                if free:
-                    fixed[name] = free[0]
-                else:
-                    made = self.make(proc, field.to or "", {})
-                    if made is None:
-                        return None
-                    steps.extend(made[0])
-                    fixed[name] = made[1]
+        for name, fspec in spec.fields.items():  # unique refs need an unused target
+            if fspec.unique and fspec.type == "ref" and name not in fixed:
+                match = self._target(proc, collection, name, {})
+                if match is None:
+                    return None
+                fixed[name] = match
+        moves: dict[str, tuple[Any, ...]] = {}
         for name in [n for n in fixed if n not in ev.fields]:
             # a status field is not part of the adding event: new records start at its
-            # default, which must be what the filter asks for
+            # default and move along the field's moves afterwards
             wanted = where.get(name, fixed[name])
-            allowed = wanted if isinstance(wanted, (list, tuple)) else [wanted]
+            allowed = tuple(wanted) if isinstance(wanted, (list, tuple)) else (wanted,)
             if ev.starts.get(name) not in allowed:
-                return None
+                moves[name] = allowed
             del fixed[name]
         built = self.payload_for(proc, ev.fields, fixed)
         if built is None:
             return None
-        payload, before = built
-        return [*steps, *before], Step(ev.name, payload)
+        return Pending(Step(ev.name, built[0]), moves)
+
+    def _target(self, proc: Process, collection: str, name: str,
+                where: Mapping[str, Any]) -> Any | None:
+        """An existing record for reference ``name`` matching ``where``, or a new one."""
+        fspec = self.template.collections[collection].fields[name]
+        target = fspec.to or ""
+        used = ({r.get(name) for r in proc.records(collection)} if fspec.unique else set())
+        match = next((r["id"] for r in proc.records(target)
+                      if r["id"] not in used and _matches(proc, target, r, where)), None)
+        return match if match is not None else self.make(proc, target, where)
+
+    def move(self, proc: Process, collection: str, record_id: Any, name: str,
+             allowed: Sequence[Any]) -> bool:
+        """Change ``name`` of a record along the field's moves until it is one of ``allowed``."""
+        record = next((r for r in proc.records(collection) if r.get("id") == record_id), None)
+        moves = self.template.collections[collection].fields[name].moves or {}
+        path = _route(moves, None if record is None else record.get(name), allowed)
+        ev = self.updater(proc, collection, name)
+        if path is None or ev is None or ev.key is None:
+            return False
+        for value in path:
+            fixed = {ev.key: record_id, name: value}
+            built = self.payload_for(proc, ev.fields, fixed)
+            if built is None or not self.try_fire(proc, Step(ev.name, built[0])):
+                return False
+        return True
 
     # -- satisfying and breaking rules ---------------------------------------------------
-
-    def _bound(self, value: Any) -> Any:
-        return self.template.values[value.param] if isinstance(value, ParamRef) else value
 
     def satisfy(self, proc: Process, rule: Any, payload: dict[str, Any],
                 fields: Mapping[str, FieldSpec]) -> list[Step] | None:
         """Fire steps on ``proc`` (and fill ``payload``) so that ``rule`` passes, or None."""
-        if isinstance(rule, CountRule):
-            return self._count_up(proc, rule.count, rule.where, self._bound(rule.min),
-                                  self._bound(rule.max))
-        if isinstance(rule, PresentRule):
-            head, _, rest = rule.present.partition(".")
-            if head == "payload":
-                spec = fields.get(rest, FieldSpec(type="text"))
-                value, steps = self.value(proc, rest, spec)
-                if value is None:
-                    return None
-                payload[rest] = value
-                return steps
-            if proc.records(head) and not rest:
-                return []
-            made = self._make_single(proc, head)
-            return made
-        if isinstance(rule, CompareRule) and isinstance(rule.compare.left, CountOperand):
-            right = self._bound(rule.compare.right)
-            if not isinstance(right, (int, float)):
-                return None
-            lo = {">": right + 1, ">=": right, "==": right}.get(rule.compare.op)
-            return self._count_up(proc, rule.compare.left.count, rule.compare.left.where, lo,
-                                  None)
-        if isinstance(rule, AllRule):
-            collected: list[Step] = []
-            for sub in rule.all:
-                more = self.satisfy(proc, sub, payload, fields)
-                if more is None:
-                    return None
-                collected.extend(more)
-            return collected
-        if isinstance(rule, AnyRule):
-            for sub in rule.any:
-                trial = Process.replay(self.template, proc.history)
-                if self.satisfy(trial, sub, dict(payload), fields) is not None:
-                    found = self.satisfy(proc, sub, payload, fields)
-                    if found is not None:
-                        return found
-            return None
-        return None  # not, custom, other comparisons: only if they already hold
+        from .goals import achieve
 
-    def _make_single(self, proc: Process, collection: str) -> list[Step] | None:
-        made = self.make(proc, collection, {})
-        if made is None:
-            return None
-        steps, _ = made
-        spec = self.template.collections.get(collection)
-        if spec is not None:  # fill optional fields too, so `present: x.field` holds
-            ev = self.adder(proc, collection)
-            optional = {n: f for n, f in spec.fields.items() if not f.required}
-            if ev is not None and optional:
-                extra = dict(steps[-1].payload)
-                for name, field in optional.items():
-                    value, _ = self.value(proc, name, field.model_copy(update={"default": None}))
-                    if value is not None and field.type not in ("ref", "refs"):
-                        extra[name] = value
-                step = Step(ev.name, extra)
-                if self.try_fire(proc, step):
-                    steps.append(step)
-        return steps
+        start = len(proc.history)
+        return steps_since(proc, start) if achieve(self, proc, rule, True, payload,
+                                                   fields) else None
 
-    def count(self, proc: Process, collection: str, where: Mapping[str, Any]) -> int:
-        """How many records of ``collection`` match ``where``, counted as the engine does."""
-        from ..rules.compile import compile_rule
-
-        probe = compile_rule(CountRule(count=collection, where=dict(where), min=0),
-                             self.template.collections, self.template.values)
-        return int(probe(_View(proc), {})[1]["count"])
-
-    def _count_up(self, proc: Process, collection: str, where: Mapping[str, Any],
-                  lo: Any, hi: Any) -> list[Step] | None:
-        steps: list[Step] = []
-        while True:
-            count = self.count(proc, collection, where)
-            if hi is not None and count > hi:
-                return None
-            if lo is None or count >= lo:
-                return steps
-            made = self.make(proc, collection, where)
-            if made is None:
-                return None
-            steps.extend(made[0])
-
-    def violate(self, proc: Process, rule: Any, payload: dict[str, Any]) -> list[Step] | None:
+    def violate(self, proc: Process, rule: Any, payload: dict[str, Any],
+                fields: Mapping[str, FieldSpec] | None = None) -> list[Step] | None:
         """Fire steps on ``proc`` so that ``rule`` fails, or None when that is not possible."""
-        if isinstance(rule, CountRule):
-            hi = self._bound(rule.max)
-            lo = self._bound(rule.min)
-            probe_lo = None if hi is None else hi + 1
-            if lo is not None and self.count(proc, rule.count, rule.where) < lo:
-                return []
-            if probe_lo is None:
-                return None
-            return self._count_up(proc, rule.count, rule.where, probe_lo, None)
-        if isinstance(rule, PresentRule):
-            head, _, rest = rule.present.partition(".")
-            if head == "payload":
-                payload.pop(rest, None)
-                return []
-            return [] if not proc.records(head) else None
-        if isinstance(rule, AllRule):
-            for sub in rule.all:
-                trial = Process.replay(self.template, proc.history)
-                if self.violate(trial, sub, dict(payload)) is not None:
-                    return self.violate(proc, sub, payload)
-            return None
-        if isinstance(rule, AnyRule):
-            steps: list[Step] = []
-            for sub in rule.any:
-                more = self.violate(proc, sub, payload)
-                if more is None:
-                    return None
-                steps.extend(more)
-            return steps
-        if isinstance(rule, NotRule):
-            return self.satisfy(proc, rule.not_, payload, {})
-        return None
+        from .goals import achieve
+
+        start = len(proc.history)
+        return steps_since(proc, start) if achieve(self, proc, rule, False, payload,
+                                                   fields or {}) else None
 
     # -- triggers -------------------------------------------------------------------------
 
@@ -353,33 +356,101 @@ class Planner:
         guards the planner cannot satisfy are left failing instead of giving up, so the
         refusal shows which ones they are.
         """
+        from .goals import achieve
+
         trig = self.template.trigger(trigger)
         edge = next((t for t in trig.transitions if t.source == proc.phase), None)
         if edge is None:
             return None
+        start = len(proc.history)
         built = self.payload_for(proc, trig.payload, {})
         if built is None:
             return None
-        payload, steps = built
-        for guard in edge.guards:
-            if skip is not None and guard.code == skip.code:
-                continue
-            trial = Process.replay(self.template, proc.history) if best_effort else proc
-            more = self.satisfy(trial, guard.spec.rule, payload, trig.payload)
-            if more is None:
-                if best_effort:
-                    continue
-                return None
-            if best_effort:
-                for step in more:
-                    self.try_fire(proc, step)
-            steps.extend(more)
+        payload = built[0]
+        goals = [(g.spec.rule, True) for g in edge.guards
+                 if skip is None or g.code != skip.code]
         if skip is not None and break_it:
-            more = self.violate(proc, skip.spec.rule, payload)
-            if more is None:
+            goals.append((skip.spec.rule, False))
+        if goals and not achieve(self, proc, _conjunction(goals), True, payload,
+                                 trig.payload):
+            if not best_effort:
                 return None
-            steps.extend(more)
-        return [*steps, Step(trigger, payload)]
+            self._most_of(proc, goals[::-1], payload, trig.payload)  # the broken one first
+        return [*steps_since(proc, start), Step(trigger, payload)]
+
+    def _most_of(self, proc: Process, goals: Sequence[tuple[Any, bool]],
+                 payload: dict[str, Any], fields: Mapping[str, FieldSpec]) -> None:
+        """Meet as many goals as can be met in turn, none undoing one met before."""
+        from .goals import achieve
+
+        met: list[tuple[Any, bool]] = []
+        for rule, want in goals:
+            def keeps(trial: Process, wanted: dict[str, Any], r: Any = rule,
+                      w: bool = want) -> bool:
+                return achieve(self, trial, r, w, wanted, fields) and all(
+                    self.holds(trial, m, wanted) == mw for m, mw in met)
+
+            if self.attempt(proc, payload, keeps):
+                met.append((rule, want))
+
+def plain_value(proc: Process, name: str, spec: FieldSpec, fresh: Callable[[str], str],
+                variant: int = 0) -> Any:
+    """A valid value of a field that is not a reference (ids from ``fresh``).
+
+    ``variant`` picks another value where there are several: the next choice, the
+    next number up from the least, true instead of false.
+    """
+    if spec.type == "id":
+        return fresh(name[:1] or "x")
+    if spec.type == "int":
+        least = spec.min if spec.min is not None else (
+            1 if spec.max is None or spec.max >= 1 else spec.max)
+        return least + variant if spec.max is None or least + variant <= spec.max else least
+    if spec.type == "bool":
+        return variant % 2 == 1
+    if spec.type == "date":
+        return proc.history[-1].at.date().isoformat()
+    if spec.type == "choice":
+        values = spec.values or [""]
+        return values[variant % len(values)]
+    return "Beispiel"
+
+
+def _conjunction(goals: Sequence[tuple[Any, bool]]) -> AllRule:
+    """One rule that holds when every goal's rule judges as wanted."""
+    return AllRule(all=[rule if want else NotRule(not_=rule) for rule, want in goals])
+
+
+def _route(moves: Mapping[str, Sequence[str]], start: Any,
+           allowed: Sequence[Any]) -> list[Any] | None:
+    """The shortest list of status values from ``start`` to one of ``allowed``."""
+    if start in allowed:
+        return []
+    paths: dict[Any, list[Any]] = {start: []}
+    queue = [start]
+    while queue:
+        here = queue.pop(0)
+        for nxt in moves.get(here, ()):
+            if nxt in paths:
+                continue
+            paths[nxt] = [*paths[here], nxt]
+            if nxt in allowed:
+                return paths[nxt]
+            queue.append(nxt)
+    return None
+
+
+def _custom_names(rule: Any) -> set[str]:
+    """The custom rules ``rule`` uses, at any depth."""
+    names: set[str] = set()
+    custom = getattr(rule, "custom", None)
+    if isinstance(custom, str):
+        names.add(custom)
+    for sub in [*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())]:
+        names |= _custom_names(sub)
+    if getattr(rule, "not_", None) is not None:
+        names |= _custom_names(rule.not_)
+    return names
 
 
 class _View:
@@ -392,12 +463,17 @@ class _View:
         return list(self.proc.records(collection))
 
     def single(self, collection: str) -> dict[str, Any] | None:
+        if not self.proc.template.collections.get(collection, _MULTI).single:
+            return None
         found = self.proc.records(collection)
         return found[0] if found else None
 
     def lookup(self, collection: str, record_id: Any) -> dict[str, Any] | None:
         return next((r for r in self.proc.records(collection) if r.get("id") == record_id),
                     None)
+
+
+_MULTI = BUILTIN_COLLECTIONS["phases_entered"]
 
 
 def _matches(proc: Process, collection: str, record: Mapping[str, Any],
