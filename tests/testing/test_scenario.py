@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from pathlib import Path
 
@@ -555,33 +556,54 @@ def test_impossible_later_date_says_why(scenario) -> None:  # type: ignore[no-un
 
 MUSTERSTADT = ROOT / "examples" / "custom_template" / "musterstadt.yaml"
 
-# four events break musterstadt's one_chamber_in_circle; step 4 starts on line 7, column 5
-TWO_CHAMBERS = f"""\
-template: {MUSTERSTADT}
+# a variant of Musterstadt without the guard that keeps its one_chamber_in_circle invariant
+LAX = """\
+extends: {base}
+id: musterstadt-lax
+version: "1.0"
+title: {{de: Musterstadt ohne Schranke, en: Musterstadt without the check}}
+events:
+  circle_member_joined:
+    guards:
+      second_chamber: {{remove: true}}
+"""
+
+# four events break the invariant; step 4 starts on line 7, column 5
+TWO_CHAMBERS = """\
+template: lax.yaml
 region: Musterstadt
 steps:
-  - {{do: partner_added, at: 2015-02-02, with: {{id: ihk, name: IHK, kind: chamber}}}}
-  - {{do: partner_added, with: {{id: hwk, name: Handwerkskammer, kind: chamber}}}}
-  - {{do: circle_member_joined, with: {{partner: ihk}}}}
-  - {{do: circle_member_joined, with: {{partner: hwk}}}}
+  - {do: partner_added, at: 2015-02-02, with: {id: ihk, name: IHK, kind: chamber}}
+  - {do: partner_added, with: {id: hwk, name: Handwerkskammer, kind: chamber}}
+  - {do: circle_member_joined, with: {partner: ihk}}
+  - {do: circle_member_joined, with: {partner: hwk}}
   - expect_phase: preparation
 """
 
 
-def test_step_that_breaks_an_invariant_fails(scenario) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def lax(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The lax variant beside the scenario files; returns the loaded template."""
+    path = tmp_path / "lax.yaml"
+    path.write_text(LAX.format(base=os.path.relpath(MUSTERSTADT, path.parent)),
+                    encoding="utf-8")
+    return load_template(path)
+
+
+def test_step_that_breaks_an_invariant_fails(scenario, lax) -> None:  # type: ignore[no-untyped-def]
     """The step after which an invariant no longer holds fails with its code and location."""
     path = scenario(TWO_CHAMBERS)
     result = run_scenario(path)
     [failure] = result.failures
-    source = load_template(MUSTERSTADT).source_of(("invariants", "one_chamber_in_circle"))
+    source = lax.source_of(("invariants", "one_chamber_in_circle"))
     assert (4, 7, 5) == (failure.step, failure.source.line, failure.source.column)
     assert (f"breaks the invariant one_chamber_in_circle ({source}): The initiative circle "
             "has 2 chambers; the region agreed on one at most.") == failure.message
     assert 4 == result.ran
-    assert str(source).endswith("musterstadt.yaml:46:3")
+    assert str(source).endswith("musterstadt.yaml:53:3")
 
 
-def test_cli_run_fails_on_a_broken_invariant(scenario, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_run_fails_on_a_broken_invariant(scenario, lax, capsys) -> None:  # type: ignore[no-untyped-def]
     """`verantwortung run` exits 1 and prints the step's line and the invariant's code."""
     path = scenario(TWO_CHAMBERS)
     assert 1 == main(["run", str(path)])
@@ -590,7 +612,7 @@ def test_cli_run_fails_on_a_broken_invariant(scenario, capsys) -> None:  # type:
     assert "0 passed, 1 failed" in err
 
 
-def test_holding_invariants_let_the_scenario_pass(scenario) -> None:  # type: ignore[no-untyped-def]
+def test_holding_invariants_let_the_scenario_pass(scenario, lax) -> None:  # type: ignore[no-untyped-def]
     """One chamber in the circle keeps the invariant, and the scenario passes."""
     path = scenario(TWO_CHAMBERS.replace("name: Handwerkskammer, kind: chamber",
                                          "name: Bäckerei, kind: company"))
