@@ -13,8 +13,8 @@ def test_exported_names_are_pinned() -> None:
     expected = {
         "AmbiguousProcessId", "ConcurrencyError", "CorruptEventError", "Diagnostic", "Event",
         "EventStore",
-        "Fired", "Option", "ParameterError", "Process", "ProcessNotFound", "RuleError",
-        "StoreError", "StoreNotFound",
+        "Fired", "FollowerBusy", "Option", "ParameterError", "Process", "ProcessNotFound", "RuleError",
+        "StoreError", "StoreNotFound", "StoredEvent",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
         "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
         "check_template", "load_template", "template_schema",

@@ -21,6 +21,7 @@ __all__ = [
     "Event",
     "EventStore",
     "Fired",
+    "FollowerBusy",
     "Option",
     "ParameterError",
     "Process",
@@ -31,6 +32,7 @@ __all__ = [
     "RuleError",
     "StoreError",
     "StoreNotFound",
+    "StoredEvent",
     "TemplateError",
     "TransitionRefused",
     "VerantwortungError",
@@ -53,6 +55,8 @@ _LAZY = {
     "CorruptEventError": "verantwortung.exceptions",
     "ProcessNotFound": "verantwortung.exceptions",
     "EventStore": "verantwortung.store.sql",
+    "FollowerBusy": "verantwortung.exceptions",
+    "StoredEvent": "verantwortung.store.rows",
     "Event": "verantwortung.model.process",
     "Fired": "verantwortung.model.process",
     "Option": "verantwortung.model.process",
@@ -76,6 +80,7 @@ if TYPE_CHECKING:
         ConcurrencyError,
         CorruptEventError,
         Diagnostic,
+        FollowerBusy,
         ParameterError,
         ProcessNotFound,
         ReplayError,
@@ -88,6 +93,7 @@ if TYPE_CHECKING:
     )
     from .model.process import Event, Fired, Option, Reason
     from .model.template import ProcessTemplate
+    from .store.rows import StoredEvent
     from .store.sql import EventStore
 
 

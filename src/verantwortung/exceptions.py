@@ -13,6 +13,7 @@
         ├── ProcessNotFound         no process with that id in the store
         ├── AmbiguousProcessId      a short id names several processes (.candidates)
         ├── StoreNotFound           a read found no store (nothing was created)
+        ├── FollowerBusy            a live follower holds that name (.name, .owner)
         └── CorruptEventError       a stored event cannot be read (.process_id, .seq)
 
 This module imports nothing of ours, so every layer may raise these.
@@ -29,6 +30,7 @@ __all__ = [
     "ConcurrencyError",
     "CorruptEventError",
     "Diagnostic",
+    "FollowerBusy",
     "ParameterError",
     "ProcessNotFound",
     "ReplayError",
@@ -171,6 +173,20 @@ class StoreNotFound(StoreError):
         self.url = url
         super().__init__(f"no store at {where or url}: nothing is stored there yet "
                          "('verantwortung new' or 'verantwortung demo' creates one)")
+
+
+class FollowerBusy(StoreError):
+    """Another live follower holds this follower name; nothing was read or moved."""
+
+    def __init__(self, name: str, owner: str, until: float) -> None:
+        import datetime as dt
+
+        self.name = name
+        self.owner = owner
+        self.until = until
+        when = dt.datetime.fromtimestamp(until, dt.UTC).strftime("%H:%M:%S UTC")
+        super().__init__(f"follower {name!r} is in use by {owner} (its lease runs until "
+                         f"{when}); stop that one first, or use another name")
 
 
 class CorruptEventError(StoreError):
