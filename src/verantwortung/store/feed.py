@@ -175,32 +175,33 @@ def _claim(store: EventStore, claim: _Lease, after: int | None) -> int:
     """Take the lease of ``claim.name`` (FollowerBusy if it is live elsewhere); its position."""
     with store.engine.begin() as conn:
         end = last_position(conn)
-        if after is not None and not 0 <= after <= end:
-            raise ValueError(f"follower {claim.name}: cannot start after position {after}: "
-                             f"the feed ends at {end}")
-        values: dict[str, Any] = {"owner": claim.owner, "lease_until": time.time()
-                                  + claim.seconds, "updated_at": now()}
-        if after is not None:
-            values["position"] = after
+        exists = conn.execute(select(followers.c.name).where(
+            followers.c.name == claim.name)).first() is not None
+    if after is not None and not 0 <= after <= end:
+        raise ValueError(f"follower {claim.name}: cannot start after position {after}: "
+                         f"the feed ends at {end}")
+    if not exists:
+        try:
+            with store.engine.begin() as conn:
+                conn.execute(insert(followers), {"name": claim.name, "position": 0,
+                                                 "owner": None, "lease_until": 0.0,
+                                                 "updated_at": now()})
+        except IntegrityError:  # another follower created it at the same moment
+            pass
+    values: dict[str, Any] = {"owner": claim.owner, "updated_at": now(),
+                              "lease_until": time.time() + claim.seconds}
+    if after is not None:
+        values["position"] = after
+    with store.engine.begin() as conn:
         taken = conn.execute(update(followers).where(
             followers.c.name == claim.name,
             followers.c.owner.is_(None) | (followers.c.lease_until < time.time())
         ).values(**values)).rowcount
-        if not taken:
-            row = conn.execute(select(followers).where(
-                followers.c.name == claim.name)).first()
-            if row is not None:
-                raise FollowerBusy(claim.name, str(row.owner), float(row.lease_until))
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(followers), {"name": claim.name, "position":
-                                                     after or 0, **values})
-            except IntegrityError:  # another follower created it at the same moment
-                raise FollowerBusy(claim.name, "?", time.time() + claim.seconds) from None
-        position = conn.execute(select(followers.c.position).where(
-            followers.c.name == claim.name)).scalar_one()
+        row = conn.execute(select(followers).where(followers.c.name == claim.name)).one()
+    if not taken:
+        raise FollowerBusy(claim.name, str(row.owner), float(row.lease_until))
     claim.renewed = time.monotonic()
-    return int(position)
+    return int(row.position)
 
 
 def _advance(conn: Connection, claim: _Lease, position: int) -> None:
