@@ -8,6 +8,7 @@
                                     carries every failing reason, not the first
     ├── ReplayError                 events are not a consistent history of a template
     ├── RuleError                   a custom rule raised while it was evaluated
+    ├── DeliveryError               a webhook receiver could not be reached (.url)
     └── StoreError                  the event store cannot do what was asked
         ├── ConcurrencyError        another writer appended first; nothing was written
         ├── ProcessNotFound         no process with that id in the store
@@ -29,6 +30,7 @@ __all__ = [
     "AmbiguousProcessId",
     "ConcurrencyError",
     "CorruptEventError",
+    "DeliveryError",
     "Diagnostic",
     "FollowerBusy",
     "ParameterError",
@@ -196,6 +198,18 @@ class CorruptEventError(StoreError):
         self.process_id = process_id
         self.seq = seq
         super().__init__(f"process {process_id}, event {seq}: stored event is corrupt: {detail}")
+
+
+class DeliveryError(VerantwortungError):
+    """A webhook receiver could not be reached (refused, timed out); nothing was lost:
+    the relay's position stays before the event, which goes out again next time."""
+
+    def __init__(self, url: str, tries: int, detail: str) -> None:
+        self.url = url
+        self.tries = tries
+        noun = "try" if tries == 1 else "tries"
+        super().__init__(f"cannot deliver to {url} after {tries} {noun}: {detail}; the "
+                         "relay stopped before this event and resumes there next time")
 
 
 class RuleError(VerantwortungError):

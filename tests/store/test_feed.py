@@ -329,11 +329,10 @@ def test_a_killed_follower_resumes_without_loss(store_url: str, tmp_path: Path) 
         child.kill()
         child.wait()
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=60)
-    with v.EventStore(store_url) as store:
-        with store.engine.begin() as conn:
-            in_db = list(conn.execute(text(f"SELECT position FROM {_workers.SEEN_TABLE} "
-                                           "ORDER BY position")).scalars())
-            conn.execute(text(f"DROP TABLE {_workers.SEEN_TABLE}"))
+    with v.EventStore(store_url) as store, store.engine.begin() as conn:
+        in_db = list(conn.execute(text(f"SELECT position FROM {_workers.SEEN_TABLE} "
+                                       "ORDER BY position")).scalars())
+        conn.execute(text(f"DROP TABLE {_workers.SEEN_TABLE}"))
     outside = [int(p) for p in log.read_text().split()]
     assert list(range(1, 61)) == in_db
     assert list(range(1, 61)) == sorted(set(outside))
