@@ -54,11 +54,11 @@ def _check_after(store: Any, after: int) -> None:
                                 f"event is at position {end}")
 
 
-def _text_line(ce: dict[str, Any]) -> str:
+def _text_line(ce: dict[str, Any], lang: str) -> str:
     data = ce["data"]
     return (f"{ce['vtposition']:>7}  {ce['time'][:16].replace('T', ' ')}  "
             f"{ce['subject'][:8]}  {data['seq']:>4}  {ce['type'][len('verantwortung.'):]:<26}"
-            f" {data['label']['en']}")
+            f" {data['label'][lang]}")
 
 
 def cmd_feed(args: argparse.Namespace) -> int:
@@ -80,7 +80,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
                 if args.format == "json":
                     items.append(ce)
                 else:
-                    _out(_text_line(ce) if args.format == "text"
+                    _out(_text_line(ce, args.lang) if args.format == "text"
                          else json.dumps(ce, ensure_ascii=False, separators=(",", ":")))
                 position, shown = stored.position, shown + 1
             if not args.follow:
@@ -165,6 +165,8 @@ def add_feed_commands(
                    help="keep running and print new events as they are stored")
     p.add_argument("--format", choices=["jsonl", "json", "text"], default="jsonl",
                    help="one CloudEvent per line (default), a JSON array, or text")
+    p.add_argument("--lang", choices=["de", "en"], default="de",
+                   help="language of the labels in --format text (default de)")
     p = command("relay", cmd_relay)
     common(p)
     p.add_argument("--to", metavar="URL", help="the webhook receiver (http:// or https://)")

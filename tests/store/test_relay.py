@@ -2,76 +2,25 @@
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import verantwortung as v
+from tests.store._receiver import SECRET, Receiver, closed_port, running_receiver
 from verantwortung.store.relay import Relay, list_dead_letters, sign, verify_signature
 
 TPL = v.load_template("verantwortungspartner")
-SECRET = b"s3cret"
-
-
-@dataclass
-class Receiver:
-    """A webhook receiver on 127.0.0.1 that fails the first tries of every event."""
-
-    fail_first: int = 2
-    delay: float = 0.0
-    accepted: list[dict[str, Any]] = field(default_factory=list)
-    tries: dict[str, int] = field(default_factory=dict)
-    bad_signatures: int = 0
-    url: str = ""
-
-    def answer(self, headers: Any, body: bytes) -> int:
-        if not verify_signature(SECRET, headers["X-Verantwortung-Timestamp"], body,
-                                headers["X-Verantwortung-Signature"]):
-            self.bad_signatures += 1
-            return 401
-        ce = json.loads(body)
-        assert ce["id"] == headers["X-Verantwortung-Delivery"]
-        self.tries[ce["id"]] = self.tries.get(ce["id"], 0) + 1
-        if ce["data"]["payload"].get("text") == "poison":
-            return 422
-        if self.tries[ce["id"]] <= self.fail_first:
-            return 503
-        self.accepted.append(ce)
-        return 204
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    """A running receiver; its URL is on the loopback interface only."""
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            time.sleep(state.delay)
-            self.send_response(state.answer(self.headers, body))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    """A webhook receiver on 127.0.0.1 that fails the first tries of every event."""
+    with running_receiver() as state:
+        yield state
 
 
 def _store_with_notes(url: str, texts: list[str]) -> tuple[v.EventStore, str]:
@@ -109,18 +58,12 @@ def test_every_event_arrives_once_in_order_and_a_poisoned_one_is_dead_lettered(
     store.close()
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_an_unreachable_receiver_stops_the_relay_and_loses_nothing(
         store_url: str, receiver: Receiver) -> None:
     """A refused connection, after every try, stops the relay before the event; the next
     run delivers from there."""
     store, _ = _store_with_notes(store_url, ["a"])
-    down = f"http://127.0.0.1:{_closed_port()}/hooks"
+    down = f"http://127.0.0.1:{closed_port()}/hooks"
     with pytest.raises(v.DeliveryError, match="after 2 tries") as info:
         Relay(store, down, secret=SECRET, max_tries=2, backoff=0.001).run(until_idle=True)
     assert "refused" in str(info.value).lower()
