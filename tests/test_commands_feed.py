@@ -217,11 +217,10 @@ def test_relay_refuses_bad_input_clearly(db: str, tmp_path: Path,
     code, _, err = _run(capsys, "relay", "--db", db, "--to", down, "--until-idle",
                         "--max-tries", "2", "--backoff", "0.001")
     assert 1 == code and f"cannot deliver to {down} after 2 tries" in err
-    with v.EventStore(f"sqlite:///{db}") as store:
-        with store.engine.begin() as conn:
-            conn.execute(insert(followers), {"name": "busy", "position": 0,
-                                             "owner": "elsewhere:42", "updated_at": "",
-                                             "lease_until": time.time() + 60})
+    with v.EventStore(f"sqlite:///{db}") as store, store.engine.begin() as conn:
+        conn.execute(insert(followers), {"name": "busy", "position": 0,
+                                         "owner": "elsewhere:42", "updated_at": "",
+                                         "lease_until": time.time() + 60})
     code, _, err = _run(capsys, "relay", "--db", db, "--to", down, "--name", "busy",
                         "--until-idle")
     assert 1 == code and "follower 'busy' is in use by elsewhere:42" in err

@@ -23,7 +23,7 @@ import verantwortung as v
 from tests.store import _workers
 from verantwortung.store import feed
 from verantwortung.store.migrate import backfill_order
-from verantwortung.store.schema import events, processes, snapshots
+from verantwortung.store.schema import events, metadata, processes, snapshots
 
 TPL = v.load_template("verantwortungspartner")
 OLD_STORE = Path(__file__).parent / "data" / "store-v1.sqlite3"
@@ -338,3 +338,13 @@ def test_a_killed_follower_resumes_without_loss(store_url: str, tmp_path: Path) 
     assert list(range(1, 61)) == sorted(set(outside))
     assert len(outside) - 60 <= 1
 
+
+
+def test_tables_made_by_the_metadata_alone_hand_out_positions(store_url: str) -> None:
+    """Tables created from the schema under an open store (a tool, a benchmark) come with
+    the counter row, so the first event is at position 1."""
+    with v.EventStore(store_url) as store:
+        metadata.drop_all(store.engine)
+        metadata.create_all(store.engine)
+        _new(store)
+        assert [1] == [s.position for s in store.read_all()]

@@ -32,7 +32,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ..exceptions import FollowerBusy
+from ..exceptions import FollowerBusy, StoreError
 from .rows import StoredEvent, decode_stored, now
 from .schema import events, followers, positions
 
@@ -46,7 +46,7 @@ log = logging.getLogger("verantwortung.store")
 
 Listener = Callable[[StoredEvent], object]
 Handler = Callable[[StoredEvent, Connection], object]
-PAGE = 1000
+PAGE = 2000
 
 
 def take_positions(conn: Connection, count: int) -> int:
@@ -73,8 +73,7 @@ def read_all(store: EventStore, after: int = 0, limit: int | None = None,
     while left is None or left > 0:
         size = page if left is None else min(page, left)
         with store._reading() as conn:
-            rows = conn.execute(select(events).where(events.c.position > after)
-                                .order_by(events.c.position).limit(size)).all()
+            rows = _page(conn, after, size)
         batch = decode_stored(rows)
         yield from batch
         if len(batch) < size:
@@ -82,6 +81,28 @@ def read_all(store: EventStore, after: int = 0, limit: int | None = None,
         after = batch[-1].position
         if left is not None:
             left -= len(batch)
+
+
+_COLUMNS = ", ".join(c.name for c in events.c)
+
+
+def _page(conn: Connection, after: int, size: int) -> list[Any]:
+    """Up to ``size`` event rows after position ``after``, as plain tuples.
+
+    Straight through the driver's cursor: building SQLAlchemy rows cost a fifth of
+    read_all's time. The only values in the statement are two whole numbers.
+    """
+    sql = (f"SELECT {_COLUMNS} FROM {events.name} WHERE position > {int(after)} "
+           f"ORDER BY position LIMIT {int(size)}")
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    except conn.dialect.loaded_dbapi.Error as exc:  # what SQLAlchemy would have wrapped
+        raise StoreError(f"cannot read the feed: {str(exc).strip().splitlines()[0]}"
+                         ) from exc
+    finally:
+        cursor.close()
 
 
 class Listeners:

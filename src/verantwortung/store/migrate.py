@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.exc import DBAPIError
 
 from ..exceptions import StoreNotFound
 from .schema import dead_letters, events, followers, metadata, positions, processes
@@ -35,31 +35,29 @@ def prepare(engine: Engine, url: str, *, create: bool) -> None:
         metadata.create_all(engine)
     elif not inspect(engine).has_table(processes.name):
         raise StoreNotFound(url)
-    if _counter_ready(engine):
+    if _ready(engine):
         return
     metadata.create_all(engine, tables=_NEW_TABLES)
     with engine.begin() as conn:
         _lock(conn)
-        if conn.execute(select(positions.c.last).where(positions.c.id == 1)).first():
-            return  # another process migrated it while we waited for the lock
         if "position" not in {c["name"] for c in inspect(conn).get_columns(events.name)}:
             _add_positions(conn)
-        last = conn.execute(select(events.c.position).order_by(
-            events.c.position.desc()).limit(1)).scalar()
-        conn.execute(insert(positions), {"id": 1, "last": int(last or 0)})
+        last = int(conn.execute(select(events.c.position).order_by(
+            events.c.position.desc()).limit(1)).scalar() or 0)
+        if conn.execute(update(positions).where(positions.c.id == 1).values(
+                last=last)).rowcount == 0:
+            conn.execute(insert(positions), {"id": 1, "last": last})
 
 
-def _counter_ready(engine: Engine) -> bool:
+def _ready(engine: Engine) -> bool:
+    """Whether the store has positions and the counter row (one cheap query each)."""
     try:
         with engine.connect() as conn:
-            return conn.execute(select(positions.c.id).where(positions.c.id == 1)).first() \
-                is not None
-    except (ProgrammingError, IntegrityError):
+            conn.execute(select(events.c.position).limit(1)).all()
+            return conn.execute(select(positions.c.id).where(positions.c.id == 1)
+                                ).first() is not None
+    except DBAPIError:  # no such column or table: a store of an older schema
         return False
-    except Exception as exc:  # SQLite says "no such table" as an OperationalError
-        if "no such table" in str(exc):
-            return False
-        raise
 
 
 def _lock(conn: Connection) -> None:

@@ -9,6 +9,8 @@ database.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -21,7 +23,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
 )
+from sqlalchemy.engine import Connection
 
 __all__ = ["SCHEMA_VERSION", "dead_letters", "events", "followers", "metadata", "positions",
            "processes", "snapshots"]
@@ -73,6 +77,14 @@ positions = Table(
     Column("id", Integer, primary_key=True),
     Column("last", BigInteger, nullable=False),
 )
+
+
+def _first_counter_row(target: Table, connection: Connection, **_: Any) -> None:
+    """The row comes with the table, however the table is made (a store, a test, a tool)."""
+    connection.execute(target.insert(), {"id": 1, "last": 0})
+
+
+event.listen(positions, "after_create", _first_counter_row)
 
 # A named follower: how far it has read, and who holds it (a lease that expires, so a
 # follower that was killed does not block its name for ever).
