@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from .. import __version__
 from ..exceptions import DeliveryError
 from .cloudevents import CONTENT_TYPE, DEFAULT_SOURCE, CloudEvents
 from .rows import StoredEvent, now
@@ -179,7 +178,7 @@ class Relay:
     def _post(self, body: bytes, event_id: str) -> _Outcome:
         stamp = str(int(time.time()))
         headers = {"Content-Type": CONTENT_TYPE, TIMESTAMP_HEADER: stamp,
-                   DELIVERY_HEADER: event_id, "User-Agent": f"verantwortung/{__version__}"}
+                   DELIVERY_HEADER: event_id, "User-Agent": "verantwortung-relay"}
         if self.secret is not None:
             headers[SIGNATURE_HEADER] = sign(self.secret, stamp, body)
         request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
