@@ -19,6 +19,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from time import perf_counter
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "store.json"
 PG_ENV = "VERANTWORTUNG_BENCH_PG_URL"
 REPEAT, LONG, BATCH, APPENDS, EVERY = 5, 10_000, 100, 100, 500
+WRITERS, EACH, READ_ALL = 8, 250, 100_000
 FIRES = {10: 40, 1_000: 20, 5_000: 10}  # history length: store.fire calls a run
 TPL = verantwortung.load_template("verantwortungspartner")
 REGION = "Musterstadt"
@@ -103,7 +105,8 @@ def floors(store: EventStore, proc: Process) -> dict[str, Rate]:
     rows = [{"process_id": e.process, "seq": e.seq, "id": e.id, "at": e.at.isoformat(),
              "actor": e.actor, "kind": e.kind, "template": e.template,
              "payload": json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
-             "template_version": e.template_version, "phase": e.phase} for e in proc.history]
+             "template_version": e.template_version, "phase": e.phase, "position": i}
+            for i, e in enumerate(proc.history, 1)]
 
     def fresh() -> None:
         table.drop(store.engine, checkfirst=True)
@@ -175,6 +178,72 @@ def run_backend(url: str) -> dict[str, Any]:
     return res
 
 
+def writer(url: str, pid: str, each: int, start: Any) -> tuple[float, float]:
+    """One OS process: ``each`` x (fire a note, append it) on its own process."""
+    store = EventStore(url)
+    proc = store.load(pid)
+    start.wait()
+    t0 = perf_counter()
+    for i in range(each):
+        version = proc.version
+        note(proc, i)
+        store.append(proc, version)
+    t1 = perf_counter()
+    store.close()
+    return t0, t1
+
+
+def concurrent_appends(url: str, writers: int = WRITERS, each: int = EACH) -> Rate:
+    """``writers`` OS processes append at once, each to its own process; the rate is all
+    their events over the time from the first start to the last end."""
+    import multiprocessing
+
+    store = EventStore(url)
+    pids = []
+    for w in range(writers):
+        proc = Process.start(TPL, region=f"{REGION} {w}")
+        store.add(proc)
+        pids.append(proc.id)
+    store.close()
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Manager() as manager, ctx.Pool(writers) as pool:
+        start = manager.Event()
+        pending = pool.starmap_async(writer, [(url, pid, each, start) for pid in pids])
+        time.sleep(2)  # every worker has imported and loaded its process
+        start.set()
+        spans = pending.get()
+    seconds = max(b for _, b in spans) - min(a for a, _ in spans)
+    return rate(writers * each, seconds, writers * each)
+
+
+def read_all_rate(url: str, total: int = READ_ALL) -> Rate:
+    """``store.read_all()`` over ``total`` events of 10 processes (best of REPEAT)."""
+    store = EventStore(url)
+    for _ in range(total // LONG):
+        store.add(grown(LONG))
+    n = store.last_position()
+
+    def run() -> None:
+        assert n == sum(1 for _ in store.read_all())
+    out = rate(n, best(run), 1)
+    store.close()
+    return out
+
+
+def run_feed(url: str) -> dict[str, Any]:
+    """Part 4: the store-wide feed."""
+    store = EventStore(url)
+    metadata.drop_all(store.engine)
+    metadata.create_all(store.engine)
+    store.close()
+    return {"writers": best_rate(lambda: concurrent_appends(url)),
+            "read_all": read_all_rate(url)}
+
+
+def best_rate(fn: Callable[[], Rate], repeat: int = 3) -> Rate:
+    return max((fn() for _ in range(repeat)), key=lambda r: r["events_per_s"])
+
+
 def pg_schema(url: str) -> tuple[str, str, Callable[[], None]]:
     """A URL whose search_path is a new schema, the server's settings, and a cleanup."""
     schema, admin = f"vt_bench_{os.getpid()}", sa.create_engine(url)
@@ -215,7 +284,20 @@ def summary(name: str, r: dict[str, Any], mem: dict[str, float]) -> None:
           f"{'decoding' if decode > fetch else 'fetching'} rows dominates")
 
 
+def print_feed(backends: dict[str, dict[str, Any]]) -> None:
+    head = "".join(f"{b:>26}" for b in backends)
+    print(f"\n4. The store-wide feed\n  {'':<44}{head}")
+    rows = [("writers", f"{WRITERS} OS processes x {EACH} appends, own process"),
+            ("read_all", f"read_all() over {READ_ALL:,} events")]
+    for key, label in rows:
+        print(f"  {label:<44}" + "".join(
+            f"{r['feed'][key]['events_per_s']:>13,.0f}/s {r['feed'][key]['seconds']:7.2f} s"
+            for r in backends.values()))
+
+
 def main() -> int:
+    if "--feed" in sys.argv[1:]:
+        return main_feed()
     py = sys.version.split()[0]
     psy = next((d.version for d in importlib.metadata.distributions(name="psycopg")), "-")
     print(f"Python {py}, SQLAlchemy {sa.__version__}, psycopg {psy}, SQLite "
@@ -231,12 +313,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = perf_counter()
         backends["SQLite"] = run_backend(f"sqlite:///{Path(tmp) / 'store.sqlite3'}")
+        backends["SQLite"]["feed"] = run_feed(f"sqlite:///{Path(tmp) / 'feed.sqlite3'}")
         print(f"SQLite (temporary file, WAL, synchronous=NORMAL): {perf_counter() - t0:.1f} s")
     if url := os.environ.get(PG_ENV):
         scoped, res["postgresql"], drop = pg_schema(url)
         try:
             t0 = perf_counter()
             backends["PostgreSQL"] = run_backend(scoped)
+            backends["PostgreSQL"]["feed"] = run_feed(scoped)
             print(f"PostgreSQL ({res['postgresql']}): {perf_counter() - t0:.1f} s")
         finally:
             drop()
@@ -258,12 +342,28 @@ def main() -> int:
     print(f"\n3. In memory, no database (best of {REPEAT})\n  {'Process.replay(TPL, history)':<44}"
           f"{mem['replay'] * 1e3:>14.2f} ms {LONG / mem['replay']:>10,.0f} events/s\n  "
           f"{'Process.restore(TPL, history, state, 10000)':<44}{mem['restore'] * 1e3:>14.2f} ms")
+    print_feed(backends)
     print("\nSummary")
     for name, r in backends.items():
         summary(name, r, mem)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def main_feed() -> int:
+    """Only part 4 (``--feed``): the writers and read_all, on SQLite and PostgreSQL."""
+    backends: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        backends["SQLite"] = {"feed": run_feed(f"sqlite:///{Path(tmp) / 'feed.sqlite3'}")}
+    if url := os.environ.get(PG_ENV):
+        scoped, _, drop = pg_schema(url)
+        try:
+            backends["PostgreSQL"] = {"feed": run_feed(scoped)}
+        finally:
+            drop()
+    print_feed(backends)
     return 0
 
 

@@ -11,10 +11,11 @@ import verantwortung as v
 def test_exported_names_are_pinned() -> None:
     """__all__ lists exactly the public contract, and every name resolves."""
     expected = {
-        "AmbiguousProcessId", "ConcurrencyError", "CorruptEventError", "Diagnostic", "Event",
-        "EventStore",
-        "Fired", "Option", "ParameterError", "Process", "ProcessNotFound", "RuleError",
-        "StoreError", "StoreNotFound",
+        "AmbiguousProcessId", "ConcurrencyError", "CorruptEventError", "DeliveryError",
+        "Diagnostic", "Event", "EventStore",
+        "Fired", "FollowerBusy", "Option", "ParameterError", "Process", "ProcessNotFound",
+        "RuleError",
+        "StoreError", "StoreNotFound", "StoredEvent",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
         "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
         "check_template", "load_template", "template_schema",

@@ -17,10 +17,12 @@ __all__ = [
     "AmbiguousProcessId",
     "ConcurrencyError",
     "CorruptEventError",
+    "DeliveryError",
     "Diagnostic",
     "Event",
     "EventStore",
     "Fired",
+    "FollowerBusy",
     "Option",
     "ParameterError",
     "Process",
@@ -31,6 +33,7 @@ __all__ = [
     "RuleError",
     "StoreError",
     "StoreNotFound",
+    "StoredEvent",
     "TemplateError",
     "TransitionRefused",
     "VerantwortungError",
@@ -53,6 +56,9 @@ _LAZY = {
     "CorruptEventError": "verantwortung.exceptions",
     "ProcessNotFound": "verantwortung.exceptions",
     "EventStore": "verantwortung.store.sql",
+    "FollowerBusy": "verantwortung.exceptions",
+    "DeliveryError": "verantwortung.exceptions",
+    "StoredEvent": "verantwortung.store.rows",
     "Event": "verantwortung.model.process",
     "Fired": "verantwortung.model.process",
     "Option": "verantwortung.model.process",
@@ -75,7 +81,9 @@ if TYPE_CHECKING:
         AmbiguousProcessId,
         ConcurrencyError,
         CorruptEventError,
+        DeliveryError,
         Diagnostic,
+        FollowerBusy,
         ParameterError,
         ProcessNotFound,
         ReplayError,
@@ -88,6 +96,7 @@ if TYPE_CHECKING:
     )
     from .model.process import Event, Fired, Option, Reason
     from .model.template import ProcessTemplate
+    from .store.rows import StoredEvent
     from .store.sql import EventStore
 
 

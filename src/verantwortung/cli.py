@@ -83,10 +83,18 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the JSON Schema of the template format (for editors)."""
+    """Print the JSON Schema of the template format (for editors), or with --events
+    TEMPLATE a JSON Schema of the CloudEvent of each of the template's event kinds."""
     from ._api import template_schema_json
 
-    text = template_schema_json()
+    if args.events is not None:
+        from ._api import load_template
+        from .store.cloudevents import event_schemas
+
+        text = json.dumps(event_schemas(load_template(args.events)), ensure_ascii=False,
+                          indent=2) + "\n"
+    else:
+        text = template_schema_json()
     if args.output is None:
         sys.stdout.write(text)
     else:
@@ -237,6 +245,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="language of the titles (default en)")
     p = command("schema", cmd_schema)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--events", metavar="TEMPLATE", help="instead: the JSON Schema of each "
+                   "event kind of TEMPLATE as the feed writes it, keyed by CloudEvents type")
     command("codes", cmd_codes)
     p = command("run", cmd_run)
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="*.scenario.yaml files")
@@ -249,10 +259,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--emit-scenarios", metavar="DIR", help="write scenario files into DIR")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     fmt(p)
+    from ._commands_feed import add_feed_commands
     from ._commands_process import add_process_commands
     from ._commands_render import add_render_commands
 
     add_process_commands(command)
+    add_feed_commands(command)
     add_render_commands(command)
     return parser
 

@@ -8,11 +8,13 @@
                                     carries every failing reason, not the first
     ├── ReplayError                 events are not a consistent history of a template
     ├── RuleError                   a custom rule raised while it was evaluated
+    ├── DeliveryError               a webhook receiver could not be reached (.url)
     └── StoreError                  the event store cannot do what was asked
         ├── ConcurrencyError        another writer appended first; nothing was written
         ├── ProcessNotFound         no process with that id in the store
         ├── AmbiguousProcessId      a short id names several processes (.candidates)
         ├── StoreNotFound           a read found no store (nothing was created)
+        ├── FollowerBusy            a live follower holds that name (.name, .owner)
         └── CorruptEventError       a stored event cannot be read (.process_id, .seq)
 
 This module imports nothing of ours, so every layer may raise these.
@@ -28,7 +30,9 @@ __all__ = [
     "AmbiguousProcessId",
     "ConcurrencyError",
     "CorruptEventError",
+    "DeliveryError",
     "Diagnostic",
+    "FollowerBusy",
     "ParameterError",
     "ProcessNotFound",
     "ReplayError",
@@ -173,6 +177,20 @@ class StoreNotFound(StoreError):
                          "('verantwortung new' or 'verantwortung demo' creates one)")
 
 
+class FollowerBusy(StoreError):
+    """Another live follower holds this follower name; nothing was read or moved."""
+
+    def __init__(self, name: str, owner: str, until: float) -> None:
+        import datetime as dt
+
+        self.name = name
+        self.owner = owner
+        self.until = until
+        when = dt.datetime.fromtimestamp(until, dt.UTC).strftime("%H:%M:%S UTC")
+        super().__init__(f"follower {name!r} is in use by {owner} (its lease runs until "
+                         f"{when}); stop that one first, or use another name")
+
+
 class CorruptEventError(StoreError):
     """A stored event cannot be read; names the process and sequence number."""
 
@@ -180,6 +198,18 @@ class CorruptEventError(StoreError):
         self.process_id = process_id
         self.seq = seq
         super().__init__(f"process {process_id}, event {seq}: stored event is corrupt: {detail}")
+
+
+class DeliveryError(VerantwortungError):
+    """A webhook receiver could not be reached (refused, timed out); nothing was lost:
+    the relay's position stays before the event, which goes out again next time."""
+
+    def __init__(self, url: str, tries: int, detail: str) -> None:
+        self.url = url
+        self.tries = tries
+        noun = "try" if tries == 1 else "tries"
+        super().__init__(f"cannot deliver to {url} after {tries} {noun}: {detail}; the "
+                         "relay stopped before this event and resumes there next time")
 
 
 class RuleError(VerantwortungError):

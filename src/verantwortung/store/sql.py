@@ -15,11 +15,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, inspect, select, update
+from sqlalchemy import create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -38,35 +37,24 @@ from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
-from .schema import events, metadata, processes, snapshots
+from . import feed
+from .migrate import prepare
+from .rows import (
+    ProcessInfo,
+    StoredEvent,
+    decode_events,
+    event_row,
+    info_of,
+    reason_of,
+)
+from .rows import now as _now
+from .schema import events, processes, snapshots
 from .sources import export_source, missing_sqlite_file, template_source
 
-__all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "TemplateResolver"]
+__all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "StoredEvent", "TemplateResolver"]
 
 DEFAULT_URL = "sqlite:///verantwortung.sqlite3"
 TemplateResolver = Callable[[str], ProcessTemplate]
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessInfo:
-    """One row of the process index."""
-
-    id: str
-    template: str
-    template_version: str
-    region: str
-    phase: str
-    version: int
-    created_at: str
-    updated_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping."""
-        return {k: getattr(self, k) for k in self.__slots__}
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -99,6 +87,7 @@ class EventStore:
         self._lock = threading.RLock()
         self.cache_size = cache_size
         self._resolve = templates or self._load_template
+        self._listeners = feed.Listeners()
         missing = None if create else missing_sqlite_file(url)
         if missing is not None:
             raise StoreNotFound(url, missing)
@@ -109,12 +98,9 @@ class EventStore:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             else:
                 self.engine = create_engine(url, pool_pre_ping=True)
-            if create:
-                metadata.create_all(self.engine)
-            elif not inspect(self.engine).has_table(processes.name):
-                self.engine.dispose()
-                raise StoreNotFound(url)
+            prepare(self.engine, url, create=create)
         except StoreNotFound:
+            self.engine.dispose()
             raise
         except Exception as exc:  # an unreachable or unusable database
             detail = str(getattr(exc, "orig", None) or exc).strip()
@@ -173,12 +159,13 @@ class EventStore:
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(processes), info_row)
-                conn.execute(insert(events), [_event_row(e) for e in proc.history])
+                stored = self._insert_events(conn, proc.history)
         except IntegrityError as exc:
             raise StoreError(f"process {proc.id} is already stored") from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"process {proc.id}: the database refused it: "
-                             f"{_reason_of(exc)}") from exc
+                             f"{reason_of(exc)}") from exc
+        self._listeners.notify(stored)
 
     def append(self, proc: Process, expected_version: int) -> int:
         """Write the events of ``proc`` after ``expected_version``; return the new version.
@@ -211,20 +198,29 @@ class EventStore:
                     if actual is None:
                         raise ProcessNotFound(proc.id)
                     raise ConcurrencyError(proc.id, expected_version, actual)
-                conn.execute(insert(events), [_event_row(e) for e in new])
                 if self.snapshot_every and (proc.version // self.snapshot_every
                                             > expected_version // self.snapshot_every):
                     self._write_snapshot(conn, proc)
+                # last: the counter row is held from here to the commit, which is short
+                stored = self._insert_events(conn, new)
         except IntegrityError as exc:
             raise ConcurrencyError(proc.id, expected_version, None) from exc
         except OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ConcurrencyError(proc.id, expected_version, None) from exc
-            raise StoreError(f"process {proc.id}: {_reason_of(exc)}") from exc
+            raise StoreError(f"process {proc.id}: {reason_of(exc)}") from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"process {proc.id}: the database refused it: "
-                             f"{_reason_of(exc)}") from exc
+                             f"{reason_of(exc)}") from exc
+        self._listeners.notify(stored)
         return proc.version
+
+    def _insert_events(self, conn: Connection, new: Sequence[Event]) -> list[StoredEvent]:
+        """Insert events at the next store-wide positions, in this transaction."""
+        first = feed.take_positions(conn, len(new))
+        stored = [StoredEvent(first + i, e) for i, e in enumerate(new)]
+        conn.execute(insert(events), [event_row(s.event, s.position) for s in stored])
+        return stored
 
     def fire(self, process_id: str, name: str, *, actor: str | None = None,
              payload: dict[str, Any] | None = None, at: str | dt.datetime | None = None,
@@ -304,7 +300,7 @@ class EventStore:
             with self.engine.connect() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot read the store {self.url!r}: {_reason_of(exc)}") from exc
+            raise StoreError(f"cannot read the store {self.url!r}: {reason_of(exc)}") from exc
 
     def resolve(self, id_or_prefix: str) -> str:
         """The full id of the one process whose id is or starts with ``id_or_prefix``.
@@ -337,7 +333,7 @@ class EventStore:
             row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
         if row is None:
             raise ProcessNotFound(process_id)
-        return _info(row)
+        return info_of(row)
 
     def list(self, *, template: str | None = None, phase: str | None = None,
              region: str | None = None) -> list[ProcessInfo]:
@@ -348,12 +344,66 @@ class EventStore:
             if value is not None:
                 query = query.where(column == value)
         with self._reading() as conn:
-            return [_info(row) for row in conn.execute(query)]
+            return [info_of(row) for row in conn.execute(query)]
 
     def count(self) -> int:
         """How many processes are stored."""
         with self._reading() as conn:
             return int(conn.execute(select(func.count()).select_from(processes)).scalar() or 0)
+
+    # -- the store-wide feed -----------------------------------------------------------------
+
+    def read_all(self, after: int = 0, limit: int | None = None) -> Iterator[StoredEvent]:
+        """Every event of every process after position ``after``, in position order.
+
+        Positions run 1, 2, 3, ... in commit order without a gap, so ``after`` the last
+        position seen continues where a reader stopped. Reads page by page (at most
+        ``limit`` events); CorruptEventError names a bad row.
+        """
+        return feed.read_all(self, after, limit)
+
+    def last_position(self) -> int:
+        """The position of the newest stored event (0 when there is none)."""
+        with self._reading() as conn:
+            return feed.last_position(conn)
+
+    def follow(self, name: str, handler: feed.Handler, *, after: int | None = None,
+               limit: int | None = None, until_idle: bool = False,
+               stop: Callable[[], bool] | None = None, poll: float = 0.5,
+               lease: float = 30.0) -> feed.FollowResult:
+        """Run the named follower ``name``: ``handler(stored, conn)`` for each new event.
+
+        The follower's position is kept in the store; it resumes there (``after``
+        starts it at another position instead). Each event is handled in a
+        transaction that also stores the new position: what the handler writes through
+        ``conn`` commits with it, exactly once; a handler that raises rolls both back
+        and the error propagates, so the event comes again next time (at least once;
+        ``stored.event.id`` is the key to drop a repeat).
+
+        It ends after ``limit`` events, when caught up (``until_idle``), or when
+        ``stop()`` is true (checked between events and polls); otherwise it waits for
+        new events, looking every ``poll`` seconds. The name is held by a lease of
+        ``lease`` seconds, renewed as it goes: while another live follower holds it,
+        :class:`~verantwortung.FollowerBusy` is raised and nothing happens.
+        """
+        return feed.follow(self, name, handler, after=after, limit=limit,
+                           until_idle=until_idle, stop=stop, poll=poll, lease=lease)
+
+    def subscribe(self, listener: feed.Listener) -> Callable[[], None]:
+        """Call ``listener(stored)`` after commit for every event this store object
+        appends (``add``, ``append``, ``fire``, ``import_process``); returns a function
+        that unsubscribes. A listener that raises is logged (logger
+        ``verantwortung.store``) and changes nothing: the events are stored. Events
+        other writers append reach :meth:`follow`, not listeners."""
+        return self._listeners.add(listener)
+
+    def template_of(self, process_id: str) -> ProcessTemplate:
+        """The template a stored process runs on (loaded once per source)."""
+        with self._reading() as conn:
+            row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
+        if row is None:
+            raise ProcessNotFound(process_id)
+        return self.template_for(info_of(row), row.template_source)
 
     def events(self, process_id: str, after: int = 0) -> builtins.list[Event]:
         """The stored events of a process, in order (CorruptEventError names a bad row)."""
@@ -361,7 +411,7 @@ class EventStore:
             rows = conn.execute(select(events).where(
                 events.c.process_id == process_id, events.c.seq > after
             ).order_by(events.c.seq)).all()
-        return _events(rows)
+        return decode_events(rows)
 
     def load(self, process_id: str, *, use_snapshot: bool = True) -> Process:
         """The process, rebuilt from its latest snapshot and the events after it."""
@@ -378,9 +428,9 @@ class EventStore:
             rows = conn.execute(select(events).where(
                 events.c.process_id == process_id, events.c.seq <= row.version
             ).order_by(events.c.seq)).all()
-        info = _info(row)
+        info = info_of(row)
         tpl = self.template_for(info, row.template_source)
-        history = _events(rows)
+        history = decode_events(rows)
         if len(history) != info.version:
             raise StoreError(f"process {process_id}: index says version {info.version}, "
                              f"the log has {len(history)} events")
@@ -425,44 +475,3 @@ class EventStore:
         self.add(proc, source)
         return proc
 
-
-def _event_row(e: Event) -> dict[str, Any]:
-    return {"process_id": e.process, "seq": e.seq, "id": e.id, "at": e.at.isoformat(),
-            "actor": e.actor, "kind": e.kind,
-            "payload": json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
-            "template": e.template, "template_version": e.template_version, "phase": e.phase}
-
-
-def _events(rows: Sequence[Any]) -> list[Event]:
-    """Decode event rows (columns in table order); CorruptEventError names a bad row."""
-    payloads: list[Any] | None = None
-    try:  # one JSON parse for all payloads; on any doubt, row by row to find the culprit
-        payloads = json.loads("[" + ",".join(r[6] for r in rows) + "]")
-        if len(payloads) != len(rows) or not all(isinstance(p, dict) for p in payloads):
-            payloads = None
-    except (ValueError, TypeError):
-        payloads = None
-    out: list[Event] = []
-    for i, (pid, seq, eid, at, actor, kind, raw, template, version, phase) in enumerate(rows):
-        try:
-            payload = payloads[i] if payloads is not None else json.loads(raw)
-            if not isinstance(payload, dict):
-                raise ValueError("payload is not a JSON object")
-            when = dt.datetime.fromisoformat(at)
-            if when.tzinfo is None:  # written by hand or by another tool: taken as UTC
-                when = when.replace(tzinfo=dt.UTC)
-        except (ValueError, TypeError) as exc:
-            raise CorruptEventError(pid, seq, str(exc)) from exc
-        out.append(Event(eid, pid, seq, when, actor, kind, payload, template, version, phase))
-    return out
-
-
-def _reason_of(exc: BaseException) -> str:
-    """The driver's own message, without SQLAlchemy's statement dump and links."""
-    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-
-
-def _info(row: Any) -> ProcessInfo:
-    return ProcessInfo(id=row.id, template=row.template, template_version=row.template_version,
-                       region=row.region, phase=row.phase, version=row.version,
-                       created_at=row.created_at, updated_at=row.updated_at)

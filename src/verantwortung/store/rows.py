@@ -1,0 +1,109 @@
+"""Rows in, records out: how events and process index rows are encoded and decoded.
+
+Payloads are JSON text that we encode and decode ourselves, so one unreadable row is
+reported with its process id and sequence number instead of failing a whole query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from ..exceptions import CorruptEventError
+from ..model.process import Event
+
+__all__ = ["ProcessInfo", "StoredEvent", "decode_events", "decode_stored", "event_row",
+           "info_of", "now", "reason_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessInfo:
+    """One row of the process index."""
+
+    id: str
+    template: str
+    template_version: str
+    region: str
+    phase: str
+    version: int
+    created_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+class StoredEvent(NamedTuple):
+    """An event as the store holds it: with its place in the store-wide sequence.
+
+    ``position`` counts every event of the store, 1, 2, 3, ... in commit order, with no
+    gap; ``event.id`` is unique, the key to drop an event delivered twice.
+    """
+
+    position: int
+    event: Event
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping: the event's fields plus ``position``."""
+        return {"position": self.position, **self.event.to_dict()}
+
+
+def now() -> str:
+    """The current time in UTC, ISO 8601."""
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def event_row(e: Event, position: int) -> dict[str, Any]:
+    """The row of an event at a store-wide position."""
+    return {"process_id": e.process, "seq": e.seq, "id": e.id, "at": e.at.isoformat(),
+            "actor": e.actor, "kind": e.kind,
+            "payload": json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
+            "template": e.template, "template_version": e.template_version, "phase": e.phase,
+            "position": position}
+
+
+def decode_events(rows: Sequence[Any]) -> list[Event]:
+    """Decode event rows (columns in table order); CorruptEventError names a bad row."""
+    payloads: list[Any] | None = None
+    try:  # one JSON parse for all payloads; on any doubt, row by row to find the culprit
+        payloads = json.loads("[" + ",".join(r[6] for r in rows) + "]")
+        if len(payloads) != len(rows) or not all(isinstance(p, dict) for p in payloads):
+            payloads = None
+    except (ValueError, TypeError):
+        payloads = None
+    out: list[Event] = []
+    for i, (pid, seq, eid, at, actor, kind, raw, template, version, phase, *_) in enumerate(
+            rows):
+        try:
+            payload = payloads[i] if payloads is not None else json.loads(raw)
+            if not isinstance(payload, dict):
+                raise ValueError("payload is not a JSON object")
+            when = dt.datetime.fromisoformat(at)
+            if when.tzinfo is None:  # written by hand or by another tool: taken as UTC
+                when = when.replace(tzinfo=dt.UTC)
+        except (ValueError, TypeError) as exc:
+            raise CorruptEventError(pid, seq, str(exc)) from exc
+        out.append(Event(eid, pid, seq, when, actor, kind, payload, template, version, phase))
+    return out
+
+
+def decode_stored(rows: Sequence[Any]) -> list[StoredEvent]:
+    """Decode event rows that end with their position."""
+    return [StoredEvent(int(row[10]), e) for row, e in zip(rows, decode_events(rows),
+                                                           strict=True)]
+
+
+def reason_of(exc: BaseException) -> str:
+    """The driver's own message, without SQLAlchemy's statement dump and links."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+def info_of(row: Any) -> ProcessInfo:
+    """A process index row as a record."""
+    return ProcessInfo(id=row.id, template=row.template, template_version=row.template_version,
+                       region=row.region, phase=row.phase, version=row.version,
+                       created_at=row.created_at, updated_at=row.updated_at)
