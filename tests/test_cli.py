@@ -174,3 +174,29 @@ def test_run_reports_unknown_names_before_running(write, capsys) -> None:  # typ
     assert 4 == len([line for line in out.splitlines() if ": S00" in line])
     assert "step 1" not in out
     assert "0 passed, 1 failed" in err
+
+
+EVERY_RULE = Path(__file__).resolve().parents[1] / "examples" / "every_rule"
+
+
+def test_rules_option_imports_custom_rules_before_the_command(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """--rules FILE.py registers a region's rules, so check works on its template."""
+    from verantwortung.rules import registry
+
+    if "every_rule_company_speaker" in registry:  # registered by the example's own tests
+        registry.remove("every_rule_company_speaker")
+    template = str(EVERY_RULE / "every_rule.yaml")
+    assert 1 == main(["check", template])
+    assert "E208 unknown custom rule 'every_rule_company_speaker'" in capsys.readouterr().out
+    assert 0 == main(["--rules", str(EVERY_RULE / "every_rule_rules.py"), "check", template])
+    assert "guards passable:           19/19 (100%)" in capsys.readouterr().out
+
+
+def test_rules_option_that_cannot_be_imported_is_a_usage_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A --rules module that is not there exits 2 with one line saying why."""
+    assert 2 == main(["--rules", "no_such_rules_module", "codes"])
+    err = capsys.readouterr().err
+    assert "--rules no_such_rules_module: ModuleNotFoundError: No module named" in err
+    assert "Traceback" not in err

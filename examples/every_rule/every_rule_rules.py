@@ -39,3 +39,6 @@ def register() -> None:
 
 
 register()
+
+
+register()  # importing the module is enough: `verantwortung --rules every_rule_rules.py ...`

@@ -221,6 +221,10 @@ def _parser() -> argparse.ArgumentParser:
                      "as a state machine. Templates are YAML files or bundled ids such as "
                      "'verantwortungspartner'.")
     parser.add_argument("--version", action="version", version=f"verantwortung {__version__}")
+    parser.add_argument("--rules", action="append", metavar="MODULE|FILE.py", default=[],
+                        help="import a module (or a .py file) that registers custom rules "
+                             "before the command runs; repeatable (installed rules come from "
+                             "the entry point group 'verantwortung.rules' without it)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
@@ -269,6 +273,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _import_rules(specs: Sequence[str]) -> None:
+    """Import the --rules modules; a module that cannot be imported is a usage error."""
+    if not specs:
+        return
+    from .rules.registry import import_rules
+
+    for spec in specs:
+        try:
+            import_rules(spec)
+        except Exception as exc:  # the module's own error, told in one line
+            raise CommandUsageError(f"--rules {spec}: {type(exc).__name__}: {exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the command line and return its exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -282,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err("verantwortung: error: a command is required (see --help)")
         return EXIT_USAGE
     try:
+        _import_rules(args.rules)
         return int(args.func(args))
     except CommandUsageError as exc:
         _err(f"verantwortung {args.command}: error: {exc}")

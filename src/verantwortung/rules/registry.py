@@ -136,6 +136,30 @@ class RuleRegistry(Mapping[str, CustomRuleFunc]):
         return name in self._rules
 
 
+def import_rules(spec: str) -> None:
+    """Import a module that registers custom rules: a dotted module name or a ``.py`` file.
+
+    This is how the command line's ``--rules`` brings in a region's rules that are not
+    installed as an entry point. Raises ImportError (with the reason) when it cannot.
+    """
+    import importlib
+    import importlib.util
+    from pathlib import Path
+
+    if spec.endswith(".py"):
+        path = Path(spec)
+        if not path.is_file():
+            raise ImportError(f"no Python file {spec}")
+        name = f"_verantwortung_rules_{path.stem}"
+        module_spec = importlib.util.spec_from_file_location(name, path)
+        if module_spec is None or module_spec.loader is None:  # pragma: no cover - a .py file
+            raise ImportError(f"cannot import {spec}")
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        return
+    importlib.import_module(spec)
+
+
 class _LazyRule:
     """An entry point not imported until a template uses it."""
 
