@@ -397,6 +397,25 @@ def json_rows() -> None:
         note=f"{rate:,.0f}/s (json.loads alone {BIG / t_json:,.0f}/s)")
 
 
+def parameter_rows() -> None:
+    """Replaying a process started with parameters costs what a default one costs."""
+    plain = started(STORY[:TO_MILESTONE_1]).history
+    tuned = Process.start(TPL, region=REGION, at="2014-01-01",
+                          parameters={"milestones_max": 4, "circle_min_companies": 5})
+    for name, payload in STORY[:TO_MILESTONE_1]:
+        tuned.fire(name, actor=ACTOR, payload=payload)
+    history = tuned.history
+
+    def replays(events: Any) -> Callable[[], None]:
+        def run() -> None:
+            for _ in range(200):
+                Process.replay(TPL, events)
+        return run
+    t_tuned, t_plain = best(replays(history)) / 200, best(replays(plain)) / 200
+    row("replay of a process with parameters vs with defaults", t_tuned, t_plain, 1.1, "s",
+        note=f"{t_tuned * 1e6:.0f} µs vs {t_plain * 1e6:.0f} µs")
+
+
 def big_template(folder: Path, n: int = 1_000) -> Path:
     lines = ["id: scale", 'version: "1.0"', "title: {de: Groß, en: Large}",
              "collections:", "  notes:", "    label: {de: Notizen, en: Notes}",
@@ -480,6 +499,7 @@ def main() -> int:
         trigger_rows()
         thread_rows(folder)
         json_rows()
+        parameter_rows()
         compile_rows(folder)
         startup_rows(folder)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -67,7 +67,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
             rows.append({"id": tid, "version": None, "title": None, "valid": False})
             continue
         rows.append({"id": tid, "version": tpl.version, "title": tpl.title.get(args.lang),
-                     "valid": True, "extends": tpl.document.extends})
+                     "valid": True, "extends": tpl.extends})
     if args.format == "json":
         _out(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK

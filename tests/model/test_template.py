@@ -111,3 +111,35 @@ def test_source_positions_point_into_the_yaml(tpl: v.ProcessTemplate) -> None:
     [transition] = tpl.trigger("hold_kickoff").transitions
     guard = transition.guards[0].source
     assert guard is not None and guard.line > path.line
+
+
+def test_series_live_on_the_expanded_template(tpl: v.ProcessTemplate) -> None:
+    """The expanded template names each series with its bounds and member phases."""
+    [series] = tpl.series
+    assert ("milestone", 3, 5) == (series.id, series.min, series.max)
+    assert tuple(f"milestone_{n}" for n in range(1, 6)) == series.members
+    assert series is tpl.series_of("milestone")
+    assert None is tpl.series_of("kickoff")
+    assert (4, 4) == (len(tpl.with_parameters(milestones_max=4).series[0].members),
+                      tpl.with_parameters(milestones_max=4).series[0].max)
+
+
+def test_triggers_say_when_they_leave_every_phase(tpl: v.ProcessTemplate) -> None:
+    """A trigger written with from: "*" is marked on the expanded model."""
+    assert {"abort"} == {t.id for t in tpl.triggers if t.any_source}
+
+
+def test_a_variant_names_its_base() -> None:
+    """extends: is part of the expanded template, so no layer reads the raw document."""
+    assert "verantwortungspartner" == v.load_template(
+        "verantwortungspartner-thueringen").extends
+    assert None is v.load_template("verantwortungspartner").extends
+
+
+def test_with_parameters_builds_each_variant_once(tpl: v.ProcessTemplate) -> None:
+    """The same values give the same template object; the defaults give the template."""
+    four = tpl.with_parameters(milestones_max=4)
+    assert four is tpl.with_parameters(milestones_max=4)
+    assert four is not tpl.with_parameters(milestones_max=5, circle_min_companies=6)
+    assert tpl is tpl.with_parameters(milestones_max=5)
+    assert tpl is tpl.with_parameters()

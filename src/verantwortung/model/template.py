@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ..exceptions import ParameterError
 from .document import (
@@ -37,6 +37,7 @@ __all__ = [
     "EventDef",
     "Phase",
     "ProcessTemplate",
+    "Series",
     "SourceRef",
     "Transition",
     "TriggerDef",
@@ -100,6 +101,17 @@ class Phase(_Value):
     source: SourceRef | None = None
 
 
+class Series(_Value):
+    """A phase series as expanded: ``milestone`` with its bounds and member phases."""
+
+    id: str
+    label: Text
+    min: int
+    max: int
+    members: tuple[str, ...]
+    source: SourceRef | None = None
+
+
 class Transition(_Value):
     """One edge of the phase graph."""
 
@@ -120,6 +132,7 @@ class TriggerDef(_Value):
     roles: tuple[str, ...] | None = None
     payload: Mapping[str, FieldSpec]
     transitions: tuple[Transition, ...]
+    any_source: bool = False  # written with ``from: "*"``: leaves every non-final phase
     source: SourceRef | None = None
 
 
@@ -149,10 +162,15 @@ class ProcessTemplate(_Value):
     triggers: tuple[TriggerDef, ...]
     events: tuple[EventDef, ...]
     invariants: tuple[Check, ...] = ()
+    series: tuple[Series, ...] = ()
+    extends: str | None = None  # the base template as the file names it
     document: TemplateDocument
     sources: Mapping[Loc, SourceRef]
     files: tuple[str, ...]
     warnings: tuple[Any, ...] = ()
+    # the same template for other parameter values, built once per set of values
+    _variants: dict[tuple[tuple[str, Any], ...], ProcessTemplate] = PrivateAttr(
+        default_factory=dict)
 
     def phase(self, phase_id: str) -> Phase:
         """The phase with this id (KeyError if there is none)."""
@@ -167,6 +185,10 @@ class ProcessTemplate(_Value):
             if t.id == trigger_id:
                 return t
         raise KeyError(trigger_id)
+
+    def series_of(self, series_id: str) -> Series | None:
+        """The series with this id, or None."""
+        return next((s for s in self.series if s.id == series_id), None)
 
     def event(self, event_id: str) -> EventDef:
         """The domain event with this id (KeyError if there is none)."""
@@ -199,10 +221,29 @@ class ProcessTemplate(_Value):
         return None
 
     def with_parameters(self, **values: Any) -> ProcessTemplate:
-        """The same template for other parameter values (ParameterError if they do not fit)."""
+        """The same template for other parameter values (ParameterError if they do not fit).
+
+        Built once per set of values and kept: replaying or restoring a process that
+        was started with parameters does not expand the template again.
+        """
         merged = {**self.values, **values}
-        return build(self.document, merged, self.sources, self.files).model_copy(
+        if merged == dict(self.values):
+            return self
+        try:
+            key: tuple[tuple[str, Any], ...] | None = tuple(sorted(merged.items()))
+            hash(key)
+        except TypeError:  # a value that cannot be a key (ParameterError follows below)
+            key = None
+        # read past pydantic's attribute hook: this runs on every replay of such a process
+        private = self.__pydantic_private__ or {}
+        variants = cast(dict[Any, ProcessTemplate], private["_variants"])
+        if key is not None and key in variants:
+            return variants[key]
+        variant = build(self.document, merged, self.sources, self.files).model_copy(
             update={"warnings": self.warnings})
+        if key is not None:
+            variants[key] = variant
+        return variant
 
 
 def _check_value(name: str, spec: ParameterSpec, value: Any) -> str | None:
@@ -251,9 +292,9 @@ def _checks(specs: Mapping[str, CheckSpec], hard: bool, loc: Loc,
 
 
 def _phases(doc: TemplateDocument, values: Mapping[str, Any],
-            sources: Mapping[Loc, SourceRef]) -> tuple[list[Phase], dict[str, list[str]]]:
+            sources: Mapping[Loc, SourceRef]) -> tuple[list[Phase], dict[str, Series]]:
     phases: list[Phase] = []
-    series: dict[str, list[str]] = {}
+    series: dict[str, Series] = {}
     for pid, spec in doc.phases.items():
         src = sources.get(("phases", pid))
         if spec.series is None:
@@ -263,11 +304,11 @@ def _phases(doc: TemplateDocument, values: Mapping[str, Any],
         if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi):
             raise ParameterError([f"series {pid!r} needs 1 <= min <= max, got min={lo!r}, "
                                   f"max={hi!r}"])
-        series[pid] = []
-        for n in range(1, hi + 1):
-            member = _phase(f"{pid}_{n}", spec, src, series=pid, index=n)
-            phases.append(member)
-            series[pid].append(member.id)
+        members = [_phase(f"{pid}_{n}", spec, src, series=pid, index=n)
+                   for n in range(1, hi + 1)]
+        phases.extend(members)
+        series[pid] = Series(id=pid, label=spec.label, min=lo, max=hi,
+                             members=tuple(m.id for m in members), source=src)
     return phases, series
 
 
@@ -287,12 +328,13 @@ def _phase(pid: str, spec: PhaseSpec, src: SourceRef | None, series: str | None 
                  source=src)
 
 
-def expand_phase_ref(ref: str, phases: list[Phase], series: Mapping[str, list[str]]) -> list[str]:
+def expand_phase_ref(ref: str, phases: list[Phase],
+                     series: Mapping[str, Series]) -> list[str]:
     """Phase ids a reference stands for: ``"*"``, a series id, or a phase id ([] if unknown)."""
     if ref == ANY_PHASE:
         return [p.id for p in phases if not p.final]
     if ref in series:
-        return list(series[ref])
+        return list(series[ref].members)
     return [ref] if any(p.id == ref for p in phases) else []
 
 
@@ -303,7 +345,7 @@ def _refs(value: str | list[str] | None) -> list[str]:
 
 
 def _transitions(tid: str, specs: list[tuple[TransitionSpec, Loc]], phases: list[Phase],
-                 series: Mapping[str, list[str]], shared: tuple[tuple[Check, ...], ...],
+                 series: Mapping[str, Series], shared: tuple[tuple[Check, ...], ...],
                  sources: Mapping[Loc, SourceRef]) -> tuple[Transition, ...]:
     out: list[Transition] = []
     shared_guards, shared_advisories = shared
@@ -314,7 +356,8 @@ def _transitions(tid: str, specs: list[tuple[TransitionSpec, Loc]], phases: list
         advisories.update({c.code: c for c in _checks(spec.advisories, False, loc, sources)})
         for ref in _refs(spec.from_):
             for src in expand_phase_ref(ref, phases, series):
-                members = series.get(spec.to)
+                to = series.get(spec.to)
+                members = to.members if to is not None else None
                 if members is None:
                     dest = spec.to
                 elif src in members:
@@ -350,6 +393,7 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
             roles=tuple(spec.roles) if spec.roles is not None else None,
             payload=MappingProxyType(dict(spec.payload)),
             transitions=_transitions(tid, edges, phases, series, shared, sources),
+            any_source=any(ANY_PHASE in _refs(t.from_) for t, _ in edges),
             source=sources.get(loc)))
     events = []
     for eid, espec in doc.events.items():
@@ -369,5 +413,6 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
         invariants=tuple(Check(code=code, hard=True, spec=spec,
                                source=sources.get(("invariants", code)))
                          for code, spec in doc.invariants.items()),
+        series=tuple(series.values()), extends=doc.extends,
         document=doc,
         sources=MappingProxyType(dict(sources)), files=files)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..model.document import FieldSpec
-from ..model.template import ANY_PHASE, Check, ProcessTemplate, number
+from ..model.template import Check, ProcessTemplate
 from .verbalize import check_text, series_label
 from .words import LANGS, label
 
@@ -165,33 +165,13 @@ def _checks(checks: Iterable[Check], tpl: ProcessTemplate,
         message=Words.of(c.spec.message)) for c in checks)
 
 
-def _any_source_triggers(tpl: ProcessTemplate) -> set[str]:
-    found: set[str] = set()
-    for tid, spec in tpl.document.triggers.items():
-        refs: list[str | list[str] | None] = [spec.from_]
-        refs.extend(t.from_ for t in spec.transitions or ())
-        for ref in refs:
-            if ref == ANY_PHASE or (isinstance(ref, list) and ANY_PHASE in ref):
-                found.add(tid)
-    return found
-
-
 def _clusters(tpl: ProcessTemplate) -> tuple[Cluster, ...]:
-    out: list[Cluster] = []
-    for sid, spec in tpl.document.phases.items():
-        if spec.series is None:
-            continue
-        members = tuple(p.id for p in tpl.phases if p.series == sid)
-        lo = int(number(spec.series.min, tpl.values))
-        hi = int(number(spec.series.max, tpl.values))
-        out.append(Cluster(id=sid, label=Words(series_label(spec.label, "de"),
-                                               series_label(spec.label, "en")),
-                           members=members, min=lo, max=hi))
-    return tuple(out)
+    return tuple(Cluster(id=s.id, label=Words(series_label(s.label, "de"),
+                                              series_label(s.label, "en")),
+                         members=s.members, min=s.min, max=s.max) for s in tpl.series)
 
 
 def _template_edges(tpl: ProcessTemplate) -> list[Edge]:
-    wildcard = _any_source_triggers(tpl)
     edges: list[Edge] = []
     for trig in tpl.triggers:
         name = Words.of(trig.label, trig.id)
@@ -202,7 +182,7 @@ def _template_edges(tpl: ProcessTemplate) -> list[Edge]:
                 trigger=trig.id, source=t.source, dest=t.dest, label=name,
                 guards=_checks(t.guards, tpl, trig.payload),
                 advisories=_checks(t.advisories, tpl, trig.payload),
-                any_source=trig.id in wildcard))
+                any_source=trig.any_source))
         for positions in groups.values():
             if len(positions) < 2:
                 continue
@@ -221,8 +201,8 @@ def _template_edges(tpl: ProcessTemplate) -> list[Edge]:
 
 
 def _series_min(tpl: ProcessTemplate, series: str) -> int:
-    spec = tpl.document.phases[series].series
-    return int(number(spec.min, tpl.values)) if spec is not None else 1
+    found = tpl.series_of(series)
+    return found.min if found is not None else 1
 
 
 def _fields(edge: Edge) -> dict[str, Any]:

@@ -261,8 +261,8 @@ def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) ->
 
 def _subtitle(tpl: ProcessTemplate, lang: str) -> str:
     parts = [ui("handbook", lang), f"{ui('version', lang)} {tpl.version}", tpl.id]
-    if tpl.document.extends:
-        parts.append(f"{ui('variant_of', lang)} {tpl.document.extends}")
+    if tpl.extends:
+        parts.append(f"{ui('variant_of', lang)} {tpl.extends}")
     return " · ".join(parts)
 
 

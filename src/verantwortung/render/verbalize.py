@@ -94,8 +94,8 @@ class _Reader:
         return " → ".join(names), spec
 
     def series(self, series_id: str) -> str:
-        phase = self.tpl.document.phases.get(series_id)
-        return series_label(phase.label, self.lang) if phase else series_id
+        found = self.tpl.series_of(series_id)
+        return series_label(found.label, self.lang) if found else series_id
 
     def where(self, collection: str, where: Mapping[str, Any]) -> str:
         parts: list[str] = []
