@@ -2,7 +2,8 @@
 
 The method opens with a public kick-off, develops projects in three to five milestone
 meetings, presents them at a closing event and ends in consolidation. A template may
-depart from that (a region's choice); the warnings say where it does.
+depart from that (a region's choice); the warnings say where it does, for a template
+that opts in with ``conforms_to: verantwortungspartner``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ Loc = tuple[str | int, ...]
 
 
 def check_method(tpl: ProcessTemplate, say: Callable[[Loc, str, str], None]) -> None:
-    """Warn (W301–W304) where the phase model departs from the method's shape."""
+    """Warn (W301–W304) where the phase model departs from the method's shape.
+
+    Only for a template that says it keeps that shape (``conforms_to:
+    verantwortungspartner``, as the bundled templates do and their variants inherit): a
+    template of another process gets none of these warnings.
+    """
+    if tpl.conforms_to != "verantwortungspartner":
+        return
     ids = {p.series or p.id for p in tpl.phases}
     if "kickoff" not in ids:
         say(("phases",), "W301", "the method opens with a public kick-off "

@@ -218,6 +218,10 @@ class TemplateDocument(_Spec):
         "{replace: [...]} replaces it")
     id: TemplateId
     version: str = Field(min_length=1)
+    conforms_to: Literal["verantwortungspartner"] | None = Field(
+        default=None, description="a method whose shape the template means to keep; "
+        "'verantwortungspartner' turns on the method-conformance warnings W301-W304 "
+        "(kick-off, three to five milestone meetings, closing event, consolidation)")
     title: Text
     description: Text | None = None
     parameters: dict[Id, ParameterSpec] = Field(default_factory=dict)

@@ -164,6 +164,7 @@ class ProcessTemplate(_Value):
     invariants: tuple[Check, ...] = ()
     series: tuple[Series, ...] = ()
     extends: str | None = None  # the base template as the file names it
+    conforms_to: str | None = None  # the method whose shape the template keeps
     document: TemplateDocument
     sources: Mapping[Loc, SourceRef]
     files: tuple[str, ...]
@@ -413,6 +414,6 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
         invariants=tuple(Check(code=code, hard=True, spec=spec,
                                source=sources.get(("invariants", code)))
                          for code, spec in doc.invariants.items()),
-        series=tuple(series.values()), extends=doc.extends,
+        series=tuple(series.values()), extends=doc.extends, conforms_to=doc.conforms_to,
         document=doc,
         sources=MappingProxyType(dict(sources)), files=files)
