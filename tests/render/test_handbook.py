@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import verantwortung as v
@@ -63,7 +65,7 @@ def test_variant_has_its_own_handbook() -> None:
     """The Thüringen variant: 4 milestones, the impulse-event rule, and where it comes from."""
     md = handbook(v.load_template("verantwortungspartner-thueringen"), lang="de")
     assert "Variante von verantwortungspartner" in md
-    assert "### Meilensteintreffen 1–4" in md and "*4 Treffen*" in md
+    assert "### Meilensteintreffen 1–4" in md and "*4 Meilensteintreffen*" in md
     assert "Durchgeführte „Meilensteintreffen“: mindestens 4." in md
     assert "„Impulsveranstaltungen“: mindestens 1." in md
     assert "**Impulsveranstaltung durchgeführt** | Meilensteintreffen 1–4 | **Regel** " \
@@ -110,3 +112,30 @@ def test_unknown_format_and_language_are_refused() -> None:
         handbook(tpl, fmt="pdf")
     with pytest.raises(ValueError, match="de, en"):
         handbook(tpl, lang="fr")
+
+
+SCHOOL = Path(__file__).resolve().parents[2] / "examples" / "school_partnership" / \
+    "schule_wirtschaft.yaml"
+
+
+def test_a_series_is_counted_in_the_template_s_own_noun() -> None:
+    """A series of school years is "2 bis 3 Schuljahre", never "Treffen" or meetings."""
+    tpl = v.load_template(SCHOOL)
+    de, en = handbook(tpl, lang="de"), handbook(tpl, lang="en")
+    assert "*2 bis 3 Schuljahre*" in de and "*2 to 3 school years*" in en
+    assert "Treffen" not in de and "meeting" not in en
+    one = tpl.with_parameters(years_min=3)
+    assert "*3 Schuljahre*" in handbook(one, lang="de")
+
+
+def test_a_series_without_a_noun_counts_phases(tmp_path: Path) -> None:
+    """Without noun: a series counts "Phasen" / "phases", never meetings."""
+    text = SCHOOL.read_text(encoding="utf-8").replace(
+        ", noun: {de: Schuljahre, en: school years},\n             noun_one: {de: Schuljahr, "
+        "en: school year}}", "}")
+    assert "noun" not in text
+    path = tmp_path / "ohne.yaml"
+    path.write_text(text, encoding="utf-8")
+    tpl = v.load_template(path)
+    assert "*2 bis 3 Phasen*" in handbook(tpl, lang="de")
+    assert "*2 to 3 phases*" in handbook(tpl, lang="en")

@@ -24,7 +24,7 @@ def test_timeline_marks_passed_phases(midway: v.Process) -> None:
     svg = timeline(build_graph(process=midway), "de")
     passed = re.findall(r'data-phase="([^"]+)" data-state="passed"', svg)
     assert ["preparation", "kickoff", "milestone_1"] == passed
-    assert ">Meilensteintreffen</tspan>" in svg and ">3 bis 5 Treffen</tspan>" in svg
+    assert ">Meilensteintreffen</tspan>" in svg and ">3 bis 5 Meilensteintreffen</tspan>" in svg
 
 
 def test_bar_chart_escapes_labels_and_scales_bars() -> None:

@@ -191,6 +191,11 @@ class SeriesSpec(_Spec):
 
     min: Number
     max: Number
+    noun: Text | None = Field(
+        default=None, description="what one member is called, in the plural, for counts "
+        "such as '3 bis 5 Treffen' (default: Phasen / phases)")
+    noun_one: Text | None = Field(
+        default=None, description="the same noun in the singular, for a count of one")
 
 
 class PhaseSpec(_Spec):

@@ -109,6 +109,8 @@ class Series(_Value):
     min: int
     max: int
     members: tuple[str, ...]
+    noun: Text | None = None  # plural, for counts ("3 bis 5 Treffen")
+    noun_one: Text | None = None
     source: SourceRef | None = None
 
 
@@ -309,7 +311,8 @@ def _phases(doc: TemplateDocument, values: Mapping[str, Any],
                    for n in range(1, hi + 1)]
         phases.extend(members)
         series[pid] = Series(id=pid, label=spec.label, min=lo, max=hi,
-                             members=tuple(m.id for m in members), source=src)
+                             members=tuple(m.id for m in members), noun=spec.series.noun,
+                             noun_one=spec.series.noun_one, source=src)
     return phases, series
 
 

@@ -179,8 +179,7 @@ def to_dot(graph: Graph, lang: str = "de", *, rankdir: str = "TB") -> str:
         if n.id not in clustered:
             out.append(_node(n, lang, process))
     for c in graph.clusters:
-        count = (ui("series_count", lang, min=c.min, max=c.max) if c.min != c.max
-                 else ui("series_exact", lang, n=c.min))
+        count = c.count(lang)
         span = f"{c.label.get(lang)} ({count})"
         out.append(f"    subgraph {dot_string('cluster_' + c.id)} {{")
         out.append("        graph" + _attrs(label=dot_string(span), style='"rounded,dashed"',

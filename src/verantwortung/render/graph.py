@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..model.document import FieldSpec
 from ..model.template import Check, ProcessTemplate
 from .verbalize import check_text, series_label
-from .words import LANGS, label
+from .words import LANGS, label, ui
 
 if TYPE_CHECKING:
     from ..engine.process import Process
@@ -115,6 +115,16 @@ class Cluster:
     members: tuple[str, ...]
     min: int
     max: int
+    noun: Words | None = None  # what a member is called, plural and singular
+    noun_one: Words | None = None
+
+    def count(self, lang: str) -> str:
+        """How many members a process holds, in words: "3 bis 5 Treffen", "4 Schuljahre"."""
+        many = self.noun.get(lang) if self.noun else ui("series_noun", lang)
+        one = self.noun_one.get(lang) if self.noun_one else many
+        if self.min == self.max:
+            return f"{self.min} {one if self.min == 1 else many}"
+        return ui("series_count", lang, min=self.min, max=self.max, noun=many)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +178,10 @@ def _checks(checks: Iterable[Check], tpl: ProcessTemplate,
 def _clusters(tpl: ProcessTemplate) -> tuple[Cluster, ...]:
     return tuple(Cluster(id=s.id, label=Words(series_label(s.label, "de"),
                                               series_label(s.label, "en")),
-                         members=s.members, min=s.min, max=s.max) for s in tpl.series)
+                         members=s.members, min=s.min, max=s.max,
+                         noun=Words.of(s.noun) if s.noun else None,
+                         noun_one=Words.of(s.noun_one) if s.noun_one else None)
+                 for s in tpl.series)
 
 
 def _template_edges(tpl: ProcessTemplate) -> list[Edge]:

@@ -145,8 +145,7 @@ def _phase_section(tpl: ProcessTemplate, group: _Group, wildcard: set[str],
     facts: list[Text] = []
     if group.cluster is not None:
         c = group.cluster
-        facts.append(Text(ui("series_count", lang, min=c.min, max=c.max) if c.min != c.max
-                          else ui("series_exact", lang, n=c.min)))
+        facts.append(Text(c.count(lang)))
     if phase.initial:
         facts.append(Text(ui("initial_phase", lang)))
     if phase.final:

@@ -131,8 +131,7 @@ def timeline(graph: Graph, lang: str = "de") -> str:
         out.append(f'<rect x="{left:.0f}" y="{TOP - R_SERIES - 12}" width="{right - left:.0f}" '
                    f'height="{2 * R_SERIES + 24}" rx="14" fill="none" stroke="{LINE}" '
                    'stroke-dasharray="4 4"/>')
-        count = (ui("series_count", lang, min=c.min, max=c.max) if c.min != c.max
-                 else ui("series_exact", lang, n=c.min))
+        count = c.count(lang)
         mid = (left + right) / 2
         out.append(_text(mid, TOP + R_SERIES + 32, _lines(c.label.get(lang), 24, 2)))
         out.append(_text(mid, TOP + R_SERIES + 48 + (15 if len(c.label.get(lang)) > 24 else 0),
