@@ -21,7 +21,7 @@ def test_validate_shipped_templates_exits_0(capsys: pytest.CaptureFixture[str]) 
     assert 0 == main(["validate", *map(str, SHIPPED_TEMPLATES)])
     out, err = capsys.readouterr()
     assert "" == out
-    assert "0 error(s), 0 warning(s)" in err
+    assert "0 errors, 0 warnings" in err
 
 
 def test_validate_prints_one_line_per_diagnostic(write, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +135,7 @@ def test_validate_accepts_the_shipped_scenarios(capsys: pytest.CaptureFixture[st
     assert 0 == main(["validate", *map(str, SHIPPED_SCENARIOS)])
     out, err = capsys.readouterr()
     assert "" == out
-    assert f"0 error(s), 0 warning(s) in {len(SHIPPED_SCENARIOS)} files" in err
+    assert f"0 errors, 0 warnings in {len(SHIPPED_SCENARIOS)} files" in err
 
 
 def test_validate_reports_every_unknown_name_of_a_scenario(write, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -182,6 +182,11 @@ def test_import_finds_a_custom_template_from_the_export(
     assert "which is not bundled; give the template's file with --template" in err
 
 
+def _only_id(db: str) -> str:
+    with create_engine(f"sqlite:///{db}").connect() as conn:
+        return str(conn.execute(text("SELECT id FROM vt_processes")).scalar())
+
+
 def test_status_marks_a_step_that_only_needs_input(db: str,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """abort waits only for its reason: status marks it ✎ with the field, not ✗ or ✓."""
@@ -193,3 +198,5 @@ def test_status_marks_a_step_that_only_needs_input(db: str,
     assert lines[abort].startswith("  ✎ abort → aborted")
     assert "      needs input: reason" == lines[abort + 1]
     assert lines[0].endswith(", 1 event")
+    _, out, _ = _run(capsys, "status", lines[0] and _only_id(db), "--db", db)
+    assert "      braucht Angaben: Begründung" in out.splitlines()

@@ -109,6 +109,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         _json({"id": proc.id, "region": proc.region, "phase": proc.phase,
                "version": proc.version, "options": [o.to_dict() for o in options]})
         return EXIT_OK
+    from .render.words import field_label
+
     lang = args.lang
     de = lang == "de"
     label = proc.template.phase(proc.phase).label.get(lang)
@@ -121,8 +123,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         target = f" → {o.target}" if o.target else ""
         _out(f"  {mark} {o.name}{target}: {o.label_de if de else o.label_en}")
         if o.allowed and o.needs_input:
-            _out(f"      {'braucht Angaben' if de else 'needs input'}: "
-                 + ", ".join(o.needs_input))
+            fields = proc.template.trigger(o.name).payload
+            _out(f"      {'braucht Angaben' if de else 'needs input'}: " + ", ".join(
+                field_label(f, lang, fields.get(f)) for f in o.needs_input))
         for r in o.reasons:
             if r.code != "not_in_phase":
                 _out(f"      · {r.message(lang)}")

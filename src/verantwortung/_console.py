@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "CommandUsageError", "err", "out"]
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "CommandUsageError", "counted", "err",
+           "out"]
 
 #: 0 success, 1 problems found (or an expectation failed), 2 usage error
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -22,3 +23,8 @@ def out(text: str = "") -> None:
 def err(text: str) -> None:
     """A line on standard error."""
     sys.stderr.write(text + "\n")
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """``n`` with the noun in the right number: "1 error", "2 errors", "0 errors"."""
+    return f"{n} {one if n == 1 else many}"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandUsageError
+from ._console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandUsageError, counted
 from ._console import err as _err
 from ._console import out as _out
 
@@ -49,8 +49,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _out(json.dumps({"files": files, "errors": errors, "warnings": warnings,
                          "ok": not failed}, ensure_ascii=False, indent=2))
     else:
-        noun = "file" if len(args.paths) == 1 else "files"
-        _err(f"{errors} error(s), {warnings} warning(s) in {len(args.paths)} {noun}")
+        _err(f"{counted(errors, 'error', 'errors')}, {counted(warnings, 'warning', 'warnings')}"
+             f" in {counted(len(args.paths), 'file', 'files')}")
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
@@ -187,8 +187,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         _out(f"  expanded edges never taken: {', '.join(ex['never_taken'])}")
     _out(f"guards passable:           {pct(gu['passable'], gu['total'])}")
     _out(f"guards refusable:          {pct(gu['refusable'], gu['total'])}")
-    _out(f"invariants:                {inv['count']} checked over {inv['runs']} random runs "
-         f"({inv['steps']} steps)")
+    _out(f"invariants:                {inv['count']} checked over "
+         f"{counted(inv['runs'], 'random run', 'random runs')} "
+         f"({counted(inv['steps'], 'step', 'steps')})")
     if emitted:
         _out(f"{len(emitted)} scenarios written to {args.emit_scenarios}")
     return EXIT_PROBLEMS if failed else EXIT_OK

@@ -99,7 +99,8 @@ class TemplateError(VerantwortungError):
         errors = [d for d in self.diagnostics if d.severity == "error"]
         shown = "\n".join(str(d) for d in errors[:20])
         more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        super().__init__(f"{len(errors)} error(s) in template:\n{shown}{more}")
+        noun = "error" if len(errors) == 1 else "errors"
+        super().__init__(f"{len(errors)} {noun} in the template:\n{shown}{more}")
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -111,3 +111,20 @@ def test_a_rule_declares_sample_data_for_the_testing_tools() -> None:
     assert (passing, Sample(payload={"reason": "x"}), passing, None) == (
         reg.sample("ok", {}, passes=True), reg.sample("ok", {"why": "x"}, passes=False),
         reg.sample("attr", {}, passes=True), reg.sample("attr", {}, passes=False))
+
+
+def test_a_rules_file_named_twice_is_imported_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """--rules f.py --rules ./f.py registers the file's rules once, not twice (an error)."""
+    from verantwortung.rules import registry
+    from verantwortung.rules.registry import import_rules
+
+    path = tmp_path / "twice_rules.py"
+    path.write_text("from verantwortung.rules import registry\n"
+                    "registry.add('twice_rule', lambda view, payload, args: True)\n",
+                    encoding="utf-8")
+    try:
+        import_rules(str(path))
+        import_rules(str(tmp_path / "." / "twice_rules.py"))
+        assert "twice_rule" in registry
+    finally:
+        registry.remove("twice_rule")

@@ -9,12 +9,13 @@ later checks (and refusals) can point at the YAML a consultant wrote.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 
 from ..exceptions import ParameterError
 from .document import (
@@ -171,9 +172,6 @@ class ProcessTemplate(_Value):
     sources: Mapping[Loc, SourceRef]
     files: tuple[str, ...]
     warnings: tuple[Any, ...] = ()
-    # the same template for other parameter values, built once per set of values
-    _variants: dict[tuple[tuple[str, Any], ...], ProcessTemplate] = PrivateAttr(
-        default_factory=dict)
 
     def phase(self, phase_id: str) -> Phase:
         """The phase with this id (KeyError if there is none)."""
@@ -233,20 +231,28 @@ class ProcessTemplate(_Value):
         if merged == dict(self.values):
             return self
         try:
-            key: tuple[tuple[str, Any], ...] | None = tuple(sorted(merged.items()))
+            key: tuple[int, tuple[tuple[str, Any], ...]] | None = (
+                id(self.document), tuple(sorted(merged.items())))
             hash(key)
         except TypeError:  # a value that cannot be a key (ParameterError follows below)
             key = None
-        # read past pydantic's attribute hook: this runs on every replay of such a process
-        private = self.__pydantic_private__ or {}
-        variants = cast(dict[Any, ProcessTemplate], private["_variants"])
-        if key is not None and key in variants:
-            return variants[key]
+        hit = _VARIANTS.get(key) if key is not None else None
+        if hit is not None and hit.document is self.document:  # an id is reused only after
+            _VARIANTS.move_to_end(key)                          # its document is gone
+            return hit
         variant = build(self.document, merged, self.sources, self.files).model_copy(
             update={"warnings": self.warnings})
         if key is not None:
-            variants[key] = variant
+            _VARIANTS[key] = variant
+            while len(_VARIANTS) > _VARIANTS_MAX:
+                _VARIANTS.popitem(last=False)
         return variant
+
+
+# Templates for other parameter values, built once per document and values and kept
+# outside the models (so equality stays by content), the least recently used dropped.
+_VARIANTS: OrderedDict[Any, ProcessTemplate] = OrderedDict()
+_VARIANTS_MAX = 256
 
 
 def _check_value(name: str, spec: ParameterSpec, value: Any) -> str | None:

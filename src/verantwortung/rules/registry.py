@@ -142,20 +142,31 @@ def import_rules(spec: str) -> None:
     This is how the command line's ``--rules`` brings in a region's rules that are not
     installed as an entry point. Raises ImportError (with the reason) when it cannot.
     """
+    import hashlib
     import importlib
     import importlib.util
+    import sys
     from pathlib import Path
 
     if spec.endswith(".py"):
         path = Path(spec)
         if not path.is_file():
             raise ImportError(f"no Python file {spec}")
-        name = f"_verantwortung_rules_{path.stem}"
+        # one module per file, however the path is written: a file named twice runs once
+        name = "_verantwortung_rules_" + hashlib.sha1(
+            str(path.resolve()).encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+        if name in sys.modules:
+            return
         module_spec = importlib.util.spec_from_file_location(name, path)
         if module_spec is None or module_spec.loader is None:  # pragma: no cover - a .py file
             raise ImportError(f"cannot import {spec}")
         module = importlib.util.module_from_spec(module_spec)
-        module_spec.loader.exec_module(module)
+        sys.modules[name] = module
+        try:
+            module_spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
         return
     importlib.import_module(spec)
 

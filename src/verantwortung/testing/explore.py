@@ -257,9 +257,13 @@ def _break_invariants(planner: Planner, result: Exploration) -> None:
             result.broken[inv.code] = story
             result.findings.append(_finding(
                 inv.source, fallback, "C004", f"invariant {inv.code!r} is violated by a story "
-                f"of {len(story)} steps, broken in phase {phase!r} by "
+                f"of {_steps(len(story))}, broken in phase {phase!r} by "
                 f"{', '.join(s.name for s in story[len(base):])}"))
             break
+
+
+def _steps(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
 
 
 def _findings(result: Exploration) -> None:
@@ -326,7 +330,7 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
                     result.broken[reason.code] = tuple(story)
                     result.findings.append(_finding(
                         invariants[reason.code].source, fallback, "C004",
-                        f"invariant {reason.code!r} is violated after {len(story)} steps of "
+                        f"invariant {reason.code!r} is violated after {_steps(len(story))} of "
                         f"random run {run + 1}: {reason.message_en}"))
         result.runs += 1
         if progress:
