@@ -121,7 +121,8 @@ class Cluster:
     def count(self, lang: str) -> str:
         """How many members a process holds, in words: "3 bis 5 Treffen", "4 Schuljahre"."""
         many = self.noun.get(lang) if self.noun else ui("series_noun", lang)
-        one = self.noun_one.get(lang) if self.noun_one else many
+        one = (self.noun_one.get(lang) if self.noun_one else
+               many if self.noun else ui("series_noun_one", lang))
         if self.min == self.max:
             return f"{self.min} {one if self.min == 1 else many}"
         return ui("series_count", lang, min=self.min, max=self.max, noun=many)

@@ -122,6 +122,7 @@ _UI: dict[str, tuple[str, str]] = {
     "version": ("Version", "Version"),
     "series_count": ("{min} bis {max} {noun}", "{min} to {max} {noun}"),
     "series_noun": ("Phasen", "phases"),
+    "series_noun_one": ("Phase", "phase"),
     "final_phase": ("Endphase", "Final phase"),
     "initial_phase": ("Startphase", "Initial phase"),
     "diagram": ("Phasenmodell", "Phase model"),
