@@ -18,20 +18,21 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from .capture import Captured, capture, fired, phase_entered, refused_with
+from .emit import emit_scenarios
+from .explore import Exploration, explore, random_runs
+from .planner import Planner, Step
+from .scenario import (
+    ScenarioError,
+    ScenarioFailure,
+    ScenarioResult,
+    check_scenario,
+    load_scenario,
+    run_scenario,
+    scenario_diagnostics,
+)
+
 if TYPE_CHECKING:
-    from .capture import Captured, capture, fired, phase_entered, refused_with
-    from .emit import emit_scenarios
-    from .explore import Exploration, explore, random_runs
-    from .planner import Planner, Step
-    from .scenario import (
-        ScenarioError,
-        ScenarioFailure,
-        ScenarioResult,
-        check_scenario,
-        load_scenario,
-        run_scenario,
-        scenario_diagnostics,
-    )
     from .strategies import event_sequences, payloads, template_machine
 
 __all__ = [
@@ -58,29 +59,10 @@ __all__ = [
     "template_machine",
 ]
 
-# name -> module: imported on first use, so that ``validate`` (which needs only the
-# scenario checks) does not load exploration and capture; hypothesis is a test
-# dependency and is imported only when one of its strategies is asked for
-_LAZY = {
-    **dict.fromkeys(("Captured", "capture", "fired", "phase_entered", "refused_with"),
-                    "capture"),
-    "emit_scenarios": "emit",
-    **dict.fromkeys(("Exploration", "explore", "random_runs"), "explore"),
-    **dict.fromkeys(("Planner", "Step"), "planner"),
-    **dict.fromkeys(("ScenarioError", "ScenarioFailure", "ScenarioResult", "check_scenario",
-                     "load_scenario", "run_scenario", "scenario_diagnostics"), "scenario"),
-    **dict.fromkeys(("event_sequences", "payloads", "template_machine"), "strategies"),
-}
+_HYPOTHESIS = {"event_sequences", "payloads", "template_machine"}
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'verantwortung.testing' has no attribute {name!r}")
-    value = getattr(import_module(f"verantwortung.testing.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    if name in _HYPOTHESIS:  # hypothesis is a test dependency: import it only when asked
+        return getattr(import_module("verantwortung.testing.strategies"), name)
+    raise AttributeError(f"module 'verantwortung.testing' has no attribute {name!r}")
