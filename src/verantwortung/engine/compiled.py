@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import RuleError, VerantwortungError
 from ..model.document import CollectionSpec, FieldSpec
 from ..model.process import Option, Reason, freeze
+from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.registry import registry
@@ -257,13 +258,12 @@ def _custom_names(checks: tuple[Check, ...]) -> set[str]:
     names: set[str] = set()
 
     def walk(node: Any) -> None:
-        custom = getattr(node, "custom", None)
-        if isinstance(custom, str):
-            names.add(custom)
-        for attr in ("all", "any"):
-            for sub in getattr(node, attr, None) or ():
+        if isinstance(node, CustomRule):
+            names.add(node.custom)
+        elif isinstance(node, (AllRule, AnyRule)):
+            for sub in node.all if isinstance(node, AllRule) else node.any:
                 walk(sub)
-        if getattr(node, "not_", None) is not None:
+        elif isinstance(node, NotRule):
             walk(node.not_)
 
     for c in checks:
