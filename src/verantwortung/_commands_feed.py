@@ -21,6 +21,10 @@ from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError
 from ._console import err as _err
 from ._console import out as _out
 
+#: the CloudEvents ``source`` of ``store.cloudevents.DEFAULT_SOURCE``, repeated here so that
+#: building the parser does not import the store (and SQLAlchemy) for every command
+DEFAULT_SOURCE = "urn:verantwortung"
+
 __all__ = ["add_feed_commands"]
 
 
@@ -145,9 +149,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
 def add_feed_commands(
     command: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
 ) -> None:
-    """Register feed and relay on the main parser."""
-    from .store.cloudevents import DEFAULT_SOURCE
-
+    """Register feed and relay on the main parser (without importing the store)."""
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", metavar="URL", help=f"store URL or SQLite file (env {DB_ENV}; "
                        "default sqlite:///verantwortung.sqlite3)")

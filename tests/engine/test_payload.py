@@ -37,3 +37,11 @@ def test_not_a_mapping() -> None:
     """A payload that is not a mapping is refused with a clear message."""
     _, [reason] = CHECK(["kickoff"])  # type: ignore[arg-type]
     assert "must be a mapping" in reason.message_en
+
+
+def test_validators_with_the_same_fields_share_one_pydantic_adapter() -> None:
+    """Two triggers with equal payload fields reuse one adapter and keep their own names."""
+    fields = {"reason": FieldSpec(type="text")}
+    a, b = PayloadValidator("abort", fields), PayloadValidator("stop", fields)
+    assert a._adapter is b._adapter
+    assert ["stop: Feld 'reason' fehlt"] == [r.message_de for r in b({})[1]]

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 import verantwortung as v
 from verantwortung.engine.state import Layout, State
+from verantwortung.model.rules import CountRule
+from verantwortung.rules.compile import compile_rule
 
 TPL = v.load_template("verantwortungspartner")
 LAYOUT = Layout.of(TPL.collections)
@@ -27,7 +34,7 @@ def test_undo_restores_exactly() -> None:
     undo_single()
     record = state.lookup("partners", "p1")
     assert record is not None
-    state.update(record, {"kind": "other"})()
+    state.update("partners", record, {"kind": "other"})()
     assert before == state.snapshot()
     assert state.lookup("partners", "p2") is None
 
@@ -49,3 +56,60 @@ def test_empty_state_reads_as_empty() -> None:
     assert (0, None, None) == (len(state.records("partners")), state.single("vision"),
                                state.lookup("partners", "x"))
     assert {"phase": "preparation", "records": {}, "single": {}} == state.snapshot()
+
+
+# -- counts and unique values kept by the fold --------------------------------------------
+
+_KINDS = ("company", "chamber", "other")
+_RULES = [{"count": "circle", "where": {"partner.kind": "company"}, "min": 1},
+          {"count": "circle", "where": {"speaker": True}, "max": 2},
+          {"count": "circle", "where": {"partner.kind": ["company", "chamber"], "speaker": False},
+           "min": 1},
+          {"count": "partners", "where": {"kind": "company"}, "min": 1}]
+_OPS = st.lists(st.tuples(st.sampled_from(["partner", "join", "kind", "speaker", "undo", "ask"]),
+                          st.integers(0, 3), st.integers(0, 2)), max_size=40)
+
+
+class _Plain:
+    """The RecordView protocol over a state, without its kept counts: every count recounts."""
+
+    def __init__(self, state: State) -> None:
+        self.records, self.single, self.lookup = state.records, state.single, state.lookup
+
+
+def _counts(state: Any, rules: list[Any]) -> list[int]:
+    return [rule(state, {})[1]["count"] for rule in rules]
+
+
+def _step(state: State, op: str, a: int, b: int, undos: list[Any]) -> None:
+    partner = state.lookup("partners", f"p{a}")
+    members = list(state.records("circle"))
+    if op == "partner" and partner is None:
+        undos.append(state.add("partners", {"id": f"p{a}", "kind": _KINDS[b]}))
+    elif op == "join" and partner is not None and not state.holds("circle", "partner", f"p{a}"):
+        undos.append(state.add("circle", {"partner": f"p{a}", "speaker": b == 0}))
+    elif op == "kind" and partner is not None:
+        undos.append(state.update("partners", partner, {"kind": _KINDS[b]}))
+    elif op == "speaker" and members:
+        undos.append(state.update("circle", members[a % len(members)], {"speaker": b == 0}))
+    elif op == "undo" and undos:
+        undos.pop()()
+
+
+@given(_OPS)
+@example([("partner", 0, 0), ("join", 0, 1), ("kind", 0, 2), ("undo", 0, 0)])
+@example([("partner", 1, 0), ("join", 1, 1), ("speaker", 0, 0), ("undo", 0, 0), ("undo", 0, 0)])
+def test_kept_counts_equal_a_recount_for_random_histories(ops: list[tuple[str, int, int]]
+                                                         ) -> None:
+    """Counts and unique values kept through adds, updates and undos equal a recount."""
+    rules = [compile_rule(CountRule.model_validate(r), TPL.collections, TPL.values)
+             for r in _RULES]
+    state, undos = State("preparation", LAYOUT), []
+    for op, a, b in ops:
+        if op == "ask":  # rules start keeping their count at a random point of the history
+            _counts(state, rules[: b + 1])
+        _step(state, op, a, b, undos)
+        assert _counts(_Plain(state), rules) == _counts(state, rules)
+        members = {m["partner"] for m in state.records("circle")}
+        assert [f"p{i}" in members for i in range(4)] == [
+            state.holds("circle", "partner", f"p{i}") for i in range(4)]

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from transitions import Machine, MachineError
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import RuleError, VerantwortungError
 from ..model.document import CollectionSpec, FieldSpec
 from ..model.process import Option, Reason, freeze
+from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.registry import registry
@@ -27,14 +26,34 @@ from .payload import PayloadValidator
 from .reasons import generic
 from .state import Layout
 
+if TYPE_CHECKING:  # imported when the first template is compiled: validate never needs it
+    from transitions import Machine
+
 __all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled"]
 
 
-class _Missing(dict[str, Any]):
-    """format_map helper: unknown placeholders stay visible instead of raising."""
+class _Placeholders(Mapping[str, Any]):
+    """What fills a rule's message: the values it saw over the template's context.
 
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    Read only when the message is rendered; an unknown placeholder stays visible
+    instead of raising.
+    """
+
+    __slots__ = ("_context", "_seen")
+
+    def __init__(self, context: Mapping[str, Any], seen: Mapping[str, Any]) -> None:
+        self._context, self._seen = context, seen
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._seen:
+            return _fmt(self._seen[key])
+        return self._context.get(key, "{" + key + "}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._context, **self._seen})
+
+    def __len__(self) -> int:
+        return len({**self._context, **self._seen})
 
 
 def _fmt(value: Any) -> Any:
@@ -68,21 +87,27 @@ class CompiledCheck:
             raise RuleError(self.code, self.source, exc) from exc
         if ok:
             return None
-        values = _Missing(self.context)
-        values.update({k: _fmt(v) for k, v in seen.items()})
-        return Reason(code=self.code, hard=self.hard,
-                      message_de=self.message_de.format_map(values),
-                      message_en=self.message_en.format_map(values),
-                      seen=_seen(seen),
-                      source=self.source, needs_input=self.needs_input)
+        # the values now, the text when someone reads it (options() judges every trigger);
+        # the text is filled from the frozen values, so a record changed later cannot show
+        shown = _seen(seen)
+        values = shown if len(shown) == len(seen) else {**seen, **shown}
+        return Reason.deferred(self.code, self.message_de, self.message_en,
+                               _Placeholders(self.context, values), hard=self.hard,
+                               seen=shown, source=self.source, needs_input=self.needs_input)
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _seen(seen: Mapping[str, Any]) -> dict[str, Any]:
+def _seen(seen: dict[str, Any]) -> dict[str, Any]:
     """The JSON-ready values a rule saw; lists and mappings frozen, for a value read from a
-    record must not be a handle on it."""
+    record must not be a handle on it. (A compiled rule returns a dict of its own on every
+    call, so plain values come back in it as they are.)"""
+    for value in seen.values():
+        if type(value) not in _SCALARS:
+            break
+    else:
+        return seen
     out = {}
     for key, value in seen.items():
         if type(value) in _SCALARS:
@@ -111,11 +136,10 @@ class CompiledTrigger:
     roles: frozenset[str] | None
     validate: PayloadValidator
     edges: Mapping[str, CompiledTransition]
+    role_list: tuple[str, ...] | None = field(init=False)  # the roles sorted (None: any)
 
-    @property
-    def role_list(self) -> tuple[str, ...] | None:
-        """The allowed roles, sorted (None: any role)."""
-        return _sorted_roles(self.roles)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role_list", _sorted_roles(self.roles))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +159,10 @@ class CompiledEvent:
     guards: tuple[CompiledCheck, ...]
     advisories: tuple[CompiledCheck, ...]
     starts: Mapping[str, Any] = field(default_factory=dict)  # first values of status fields
+    role_list: tuple[str, ...] | None = field(init=False)  # the roles sorted (None: any)
 
-    @property
-    def role_list(self) -> tuple[str, ...] | None:
-        """The allowed roles, sorted (None: any role)."""
-        return _sorted_roles(self.roles)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role_list", _sorted_roles(self.roles))
 
 
 _ROLE_LISTS: dict[frozenset[str], tuple[str, ...]] = {}
@@ -155,10 +178,11 @@ def _sorted_roles(roles: frozenset[str] | None) -> tuple[str, ...] | None:
 
 
 class _Carrier:
-    """The one model object the shared Machine drives; it holds no process data."""
+    """What the shared Machine moves for one call: a phase, and no process data."""
+
+    __slots__ = ("state",)
 
     state: str
-    trigger: Callable[..., bool]
 
 
 @dataclass(slots=True)
@@ -171,13 +195,11 @@ class CompiledTemplate:
     invariants: tuple[CompiledCheck, ...]
     collections: Mapping[str, CollectionSpec]
     machine: Machine
-    carrier: _Carrier
     layout: Layout
     initial: str
     finals: frozenset[str]
     series_of: Mapping[str, tuple[str | None, int | None]]
     changed_parameters: Mapping[str, Any]  # values that differ from the defaults
-    lock: threading.Lock = field(default_factory=threading.Lock)
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
 
@@ -208,14 +230,15 @@ class CompiledTemplate:
         """Let the transitions Machine take ``trigger`` from ``phase``; return the new phase.
 
         Guards were evaluated before (to collect every reason); the Machine only moves.
+        Each move drives its own short-lived carrier through the trigger's transitions
+        ``Event``: no lock, no ``set_state``, nothing shared between threads (a machine
+        without a queue keeps no state of its own during a transition).
         """
-        with self.lock:
-            try:
-                self.machine.set_state(phase, model=self.carrier)
-                self.carrier.trigger(trigger)
-            except MachineError as exc:  # pragma: no cover - edges were checked before
-                raise RuntimeError(f"phase table and machine disagree: {exc}") from exc
-            return self.carrier.state
+        carrier = _Carrier()
+        carrier.state = phase
+        if not self.machine.events[trigger].trigger(carrier):  # pragma: no cover
+            raise RuntimeError(f"phase table and machine disagree on {trigger} from {phase}")
+        return carrier.state
 
 
 def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
@@ -235,13 +258,12 @@ def _custom_names(checks: tuple[Check, ...]) -> set[str]:
     names: set[str] = set()
 
     def walk(node: Any) -> None:
-        custom = getattr(node, "custom", None)
-        if isinstance(custom, str):
-            names.add(custom)
-        for attr in ("all", "any"):
-            for sub in getattr(node, attr, None) or ():
+        if isinstance(node, CustomRule):
+            names.add(node.custom)
+        elif isinstance(node, (AllRule, AnyRule)):
+            for sub in node.all if isinstance(node, AllRule) else node.any:
                 walk(sub)
-        if getattr(node, "not_", None) is not None:
+        elif isinstance(node, NotRule):
             walk(node.not_)
 
     for c in checks:
@@ -291,9 +313,10 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
             advisories=_checks(ev.advisories, tpl, context),
             starts={n: f.default for n, f in tpl.collections[spec.adds].fields.items()
                     if f.moves is not None and f.default is not None} if spec.adds else {})
-    carrier = _Carrier()
+    from transitions import Machine
+
     machine = Machine(
-        model=carrier, states=[p.id for p in tpl.phases], initial=tpl.initial_phase.id,
+        model=None, states=[p.id for p in tpl.phases], initial=tpl.initial_phase.id,
         transitions=[{"trigger": t.trigger, "source": t.source, "dest": t.dest}
                      for t in tpl.transitions],
         auto_transitions=False, ignore_invalid_triggers=False)
@@ -305,7 +328,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
                             series_of={p.id: (p.series, p.index) for p in tpl.phases},
                             changed_parameters={k: v for k, v in tpl.values.items()
                                                 if v != tpl.parameters[k].default},
-                            collections=tpl.collections, machine=machine, carrier=carrier)
+                            collections=tpl.collections, machine=machine)
 
 
 _CACHE: OrderedDict[tuple[int, tuple[tuple[str, Any], ...]], CompiledTemplate] = OrderedDict()

@@ -55,8 +55,7 @@ def apply_effect(state: State, ev: CompiledEvent,
                     ev.name, f"Kennung {data['id']!r} gibt es in {target!r} schon",
                     f"id {data['id']!r} already exists in {target!r}", "id"))
             for name, spec in ev.fields.items():
-                if spec.unique and name in data and any(
-                        r.get(name) == data[name] for r in state.records(target)):
+                if spec.unique and name in data and state.holds(target, name, data[name]):
                     problems.append(_payload_reason(
                         ev.name, f"{data[name]!r} steht in {target!r} schon",
                         f"{data[name]!r} is already in {target!r}", name))
@@ -82,7 +81,7 @@ def apply_effect(state: State, ev: CompiledEvent,
                                         allowed=", ".join(moves.get(old, ())) or "–"))
         if problems:
             return None, problems
-        return state.update(record, changes), []
+        return state.update(ev.updates, record, changes), []
     if problems:
         return None, problems
     return (lambda: None), []  # an event that only logs (e.g. a note without a collection)

@@ -83,21 +83,34 @@ def _expected(spec: FieldSpec) -> tuple[str, str]:
     }[spec.type]
 
 
+# the same fields give the same validator: building one costs about a millisecond, and a
+# template's triggers mostly share a few payloads (most have none)
+_ADAPTERS: dict[str, TypeAdapter[dict[str, Any]]] = {}
+
+
+def _adapter_for(fields: Mapping[str, FieldSpec]) -> TypeAdapter[dict[str, Any]]:
+    key = repr([(k, spec.model_dump(mode="json")) for k, spec in fields.items()])
+    found = _ADAPTERS.get(key)
+    if found is None:
+        annotations = {
+            k: (Required if spec.required and spec.default is None else NotRequired)[
+                _annotation(spec)]
+            for k, spec in fields.items()
+        }
+        # a TypedDict built at run time: the fields come from the template
+        typed = _TYPED_DICT("Payload", annotations, total=False)
+        typed.__pydantic_config__ = ConfigDict(extra="forbid")
+        found = _ADAPTERS.setdefault(key, TypeAdapter(typed))
+    return found
+
+
 class PayloadValidator:
     """Validates and normalises the payload of one event or trigger."""
 
     def __init__(self, name: str, fields: Mapping[str, FieldSpec]) -> None:
         self.name = name
         self.fields = dict(fields)
-        annotations = {
-            key: (Required if spec.required and spec.default is None else NotRequired)[
-                _annotation(spec)]
-            for key, spec in fields.items()
-        }
-        # a TypedDict built at run time: the fields come from the template
-        typed = _TYPED_DICT(f"{name}_payload", annotations, total=False)
-        typed.__pydantic_config__ = ConfigDict(extra="forbid")
-        self._adapter: TypeAdapter[dict[str, Any]] = TypeAdapter(typed)
+        self._adapter = _adapter_for(self.fields)
         self._defaults = {k: s.default for k, s in fields.items() if s.default is not None}
         self._dates = [k for k, s in fields.items() if s.type == "date"]
         #: the fields a payload must have (required, without a default)

@@ -50,6 +50,4 @@ class _Defaults(dict[str, Any]):
 def generic(code: str, **seen: Any) -> Reason:
     """A reason with one of the generic codes, its messages filled from ``seen``."""
     de, en = GENERIC[code]
-    values = _Defaults(seen)
-    return Reason(code=code, message_de=de.format_map(values), message_en=en.format_map(values),
-                  seen=seen)
+    return Reason.deferred(code, de, en, _Defaults(seen), seen=seen)

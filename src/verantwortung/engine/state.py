@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
+from ..rules.compile import Tally
 
 __all__ = ["Layout", "State"]
 
@@ -37,14 +38,36 @@ class Layout:
 _NONE: tuple[dict[str, Any], ...] = ()
 
 
+class _Kept:
+    """What the fold keeps up to date besides the records: the counts rules asked for
+    (per :class:`Tally`) and the values of fields that must be unique."""
+
+    __slots__ = ("counts", "over", "values")
+
+    def __init__(self) -> None:
+        self.counts: dict[Tally, int] = {}
+        self.over: dict[str, dict[Tally, None]] = {}  # collection -> the tallies counting it
+        self.values: dict[tuple[str, str], dict[Any, int]] = {}  # (collection, field) -> uses
+
+
+def _key(value: Any) -> Any:
+    """A hashable stand-in for a field value (a list of ids becomes a tuple)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 class State:
     """Phase, records by collection, and an id index for collections that have ``id``.
 
     Containers are made on the first record, so a new process costs a few hundred
-    bytes however many collections its template declares.
+    bytes however many collections its template declares. Counts and unique values are
+    kept from the first time a rule asks for them (:meth:`tally`, :meth:`holds`) and then
+    follow every add, update and undo, so a rule costs O(1) per event, not O(collection).
+    They rest on the engine's integrity checks: a reference names a record that exists
+    when it is written, so adding a record never changes what another record's
+    ``ref.field`` reads; an update can, and resets the counts that read through it.
     """
 
-    __slots__ = ("_index", "_layout", "_records", "_single", "phase")
+    __slots__ = ("_index", "_kept", "_layout", "_records", "_single", "phase")
 
     def __init__(self, phase: str, layout: Layout) -> None:
         self.phase = phase
@@ -52,6 +75,7 @@ class State:
         self._records: dict[str, list[dict[str, Any]]] = {}
         self._single: dict[str, dict[str, Any]] = {}
         self._index: dict[str, dict[Any, dict[str, Any]]] = {}
+        self._kept: _Kept | None = None  # made when a rule first asks for a count
 
     # -- the RecordView protocol used by compiled rules ------------------------------------
 
@@ -70,6 +94,60 @@ class State:
         """The record with this id, or None."""
         index = self._index.get(collection)
         return None if index is None else index.get(record_id)
+
+    def tally(self, tally: Tally) -> int:
+        """How many records of ``tally.collection`` pass its test, kept up to date."""
+        if tally.collection in self._layout.singles:
+            return tally.recount(self)  # at most one record
+        kept = self._kept
+        if kept is None:
+            kept = self._kept = _Kept()
+        n = kept.counts.get(tally)
+        if n is None:
+            n = kept.counts[tally] = tally.recount(self)
+            kept.over.setdefault(tally.collection, {})[tally] = None
+        return n
+
+    def holds(self, collection: str, field: str, value: Any) -> bool:
+        """True when a record of ``collection`` has ``value`` in ``field`` (kept indexed)."""
+        kept = self._kept
+        if kept is None:
+            kept = self._kept = _Kept()
+        uses = kept.values.get((collection, field))
+        if uses is None:
+            uses = kept.values[(collection, field)] = {}
+            for rec in self.records(collection):
+                found = _key(rec.get(field))
+                uses[found] = uses.get(found, 0) + 1
+        return uses.get(_key(value), 0) > 0
+
+    def _follow(self, collection: str, record: dict[str, Any], sign: int) -> None:
+        """Count ``record`` in (sign 1) or out of (sign -1) what is kept of ``collection``."""
+        kept = self._kept
+        if kept is None:
+            return
+        counts = kept.counts
+        for tally in kept.over.get(collection, ()):
+            if tally.test(self, record):
+                counts[tally] += sign
+        for (name, field), uses in kept.values.items():
+            if name == collection:
+                found = _key(record.get(field))
+                uses[found] = uses.get(found, 0) + sign
+
+    def _change(self, collection: str, record: dict[str, Any], changes: Mapping[str, Any]
+                ) -> None:
+        """Update ``record`` in place, keeping counts and unique values in step."""
+        kept = self._kept
+        if kept is None:
+            record.update(changes)
+            return
+        for tally in [t for t in kept.counts if collection in t.reads
+                      and t.collection != collection]:  # a record others read through
+            del kept.counts[tally], kept.over[tally.collection][tally]
+        self._follow(collection, record, -1)
+        record.update(changes)
+        self._follow(collection, record, 1)
 
     # -- changes ------------------------------------------------------------------------------
 
@@ -96,21 +174,24 @@ class State:
                  if collection in self._layout.indexed else None)
         if index is not None:
             index[record["id"]] = record
+        self._follow(collection, record, 1)
 
         def undo_add() -> None:
+            self._follow(collection, record, -1)
             records.pop()
             if index is not None:
                 del index[record["id"]]
 
         return undo_add
 
-    def update(self, record: dict[str, Any], changes: Mapping[str, Any]) -> Undo:
-        """Change fields of a record in place; return how to undo it."""
+    def update(self, collection: str, record: dict[str, Any], changes: Mapping[str, Any]
+               ) -> Undo:
+        """Change fields of a record of ``collection`` in place; return how to undo it."""
         before = {k: record.get(k) for k in changes}
-        record.update(changes)
+        self._change(collection, record, changes)
 
         def undo_update() -> None:
-            record.update(before)
+            self._change(collection, record, before)
 
         return undo_update
 

@@ -23,7 +23,8 @@ outside (a JSON export) is validated through pydantic all the same:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import FrozenInstanceError, dataclass
 from functools import cache
 from typing import Any, Literal, NamedTuple, NoReturn
 
@@ -176,23 +177,111 @@ def _event_adapter() -> Any:
     return TypeAdapter(fields)
 
 
-@dataclass(frozen=True, slots=True)
+class _Text:
+    """Message templates and the values that fill them, rendered when first read."""
+
+    __slots__ = ("de", "en", "values")
+
+    def __init__(self, de: str, en: str, values: Mapping[str, Any]) -> None:
+        self.de, self.en, self.values = de, en, values
+
+    def render(self) -> tuple[str, str]:
+        return self.de.format_map(self.values), self.en.format_map(self.values)
+
+
+_set, _new = object.__setattr__, object.__new__
+_REASON_FIELDS = ("code", "message_de", "message_en", "hard", "seen", "source", "needs_input")
+
+
 class Reason:
-    """Why a trigger is refused (``hard``) or advised against; messages in de and en."""
+    """Why a trigger is refused (``hard``) or advised against; messages in de and en.
+
+    Immutable. A reason made by a rule holds the values it saw at once and renders its
+    messages on first read (:meth:`deferred`): ``options()`` judges every trigger, and
+    most callers read the codes and values, not the text.
+    """
+
+    __slots__ = ("_text", "code", "hard", "needs_input", "seen", "source")
 
     code: str
-    message_de: str
-    message_en: str
-    hard: bool = True
-    seen: dict[str, Any] = field(default_factory=dict)
-    source: str | None = None  # path:line:col of the rule, when it comes from a template
+    hard: bool
+    seen: dict[str, Any]
+    source: str | None  # path:line:col of the rule, when it comes from a template
     #: the payload fields that alone decide this reason: input can resolve it, the
     #: process's records play no part (empty when they do)
-    needs_input: tuple[str, ...] = ()
+    needs_input: tuple[str, ...]
+    _text: tuple[str, str] | _Text
+
+    def __init__(self, code: str, message_de: str, message_en: str, hard: bool = True,
+                 seen: dict[str, Any] | None = None, source: str | None = None,
+                 needs_input: tuple[str, ...] = ()) -> None:
+        _set(self, "code", code)
+        _set(self, "_text", (message_de, message_en))
+        _set(self, "hard", hard)
+        _set(self, "seen", {} if seen is None else seen)
+        _set(self, "source", source)
+        _set(self, "needs_input", needs_input)
+
+    @classmethod
+    def deferred(cls, code: str, message_de: str, message_en: str,
+                 values: Mapping[str, Any], *, hard: bool = True,
+                 seen: dict[str, Any] | None = None, source: str | None = None,
+                 needs_input: tuple[str, ...] = ()) -> Reason:
+        """A reason whose messages are ``message_de.format_map(values)`` (and en), rendered
+        when first read."""
+        self = _new(cls)
+        _set(self, "code", code)
+        _set(self, "_text", _Text(message_de, message_en, values))
+        _set(self, "hard", hard)
+        _set(self, "seen", {} if seen is None else seen)
+        _set(self, "source", source)
+        _set(self, "needs_input", needs_input)
+        return self
+
+    def _messages(self) -> tuple[str, str]:
+        text = self._text
+        if isinstance(text, _Text):  # two threads may render at once: both get the same text
+            text = text.render()
+            object.__setattr__(self, "_text", text)
+        return text
+
+    @property
+    def message_de(self) -> str:
+        """The message in German."""
+        return self._messages()[0]
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return self._messages()[1]
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (de or en)."""
-        return self.message_de if lang == "de" else self.message_en
+        return self._messages()[0 if lang == "de" else 1]
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _REASON_FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Reason:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # its seen values are a dict
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Reason, self._fields()
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={value!r}"
+                          for name, value in zip(_REASON_FIELDS, self._fields(), strict=True))
+        return f"Reason({inner})"
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message_en}"

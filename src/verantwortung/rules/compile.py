@@ -37,7 +37,8 @@ from ..model.rules import (
     PresentRule,
 )
 
-__all__ = ["Compiled", "CompiledRule", "Reads", "RecordView", "build_rule", "compile_rule"]
+__all__ = ["Compiled", "CompiledRule", "Reads", "RecordView", "Tally", "build_rule",
+           "compile_rule"]
 
 Seen = dict[str, Any]
 Compiled = Callable[["RecordView", Mapping[str, Any]], tuple[bool, Seen]]
@@ -67,6 +68,26 @@ class Reads:
     def input_only(self) -> bool:
         """True when only the payload decides the rule: input alone can satisfy it."""
         return bool(self.payload) and not self.records
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Tally:
+    """A filtered count a rule asks for: the records of ``collection`` that pass ``test``.
+
+    A view that offers ``tally(t) -> int`` (the engine's state does) keeps the number up
+    to date as records are added and changed, so a rule costs O(1) however large the
+    collection; any other view is recounted. ``reads`` names the collections ``test``
+    looks at: its own and those its ``ref.field`` paths follow. Compared by identity.
+    """
+
+    collection: str
+    test: Callable[[RecordView, dict[str, Any]], bool]
+    reads: frozenset[str]
+
+    def recount(self, view: RecordView) -> int:
+        """Count from scratch."""
+        test = self.test
+        return sum(1 for rec in view.records(self.collection) if test(view, rec))
 
 
 class CompiledRule(NamedTuple):
@@ -112,19 +133,38 @@ class _Compiler:
 
         return follow
 
+    def followed(self, collection: str, path: str) -> set[str]:
+        """The collections a ``field`` or ``ref.field...`` path of ``collection`` reads."""
+        seen = {collection}
+        head, _, rest = path.partition(".")
+        while rest:
+            collection = self.collections[collection].fields[head].to or ""
+            seen.add(collection)
+            head, _, rest = rest.partition(".")
+        return seen
+
     def counter(self, collection: str,
                 where: Mapping[str, Any]) -> Callable[[RecordView], int]:
         self.reads_records = True
         tests: list[Callable[[RecordView, dict[str, Any]], bool]] = []
+        reads = {collection}
         for path, expected in where.items():
             tests.append(self._test(self.getter(collection, path), self.value(expected)))
+            reads |= self.followed(collection, path)
         if not tests:
             return lambda view: len(view.records(collection))
         if len(tests) == 1:
-            only = tests[0]
-            return lambda view: sum(1 for rec in view.records(collection) if only(view, rec))
-        return lambda view: sum(1 for rec in view.records(collection)
-                                if all(t(view, rec) for t in tests))
+            test = tests[0]
+        else:
+            def test(view: RecordView, rec: dict[str, Any]) -> bool:
+                return all(t(view, rec) for t in tests)
+        tally = Tally(collection, test, frozenset(reads))
+
+        def count(view: RecordView) -> int:
+            kept = getattr(view, "tally", None)  # a process's state keeps the count up to date
+            return tally.recount(view) if kept is None else int(kept(tally))
+
+        return count
 
     @staticmethod
     def _test(get: Callable[[RecordView, dict[str, Any]], Any],

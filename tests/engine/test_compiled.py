@@ -1,0 +1,76 @@
+"""The compiled template: moves through transitions, deferred reason texts."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+import verantwortung as v
+from verantwortung.engine.compiled import compiled
+
+TPL = v.load_template("verantwortungspartner")
+
+
+class _Watched(Mapping[str, Any]):
+    """A mapping that notes every key read from it."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.read: list[str] = []
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.append(key)
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def test_a_deferred_reason_renders_its_text_on_first_read() -> None:
+    """Reason.deferred keeps the values and fills the messages only when they are read."""
+    values = _Watched({"n": 2})
+    reason = v.Reason.deferred("few", "{n} sind zu wenig.", "{n} are too few.", values,
+                               seen={"n": 2})
+    assert [] == values.read
+    assert ("2 sind zu wenig.", "2 are too few.") == (reason.message_de, reason.message("en"))
+    assert reason == v.Reason("few", "2 sind zu wenig.", "2 are too few.", seen={"n": 2})
+    assert reason == pickle.loads(pickle.dumps(reason))
+    with pytest.raises(AttributeError):
+        reason.code = "other"  # type: ignore[misc]
+
+
+def test_a_refusal_tells_the_values_it_saw_when_it_was_made() -> None:
+    """A reason read after the records changed still shows the count it judged."""
+    proc = v.Process.start(TPL, region="A")
+    reason = next(r for o in proc.options() if o.name == "hold_kickoff" for r in o.reasons
+                  if r.code == "circle_too_small")
+    proc.fire("partner_added", payload={"id": "p1", "name": "F", "kind": "company"})
+    proc.fire("circle_member_joined", payload={"partner": "p1"})
+    assert 0 == reason.seen["count"]
+    assert "0" in reason.message_en and "1" not in reason.message_en
+
+
+def test_threads_move_processes_of_one_template_at_once() -> None:
+    """Phase triggers fired from many threads each reach their own phase; the shared
+    Machine holds no model."""
+    procs = [v.Process.start(TPL, region=f"R{i}") for i in range(8)]
+
+    def abort(proc: v.Process) -> None:
+        for _ in range(50):
+            proc.fire("note_added", payload={"text": "x"})
+        proc.fire("abort", payload={"reason": "Test"})
+
+    threads = [threading.Thread(target=abort, args=(p,)) for p in procs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert ["aborted"] * 8 == [p.phase for p in procs]
+    assert [] == compiled(TPL).machine.models
