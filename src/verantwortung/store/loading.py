@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ..engine.process import Process
@@ -40,13 +40,15 @@ def load(store: EventStore, process_id: str, *, use_snapshot: bool = True) -> Pr
             raise ProcessNotFound(process_id)
         snap = _latest_snapshot(conn, process_id, row.version) if use_snapshot else None
         query = select(events).where(events.c.process_id == process_id,
-                                     events.c.seq <= row.version)
-        if snap is not None:  # the first event and those from the snapshot's own on
-            query = query.where(or_(events.c.seq == 1, events.c.seq >= snap.seq))
+                                     events.c.seq <= row.version).order_by(events.c.seq)
         # events are append-only and land in the transaction that raises the version,
         # so reading up to the version read above is a consistent view even while
-        # other writers append
-        rows = conn.execute(query.order_by(events.c.seq)).all()
+        # other writers append; with a snapshot, the first event and those from the
+        # snapshot's own on (two range reads: an OR would scan the whole log)
+        rows = conn.execute(query if snap is None else query.where(
+            events.c.seq >= snap.seq)).all()
+        if snap is not None:
+            rows[:0] = conn.execute(query.where(events.c.seq == 1)).all()
     info = info_of(row)
     tpl = store.template_for(info, row.template_source)
     history = decode_events(rows)

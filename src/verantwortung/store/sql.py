@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy import create_engine, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -37,7 +37,7 @@ from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
-from . import feed, loading
+from . import feed, loading, statements
 from .checks import check_export, check_process, check_rows, check_state
 from .migrate import prepare
 from .rows import (
@@ -213,20 +213,16 @@ class EventStore:
             with self.engine.begin() as conn:
                 # the stored event at expected_version must be the one this process built
                 # on: otherwise its new events rest on a history that is not the store's
-                stored = conn.execute(select(events.c.id).where(
-                    events.c.process_id == proc.id, events.c.seq == expected_version)).scalar()
-                if stored is not None and stored != ours:
-                    raise ConcurrencyError(proc.id, expected_version, None)
-                done = conn.execute(
-                    update(processes)
-                    .where(processes.c.id == proc.id, processes.c.version == expected_version)
-                    .values(version=proc.version, phase=proc.phase, updated_at=_now()))
+                done = statements.ADVANCE.run(conn, {
+                    "pid": proc.id, "expected": expected_version, "last_id": ours,
+                    "new_version": proc.version, "new_phase": proc.phase, "now": _now()})
                 if done.rowcount != 1:
                     actual = conn.execute(select(processes.c.version).where(
                         processes.c.id == proc.id)).scalar()
                     if actual is None:
                         raise ProcessNotFound(proc.id)
-                    raise ConcurrencyError(proc.id, expected_version, actual)
+                    raise ConcurrencyError(proc.id, expected_version,
+                                           None if actual == expected_version else actual)
                 if self.snapshot_every and (proc.version // self.snapshot_every
                                             > expected_version // self.snapshot_every):
                     loading.write_snapshot(conn, proc)
@@ -246,9 +242,11 @@ class EventStore:
 
     def _insert_events(self, conn: Connection, new: Sequence[Event]) -> list[StoredEvent]:
         """Insert events at the next store-wide positions, in this transaction."""
-        first = feed.take_positions(conn, len(new))
+        last = statements.TAKE_POSITIONS.run(conn, {"count": len(new)}).scalar_one()
+        first = int(last) - len(new) + 1
         stored = [StoredEvent(first + i, e) for i, e in enumerate(new)]
-        conn.execute(insert(events), [event_row(s.event, s.position) for s in stored])
+        rows = [event_row(s.event, s.position) for s in stored]
+        statements.INSERT_EVENTS.run(conn, rows[0] if len(rows) == 1 else rows)
         return stored
 
     def fire(self, process_id: str, name: str, *, actor: str | None = None,
