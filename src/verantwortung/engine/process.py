@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import ReplayError, TransitionRefused
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
@@ -87,11 +87,9 @@ class Process:
         self._id = process_id
         self._region = region
         self._state = State(ct.initial, ct.layout)
-        # the events this process holds: all of them, or (restored lazily) those after the
-        # first ``_base``, which ``_earlier()`` reads when someone asks for them
+        # all events, or (restored lazily) those after the first _base, read by _earlier()
         self._history: list[Event] = []
-        self._base = 0
-        self._earlier: Callable[[], list[Event]] | None = None
+        self._base, self._earlier = 0, cast("Callable[[], list[Event]] | None", None)
         self._listeners: list[Listener] | None = None  # made on the first subscribe
         self._refused: list[RefusalListener] | None = None  # rarely used: made on demand
 
@@ -151,20 +149,17 @@ class Process:
         Only the events after the snapshot are replayed, so a long history loads fast.
         Without a snapshot this is :meth:`replay`.
 
-        With ``earlier`` the history is lazy: ``events`` holds the ``process_started``
-        event, then the events from ``snapshot_seq`` on; ``earlier()`` returns the events
-        before ``snapshot_seq`` (all of them, from the first) and is called once, when
-        someone reads them (:attr:`history`, :meth:`to_dict`, comparison).
+        With ``earlier`` the history is lazy: ``events`` holds the start event, then those
+        from ``snapshot_seq`` on; ``earlier()`` returns the events before ``snapshot_seq``,
+        called once when someone reads them (:attr:`history`, :meth:`to_dict`, ``==``).
         """
         items = list(events)
         if snapshot is None or snapshot_seq <= 1:
             if earlier is not None:
                 raise ValueError("a lazy history needs a snapshot after the first event")
             return cls.replay(template, items)
-        if earlier is None:
-            head, tail = items[:snapshot_seq], items[snapshot_seq:]
-        else:
-            head, tail = items[:2], items[2:]
+        cut = snapshot_seq if earlier is None else 2  # lazy: the start and the snapshot's
+        head, tail = items[:cut], items[cut:]
         if not head or head[-1].seq != snapshot_seq or (
                 earlier is None and len(head) != snapshot_seq):
             raise ReplayError(f"snapshot at {snapshot_seq} does not fit a history of "
@@ -183,11 +178,7 @@ class Process:
         return proc
 
     def catch_up(self, events: Iterable[Event]) -> None:
-        """Apply events stored after this process's version by another writer, in order.
-
-        ReplayError when they do not continue this history (then the process is not
-        to be used any more: load it again).
-        """
+        """Apply events another writer stored after this version (ReplayError: load again)."""
         self._apply(events)
 
     def _all_events(self) -> list[Event]:
@@ -195,8 +186,7 @@ class Process:
         if self._earlier is not None:
             earlier = self._earlier()
             if len(earlier) != self._base or (earlier and earlier[-1].seq != self._base):
-                raise ReplayError(f"process {self._id}: the events before "
-                                  f"{self._base + 1} do not fit this history")
+                raise ReplayError(f"process {self._id}: its earlier events do not fit")
             self._history[:0] = [e.frozen() for e in earlier]
             self._base, self._earlier = 0, None
         return self._history
@@ -243,12 +233,8 @@ class Process:
 
     @property
     def history(self) -> tuple[Event, ...]:
-        """Every event, oldest first.
-
-        A process loaded from a store's snapshot reads the events before the snapshot
-        from the store when this is first asked for (a lazy history); the events come
-        back the same either way.
-        """
+        """Every event, oldest first (a process loaded from a snapshot reads the earlier
+        ones from its store when first asked: a lazy history)."""
         return tuple(self._all_events())
 
     def events_since(self, version: int) -> tuple[Event, ...]:

@@ -23,9 +23,9 @@ from .schema import events, processes
 __all__ = ["check_export", "check_process", "check_rows", "check_state"]
 
 # the length of every bounded text column, from the schema itself
-_LIMITS = {name: column.type.length for table in (events, processes)
-           for name, column in table.columns.items()
-           if getattr(column.type, "length", None)}
+_LIMITS: dict[str, int] = {name: length for table in (events, processes)
+                           for name, column in table.columns.items()
+                           if (length := getattr(column.type, "length", None))}
 _NAMES = {"process_id": "process id", "id": "event id", "template": "template id",
           "template_version": "template version", "kind": "event kind", "phase": "phase id",
           "region": "region", "actor": "actor"}

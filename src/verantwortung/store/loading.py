@@ -45,8 +45,8 @@ def load(store: EventStore, process_id: str, *, use_snapshot: bool = True) -> Pr
         # so reading up to the version read above is a consistent view even while
         # other writers append; with a snapshot, the first event and those from the
         # snapshot's own on (two range reads: an OR would scan the whole log)
-        rows = conn.execute(query if snap is None else query.where(
-            events.c.seq >= snap.seq)).all()
+        rows = list(conn.execute(query if snap is None else query.where(
+            events.c.seq >= snap.seq)).all())
         if snap is not None:
             rows[:0] = conn.execute(query.where(events.c.seq == 1)).all()
     info = info_of(row)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from .schema import events, positions, processes
 
@@ -36,6 +37,7 @@ class Prepared:
         found = self._compiled.get(name)
         if found is None:
             compiled = self._statement.compile(dialect=conn.dialect)
+            assert isinstance(compiled, SQLCompiler)
             order = tuple(compiled.positiontup or ()) if compiled.positional else None
             constants = {k: v for k, v in compiled.params.items() if v is not None}
             found = self._compiled[name] = (str(compiled), order, constants)
