@@ -157,14 +157,14 @@ def append_rows(folder: Path) -> None:
     engine = create_engine(f"sqlite:///{folder / 'bare.sqlite3'}")
     event.listen(engine, "connect", _sqlite_pragmas)  # the store's WAL settings, to be fair
     metadata.create_all(engine)
-    counter = iter(range(10**9))
+    counter = iter(range(1, 10**9))  # seq and position: unique, as the store's
 
     def bare() -> None:
         for _ in range(n):
             seq = next(counter)
             with engine.begin() as conn:
                 conn.execute(insert(events_table), {**row_template, "seq": seq,
-                                                    "id": f"e{seq}"})
+                                                    "id": f"e{seq}", "position": seq})
     with engine.begin() as conn:  # the process row the events refer to
         conn.exec_driver_sql(
             "INSERT INTO vt_processes VALUES (?, 't', '1', 's', 'r', 'p', 1, 'c', 'u')",
@@ -183,7 +183,7 @@ def append_rows(folder: Path) -> None:
             raw.execute("BEGIN")
             raw.execute(f"INSERT INTO vt_events ({cols}) VALUES ({marks})",
                         (proc.id, seq, f"e{seq}", row_template["at"], None, "note_added",
-                         row_template["payload"], TPL.id, TPL.version, INITIAL))
+                         row_template["payload"], TPL.id, TPL.version, INITIAL, seq))
             raw.execute("COMMIT")
     t_raw = best(sqlite_raw, repeat=3) / n
     raw.close()

@@ -467,3 +467,24 @@ def test_a_guard_reading_payload_and_records_blocks(inputs: v.Process) -> None:
     """A guard that reads the records as well as the input is a block, not a need."""
     option = {o.name: o for o in inputs.options()}["close_when_due"]
     assert (False, ()) == (option.allowed, option.needs_input)
+
+
+def test_a_lazy_restore_reads_the_earlier_events_only_when_asked() -> None:
+    """Process.restore with earlier= equals a replay and calls earlier() once, on demand."""
+    tpl = v.load_template("verantwortungspartner")
+    proc = v.Process.start(tpl, region="Trier", at="2014-01-01")
+    for i in range(6):
+        proc.fire("note_added", payload={"text": str(i)})
+    history, calls = proc.history, []
+
+    def earlier() -> list[v.Event]:
+        calls.append(1)
+        return list(history[:3])
+
+    lazy = v.Process.restore(tpl, [history[0], *history[3:]],
+                             v.Process.replay(tpl, history[:4]).state(), 4, earlier=earlier)
+    assert ([], 7) == (calls, lazy.version)
+    lazy.fire("note_added", payload={"text": "more"})
+    proc.fire("note_added", payload={"text": "more"})
+    assert proc.history[:7] == lazy.history[:7]
+    assert [1] == calls

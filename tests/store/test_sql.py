@@ -242,16 +242,13 @@ def test_append_refuses_events_built_on_another_history(store_url: str) -> None:
         assert ["stored"] == [e.payload["text"] for e in store.events(proc.id, after=1)]
 
 
-def test_database_refusals_are_store_errors(store_url: str) -> None:
-    """What the database itself refuses (a NUL byte on PostgreSQL) is a StoreError."""
+def test_a_nul_in_the_region_is_refused_before_the_database(store_url: str) -> None:
+    """A NUL byte, which PostgreSQL cannot keep, is refused the same way on every backend."""
     with v.EventStore(store_url) as store:
         proc = v.Process.start(TPL, region="Nul\x00Region")
-        if store_url.startswith("postgresql"):
-            with pytest.raises(v.StoreError, match="database refused"):
-                store.add(proc)
-        else:
+        with pytest.raises(v.StoreError, match="the region holds a NUL character"):
             store.add(proc)
-            assert "Nul\x00Region" == store.load(proc.id).region
+        assert 0 == store.count()
 
 
 def test_a_snapshot_of_the_wrong_shape_is_corrupt(store_url: str) -> None:
@@ -326,3 +323,31 @@ def test_export_records_where_the_template_comes_from(store_url: str) -> None:
             store.export("nope")
     assert "verantwortungspartner" == data["template_source"]
     assert proc.to_dict() == {k: val for k, val in data.items() if k != "template_source"}
+
+
+def test_fire_backs_off_with_jitter_within_its_retry_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lost races wait a random, doubling time; after the store's retries, ConcurrencyError."""
+    import verantwortung.store.sql as sql
+
+    waits: list[float] = []
+    monkeypatch.setattr(sql.time, "sleep", waits.append)
+    with v.EventStore(f"sqlite:///{tmp_path / 's.sqlite3'}", retries=4,
+                      retry_delay=0.01) as store:
+        proc = _new(store)
+
+        def always_lose(p: v.Process, expected: int) -> int:
+            raise v.ConcurrencyError(p.id, expected, expected + 1)
+
+        monkeypatch.setattr(store, "append", always_lose)
+        with pytest.raises(v.ConcurrencyError):
+            store.fire(proc.id, "note_added", payload={"text": "x"})
+    assert 4 == len(waits)
+    assert all(0 <= w <= 0.01 * 2 ** i for i, w in enumerate(waits))
+    assert len(set(waits)) > 1  # jitter: not one fixed delay
+
+
+def test_a_retry_budget_that_is_not_a_count_is_refused() -> None:
+    """The retry budget is a setting checked when the store opens."""
+    with pytest.raises(ValueError, match="retries"):
+        v.EventStore("sqlite://", retries=-1)

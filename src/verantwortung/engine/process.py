@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import ReplayError, TransitionRefused
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
@@ -79,15 +79,17 @@ def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
 class Process:
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
-    __slots__ = ("__weakref__", "_ct", "_history", "_id", "_listeners", "_refused", "_region",
-                 "_state")
+    __slots__ = ("__weakref__", "_base", "_ct", "_earlier", "_history", "_id", "_listeners",
+                 "_refused", "_region", "_state")
 
     def __init__(self, ct: CompiledTemplate, process_id: str, region: str) -> None:
         self._ct = ct
         self._id = process_id
         self._region = region
         self._state = State(ct.initial, ct.layout)
+        # all events, or (restored lazily) those after the first _base, read by _earlier()
         self._history: list[Event] = []
+        self._base, self._earlier = 0, cast("Callable[[], list[Event]] | None", None)
         self._listeners: list[Listener] | None = None  # made on the first subscribe
         self._refused: list[RefusalListener] | None = None  # rarely used: made on demand
 
@@ -140,17 +142,26 @@ class Process:
 
     @classmethod
     def restore(cls, template: ProcessTemplate, events: Iterable[Event],
-                snapshot: Mapping[str, Any] | None = None, snapshot_seq: int = 0) -> Process:
+                snapshot: Mapping[str, Any] | None = None, snapshot_seq: int = 0, *,
+                earlier: Callable[[], list[Event]] | None = None) -> Process:
         """Rebuild from stored events, taking the state at ``snapshot_seq`` from ``snapshot``.
 
         Only the events after the snapshot are replayed, so a long history loads fast.
         Without a snapshot this is :meth:`replay`.
+
+        With ``earlier`` the history is lazy: ``events`` holds the start event, then those
+        from ``snapshot_seq`` on; ``earlier()`` returns the events before ``snapshot_seq``,
+        called once when someone reads them (:attr:`history`, :meth:`to_dict`, ``==``).
         """
         items = list(events)
         if snapshot is None or snapshot_seq <= 1:
+            if earlier is not None:
+                raise ValueError("a lazy history needs a snapshot after the first event")
             return cls.replay(template, items)
-        head, tail = items[:snapshot_seq], items[snapshot_seq:]
-        if len(head) != snapshot_seq or head[-1].seq != snapshot_seq:
+        cut = snapshot_seq if earlier is None else 2  # lazy: the start and the snapshot's
+        head, tail = items[:cut], items[cut:]
+        if not head or head[-1].seq != snapshot_seq or (
+                earlier is None and len(head) != snapshot_seq):
             raise ReplayError(f"snapshot at {snapshot_seq} does not fit a history of "
                               f"{len(items)} events")
         first = _check_start(template, head)
@@ -158,14 +169,32 @@ class Process:
         tpl = template.with_parameters(**params) if params else template
         proc = cls(compiled(tpl), first.process, first.payload["region"])
         proc._state.restore(snapshot)
-        proc._history.extend(e.frozen() for e in head)
+        if earlier is None:
+            proc._history.extend(e.frozen() for e in head)
+        else:  # the snapshot's own event stays: the last event is always at hand
+            proc._history.append(head[-1].frozen())
+            proc._base, proc._earlier = snapshot_seq - 1, earlier
         proc._apply(tail)
         return proc
+
+    def catch_up(self, events: Iterable[Event]) -> None:
+        """Apply events another writer stored after this version (ReplayError: load again)."""
+        self._apply(events)
+
+    def _all_events(self) -> list[Event]:
+        """Every event, reading the earlier ones of a lazy history (once)."""
+        if self._earlier is not None:
+            earlier = self._earlier()
+            if len(earlier) != self._base or (earlier and earlier[-1].seq != self._base):
+                raise ReplayError(f"process {self._id}: its earlier events do not fit")
+            self._history[:0] = [e.frozen() for e in earlier]
+            self._base, self._earlier = 0, None
+        return self._history
 
     def _apply(self, events: Iterable[Event]) -> None:
         """Re-fire stored events in order; ReplayError names the first one that does not fit."""
         for event in events:
-            expected = len(self._history) + 1
+            expected = self._base + len(self._history) + 1
             if event.seq != expected or event.process != self._id:
                 raise ReplayError(f"event {event.id} has sequence {event.seq} of process "
                                   f"{event.process}; expected {expected} of {self._id}")
@@ -204,17 +233,20 @@ class Process:
 
     @property
     def history(self) -> tuple[Event, ...]:
-        """Every event, oldest first."""
-        return tuple(self._history)
+        """Every event, oldest first (a process loaded from a snapshot reads the earlier
+        ones from its store when first asked: a lazy history)."""
+        return tuple(self._all_events())
 
     def events_since(self, version: int) -> tuple[Event, ...]:
         """The events after ``version`` (what a store has not written yet)."""
-        return tuple(self._history[version:])
+        if version < self._base:
+            return tuple(self._all_events()[version:])
+        return tuple(self._history[version - self._base:])
 
     @property
     def version(self) -> int:
         """The sequence number of the last event (for optimistic concurrency)."""
-        return len(self._history)
+        return self._base + len(self._history)
 
     def records(self, collection: str) -> tuple[dict[str, Any], ...]:
         """Copies of the records of a collection (KeyError for unknown collections)."""
@@ -411,7 +443,7 @@ class Process:
     def _append(self, kind: str, actor: str | None, payload: dict[str, Any], at: dt.datetime,
                 replayed: Event | None = None) -> Event:
         tpl = self._ct.template
-        seq = len(self._history) + 1
+        seq = self._base + len(self._history) + 1
         # a random id: two different events can never share one, even at the same seq;
         # a frozen payload: nothing a caller holds can change the history afterwards
         event = replayed.frozen() if replayed is not None else Event(
@@ -428,15 +460,16 @@ class Process:
         if not isinstance(other, Process):
             return NotImplemented
         return (self._id, self._region, self._ct.template.id, self._ct.template.version,
-                dict(self._ct.template.values), self._history, self._state.snapshot()) == (
+                dict(self._ct.template.values), self._state.snapshot(), self.version) == (
             other._id, other._region, other._ct.template.id, other._ct.template.version,
-            dict(other._ct.template.values), other._history, other._state.snapshot())
+            dict(other._ct.template.values), other._state.snapshot(), other.version
+        ) and self._all_events() == other._all_events()
 
     __hash__ = None  # type: ignore[assignment]  # mutable: equal by content, not hashable
 
     def __repr__(self) -> str:
         return (f"<Process {self._id[:8]} {self._region!r} {self._ct.template.id} "
-                f"phase={self.phase} events={len(self._history)}>")
+                f"phase={self.phase} events={self.version}>")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready export: identity, template, current state and the full history."""
@@ -444,7 +477,7 @@ class Process:
         return {"id": self._id, "region": self._region, "template": tpl.id,
                 "template_version": tpl.version, "phase": self.phase,
                 "parameters": dict(tpl.values), "state": self._state.snapshot(),
-                "history": [e.to_dict() for e in self._history]}
+                "history": [e.to_dict() for e in self._all_events()]}
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text."""

@@ -7,6 +7,11 @@ the column is added, every event gets a position, and the counter starts after t
 last one. No event is changed otherwise, and none is lost: a failed migration leaves
 the store as it was.
 
+Schema 3 adds two columns to the snapshots: the digest of the history a snapshot folds
+and a seal over its state. Existing snapshots keep them empty and are then not used (a
+load replays the events instead, and the next snapshot written has them); event rows
+are not touched.
+
 The positions of old events follow their time (``at``), then process id, then
 sequence number — the same store always gets the same numbers, and the events of each
 process keep their order.
@@ -22,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from ..exceptions import StoreNotFound
-from .schema import dead_letters, events, followers, metadata, positions, processes
+from .schema import dead_letters, events, followers, metadata, positions, processes, snapshots
 
 __all__ = ["backfill_order", "prepare"]
 
@@ -42,6 +47,11 @@ def prepare(engine: Engine, url: str, *, create: bool) -> None:
         _lock(conn)
         if "position" not in {c["name"] for c in inspect(conn).get_columns(events.name)}:
             _add_positions(conn)
+        have = {c["name"] for c in inspect(conn).get_columns(snapshots.name)}
+        for column in ("history_digest", "state_digest"):
+            if column not in have:
+                conn.exec_driver_sql(f"ALTER TABLE {snapshots.name} ADD COLUMN {column} "
+                                     "VARCHAR(64)")
         last = int(conn.execute(select(events.c.position).order_by(
             events.c.position.desc()).limit(1)).scalar() or 0)
         if conn.execute(update(positions).where(positions.c.id == 1).values(
@@ -54,6 +64,7 @@ def _ready(engine: Engine) -> bool:
     try:
         with engine.connect() as conn:
             conn.execute(select(events.c.position).limit(1)).all()
+            conn.execute(select(snapshots.c.state_digest).limit(1)).all()
             return conn.execute(select(positions.c.id).where(positions.c.id == 1)
                                 ).first() is not None
     except DBAPIError:  # no such column or table: a store of an older schema

@@ -7,16 +7,17 @@ reported with its process id and sequence number instead of failing a whole quer
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..exceptions import CorruptEventError
 from ..model.process import Event
 
-__all__ = ["ProcessInfo", "StoredEvent", "decode_events", "decode_stored", "event_row",
-           "info_of", "now", "reason_of"]
+__all__ = ["ProcessInfo", "StoredEvent", "chain", "chain_rows", "decode_events",
+           "decode_stored", "event_row", "info_of", "now", "reason_of", "seal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,40 @@ def event_row(e: Event, position: int) -> dict[str, Any]:
             "position": position}
 
 
+def chain(digest: str, history: Iterable[Event]) -> str:
+    """The digest of a history: ``digest`` (of the events before) chained over ``history``.
+
+    Each step hashes the previous digest with the event's row as the store writes it, so
+    a snapshot's digest names exactly the events it folds, and a later snapshot extends
+    an earlier one's digest without reading the events before it again.
+    """
+    for e in history:
+        row = event_row(e, 0)
+        digest = _step(digest, [row[c] for c in _COLUMNS])
+    return digest
+
+
+def chain_rows(digest: str, rows: Iterable[Any]) -> str:
+    """:func:`chain` over event rows as they are stored (columns in table order)."""
+    for r in rows:
+        digest = _step(digest, list(r[:10]))
+    return digest
+
+
+def seal(history_digest: str, state_text: str) -> str:
+    """The digest that ties a snapshot's state to the history it folds."""
+    return hashlib.sha256(f"{history_digest}\n{state_text}".encode()).hexdigest()
+
+
+_COLUMNS = ("process_id", "seq", "id", "at", "actor", "kind", "payload", "template",
+            "template_version", "phase")
+
+
+def _step(digest: str, values: list[Any]) -> str:
+    text = json.dumps([digest, *values], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def decode_events(rows: Sequence[Any]) -> list[Event]:
     """Decode event rows (columns in table order); CorruptEventError names a bad row."""
     payloads: list[Any] | None = None
@@ -73,7 +108,7 @@ def decode_events(rows: Sequence[Any]) -> list[Event]:
         payloads = json.loads("[" + ",".join(r[6] for r in rows) + "]")
         if len(payloads) != len(rows) or not all(isinstance(p, dict) for p in payloads):
             payloads = None
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         payloads = None
     out: list[Event] = []
     for i, (pid, seq, eid, at, actor, kind, raw, template, version, phase, *_) in enumerate(
@@ -85,6 +120,8 @@ def decode_events(rows: Sequence[Any]) -> list[Event]:
             when = dt.datetime.fromisoformat(at)
             if when.tzinfo is None:  # written by hand or by another tool: taken as UTC
                 when = when.replace(tzinfo=dt.UTC)
+        except RecursionError:
+            raise CorruptEventError(pid, seq, "the payload is nested too deeply") from None
         except (ValueError, TypeError) as exc:
             raise CorruptEventError(pid, seq, str(exc)) from exc
         out.append(Event(eid, pid, seq, when, actor, kind, payload, template, version, phase))

@@ -30,8 +30,9 @@ from sqlalchemy.engine import Connection
 __all__ = ["SCHEMA_VERSION", "dead_letters", "events", "followers", "metadata", "positions",
            "processes", "snapshots"]
 
-#: 1: events numbered per process only; 2: every event has a store-wide ``position``
-SCHEMA_VERSION = 2
+#: 1: events numbered per process only; 2: every event has a store-wide ``position``;
+#: 3: a snapshot carries the digest of the history it folds and a seal over its state
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -117,5 +118,9 @@ snapshots = Table(
     Column("seq", Integer, nullable=False),
     Column("state", Text, nullable=False),
     Column("created_at", String(40), nullable=False),
+    # rows.chain over events 1..seq, and rows.seal(that, state): a snapshot without them
+    # (written before schema 3) is not trusted, so a load replays past it
+    Column("history_digest", String(64)),
+    Column("state_digest", String(64)),
     PrimaryKeyConstraint("process_id", "seq", name="vt_snapshots_pk"),
 )

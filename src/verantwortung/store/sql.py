@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-import json
+import random
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy import create_engine, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -26,7 +27,6 @@ from ..engine.process import Process
 from ..exceptions import (
     AmbiguousProcessId,
     ConcurrencyError,
-    CorruptEventError,
     ProcessNotFound,
     StoreError,
     StoreNotFound,
@@ -37,7 +37,8 @@ from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
-from . import feed
+from . import feed, loading, statements
+from .checks import check_export, check_process, check_rows, check_state
 from .migrate import prepare
 from .rows import (
     ProcessInfo,
@@ -48,7 +49,7 @@ from .rows import (
     reason_of,
 )
 from .rows import now as _now
-from .schema import events, processes, snapshots
+from .schema import events, processes
 from .sources import export_source, missing_sqlite_file, template_source
 
 __all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "StoredEvent", "TemplateResolver"]
@@ -74,13 +75,21 @@ class EventStore:
     not created, and a database without the store's tables raises
     :class:`~verantwortung.StoreNotFound` instead of getting them (for commands that
     only read).
+
+    ``retries`` is how often :meth:`fire` tries again when another writer came first,
+    waiting a random time up to ``retry_delay`` seconds, doubled on every try (backing
+    off with jitter, so writers who collided do not collide again in step).
     """
 
     def __init__(self, url: str = DEFAULT_URL, *, snapshot_every: int = 500,
                  templates: TemplateResolver | None = None, busy_timeout: float = 10.0,
-                 cache_size: int = 64, create: bool = True) -> None:
+                 cache_size: int = 64, create: bool = True, retries: int = 8,
+                 retry_delay: float = 0.005) -> None:
+        if not (isinstance(retries, int) and retries >= 0 and retry_delay >= 0):
+            raise ValueError("retries and retry_delay must be 0 or more")
         self.url = url
         self.snapshot_every = snapshot_every
+        self.retries, self.retry_delay = retries, retry_delay
         self._templates: dict[str, ProcessTemplate] = {}
         # processes that store.fire worked on: a long history is not read again per call
         self._loaded: OrderedDict[str, Process] = OrderedDict()
@@ -156,16 +165,35 @@ class EventStore:
             "template_version": proc.template.version, "template_source":
             template_source(source), "region": proc.region, "phase": proc.phase,
             "version": proc.version, "created_at": _now(), "updated_at": _now()}
+        history = proc.history
+        check_process(proc)
+        check_rows(proc.id, history)
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(processes), info_row)
-                stored = self._insert_events(conn, proc.history)
+                stored = self._insert_events(conn, history)
         except IntegrityError as exc:
-            raise StoreError(f"process {proc.id} is already stored") from exc
+            raise StoreError(self._why_not_added(proc.id, history)) from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"process {proc.id}: the database refused it: "
                              f"{reason_of(exc)}") from exc
         self._listeners.notify(stored)
+
+    def _why_not_added(self, process_id: str, history: Sequence[Event]) -> str:
+        """What an id clash that refused :meth:`add` was: the process, or one of its events."""
+        with self._reading() as conn:
+            if conn.execute(select(processes.c.id).where(
+                    processes.c.id == process_id)).first() is not None:
+                return f"process {process_id} is already stored"
+            ids = [e.id for e in history]
+            for start in range(0, len(ids), 500):
+                clash = conn.execute(select(events.c.id, events.c.process_id).where(
+                    events.c.id.in_(ids[start:start + 500])).limit(1)).first()
+                if clash is not None:
+                    return (f"process {process_id}: its event {clash.id} is stored already, "
+                            f"in process {clash.process_id} (a copy of an export under "
+                            "another id?)")
+        return f"process {process_id}: an id of it or of its events is stored already"
 
     def append(self, proc: Process, expected_version: int) -> int:
         """Write the events of ``proc`` after ``expected_version``; return the new version.
@@ -179,28 +207,25 @@ class EventStore:
         new = proc.events_since(expected_version)
         if not new:
             return expected_version
+        check_rows(proc.id, new)
         ours = proc.events_since(expected_version - 1)[0].id
         try:
             with self.engine.begin() as conn:
                 # the stored event at expected_version must be the one this process built
                 # on: otherwise its new events rest on a history that is not the store's
-                stored = conn.execute(select(events.c.id).where(
-                    events.c.process_id == proc.id, events.c.seq == expected_version)).scalar()
-                if stored is not None and stored != ours:
-                    raise ConcurrencyError(proc.id, expected_version, None)
-                done = conn.execute(
-                    update(processes)
-                    .where(processes.c.id == proc.id, processes.c.version == expected_version)
-                    .values(version=proc.version, phase=proc.phase, updated_at=_now()))
+                done = statements.ADVANCE.run(conn, {
+                    "pid": proc.id, "expected": expected_version, "last_id": ours,
+                    "new_version": proc.version, "new_phase": proc.phase, "now": _now()})
                 if done.rowcount != 1:
                     actual = conn.execute(select(processes.c.version).where(
                         processes.c.id == proc.id)).scalar()
                     if actual is None:
                         raise ProcessNotFound(proc.id)
-                    raise ConcurrencyError(proc.id, expected_version, actual)
+                    raise ConcurrencyError(proc.id, expected_version,
+                                           None if actual == expected_version else actual)
                 if self.snapshot_every and (proc.version // self.snapshot_every
                                             > expected_version // self.snapshot_every):
-                    self._write_snapshot(conn, proc)
+                    loading.write_snapshot(conn, proc)
                 # last: the counter row is held from here to the commit, which is short
                 stored = self._insert_events(conn, new)
         except IntegrityError as exc:
@@ -217,59 +242,80 @@ class EventStore:
 
     def _insert_events(self, conn: Connection, new: Sequence[Event]) -> list[StoredEvent]:
         """Insert events at the next store-wide positions, in this transaction."""
-        first = feed.take_positions(conn, len(new))
+        last = statements.TAKE_POSITIONS.run(conn, {"count": len(new)}).scalar_one()
+        first = int(last) - len(new) + 1
         stored = [StoredEvent(first + i, e) for i, e in enumerate(new)]
-        conn.execute(insert(events), [event_row(s.event, s.position) for s in stored])
+        rows = [event_row(s.event, s.position) for s in stored]
+        statements.INSERT_EVENTS.run(conn, rows[0] if len(rows) == 1 else rows)
         return stored
 
     def fire(self, process_id: str, name: str, *, actor: str | None = None,
              payload: dict[str, Any] | None = None, at: str | dt.datetime | None = None,
-             retries: int = 3) -> tuple[Process, Any]:
+             retries: int | None = None) -> tuple[Process, Any]:
         """Load, fire and append, retrying when another writer came first.
 
         Returns the process and the :class:`~verantwortung.Fired` result. A refusal
-        raises :class:`~verantwortung.TransitionRefused` and writes nothing.
+        raises :class:`~verantwortung.TransitionRefused` and writes nothing. Another
+        writer's append is retried up to ``retries`` times (default: the store's
+        ``retries``), after a random wait that doubles each time; after the last,
+        :class:`~verantwortung.ConcurrencyError` says nothing was written.
         """
-        with self._lock:
-            for attempt in range(retries + 1):
-                proc = self._current(process_id)
-                version = proc.version
-                try:
-                    fired = proc.fire(name, actor=actor, payload=payload, at=at)
-                except TransitionRefused:
-                    raise  # a refusal changed nothing, so the cached process stays valid
-                except BaseException:
-                    self._loaded.pop(process_id, None)  # anything else: trust nothing cached
+        budget = self.retries if retries is None else retries
+        for attempt in range(budget + 1):
+            try:
+                with self._lock:
+                    return self._fire_once(process_id, name, actor, payload, at)
+            except ConcurrencyError:
+                if attempt >= budget:
                     raise
-                try:
-                    self.append(proc, version)
-                except BaseException as exc:
-                    self._loaded.pop(process_id, None)  # it holds an event that is not stored
-                    if isinstance(exc, ConcurrencyError) and attempt < retries:
-                        continue
-                    raise
-                return proc, fired
+            # outside the lock: the wait must not hold up this store's other callers
+            time.sleep(random.uniform(0, self.retry_delay * 2 ** min(attempt, 10)))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _current(self, process_id: str) -> Process:
-        """The process as stored, from the cache when the store still ends where it does.
+    def _fire_once(self, process_id: str, name: str, actor: str | None,
+                   payload: dict[str, Any] | None, at: str | dt.datetime | None
+                   ) -> tuple[Process, Any]:
+        proc = self._current(process_id)
+        version = proc.version
+        try:
+            fired = proc.fire(name, actor=actor, payload=payload, at=at)
+        except TransitionRefused:
+            raise  # a refusal changed nothing, so the cached process stays valid
+        except BaseException:
+            self._loaded.pop(process_id, None)  # anything else: trust nothing cached
+            raise
+        try:
+            self.append(proc, version)
+        except BaseException:
+            self._loaded.pop(process_id, None)  # it holds an event that is not stored
+            raise
+        return proc, fired
 
-        Comparing version and last event id (random, so never shared by two different
-        events) detects every write by another writer, and any change made to a cached
-        process that was not stored; then the process is loaded again.
+    def _current(self, process_id: str) -> Process:
+        """The process as stored, from the cache when the store still builds on it.
+
+        The stored event at the cached version must be the cached last event (ids are
+        random, so never shared by two different events): that detects any change made
+        to a cached process that was not stored. Events other writers appended after it
+        are read and applied; anything else loads the process again.
         """
         cached = self._loaded.get(process_id)
         if cached is not None:
+            ours = cached.events_since(cached.version - 1)[-1].id
             with self._reading() as conn:
-                last = conn.execute(
-                    select(events.c.id).select_from(processes.join(
+                found = conn.execute(
+                    select(processes.c.version, events.c.id).select_from(processes.outerjoin(
                         events, (events.c.process_id == processes.c.id)
-                        & (events.c.seq == processes.c.version)))
-                    .where(processes.c.id == process_id)).scalar()
-            history = cached.events_since(cached.version - 1)
-            if history and last == history[-1].id:
+                        & (events.c.seq == cached.version)))
+                    .where(processes.c.id == process_id)).first()
+                fits = found is not None and found.id == ours and (
+                    found.version == cached.version
+                    or (found.version > cached.version
+                        and loading.catch_up(conn, cached, found.version)))
+            if fits:
                 self._loaded.move_to_end(process_id)
                 return cached
+            self._loaded.pop(process_id, None)
         proc = self.load(process_id)
         self._loaded[process_id] = proc
         while len(self._loaded) > self.cache_size:
@@ -280,16 +326,8 @@ class EventStore:
         """Write a snapshot of the process's current state; return its sequence number."""
         proc = self.load(process_id)
         with self.engine.begin() as conn:
-            self._write_snapshot(conn, proc)
+            loading.write_snapshot(conn, proc)
         return proc.version
-
-    def _write_snapshot(self, conn: Connection, proc: Process) -> None:
-        exists = conn.execute(select(snapshots.c.seq).where(
-            snapshots.c.process_id == proc.id, snapshots.c.seq == proc.version)).first()
-        if exists is None:
-            conn.execute(insert(snapshots), {
-                "process_id": proc.id, "seq": proc.version,
-                "state": json.dumps(proc.state(), ensure_ascii=False), "created_at": _now()})
 
     # -- reading --------------------------------------------------------------------------
 
@@ -414,37 +452,13 @@ class EventStore:
         return decode_events(rows)
 
     def load(self, process_id: str, *, use_snapshot: bool = True) -> Process:
-        """The process, rebuilt from its latest snapshot and the events after it."""
-        with self._reading() as conn:
-            row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
-            if row is None:
-                raise ProcessNotFound(process_id)
-            snap = conn.execute(select(snapshots.c.seq, snapshots.c.state).where(
-                snapshots.c.process_id == process_id, snapshots.c.seq <= row.version
-            ).order_by(snapshots.c.seq.desc()).limit(1)).first() if use_snapshot else None
-            # events are append-only and land in the transaction that raises the version,
-            # so reading up to the version read above is a consistent view even while
-            # other writers append
-            rows = conn.execute(select(events).where(
-                events.c.process_id == process_id, events.c.seq <= row.version
-            ).order_by(events.c.seq)).all()
-        info = info_of(row)
-        tpl = self.template_for(info, row.template_source)
-        history = decode_events(rows)
-        if len(history) != info.version:
-            raise StoreError(f"process {process_id}: index says version {info.version}, "
-                             f"the log has {len(history)} events")
-        if snap is not None:
-            try:
-                state = json.loads(snap.state)
-                if not (isinstance(state, dict) and isinstance(state.get("phase"), str)
-                        and isinstance(state.get("records", {}), dict)
-                        and isinstance(state.get("single", {}), dict)):
-                    raise ValueError("not a snapshot of a process state")
-            except ValueError as exc:
-                raise CorruptEventError(process_id, snap.seq, f"snapshot: {exc}") from exc
-            return Process.restore(tpl, history, state, snap.seq)
-        return Process.replay(tpl, history)
+        """The process, rebuilt from its latest snapshot and the events after it.
+
+        Its history is lazy: the events before the snapshot are read from the store when
+        someone asks for them (``proc.history``, ``to_dict``), and checked against the
+        digest the snapshot carries.
+        """
+        return loading.load(self, process_id, use_snapshot=use_snapshot)
 
     def export(self, process_id: str) -> dict[str, Any]:
         """:meth:`Process.to_dict` of a stored process, plus ``template_source``: where the
@@ -461,7 +475,11 @@ class EventStore:
 
     def import_process(self, data: dict[str, Any], source: str | Path | None = None
                        ) -> Process:
-        """Store a process exported with ``Process.to_dict`` (replayed to verify it).
+        """Store a process exported with ``Process.to_dict``, validated like a replay.
+
+        The state is recomputed from the history, never taken from the export: an
+        export whose state, phase, template version, id or event fields disagree with
+        it is refused (ReplayError).
 
         ``source`` is where its template comes from. Without it, the export's
         ``template_source`` (written by :meth:`export`) is used, or the bundled template
@@ -471,7 +489,9 @@ class EventStore:
         if source is None:
             source = export_source(data)
         tpl = self._resolve(template_source(source))
+        check_export(data, tpl)
         proc = Process.from_dict(tpl, data)
+        check_state(data, proc)
         self.add(proc, source)
         return proc
 

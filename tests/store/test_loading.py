@@ -1,0 +1,164 @@
+"""Loading from sealed snapshots: a lazy history, catch-up after other writers, corrupt rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+import verantwortung as v
+from verantwortung.testing.strategies import event_sequences
+
+TPL = v.load_template("verantwortungspartner")
+
+
+def _with_notes(store: v.EventStore, n: int) -> v.Process:
+    proc = v.Process.start(TPL, region="Trier", at="2014-01-01")
+    for i in range(n):
+        proc.fire("note_added", payload={"text": f"Notiz {i}"})
+    store.add(proc)
+    store.snapshot(proc.id)
+    return proc
+
+
+def test_a_load_from_a_snapshot_reads_only_the_events_after_it(store_url: str) -> None:
+    """store.load of a snapshotted process holds the last event only, until asked for more."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 300)
+        loaded = store.load(proc.id)
+        assert (301, 1) == (loaded.version, len(loaded._history))
+        assert proc.history == loaded.history
+        assert 301 == len(loaded._history)
+
+
+def test_a_lazy_history_is_read_when_someone_asks(store_url: str) -> None:
+    """history, export and comparison of a lazily loaded process see every event."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 30)
+        assert proc.to_dict() == store.load(proc.id).to_dict()
+        assert proc == store.load(proc.id)
+        assert proc.history == store.load(proc.id).history
+
+
+@given(steps=event_sequences(TPL, max_steps=25), every=st.integers(2, 7))
+def test_a_lazily_loaded_process_equals_a_fully_replayed_one(
+        tmp_path_factory: pytest.TempPathFactory, steps: list, every: int) -> None:  # type: ignore[type-arg]
+    """For any story and snapshot interval, load from a snapshot equals a full replay."""
+    folder = tmp_path_factory.mktemp("lazy")
+    with v.EventStore(f"sqlite:///{folder / 's.sqlite3'}", snapshot_every=every) as store:
+        proc = v.Process.start(TPL, region="Trier", at="2014-01-01")
+        store.add(proc)
+        for step in steps:
+            store.fire(proc.id, step.name, actor=step.actor, payload=dict(step.payload))
+        replayed = v.Process.replay(TPL, store.events(proc.id))
+        assert replayed == store.load(proc.id)
+        assert replayed.state() == store.load(proc.id).state()
+        assert replayed.history == store.load(proc.id).history
+
+
+def test_fire_after_another_writer_applies_only_the_new_events(store_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """store.fire catches up with another writer's events instead of loading again."""
+    with v.EventStore(store_url) as store, v.EventStore(store_url) as other:
+        proc = _with_notes(store, 5)
+        store.fire(proc.id, "note_added", payload={"text": "mine"})
+        other.fire(proc.id, "partner_added", payload={"id": "p2", "name": "B",
+                                                      "kind": "company"})
+        loads: list[str] = []
+        monkeypatch.setattr(store, "load", lambda pid, **kw: loads.append(pid))
+        latest, _ = store.fire(proc.id, "circle_member_joined", payload={"partner": "p2"})
+        assert ([], 9) == (loads, latest.version)
+        assert ["p2"] == [r["id"] for r in latest.records("partners")]
+
+
+def _corrupt(store: v.EventStore, sql: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(text(sql))
+
+
+@pytest.mark.parametrize(("sql", "words"), [
+    ("UPDATE vt_events SET payload = '{\"text\": \"forged\"}' WHERE seq = 3",
+     "not the ones it was taken from"),
+    ("UPDATE vt_events SET actor = 'intruder' WHERE seq = 2",
+     "not the ones it was taken from"),
+    ("DELETE FROM vt_events WHERE seq = 4", "not the ones it was taken from"),
+])
+def test_an_event_rewritten_under_a_snapshot_is_corrupt(store_url: str, sql: str,
+                                                        words: str) -> None:
+    """Rows under a snapshot that changed are a CorruptEventError once they are read."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 8)
+        _corrupt(store, sql)
+        with pytest.raises(v.CorruptEventError, match=words) as info:
+            store.export(proc.id)
+        assert (proc.id, 9) == (info.value.process_id, info.value.seq)
+
+
+@pytest.mark.parametrize("state", [
+    '{"phase": "nowhere", "records": {}, "single": {}}',
+    '{"phase": "preparation", "records": {"partners": 5}, "single": {}}',
+    '{"phase": "preparation", "records": {"partners": [5]}, "single": {}}',
+    '{"phase": "preparation", "records": {"unknown": []}, "single": {}}',
+    "[" * 100_000 + "]" * 100_000,
+])
+def test_a_malformed_snapshot_is_corrupt_and_names_its_row(store_url: str,
+                                                           state: str) -> None:
+    """A snapshot row with a bad state, even with a fitting seal, is a CorruptEventError."""
+    from verantwortung.store.rows import seal
+
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 3)
+        with store.engine.begin() as conn:
+            digest = conn.execute(text("SELECT history_digest FROM vt_snapshots")).scalar()
+            conn.execute(text("UPDATE vt_snapshots SET state = :s, state_digest = :d"),
+                         {"s": state, "d": seal(digest, state)})
+        with pytest.raises(v.CorruptEventError) as info:
+            store.load(proc.id)
+        assert (proc.id, 4) == (info.value.process_id, info.value.seq)
+
+
+def test_a_payload_nested_deeply_is_corrupt(store_url: str) -> None:
+    """A payload nested 100,000 deep is a CorruptEventError naming its row, not a crash."""
+    with v.EventStore(store_url) as store:
+        proc = _with_notes(store, 2)
+        deep = '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE vt_events SET payload = :p WHERE seq = 3"), {"p": deep})
+        with pytest.raises(v.CorruptEventError) as info:
+            store.load(proc.id, use_snapshot=False)
+        assert (proc.id, 3) == (info.value.process_id, info.value.seq)
+
+
+def test_a_snapshot_without_a_seal_is_not_trusted(store_url: str) -> None:
+    """A snapshot from before schema 3 (no digests) is passed over: the events replay."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 4)
+        _corrupt(store, "UPDATE vt_snapshots SET state = '{\"phase\": \"kickoff\"}', "
+                 "history_digest = NULL, state_digest = NULL")
+        loaded = store.load(proc.id)
+        assert ("preparation", 5) == (loaded.phase, len(loaded._history))
+        assert proc == loaded
+
+
+def test_the_schema_2_snapshots_get_their_digest_columns(tmp_path: Path) -> None:
+    """Opening a store of schema 2 adds the snapshot digests and changes no event row."""
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    with v.EventStore(url, snapshot_every=0) as store:
+        proc = _with_notes(store, 3)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        before = conn.execute(text("SELECT * FROM vt_events ORDER BY seq")).all()
+        for column in ("history_digest", "state_digest"):
+            conn.execute(text(f"ALTER TABLE vt_snapshots DROP COLUMN {column}"))
+    engine.dispose()
+    with v.EventStore(url) as store:
+        assert proc == store.load(proc.id)
+        with store.engine.connect() as conn:
+            assert before == conn.execute(text("SELECT * FROM vt_events ORDER BY seq")).all()
+
