@@ -22,6 +22,7 @@ from ..model.document import CollectionSpec, FieldSpec
 from ..model.process import Option, Reason, freeze
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, RecordView, build_rule
+from ..rules.dates import localized
 from ..rules.registry import registry
 from .payload import PayloadValidator
 from .reasons import generic
@@ -71,8 +72,8 @@ class CompiledCheck:
         values = _Missing(self.context)
         values.update({k: _fmt(v) for k, v in seen.items()})
         return Reason(code=self.code, hard=self.hard,
-                      message_de=self.message_de.format_map(values),
-                      message_en=self.message_en.format_map(values),
+                      message_de=self.message_de.format_map(localized(values, "de")),
+                      message_en=self.message_en.format_map(localized(values, "en")),
                       seen=_seen(seen),
                       source=self.source, needs_input=self.needs_input)
 
