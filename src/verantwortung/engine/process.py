@@ -269,10 +269,15 @@ class Process:
         """The deadlines due on ``at`` (default: now, UTC), overdue first.
 
         A pure function of the template, the history and the date: equal after replay,
-        a JSON round trip or a store load. ValueError for an ``at`` that is no date.
+        a JSON round trip or a store load. A date before the latest event judges the
+        process as it was then (its events up to that date; none before it started).
+        ValueError for an ``at`` that is no date.
         """
-        return due_items(self._ct, self._state, self._state.phase, self._history,
-                         _timestamp(at))
+        when = _timestamp(at)
+        if self._history[-1].at > when:  # as of an earlier date: the story up to it
+            earlier = [e for e in self._history if e.at <= when]
+            return Process.replay(self._ct.template, earlier).due(when) if earlier else ()
+        return due_items(self._ct, self._state, self._state.phase, self._history, when)
 
     def _judge_on(self, at: dt.datetime | dt.date | str | None) -> None:
         """Let time rules judge on ``at`` (default: now, UTC), after the latest event."""
