@@ -13,7 +13,8 @@ uses is looked up in the template first, and every miss is reported at once as
   the generic ones and every guard, advisory and invariant code (S003),
 - ``expect_phase:`` must be a phase (S004),
 - the keys of ``with:`` must be payload fields of that trigger or event (S005),
-- the story's dates (``at:`` and ``now:``) never go backwards (S006),
+- a ``now:`` never goes back before the story's date, the latest ``at:`` or ``now:``
+  before it (S006),
 - the codes in ``expect_due:`` and ``expect_not_due:`` must be deadlines (S007).
 
 A step that shows such a refusal on purpose says so: ``reasons: [unknown_trigger]``,
@@ -99,11 +100,13 @@ class _StepChecker:
             if value is None:
                 continue
             when = moment(value)
-            if self.last is not None and when < self.last[0]:
+            # an 'at' before the story's date is a refusal a scenario may show on purpose
+            # (event_out_of_order); a 'now' going back is a mistake in the story
+            if key == "now" and self.last is not None and when < self.last[0]:
                 self.report((*loc, key), "S006", f"{key}: {when:%Y-%m-%d} goes back before "
                             f"the story's date {self.last[0]:%Y-%m-%d} (the '{self.last[1]}' of "
                             "an earlier step); a story's dates never go backwards")
-            else:
+            elif self.last is None or when >= self.last[0]:
                 self.last = (when, key)
 
     def reason_codes(self, loc: Loc, kind: str, codes: list[str]) -> None:
