@@ -72,8 +72,8 @@ class CompiledCheck:
         values = _Missing(self.context)
         values.update({k: _fmt(v) for k, v in seen.items()})
         return Reason(code=self.code, hard=self.hard,
-                      message_de=self.message_de.format_map(localized(values, "de")),
-                      message_en=self.message_en.format_map(localized(values, "en")),
+                      message_de=self.message_de.format_map(localized(values, "de", seen)),
+                      message_en=self.message_en.format_map(localized(values, "en", seen)),
                       seen=_seen(seen),
                       source=self.source, needs_input=self.needs_input)
 

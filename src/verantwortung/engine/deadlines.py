@@ -82,10 +82,13 @@ class CompiledDeadline:
 class _Dated:
     """A process's records, judged on one day (what time rules read as ``at``)."""
 
-    __slots__ = ("_view", "at", "last_at")
+    __slots__ = ("_view", "at", "last_at", "memo")
 
-    def __init__(self, view: RecordView, at: dt.date, last_at: dt.datetime | None) -> None:
-        self._view, self.at, self.last_at = view, at, last_at
+    def __init__(self, view: RecordView, at: dt.date, last_at: dt.datetime | None,
+                 memo: dict[Any, Any]) -> None:
+        # memo: the dates time rules found in these records, shared by the views of one
+        # due() call, for the records do not change while it judges them
+        self._view, self.at, self.last_at, self.memo = view, at, last_at, memo
 
     def records(self, collection: str) -> Sequence[dict[str, Any]]:
         return self._view.records(collection)
@@ -144,13 +147,14 @@ def due_items(ct: CompiledTemplate, view: RecordView, phase: str, history: Seque
     today, last_at = at.date(), history[-1].at if history else None
     entered = _phase_entered(view, history)
     found = []
+    memo: dict[Any, Any] = {}
     for deadline in deadlines_of(ct):
         if phase not in deadline.phases:
             continue
-        reason = deadline.check.evaluate(_Dated(view, today, last_at), {})
+        reason = deadline.check.evaluate(_Dated(view, today, last_at, memo), {})
         if reason is None:
             continue
-        since = _since(deadline, view, last_at, today, entered)
+        since = _since(deadline, _Dated(view, today, last_at, memo), entered)
         found.append(_due(deadline, reason, since))
     return tuple(sorted(found, key=lambda d: (_ORDER[d.severity], d.since, d.code)))
 
@@ -169,19 +173,19 @@ def _phase_entered(view: RecordView, history: Sequence[Event]) -> dt.date | None
     return history[0].at.date() if history else None
 
 
-def _since(deadline: CompiledDeadline, view: RecordView, last_at: dt.datetime | None,
-           today: dt.date, entered: dt.date | None) -> dt.date:
+def _since(deadline: CompiledDeadline, dated: _Dated, entered: dt.date | None) -> dt.date:
     """The first day of the run of days, ending today, on which the deadline was due.
 
     The rule's result is constant between its edges, so it is judged once per edge,
     walking back from today, until the day before an edge finds it not due.
     """
+    today = dated.at
     floor = entered if entered is not None and entered <= today else today
-    dated = _Dated(view, today, last_at)
     edges = sorted({d for e in deadline.edges for d in e(dated, today) if floor < d <= today},
                    reverse=True)
     one_day = dt.timedelta(days=1)
+    judge = deadline.check.fn  # only pass or fail matters here, not the message
     for edge in edges:
-        if deadline.check.evaluate(_Dated(view, edge - one_day, last_at), {}) is None:
+        if judge(_Dated(dated._view, edge - one_day, dated.last_at, dated.memo), {})[0]:
             return edge
     return floor

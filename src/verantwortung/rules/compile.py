@@ -283,11 +283,22 @@ class _Compiler:
         name, latest = rule.field, rule.latest
 
         def dates(view: RecordView) -> list[dt.date]:
+            # a view judged on several days of one unchanged state keeps what was found
+            memo: dict[Any, list[dt.date]] | None = getattr(view, "memo", None)
+            if memo is not None:
+                found = memo.get(dates)
+                if found is None:
+                    found = memo[dates] = scan(view)
+                return found
+            return scan(view)
+
+        def scan(view: RecordView) -> list[dt.date]:
             records = view.records(source)
             if latest:
                 records = records[-1:]
-            return [day for rec in records if all(t(view, rec) for t in tests)
-                    if (day := parse_day(rec.get(name))) is not None]
+            if tests:
+                records = [rec for rec in records if all(t(view, rec) for t in tests)]
+            return [day for rec in records if (day := parse_day(rec.get(name))) is not None]
 
         return dates
 

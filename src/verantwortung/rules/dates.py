@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -57,6 +58,8 @@ def _parse(text: str) -> dt.date | None:
 
 def parse_day(value: Any) -> dt.date | None:
     """The calendar day of a date field (ISO text, a date or a datetime), or None."""
+    if type(value) is str:  # the common case first: fields hold ISO text
+        return _parse(value)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -82,15 +85,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
-def localized(values: dict[str, Any], lang: str) -> dict[str, Any]:
+def localized(values: dict[str, Any], lang: str,
+              among: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """``values`` with every :class:`Day` written for ``lang`` (itself when it has none).
 
-    The copy keeps the mapping's class, so a ``__missing__`` of it still applies.
+    ``among``: where the days can be (a rule's seen values), looked through instead of
+    every value. The copy keeps the mapping's class, so a ``__missing__`` of it applies.
     """
-    if not any(type(v) is Day for v in values.values()):
+    days = [k for k, v in (values if among is None else among).items() if type(v) is Day]
+    if not days:
         return values
     out = type(values)(values)
-    for key, value in values.items():
-        if type(value) is Day:
-            out[key] = value.human(lang)
+    for key in days:
+        out[key] = Day.human(values[key], lang)
     return out
