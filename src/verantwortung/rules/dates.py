@@ -68,13 +68,15 @@ def parse_day(value: Any) -> dt.date | None:
 
 
 def months_between(first: dt.date, second: dt.date) -> int:
-    """Whole calendar months from ``first`` to ``second`` (negative when it lies before)."""
+    """Whole calendar months from ``first`` to ``second`` (negative when it lies before).
+
+    The most months that :func:`add_months` can add to the earlier date without passing
+    the later one, so the two agree at month ends too (31 January + 1 month = 29 February).
+    """
+    if second < first:
+        return -months_between(second, first)
     months = (second.year - first.year) * 12 + second.month - first.month
-    if months > 0 and second.day < first.day:
-        months -= 1
-    elif months < 0 and second.day > first.day:
-        months += 1
-    return months
+    return months - 1 if add_months(first, months) > second else months
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
