@@ -12,7 +12,7 @@ def test_exported_names_are_pinned() -> None:
     """__all__ lists exactly the public contract, and every name resolves."""
     expected = {
         "AmbiguousProcessId", "ConcurrencyError", "CorruptEventError", "DeliveryError",
-        "Diagnostic", "Event", "EventStore",
+        "Diagnostic", "Due", "Event", "EventStore",
         "Fired", "FollowerBusy", "Option", "ParameterError", "Process", "ProcessNotFound",
         "RuleError",
         "StoreError", "StoreNotFound", "StoredEvent",

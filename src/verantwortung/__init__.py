@@ -19,6 +19,7 @@ __all__ = [
     "CorruptEventError",
     "DeliveryError",
     "Diagnostic",
+    "Due",
     "Event",
     "EventStore",
     "Fired",
@@ -59,6 +60,7 @@ _LAZY = {
     "FollowerBusy": "verantwortung.exceptions",
     "DeliveryError": "verantwortung.exceptions",
     "StoredEvent": "verantwortung.store.rows",
+    "Due": "verantwortung.engine.deadlines",
     "Event": "verantwortung.model.process",
     "Fired": "verantwortung.model.process",
     "Option": "verantwortung.model.process",
@@ -76,6 +78,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from ._api import bundled_templates, check_template, load_template, template_schema
+    from .engine.deadlines import Due
     from .engine.process import Process
     from .exceptions import (
         AmbiguousProcessId,

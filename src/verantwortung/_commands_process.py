@@ -104,10 +104,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Show the phase, what can be done next, every blocking reason and advisory."""
     with store_for(args) as store:
         proc = store.load(store.resolve(args.id))
-    options = proc.options()
+    options, due = proc.options(), proc.due()
     if args.format == "json":
         _json({"id": proc.id, "region": proc.region, "phase": proc.phase,
-               "version": proc.version, "options": [o.to_dict() for o in options]})
+               "version": proc.version, "options": [o.to_dict() for o in options],
+               "due": [d.to_dict() for d in due]})
         return EXIT_OK
     from .render.words import field_label
 
@@ -117,6 +118,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     one = proc.version == 1
     noun = ("Ereignis" if one else "Ereignisse") if de else ("event" if one else "events")
     _out(f"{proc.region} – {label} ({proc.phase}), {proc.version} {noun}")
+    for d in due:  # what is due comes first: it is what needs doing
+        _out(f"  {'!' if d.severity == 'overdue' else '·'} {d.label(lang)}: {d.message(lang)}")
     for o in (o for o in options if o.kind == "trigger"):
         # a step that only waits for its own input (abort's reason) is not blocked
         mark = ("✎" if o.needs_input else "✓") if o.allowed else "✗"

@@ -267,10 +267,12 @@ def _parser() -> argparse.ArgumentParser:
     from ._commands_feed import add_feed_commands
     from ._commands_process import add_process_commands
     from ._commands_render import add_render_commands
+    from ._commands_time import add_time_commands
 
     add_process_commands(command)
     add_feed_commands(command)
     add_render_commands(command)
+    add_time_commands(command)
     return parser
 
 

@@ -36,7 +36,9 @@ def test_bundled_triggers_and_events(tpl: v.ProcessTemplate) -> None:
     assert events <= {e.id for e in tpl.events}
     assert {"circle_min_companies": 5, "circle_max_speakers": 2, "themes_min": 1,
             "milestones_min": 3, "milestones_max": 5, "projects_min": 1,
-            "projects_expected_min": 3, "projects_expected_max": 5} == dict(tpl.values)
+            "projects_expected_min": 3, "projects_expected_max": 5, "reminder_days": 14,
+            "milestone_interval_max_days": 120, "minutes_due_days": 14, "stall_days": 90,
+            "implementation_max_days": 540} == dict(tpl.values)
 
 
 def test_bundled_reason_codes(tpl: v.ProcessTemplate) -> None:

@@ -154,3 +154,14 @@ def test_report_in_chromium(browser: Any, which: str, midway: v.Process, store: 
         assert (ARTIFACTS / name).stat().st_size > 10_000
     finally:
         page.close()
+
+
+def test_the_report_shows_what_is_due_at_the_top() -> None:
+    """Due items come before everything else in the report; none, no card."""
+    tpl = v.load_template("verantwortungspartner")
+    proc = v.Process.start(tpl, region="Ilmtal", at="2012-01-02")
+    proc.fire("note_added", payload={"text": "x"}, at="2012-01-02")
+    page = report(proc, "en", graphviz=False, at="2012-04-02")
+    assert page.index('id="due"') < page.index('id="progress"')
+    assert "91 days have passed since the last entry on 2 January 2012" in page
+    assert 'id="due"' not in report(proc, "en", graphviz=False, at="2012-02-01")

@@ -206,3 +206,47 @@ def test_compare_texts_of_records_and_payload() -> None:
     other = _rule({"compare": {"left": {"field": "vision.text"}, "op": "!=", "right": "2030"}})
     assert (True, False) == (same(state, {"text": "2030"})[0], same(state, {"text": "2040"})[0])
     assert (False, {"left": "2030", "right": "2030", "op": "!="}) == other(state, {})
+
+
+class _DatedView:
+    """Records of one collection, judged on a day."""
+
+    def __init__(self, records: list[dict[str, object]], at: object) -> None:
+        self._records, self.at, self.last_at = records, at, None
+
+    def records(self, collection: str) -> list[dict[str, object]]:
+        return self._records
+
+    def single(self, collection: str) -> None:
+        return None
+
+    def lookup(self, collection: str, record_id: object) -> None:
+        return None
+
+
+def test_a_months_rule_counts_whole_calendar_months_and_says_where_it_changes() -> None:
+    """since ... unit: months, max: 6 passes up to six whole months; its edge is the day after."""
+    import datetime as dt
+
+    from pydantic import TypeAdapter
+
+    from verantwortung.model.document import CollectionSpec, FieldSpec, Text
+    from verantwortung.model.rules import Rule
+    from verantwortung.rules.compile import build_timed
+
+    rule = TypeAdapter(Rule).validate_python(
+        {"since": "meetings", "field": "date", "unit": "months", "max": 6})
+    meetings = {"meetings": CollectionSpec(label=Text(de="T", en="M"),
+                                           fields={"date": FieldSpec(type="date")})}
+    fn, [edges] = build_timed(rule, meetings, {})
+    records = [{"date": "2012-01-31"}, {"date": "2012-02-29"}]  # the latest counts
+
+    def judged(day: dt.date, recs: list[dict[str, object]]) -> tuple[bool, object]:
+        ok, seen = fn(_DatedView(recs, day), {})
+        return ok, seen["months"]
+
+    assert [(True, 6), (True, 6), (False, 7), (False, None)] == [
+        judged(dt.date(2012, 8, 29), records), judged(dt.date(2012, 9, 28), records),
+        judged(dt.date(2012, 9, 29), records), judged(dt.date(2012, 9, 29), [])]
+    assert dt.date(2012, 9, 29) in edges(_DatedView(records, dt.date(2013, 1, 1)),
+                                         dt.date(2013, 1, 1))

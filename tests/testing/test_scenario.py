@@ -407,7 +407,7 @@ def test_reasons_need_expect_refused(scenario) -> None:  # type: ignore[no-untyp
 
 
 def test_step_needs_do_or_expect_phase(scenario) -> None:  # type: ignore[no-untyped-def]
-    """A step with neither `do` nor `expect_phase` is a located load error."""
+    """A step with nothing to do or expect is a located load error naming what a step takes."""
     path = scenario("""\
         template: verantwortungspartner
         steps:
@@ -416,7 +416,8 @@ def test_step_needs_do_or_expect_phase(scenario) -> None:  # type: ignore[no-unt
         """)
     [diag] = _load_error(path).diagnostics
     assert (4, 5) == (diag.line, diag.column)
-    assert "a step needs 'do' or 'expect_phase'" in diag.message
+    assert ("a step needs 'do', 'expect_phase', 'now', 'expect_due' or 'expect_not_due'"
+            in diag.message)
 
 
 def test_with_needs_do(scenario) -> None:  # type: ignore[no-untyped-def]
@@ -617,3 +618,57 @@ def test_holding_invariants_let_the_scenario_pass(scenario, lax) -> None:  # typ
     path = scenario(TWO_CHAMBERS.replace("name: Handwerkskammer, kind: chamber",
                                          "name: Bäckerei, kind: company"))
     assert [] == [str(f) for f in run_scenario(path).failures]
+
+
+def test_expect_due_names_the_date_and_what_is_due(scenario) -> None:  # type: ignore[no-untyped-def]
+    """A deadline expected but not due fails with the date judged and the items due."""
+    path = scenario("""\
+        template: verantwortungspartner
+        steps:
+          - {do: note_added, at: 2012-01-02, with: {text: x}}
+          - now: 2012-04-02
+          - expect_due: [kickoff_overdue]
+        """)
+    [failure] = run_scenario(path).failures
+    assert (3, "expected kickoff_overdue to be due on 2012-04-02; due are process_stalled") == (
+        failure.step, failure.message)
+
+
+def test_expect_not_due_tells_the_message_of_what_is_due(scenario) -> None:  # type: ignore[no-untyped-def]
+    """A deadline due against expect_not_due fails with the deadline's own message."""
+    path = scenario("""\
+        template: verantwortungspartner
+        steps:
+          - {do: note_added, at: 2012-01-02, with: {text: x}}
+          - now: 2012-04-02
+          - expect_not_due: [process_stalled]
+        """)
+    [failure] = run_scenario(path).failures
+    assert ("expected process_stalled not to be due on 2012-04-02, but: 91 days have passed "
+            "since the last entry on 2 January 2012; something should happen at least every "
+            "90 days.") == failure.message
+
+
+def test_a_now_going_backwards_is_a_located_error(scenario) -> None:  # type: ignore[no-untyped-def]
+    """now: before the story's latest date is S006 at the date, before anything runs."""
+    path = scenario("""\
+        template: verantwortungspartner
+        steps:
+          - {do: note_added, at: 2012-05-02, with: {text: x}}
+          - now: 2012-04-01
+        """)
+    [diag] = _load_error(path).diagnostics
+    assert ((4, 10, "S006"), "now: 2012-04-01 goes back before the story's date 2012-05-02 "
+            "(the 'at' of an earlier step); a story's dates never go backwards") == (
+        (diag.line, diag.column, diag.code), diag.message)
+
+
+def test_now_is_a_step_of_its_own(scenario) -> None:  # type: ignore[no-untyped-def]
+    """A do step with now: is a located load error: a do step has at:."""
+    path = scenario("""\
+        template: verantwortungspartner
+        steps:
+          - {do: note_added, now: 2012-05-02, with: {text: x}}
+        """)
+    [diag] = _load_error(path).diagnostics
+    assert "'now' is a step of its own" in diag.message

@@ -21,6 +21,7 @@ from ..model.process import Option, Reason, freeze
 from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, RecordView, build_rule
+from ..rules.dates import Day, localized
 from ..rules.registry import registry
 from .payload import PayloadValidator
 from .reasons import generic
@@ -91,6 +92,12 @@ class CompiledCheck:
         # the text is filled from the frozen values, so a record changed later cannot show
         shown = _seen(seen)
         values = shown if len(shown) == len(seen) else {**seen, **shown}
+        if any(type(v) is Day for v in seen.values()):  # a date reads differently per language
+            de, en = (localized(dict(values), lang, seen) for lang in ("de", "en"))
+            return Reason(code=self.code, hard=self.hard, seen=shown, source=self.source,
+                          message_de=self.message_de.format_map(_Placeholders(self.context, de)),
+                          message_en=self.message_en.format_map(_Placeholders(self.context, en)),
+                          needs_input=self.needs_input)
         return Reason.deferred(self.code, self.message_de, self.message_en,
                                _Placeholders(self.context, values), hard=self.hard,
                                seen=shown, source=self.source, needs_input=self.needs_input)

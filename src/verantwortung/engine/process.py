@@ -20,6 +20,7 @@ from ..exceptions import ReplayError, TransitionRefused
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
+from .deadlines import Due, due_items
 from .effects import apply_effect, own
 from .reasons import generic
 from .state import State
@@ -296,8 +297,32 @@ class Process:
                 "invalid_timestamp", at=str(at))])) from None
         return self._fire(name, actor, payload, when, None)
 
-    def options(self, *, events: bool = True) -> tuple[Option, ...]:
-        """Every trigger (and domain event) with allowed or blocked, all reasons, advisories."""
+    def due(self, at: dt.datetime | dt.date | str | None = None) -> tuple[Due, ...]:
+        """The deadlines due on ``at`` (default: now, UTC), overdue first.
+
+        A pure function of the template, the history and the date: equal after replay,
+        a JSON round trip or a store load. A date before the latest event judges the
+        process as it was then (its events up to that date; none before it started).
+        ValueError for an ``at`` that is no date.
+        """
+        when = _timestamp(at)
+        if self._history[-1].at > when:  # as of an earlier date: the story up to it
+            earlier = [e for e in self._history if e.at <= when]
+            return Process.replay(self._ct.template, earlier).due(when) if earlier else ()
+        return due_items(self._ct, self._state, self._state.phase, self._history, when)
+
+    def _judge_on(self, at: dt.datetime | dt.date | str | None) -> None:
+        """Let time rules judge on ``at`` (default: now, UTC), after the latest event."""
+        self._state.at = _timestamp(at)
+        self._state.last_at = self._history[-1].at if self._history else None
+
+    def options(self, *, events: bool = True,
+                at: dt.datetime | dt.date | str | None = None) -> tuple[Option, ...]:
+        """Every trigger (and domain event) with allowed or blocked, all reasons, advisories.
+
+        Time guards judge on ``at`` (default: now, UTC).
+        """
+        self._judge_on(at)
         ct, phase = self._ct, self._state.phase
         out = [self._trigger_option(t, phase) for t in ct.triggers.values()]
         if events:  # without a payload, an event's option depends on the phase alone
@@ -319,11 +344,14 @@ class Process:
                       edge.dest, trig.role_list, reasons, advisories, needs)
 
     def can(self, name: str, *, actor: str | None = None,
-            payload: Mapping[str, Any] | None = None) -> Option:
+            payload: Mapping[str, Any] | None = None,
+            at: dt.datetime | dt.date | str | None = None) -> Option:
         """Whether ``name`` could fire now (with this actor and payload), and why not.
 
         Without a payload, what only input resolves is ``needs_input``, not a block.
+        Time guards judge on ``at`` (default: now, UTC).
         """
+        self._judge_on(at)
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         if trig is None and ev is None:
             raise KeyError(name)
@@ -416,6 +444,7 @@ class Process:
             raise self._refusal(TransitionRefused(name, phase, [generic(
                 "unknown_trigger", name=name,
                 known=", ".join([*self._ct.triggers, *self._ct.events]))]))
+        self._judge_on(at)  # time rules judge on the event's own date
         reasons, advisories, target, data = self._check(trig, ev, actor, payload, dry=False,
                                                         at=at)
         if reasons:

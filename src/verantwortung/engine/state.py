@@ -8,6 +8,7 @@ judge the state the event would produce), so a refusal leaves the state as it wa
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,10 +68,14 @@ class State:
     ``ref.field`` reads; an update can, and resets the counts that read through it.
     """
 
-    __slots__ = ("_index", "_kept", "_layout", "_records", "_single", "phase")
+    __slots__ = ("_index", "_kept", "_layout", "_records", "_single", "at", "last_at", "phase")
 
     def __init__(self, phase: str, layout: Layout) -> None:
         self.phase = phase
+        # the date rules are judged on (the event being fired, or the date asked about)
+        # and the date of the latest event: what time rules read
+        self.at: dt.datetime | None = None
+        self.last_at: dt.datetime | None = None
         self._layout = layout
         self._records: dict[str, list[dict[str, Any]]] = {}
         self._single: dict[str, dict[str, Any]] = {}

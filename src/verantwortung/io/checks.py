@@ -35,6 +35,8 @@ from ..model.rules import (
     NotRule,
     ParamRef,
     PresentRule,
+    SinceRule,
+    UntilRule,
     comparison_problem,
     placeholders,
 )
@@ -44,6 +46,7 @@ from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
 from .method import check_method
+from .time_checks import check_deadlines, check_time_rule
 
 __all__ = ["check_document", "check_graph"]
 
@@ -306,6 +309,8 @@ class _Checker:
                 self.rule(sub, (*loc, kind, i), payload)
         elif isinstance(rule, NotRule):
             self.rule(rule.not_, (*loc, "not"), payload)
+        elif isinstance(rule, (SinceRule, UntilRule)):
+            check_time_rule(self, rule, loc)
         elif isinstance(rule, CustomRule) and self.custom_rules is not None \
                 and rule.custom not in self.custom_rules:
             known = ", ".join(sorted(self.custom_rules))
@@ -421,6 +426,7 @@ def check_document(doc: TemplateDocument, src: Sources, report: Report,
     checker.triggers()
     checker.events()
     checker.checks(doc.invariants, ("invariants",), set())
+    check_deadlines(checker)
     checker.texts()
 
 

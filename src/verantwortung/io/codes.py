@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "E208": "unknown custom rule",
     "E209": "parameter of the wrong type",
     "E210": "id used twice",
+    "E211": "field is not a date",
     # the phase graph
     "E301": "no initial phase",
     "E302": "more than one initial phase",
@@ -50,6 +51,7 @@ CODES: dict[str, str] = {
     "E307": "parameter bounds or default invalid",
     "E308": "no final phase",
     "E309": "trigger has two transitions from the same phase",
+    "E310": "deadline in a final phase",
     # extends
     "E401": "base template cannot be found",
     "E402": "extends cycle or chain too long",
@@ -66,6 +68,8 @@ CODES: dict[str, str] = {
     "S003": "scenario: unknown reason or advisory code",
     "S004": "scenario: unknown phase",
     "S005": "scenario: unknown payload field",
+    "S006": "scenario: date goes backwards",
+    "S007": "scenario: unknown deadline code",
     # warnings
     "W101": "text missing in German or English",
     "W301": "method: no kick-off phase",

@@ -18,6 +18,7 @@ __all__ = [
     "BUILTIN_COLLECTIONS",
     "CheckSpec",
     "CollectionSpec",
+    "DeadlineSpec",
     "EventSpec",
     "FieldSpec",
     "Id",
@@ -118,6 +119,22 @@ class CollectionSpec(_Spec):
 class CheckSpec(_Spec):
     """A guard (blocks) or advisory (warns): a rule and its message in de and en."""
 
+    rule: Rule
+    message: Text
+
+
+class DeadlineSpec(_Spec):
+    """A deadline: in its phases, the rule says what should hold; when it fails, it is due.
+
+    ``severity`` is ``reminder`` (something comes up) or ``overdue`` (something is late).
+    The rule is judged on the process as it is, on the date asked about, so nothing is
+    scheduled and nothing is lost when a process is restored.
+    """
+
+    label: Text
+    description: Text | None = None
+    phases: list[str] = Field(min_length=1, description="phases (or series) where it applies")
+    severity: Literal["reminder", "overdue"] = "overdue"
     rule: Rule
     message: Text
 
@@ -235,6 +252,9 @@ class TemplateDocument(_Spec):
     phases: dict[Id, PhaseSpec] = Field(min_length=1)
     triggers: dict[Id, TriggerSpec] = Field(default_factory=dict)
     events: dict[Id, EventSpec] = Field(default_factory=dict)
+    deadlines: dict[Id, DeadlineSpec] = Field(
+        default_factory=dict,
+        description="what is due when: reminders and overdue items, judged on a date")
     invariants: dict[Id, CheckSpec] = Field(
         default_factory=dict,
         description="rules every state of a process must satisfy (checked by the testing "

@@ -8,6 +8,9 @@ A rule is a mapping with exactly one kind key::
     {compare: {left: {count: projects}, op: ">=", right: {param: projects_min}}}
     {compare: {left: {field: payload.status}, op: "!=", right: dropped}}   # texts: == and !=
     {all: [rule, ...]}   {any: [rule, ...]}   {not: rule}
+    {since: phases_entered, where: {phase: kickoff}, max: {param: implementation_max_days}}
+    {until: scheduled_events, field: date, min: 0, missing: pass}   # days until a date
+    {since: "*", max: 90}                      # days since the latest event of any kind
     {custom: my_rule, args: {...}}             # a Python function registered by name
 
 Rules are compiled once into Python callables by the engine; nothing here is
@@ -22,8 +25,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 __all__ = [
+    "ANY_EVENT",
     "ORDERING",
     "RULE_KINDS",
+    "TIME_UNITS",
     "AllRule",
     "AnyRule",
     "CompareRule",
@@ -37,6 +42,9 @@ __all__ = [
     "PresentRule",
     "Rule",
     "Scalar",
+    "SinceRule",
+    "TimeRule",
+    "UntilRule",
     "comparison_problem",
     "placeholders",
 ]
@@ -155,10 +163,68 @@ class CustomRule(_Frozen):
     args: dict[str, Any] = Field(default_factory=dict)
 
 
-RULE_KINDS = ("count", "present", "compare", "all", "any", "not", "custom")
+#: the source of a time rule that stands for the latest event of any kind
+ANY_EVENT = "*"
+TIME_UNITS = ("days", "months")
+
+
+class _Time(_Frozen):
+    """What ``since`` and ``until`` share: which dated record, the unit and the bounds.
+
+    The rule measures whole days (or whole calendar months) between the date of a
+    record and the reference date: the date of the event being fired, or the date a
+    query asks about (``due(at=...)``). ``field`` names the record's date field
+    (``at`` for ``phases_entered``); ``where`` filters the records like a count;
+    ``latest: true`` judges only the collection's newest record (which ``where`` and
+    ``unset`` must then match); ``unset`` keeps records whose field is not set.
+    Without such a record the rule fails, or passes with ``missing: pass``.
+    """
+
+    where: dict[str, WhereValue] = Field(default_factory=dict)
+    field: str = "at"
+    unset: str | None = None
+    latest: bool = False
+    unit: Literal["days", "months"] = "days"
+    min: Number | None = None
+    max: Number | None = None
+    missing: Literal["fail", "pass"] = "fail"
+
+    @model_validator(mode="after")
+    def _needs_a_bound(self) -> _Time:
+        if self.min is None and self.max is None:
+            raise ValueError("a time rule needs 'min' or 'max' (or both)")
+        return self
+
+
+class SinceRule(_Time):
+    """Days (or months) since the latest dated record, or since the latest event (``"*"``)."""
+
+    since: str
+
+    @property
+    def source(self) -> str:
+        """The collection (or ``"*"``) read."""
+        return self.since
+
+
+class UntilRule(_Time):
+    """Days (or months) until the next dated record; after the last one, negative."""
+
+    until: str
+
+    @property
+    def source(self) -> str:
+        """The collection read."""
+        return self.until
+
+
+TimeRule = SinceRule | UntilRule
+
+RULE_KINDS = ("count", "present", "compare", "all", "any", "not", "custom", "since", "until")
 _RULE_TYPES = {
     CountRule: "count", PresentRule: "present", CompareRule: "compare", AllRule: "all",
-    AnyRule: "any", NotRule: "not", CustomRule: "custom",
+    AnyRule: "any", NotRule: "not", CustomRule: "custom", SinceRule: "since",
+    UntilRule: "until",
 }
 
 
@@ -177,12 +243,14 @@ Rule = Annotated[
     | Annotated[AllRule, Tag("all")]
     | Annotated[AnyRule, Tag("any")]
     | Annotated[NotRule, Tag("not")]
-    | Annotated[CustomRule, Tag("custom")],
+    | Annotated[CustomRule, Tag("custom")]
+    | Annotated[SinceRule, Tag("since")]
+    | Annotated[UntilRule, Tag("until")],
     Discriminator(
         _rule_kind,
         custom_error_type="invalid_rule",
         custom_error_message="a rule is a mapping with one of the keys count, present, "
-        "compare, all, any, not, custom",
+        "compare, all, any, not, custom, since, until",
     ),
 ]
 
@@ -225,6 +293,8 @@ def placeholders(rule: Any) -> frozenset[str] | None:
         return frozenset({"path", "value"})
     if isinstance(rule, CompareRule):
         return frozenset({"left", "right", "op"})
+    if isinstance(rule, (SinceRule, UntilRule)):
+        return frozenset({rule.unit, "date", "min", "max", "collection"})
     if isinstance(rule, (AllRule, AnyRule)):
         names: set[str] = set()
         for sub in rule.all if isinstance(rule, AllRule) else rule.any:

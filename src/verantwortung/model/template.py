@@ -21,6 +21,7 @@ from ..exceptions import ParameterError
 from .document import (
     CheckSpec,
     CollectionSpec,
+    DeadlineSpec,
     EventSpec,
     FieldSpec,
     ParameterSpec,
@@ -35,6 +36,7 @@ from .rules import Number, ParamRef
 __all__ = [
     "ANY_PHASE",
     "Check",
+    "Deadline",
     "EventDef",
     "Phase",
     "ProcessTemplate",
@@ -84,6 +86,15 @@ class Check(_Value):
     code: str
     hard: bool
     spec: CheckSpec
+    source: SourceRef | None = None
+
+
+class Deadline(_Value):
+    """A deadline with the phases where it applies already expanded."""
+
+    code: str
+    spec: DeadlineSpec
+    phases: tuple[str, ...]
     source: SourceRef | None = None
 
 
@@ -168,6 +179,7 @@ class ProcessTemplate(_Value):
     series: tuple[Series, ...] = ()
     extends: str | None = None  # the base template as the file names it
     conforms_to: str | None = None  # the method whose shape the template keeps
+    deadlines: tuple[Deadline, ...] = ()
     document: TemplateDocument
     sources: Mapping[Loc, SourceRef]
     files: tuple[str, ...]
@@ -420,6 +432,11 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
         values=MappingProxyType(values), roles=MappingProxyType(dict(doc.roles)),
         collections=MappingProxyType(dict(doc.collections)), phases=tuple(phases),
         triggers=tuple(triggers), events=tuple(events),
+        deadlines=tuple(Deadline(
+            code=code, spec=spec, source=sources.get(("deadlines", code)),
+            phases=tuple(dict.fromkeys(pid for ref in spec.phases
+                                       for pid in expand_phase_ref(ref, phases, series))))
+            for code, spec in doc.deadlines.items()),
         invariants=tuple(Check(code=code, hard=True, spec=spec,
                                source=sources.get(("invariants", code)))
                          for code, spec in doc.invariants.items()),

@@ -216,6 +216,17 @@ def _advisories(options: Iterable[Option], lang: str) -> str:
                    for a in found.values())
 
 
+def _due(proc: Process, at: dt.datetime | dt.date | str | None, lang: str) -> str:
+    """A card of what is due, overdue first; nothing when nothing is due."""
+    items = proc.due(at=at)
+    if not items:
+        return ""
+    rows = "".join(
+        f'<div class="advice" data-code="{esc(d.code)}" data-severity="{esc(d.severity)}">'
+        f"<strong>{esc(d.label(lang))}</strong> · {esc(d.message(lang))}</div>" for d in items)
+    return _card("Fällig" if lang == "de" else "Due", rows, anchor="due")
+
+
 def _meetings(proc: Process, graph: Graph, lang: str) -> str:
     rows = []
     for r in _records(proc, "phases_entered"):
@@ -330,10 +341,12 @@ def _legend(lang: str) -> str:
     return f'<ul class="legend">{items}</ul>'
 
 
-def report(process: Process, lang: str = "de", *, graphviz: bool | None = None) -> str:
+def report(process: Process, lang: str = "de", *, graphviz: bool | None = None,
+           at: dt.datetime | dt.date | str | None = None) -> str:
     """The status report of ``process`` as one self-contained HTML page in ``lang``.
 
-    ``graphviz``: also embed the Graphviz phase diagram (None: when installed).
+    ``graphviz``: also embed the Graphviz phase diagram (None: when installed). What is
+    due on ``at`` (default: now, UTC) comes first.
     """
     if lang not in ("de", "en"):
         raise ValueError(f"language {lang!r}; languages are de, en")
@@ -342,7 +355,7 @@ def report(process: Process, lang: str = "de", *, graphviz: bool | None = None) 
     names = _Lookup(proc)
     options = proc.options()
     parts = [
-        _header(proc, graph, lang), "<main>",
+        _header(proc, graph, lang), "<main>", _due(proc, at, lang),
         _card(ui("fallback_diagram", lang), f"<figure>{timeline(graph, lang)}</figure>",
               anchor="progress"),
         _figures(proc, graph, lang),

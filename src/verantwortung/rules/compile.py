@@ -14,10 +14,17 @@ junction offers is filled. ``not`` shows what its sub-rule saw.
 :func:`build_rule` also says what a rule reads (:class:`Reads`): fields of the
 payload, and whether it looks at the process's records at all. A guard that reads
 only the payload is one that input alone can satisfy.
+
+Time rules (``since``, ``until``) read the reference date from the view: its ``at``
+(the date of the event being fired, or the date a query asks about) and, for
+``since: "*"``, its ``last_at`` (the latest event). :func:`build_timed` also returns,
+for each time rule, the dates where its result can change: the engine walks back
+over them to tell since when a deadline has been due.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +32,7 @@ from typing import Any, NamedTuple, Protocol
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
 from ..model.rules import (
+    ANY_EVENT,
     AllRule,
     AnyRule,
     CompareRule,
@@ -35,13 +43,18 @@ from ..model.rules import (
     NotRule,
     ParamRef,
     PresentRule,
+    SinceRule,
+    UntilRule,
 )
+from .dates import Day, add_months, months_between, parse_day
 
-__all__ = ["Compiled", "CompiledRule", "Reads", "RecordView", "Tally", "build_rule",
-           "compile_rule"]
+__all__ = ["Compiled", "CompiledRule", "Edges", "Reads", "RecordView", "Tally", "build_rule",
+           "build_timed", "compile_rule", "reference_day"]
 
 Seen = dict[str, Any]
 Compiled = Callable[["RecordView", Mapping[str, Any]], tuple[bool, Seen]]
+#: the dates (up to a reference date) at which a time rule's result can change
+Edges = Callable[["RecordView", dt.date], tuple[dt.date, ...]]
 
 
 class RecordView(Protocol):
@@ -111,6 +124,7 @@ class _Compiler:
         self.custom = custom
         self.payload_fields: dict[str, None] = {}  # ordered set of the payload fields read
         self.reads_records = False
+        self.edges: list[Edges] = []  # one per time rule compiled
 
     def value(self, v: Any) -> Any:
         if isinstance(v, ParamRef):
@@ -225,6 +239,8 @@ class _Compiler:
             return negate
         if isinstance(rule, CustomRule):
             return self._custom(rule)
+        if isinstance(rule, (SinceRule, UntilRule)):
+            return self._time(rule)
         raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover - the model forbids it
 
     def _count(self, rule: CountRule) -> Compiled:
@@ -289,6 +305,102 @@ class _Compiler:
         return custom
 
 
+    # -- time -------------------------------------------------------------------------
+
+    def _dates(self, rule: SinceRule | UntilRule
+               ) -> Callable[[RecordView], list[dt.date]]:
+        """The dates of the records a time rule looks at (the latest event's for ``*``)."""
+        self.reads_records = True
+        source = rule.since if isinstance(rule, SinceRule) else rule.until
+        if source == ANY_EVENT:
+            return lambda view: [_day(last)] if (last := getattr(view, "last_at", None)) else []
+        tests = [self._test(self.getter(source, path), self.value(expected))
+                 for path, expected in rule.where.items()]
+        if rule.unset is not None:
+            unset = rule.unset
+            tests.append(lambda view, rec: rec.get(unset) in (None, "", [], {}))
+        name, latest = rule.field, rule.latest
+
+        def dates(view: RecordView) -> list[dt.date]:
+            # a view judged on several days of one unchanged state keeps what was found
+            memo: dict[Any, list[dt.date]] | None = getattr(view, "memo", None)
+            if memo is not None:
+                found = memo.get(dates)
+                if found is None:
+                    found = memo[dates] = scan(view)
+                return found
+            return scan(view)
+
+        def scan(view: RecordView) -> list[dt.date]:
+            records = view.records(source)
+            if latest:
+                records = records[-1:]
+            if tests:
+                records = [rec for rec in records if all(t(view, rec) for t in tests)]
+            return [day for rec in records if (day := parse_day(rec.get(name))) is not None]
+
+        return dates
+
+    def _time(self, rule: SinceRule | UntilRule) -> Compiled:
+        dates = self._dates(rule)
+        lo = self.value(rule.min) if rule.min is not None else None
+        hi = self.value(rule.max) if rule.max is not None else None
+        since, months = isinstance(rule, SinceRule), rule.unit == "months"
+        unit, passes_missing = rule.unit, rule.missing == "pass"
+        name = rule.since if isinstance(rule, SinceRule) else rule.until
+
+        def pick(view: RecordView, today: dt.date) -> dt.date | None:
+            found = dates(view)
+            if not found:
+                return None
+            if since:
+                return max(found)
+            ahead = [d for d in found if d >= today]  # the next date; else the last one
+            return min(ahead) if ahead else max(found)
+
+        def measure(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+            today = reference_day(view)
+            day = None if today is None else pick(view, today)
+            if today is None or day is None:
+                return passes_missing, {unit: None, "date": None, "min": lo, "max": hi,
+                                        "collection": name}
+            first, second = (day, today) if since else (today, day)
+            amount = months_between(first, second) if months else (second - first).days
+            ok = (lo is None or amount >= lo) and (hi is None or amount <= hi)
+            return ok, {unit: amount, "date": Day(day), "min": lo, "max": hi,
+                        "collection": name}
+
+        def shift(day: dt.date, amount: int) -> dt.date:
+            return add_months(day, amount) if months else day + dt.timedelta(days=amount)
+
+        def edges(view: RecordView, today: dt.date) -> tuple[dt.date, ...]:
+            out: list[dt.date] = []
+            for day in dates(view):
+                out.append(day + dt.timedelta(days=1))  # the next date moves on (until)
+                # since: the amount reaches lo on day+lo, passes hi on day+hi+1;
+                # until: it falls below lo on day-lo+1, reaches hi on day-hi
+                if lo is not None:
+                    out.append(shift(day, int(lo)) if since else shift(day, 1 - int(lo)))
+                if hi is not None:
+                    out.append(shift(day, int(hi) + 1) if since else shift(day, -int(hi)))
+            return tuple(d for d in out if d <= today)
+
+        self.edges.append(edges)
+        return measure
+
+
+def _day(value: dt.datetime) -> dt.date:
+    return value.date()
+
+
+def reference_day(view: RecordView) -> dt.date | None:
+    """The date a view is judged on (its ``at``), or None when it has none."""
+    at = getattr(view, "at", None)
+    if isinstance(at, dt.datetime):
+        return at.date()
+    return at if isinstance(at, dt.date) else None
+
+
 def compile_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
                  custom: Mapping[str, Callable[..., Any]] | None = None) -> Compiled:
     """Compile ``rule`` for a template's collections and parameter values.
@@ -305,3 +417,12 @@ def build_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: Map
     compiler = _Compiler(collections, values, custom or {})
     fn = compiler.compile(rule)
     return CompiledRule(fn, Reads(tuple(compiler.payload_fields), compiler.reads_records))
+
+
+def build_timed(rule: Any, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
+                custom: Mapping[str, Callable[..., Any]] | None = None
+                ) -> tuple[Compiled, tuple[Edges, ...]]:
+    """A compiled rule and, for every time rule in it, where its result can change."""
+    compiler = _Compiler(collections, values, custom or {})
+    fn = compiler.compile(rule)
+    return fn, tuple(compiler.edges)

@@ -53,7 +53,7 @@ from ..io.locate import Sources, diagnostics_from_validation
 from ..io.yaml_source import Limits, load_yaml_file
 from ..model.template import ProcessTemplate, SourceRef
 from ..rules.registry import registry
-from .scenario_check import check_steps
+from .scenario_check import check_steps, moment
 
 __all__ = [
     "CheckedScenario",
@@ -93,8 +93,11 @@ class Step(_Spec):
     reasons: list[str] = Field(default_factory=list)
     advisories: list[str] = Field(default_factory=list)
     expect_phase: str | None = None
+    now: str | dt.date | dt.datetime | None = None
+    expect_due: list[str] | None = None
+    expect_not_due: list[str] | None = None
 
-    @field_validator("at")
+    @field_validator("at", "now")
     @classmethod
     def _a_real_date(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -113,8 +116,13 @@ class Step(_Spec):
 
     @model_validator(mode="after")
     def _something_to_do(self) -> Step:
-        if self.do is None and self.expect_phase is None:
-            raise ValueError("a step needs 'do' or 'expect_phase'")
+        if self.do is None and self.expect_phase is None and self.now is None and (
+                self.expect_due is None and self.expect_not_due is None):
+            raise ValueError("a step needs 'do', 'expect_phase', 'now', 'expect_due' or "
+                             "'expect_not_due'")
+        if self.do is not None and self.now is not None:
+            raise ValueError("'now' is a step of its own: the date for the expectations "
+                             "that follow; a 'do' step has 'at'")
         if self.do is None and (self.with_ is not None or self.reasons or self.by or self.at):
             raise ValueError("'with', 'by', 'at' and 'reasons' belong to a 'do' step")
         if self.reasons and self.expect != "refused":
@@ -343,17 +351,42 @@ def run_scenario(path: str | Path, *, template_override: ProcessTemplate | None 
     checked = check_scenario(path, template_override=template_override)
     doc, sources = checked.scenario.doc, checked.scenario.sources
     result = ScenarioResult(path=str(path), steps=len(doc.steps))
-    first_at = next((s.at for s in doc.steps if s.at is not None), None)
+    first_at = next((s.at or s.now for s in doc.steps if (s.at or s.now) is not None), None)
     proc = Process.start(checked.template, region=doc.region, at=_start_time(first_at))
     result.process = proc
+    now: dt.datetime | None = None
     for number, step in enumerate(doc.steps, start=1):
         result.ran = number
-        message = _step(proc, step) or _broken_invariants(proc)
+        if step.now is not None:
+            now = moment(step.now)
+        message = (_step(proc, step) or _due_expectations(proc, step, now)
+                   or _broken_invariants(proc))
         if message is not None:
             result.failures.append(ScenarioFailure(number, sources.at(("steps", number - 1)),
                                                    message))
             break
     return result
+
+
+def _due_expectations(proc: Process, step: Step, now: dt.datetime | None) -> str | None:
+    """What went against ``expect_due`` / ``expect_not_due`` on the story's date, or None.
+
+    The date is the latest ``now:``, or the latest event's when that came after it.
+    """
+    if step.expect_due is None and step.expect_not_due is None:
+        return None
+    last = proc.history[-1].at
+    day = now if now is not None and now >= last else last
+    due = {d.code: d for d in proc.due(at=day)}
+    missing = [c for c in step.expect_due or () if c not in due]
+    unexpected = [due[c] for c in step.expect_not_due or () if c in due]
+    if missing:
+        return (f"expected {', '.join(missing)} to be due on {day:%Y-%m-%d}; due are "
+                f"{', '.join(due) or 'none'}")
+    if unexpected:
+        return (f"expected {', '.join(d.code for d in unexpected)} not to be due on "
+                f"{day:%Y-%m-%d}, but: " + "; ".join(d.message_en for d in unexpected))
+    return None
 
 
 def _broken_invariants(proc: Process) -> str | None:

@@ -12,7 +12,10 @@ uses is looked up in the template first, and every miss is reported at once as
 - the codes in ``reasons:`` and ``advisories:`` must be codes the process can give:
   the generic ones and every guard, advisory and invariant code (S003),
 - ``expect_phase:`` must be a phase (S004),
-- the keys of ``with:`` must be payload fields of that trigger or event (S005).
+- the keys of ``with:`` must be payload fields of that trigger or event (S005),
+- a ``now:`` never goes back before the story's date, the latest ``at:`` or ``now:``
+  before it (S006),
+- the codes in ``expect_due:`` and ``expect_not_due:`` must be deadlines (S007).
 
 A step that shows such a refusal on purpose says so: ``reasons: [unknown_trigger]``,
 ``[unknown_role]`` or ``[invalid_payload]`` lets the unknown trigger, role or
@@ -21,6 +24,7 @@ payload field through to the engine, which refuses it with that reason.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
@@ -33,7 +37,7 @@ from ..model.template import ProcessTemplate
 if TYPE_CHECKING:
     from .scenario import Step
 
-__all__ = ["check_steps", "known_codes"]
+__all__ = ["check_steps", "known_codes", "moment"]
 
 Loc = tuple[str | int, ...]
 
@@ -64,7 +68,9 @@ class _StepChecker:
         self.roles = sorted(tpl.roles)
         self.phases = [p.id for p in tpl.phases]
         self.codes = known_codes(tpl)
+        self.deadlines = [d.code for d in tpl.deadlines]
         self.found: list[Diagnostic] = []
+        self.last: tuple[dt.datetime, str] | None = None  # the story's latest date, and key
 
     def report(self, loc: Loc, code: str, message: str, *, key: bool = False) -> None:
         self.found.append(self.sources.diagnostic(loc, code, message, key=key))
@@ -76,10 +82,32 @@ class _StepChecker:
             self.role(loc, step.by, step.reasons)
         self.reason_codes((*loc, "reasons"), "reason", step.reasons)
         self.reason_codes((*loc, "advisories"), "advisory", step.advisories)
+        for key in ("expect_due", "expect_not_due"):
+            for n, code in enumerate(getattr(step, key) or ()):
+                if code not in self.deadlines:
+                    self.report((*loc, key, n), "S007", f"unknown deadline {code!r}"
+                                f"{did_you_mean(code, self.deadlines)}"
+                                f"{_listed('deadlines', self.deadlines)}")
+        self.dates(loc, step)
         if step.expect_phase is not None and step.expect_phase not in self.phases:
             self.report((*loc, "expect_phase"), "S004", f"unknown phase {step.expect_phase!r}"
                         f"{did_you_mean(step.expect_phase, self.phases)}"
                         f"{_listed('phases', self.phases)}")
+
+    def dates(self, loc: Loc, step: Step) -> None:
+        for key in ("at", "now"):
+            value = getattr(step, key)
+            if value is None:
+                continue
+            when = moment(value)
+            # an 'at' before the story's date is a refusal a scenario may show on purpose
+            # (event_out_of_order); a 'now' going back is a mistake in the story
+            if key == "now" and self.last is not None and when < self.last[0]:
+                self.report((*loc, key), "S006", f"{key}: {when:%Y-%m-%d} goes back before "
+                            f"the story's date {self.last[0]:%Y-%m-%d} (the '{self.last[1]}' of "
+                            "an earlier step); a story's dates never go backwards")
+            elif self.last is None or when >= self.last[0]:
+                self.last = (when, key)
 
     def reason_codes(self, loc: Loc, kind: str, codes: list[str]) -> None:
         for n, code in enumerate(codes):
@@ -110,6 +138,15 @@ class _StepChecker:
         if self.roles and role not in self.roles and "unknown_role" not in reasons:
             self.report((*loc, "by"), "S002", f"unknown role {role!r}"
                         f"{did_you_mean(role, self.roles)}{_listed('roles', self.roles)}")
+
+
+def moment(value: str | dt.date | dt.datetime) -> dt.datetime:
+    """A step's date as a time (UTC when it has no zone)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)  # a real date: the step's model checked it
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def check_steps(steps: Iterable[tuple[int, Step]], tpl: ProcessTemplate,

@@ -1,0 +1,115 @@
+"""Benchmark: ``due()`` next to ``options()``, and ``verantwortung due`` over a store.
+
+Run ``python benchmarks/bench_time.py`` (``--quick``: 100 stored processes instead of
+1,000); it prints a table and a PASS/MISS line and writes ``benchmarks/results/time.json``.
+
+(a) ``due()`` on a process of 1,000 events (a run through the kick-off and a milestone
+    meeting, then notes, scheduled events and meetings' worth of records) against
+    ``options()`` on the same process: the goal is that asking what is due costs no more
+    than asking what can be done next;
+(b) ``verantwortung due`` (the command, in this process) over 1,000 stored processes,
+    each loaded from the store and asked: the wall time is recorded.
+
+Times are the best of 5 runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import sys
+import tempfile
+import timeit
+from pathlib import Path
+from time import perf_counter
+
+import verantwortung as v
+from verantwortung.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "time.json"
+TPL = v.load_template("verantwortungspartner")
+EVENTS, REPEAT, CALLS = 1_000, 5, 2_000
+DAY0 = dt.date(2012, 1, 2)
+
+
+def long_process(events: int = EVENTS) -> v.Process:
+    """A process in milestone_1 with ``events`` events, one or two a day."""
+    proc = v.Process.start(TPL, region="Musterstadt", at=DAY0)
+    for i in range(1, 6):
+        proc.fire("partner_added", payload={"id": f"p{i}", "name": f"F{i}", "kind": "company"},
+                  at=DAY0)
+        proc.fire("circle_member_joined", payload={"partner": f"p{i}"}, at=DAY0)
+    for name, payload in (("facilitator_assigned", {"name": "Anna"}),
+                          ("theme_proposed", {"id": "t", "title": "Fachkräfte"}),
+                          ("theme_selected", {"theme": "t"}),
+                          ("logistics_clarified", {"host": "IHK"}),
+                          ("hold_kickoff", {"minutes": "m"}), ("hold_milestone", {})):
+        proc.fire(name, payload=payload, at=DAY0)
+    n = 0
+    while proc.version < events:
+        n += 1
+        day = DAY0 + dt.timedelta(days=n // 2)
+        if n % 10 == 0:
+            proc.fire("event_scheduled", payload={
+                "kind": "milestone", "date": (day + dt.timedelta(days=20)).isoformat()}, at=day)
+        else:
+            proc.fire("note_added", payload={"text": f"Notiz {n}"}, at=day)
+    return proc
+
+
+def best(fn: object, calls: int) -> float:
+    """Seconds per call, best of REPEAT runs."""
+    timer = timeit.Timer(fn)  # type: ignore[arg-type]
+    return min(timer.repeat(REPEAT, calls)) / calls
+
+
+def bench_calls() -> dict[str, float]:
+    """(a): µs per due() and per options() on a 1,000-event process."""
+    proc = long_process()
+    at = proc.history[-1].at + dt.timedelta(days=200)  # several items due
+    assert proc.due(at=at), "the benchmark process must have something due"
+    return {"events": proc.version, "due_items": len(proc.due(at=at)),
+            "due_us": best(lambda: proc.due(at=at), CALLS) * 1e6,
+            "options_us": best(lambda: proc.options(at=at), CALLS) * 1e6}
+
+
+def bench_command(processes: int) -> dict[str, float]:
+    """(b): seconds for ``verantwortung due`` over ``processes`` stored processes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'time.sqlite3'}"
+        with v.EventStore(url, create=True) as store:
+            for i in range(processes):
+                proc = v.Process.start(TPL, region=f"Region {i % 15}", at=DAY0)
+                proc.fire("event_scheduled", payload={"kind": "kickoff", "date": "2012-03-01"},
+                          at=DAY0 + dt.timedelta(days=i % 30))
+                store.add(proc, "verantwortungspartner")
+        start = perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            code = main(["due", "--db", url, "--at", "2012-06-01", "--format", "json"])
+        seconds = perf_counter() - start
+        items = len(json.loads(out.getvalue())["due"])
+    assert 0 == code
+    return {"processes": processes, "items": items, "seconds": seconds}
+
+
+def main_bench(argv: list[str]) -> int:
+    """Run both parts, print the table, write the results; 0 when due() <= options()."""
+    calls = bench_calls()
+    command = bench_command(100 if "--quick" in argv else 1_000)
+    ok = calls["due_us"] <= calls["options_us"]
+    print(f"(a) 1,000-event process: due() {calls['due_us']:8.1f} µs   "
+          f"options() {calls['options_us']:8.1f} µs   ({calls['due_items']} items due)")
+    print(f"(b) verantwortung due over {command['processes']} stored processes: "
+          f"{command['seconds']:.2f} s ({command['items']} items)")
+    print(f"{'PASS' if ok else 'MISS'}: due() costs no more than options()")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"calls": calls, "command": command, "pass": ok},
+                                  indent=2) + "\n", encoding="utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main_bench(sys.argv[1:]))

@@ -1,0 +1,191 @@
+"""What is due when: a pure function of the template, the event log and a date.
+
+Nothing is scheduled and nothing needs re-arming: a deadline's rule is judged on the
+process as it is, on the date asked about (``Process.due(at=...)``), so a replayed,
+imported or restored process knows its deadlines as well as the original did.
+
+A deadline applies in its phases; its rule says what should hold, and when the rule
+fails on the date asked about, the deadline is due. Since when is found by walking
+back over the dates where a time rule's result can change (never before the current
+phase was entered, for the deadline did not apply before).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..model.process import Event, Reason
+from ..model.template import ProcessTemplate
+from ..rules.compile import Edges, RecordView, build_timed
+from ..rules.dates import human_date, parse_day
+from ..rules.registry import registry
+from .compiled import CompiledCheck, CompiledTemplate
+
+__all__ = ["CompiledDeadline", "Due", "deadlines_of", "due_items"]
+
+Severity = Literal["reminder", "overdue"]
+_ORDER = {"overdue": 0, "reminder": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A deadline that is due: since when, what the rule saw, and what to tell people."""
+
+    code: str
+    severity: Severity
+    since: dt.date  # the date it became due
+    label_de: str
+    label_en: str
+    message_de: str
+    message_en: str
+    seen: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (de or en)."""
+        return self.message_de if lang == "de" else self.message_en
+
+    def label(self, lang: str = "en") -> str:
+        """The deadline's name in ``lang``."""
+        return self.label_de if lang == "de" else self.label_en
+
+    def since_text(self, lang: str = "en") -> str:
+        """The date it became due, as a person reads it."""
+        return human_date(self.since, lang)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message_en}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping (dates as ISO 8601)."""
+        return {"code": self.code, "severity": self.severity, "since": self.since.isoformat(),
+                "label_de": self.label_de, "label_en": self.label_en,
+                "message_de": self.message_de, "message_en": self.message_en,
+                "seen": dict(self.seen), "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledDeadline:
+    """A deadline ready to judge: its check (rule and messages) and the rule's edges."""
+
+    check: CompiledCheck
+    severity: Severity
+    phases: frozenset[str]
+    label_de: str
+    label_en: str
+    edges: tuple[Edges, ...]
+
+
+class _Dated:
+    """A process's records, judged on one day (what time rules read as ``at``)."""
+
+    __slots__ = ("_view", "at", "last_at", "memo")
+
+    def __init__(self, view: RecordView, at: dt.date, last_at: dt.datetime | None,
+                 memo: dict[Any, Any]) -> None:
+        # memo: the dates time rules found in these records, shared by the views of one
+        # due() call, for the records do not change while it judges them
+        self._view, self.at, self.last_at, self.memo = view, at, last_at, memo
+
+    def records(self, collection: str) -> Sequence[dict[str, Any]]:
+        return self._view.records(collection)
+
+    def single(self, collection: str) -> dict[str, Any] | None:
+        return self._view.single(collection)
+
+    def lookup(self, collection: str, record_id: Any) -> dict[str, Any] | None:
+        return self._view.lookup(collection, record_id)
+
+
+# id(compiled template) -> (it, its deadlines); it is kept alive, so its id is not reused
+_COMPILED: dict[int, tuple[CompiledTemplate, tuple[CompiledDeadline, ...]]] = {}
+
+
+def deadlines_of(ct: CompiledTemplate) -> tuple[CompiledDeadline, ...]:
+    """The compiled deadlines of a compiled template (built once)."""
+    entry = _COMPILED.get(id(ct))
+    if entry is not None and entry[0] is ct:
+        return entry[1]
+    found = _compile(ct.template)
+    if len(_COMPILED) > 256:
+        _COMPILED.clear()
+    _COMPILED[id(ct)] = (ct, found)
+    return found
+
+
+def _compile(tpl: ProcessTemplate) -> tuple[CompiledDeadline, ...]:
+    context = {k: (int(v) if isinstance(v, float) and v.is_integer() else v)
+               for k, v in tpl.values.items()}
+    out = []
+    for d in tpl.deadlines:
+        custom = {name: registry[name] for name in _custom_names(d.spec.rule)}
+        fn, edges = build_timed(d.spec.rule, tpl.collections, tpl.values, custom)
+        check = CompiledCheck(
+            code=d.code, hard=d.spec.severity == "overdue", fn=fn,
+            message_de=d.spec.message.get("de"), message_en=d.spec.message.get("en"),
+            source=str(d.source) if d.source else None,
+            context={**context, "trigger": "-", "phase": "-"})
+        out.append(CompiledDeadline(check, d.spec.severity, frozenset(d.phases),
+                                    d.spec.label.get("de"), d.spec.label.get("en"), edges))
+    return tuple(out)
+
+
+def _custom_names(rule: Any) -> set[str]:
+    names = {rule.custom} if isinstance(getattr(rule, "custom", None), str) else set()
+    for sub in (*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())):
+        names |= _custom_names(sub)
+    inner = getattr(rule, "not_", None)
+    return names | _custom_names(inner) if inner is not None else names
+
+
+def due_items(ct: CompiledTemplate, view: RecordView, phase: str, history: Sequence[Event],
+              at: dt.datetime) -> tuple[Due, ...]:
+    """Every deadline due on the day of ``at``: overdue first, then by date and code."""
+    today, last_at = at.date(), history[-1].at if history else None
+    entered = _phase_entered(view, history)
+    found = []
+    memo: dict[Any, Any] = {}
+    for deadline in deadlines_of(ct):
+        if phase not in deadline.phases:
+            continue
+        reason = deadline.check.evaluate(_Dated(view, today, last_at, memo), {})
+        if reason is None:
+            continue
+        since = _since(deadline, _Dated(view, today, last_at, memo), entered)
+        found.append(_due(deadline, reason, since))
+    return tuple(sorted(found, key=lambda d: (_ORDER[d.severity], d.since, d.code)))
+
+
+def _due(deadline: CompiledDeadline, reason: Reason, since: dt.date) -> Due:
+    return Due(code=reason.code, severity=deadline.severity, since=since,
+               label_de=deadline.label_de, label_en=deadline.label_en,
+               message_de=reason.message_de, message_en=reason.message_en,
+               seen=reason.seen, source=reason.source)
+
+
+def _phase_entered(view: RecordView, history: Sequence[Event]) -> dt.date | None:
+    entries = view.records("phases_entered")
+    if entries:
+        return parse_day(entries[-1].get("at"))
+    return history[0].at.date() if history else None
+
+
+def _since(deadline: CompiledDeadline, dated: _Dated, entered: dt.date | None) -> dt.date:
+    """The first day of the run of days, ending today, on which the deadline was due.
+
+    The rule's result is constant between its edges, so it is judged once per edge,
+    walking back from today, until the day before an edge finds it not due.
+    """
+    today = dated.at
+    floor = entered if entered is not None and entered <= today else today
+    edges = sorted({d for e in deadline.edges for d in e(dated, today) if floor < d <= today},
+                   reverse=True)
+    one_day = dt.timedelta(days=1)
+    judge = deadline.check.fn  # only pass or fail matters here, not the message
+    for edge in edges:
+        if judge(_Dated(dated._view, edge - one_day, dated.last_at, dated.memo), {})[0]:
+            return edge
+    return floor
