@@ -13,11 +13,11 @@ phase was entered, for the deadline did not apply before).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..model.process import Event, Reason
+from ..model.process import Reason
 from ..model.template import ProcessTemplate
 from ..rules.compile import Edges, RecordView, build_timed
 from ..rules.dates import human_date, parse_day
@@ -141,11 +141,15 @@ def _custom_names(rule: Any) -> set[str]:
     return names | _custom_names(inner) if inner is not None else names
 
 
-def due_items(ct: CompiledTemplate, view: RecordView, phase: str, history: Sequence[Event],
-              at: dt.datetime) -> tuple[Due, ...]:
-    """Every deadline due on the day of ``at``: overdue first, then by date and code."""
-    today, last_at = at.date(), history[-1].at if history else None
-    entered = _phase_entered(view, history)
+def due_items(ct: CompiledTemplate, view: RecordView, phase: str, last_at: dt.datetime | None,
+              started: Callable[[], dt.date | None], at: dt.datetime) -> tuple[Due, ...]:
+    """Every deadline due on the day of ``at``: overdue first, then by date and code.
+
+    ``started`` gives the day the process started; it is asked only when no phase
+    entry is recorded (a lazily loaded history is not read for nothing).
+    """
+    today = at.date()
+    entered = _phase_entered(view, started)
     found = []
     memo: dict[Any, Any] = {}
     for deadline in deadlines_of(ct):
@@ -166,11 +170,11 @@ def _due(deadline: CompiledDeadline, reason: Reason, since: dt.date) -> Due:
                seen=reason.seen, source=reason.source)
 
 
-def _phase_entered(view: RecordView, history: Sequence[Event]) -> dt.date | None:
+def _phase_entered(view: RecordView, started: Callable[[], dt.date | None]) -> dt.date | None:
     entries = view.records("phases_entered")
     if entries:
         return parse_day(entries[-1].get("at"))
-    return history[0].at.date() if history else None
+    return started()
 
 
 def _since(deadline: CompiledDeadline, dated: _Dated, entered: dt.date | None) -> dt.date:

@@ -22,7 +22,8 @@ from ..model.template import ProcessTemplate
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
-from .reasons import generic
+from .reasons import generic, judge
+from .starting import check_start
 from .state import State
 
 __all__ = ["Listener", "Process", "RefusalListener"]
@@ -30,36 +31,6 @@ __all__ = ["Listener", "Process", "RefusalListener"]
 Listener = Callable[["Process", Event], None]
 _NO_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
 RefusalListener = Callable[["Process", TransitionRefused], None]
-
-
-def _check_start(template: ProcessTemplate, items: list[Event]) -> Event:
-    """The start event of a history written by ``template`` (ReplayError otherwise)."""
-    if not items or items[0].kind != START_EVENT:
-        raise ReplayError("a history starts with a process_started event")
-    first = items[0]
-    region, params = first.payload.get("region"), first.payload.get("parameters", {})
-    if not isinstance(region, str) or not region.strip() or not isinstance(params, dict):
-        raise ReplayError("the process_started event needs a region (text) and, if any, "
-                          "parameters as a mapping")
-    if (first.template, first.template_version) != (template.id, template.version):
-        raise ReplayError(f"history was written by template {first.template} "
-                          f"{first.template_version}, not {template.id} {template.version}")
-    return first
-
-
-def _judge(reasons: tuple[Reason, ...], given: bool) -> tuple[bool, tuple[str, ...]]:
-    """Allowed, and the payload fields still needed, for these reasons against firing.
-
-    Without a payload (``given`` false), a reason that input alone resolves does not
-    block; its fields are what the caller still has to give.
-    """
-    if not reasons:
-        return True, ()
-    fields = [f for r in reasons for f in r.needs_input]
-    if not fields:
-        return False, ()
-    needs = tuple(dict.fromkeys(fields))
-    return (False if given else all(r.needs_input for r in reasons)), needs
 
 
 def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
@@ -133,7 +104,7 @@ class Process:
             items = [e if isinstance(e, Event) else Event.from_dict(e) for e in events]
         except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
             raise ReplayError(f"not a valid event: {exc}") from exc
-        first = _check_start(template, items)
+        first = check_start(template, items)
         params = first.payload.get("parameters") or {}
         proc = cls.start(template, region=first.payload["region"], parameters=params,
                          actor=first.actor, at=first.at, process_id=first.process)
@@ -165,7 +136,7 @@ class Process:
                 earlier is None and len(head) != snapshot_seq):
             raise ReplayError(f"snapshot at {snapshot_seq} does not fit a history of "
                               f"{len(items)} events")
-        first = _check_start(template, head)
+        first = check_start(template, head)
         params = first.payload.get("parameters") or {}
         tpl = template.with_parameters(**params) if params else template
         proc = cls(compiled(tpl), first.process, first.payload["region"])
@@ -307,9 +278,10 @@ class Process:
         """
         when = _timestamp(at)
         if self._history[-1].at > when:  # as of an earlier date: the story up to it
-            earlier = [e for e in self._history if e.at <= when]
+            earlier = [e for e in self._all_events() if e.at <= when]
             return Process.replay(self._ct.template, earlier).due(when) if earlier else ()
-        return due_items(self._ct, self._state, self._state.phase, self._history, when)
+        return due_items(self._ct, self._state, self._state.phase, self._history[-1].at,
+                         lambda: self._all_events()[0].at.date(), when)
 
     def _judge_on(self, at: dt.datetime | dt.date | str | None) -> None:
         """Let time rules judge on ``at`` (default: now, UTC), after the latest event."""
@@ -339,7 +311,7 @@ class Process:
         if invalid:
             reasons = (*invalid, *reasons)
         advisories = tuple(r for a in edge.advisories if (r := a.evaluate(state, data)))
-        allowed, needs = _judge(reasons, False) if reasons else (True, ())
+        allowed, needs = judge(reasons, False) if reasons else (True, ())
         return Option(trig.name, "trigger", allowed, trig.label_de, trig.label_en,
                       edge.dest, trig.role_list, reasons, advisories, needs)
 
@@ -367,7 +339,7 @@ class Process:
         item = trig or ev
         assert item is not None
         reasons, advisories, target, _ = self._check(trig, ev, actor, payload, dry=True)
-        allowed, needs = _judge(tuple(reasons), given)
+        allowed, needs = judge(tuple(reasons), given)
         return Option(name=item.name, kind="trigger" if trig else "event",
                       allowed=allowed, target=target, label_de=item.label_de,
                       label_en=item.label_en, roles=item.role_list,

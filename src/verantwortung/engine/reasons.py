@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model.process import Reason
 
-__all__ = ["GENERIC", "generic"]
+__all__ = ["GENERIC", "generic", "judge"]
 
 #: code -> (German, English); placeholders are filled from the keyword arguments
 GENERIC: dict[str, tuple[str, str]] = {
@@ -51,3 +51,18 @@ def generic(code: str, **seen: Any) -> Reason:
     """A reason with one of the generic codes, its messages filled from ``seen``."""
     de, en = GENERIC[code]
     return Reason.deferred(code, de, en, _Defaults(seen), seen=seen)
+
+
+def judge(reasons: tuple[Reason, ...], given: bool) -> tuple[bool, tuple[str, ...]]:
+    """Allowed, and the payload fields still needed, for these reasons against firing.
+
+    Without a payload (``given`` false), a reason that input alone resolves does not
+    block; its fields are what the caller still has to give.
+    """
+    if not reasons:
+        return True, ()
+    fields = [f for r in reasons for f in r.needs_input]
+    if not fields:
+        return False, ()
+    needs = tuple(dict.fromkeys(fields))
+    return (False if given else all(r.needs_input for r in reasons)), needs
