@@ -39,8 +39,8 @@ def csp_with_style(sha256_b64: str) -> str:
             "form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
 
 
-class SecurityHeaders:
-    """Adds the security headers; a response that sets its own policy keeps it."""
+class _HttpMiddleware:
+    """An ASGI middleware that acts on HTTP requests only (``http``) and passes the rest."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -49,6 +49,16 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class SecurityHeaders(_HttpMiddleware):
+    """Adds the security headers; a response that sets its own policy keeps it."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -93,17 +103,14 @@ def _too_large(limit: int) -> dict[str, Any]:
             "detail": f"a request may carry at most {limit:,} bytes"}
 
 
-class SizeLimit:
+class SizeLimit(_HttpMiddleware):
     """Refuses request bodies larger than ``max_body`` bytes with 413."""
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_body = max_body
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
             await _plain(send, 413, _too_large(self.max_body))
@@ -127,17 +134,11 @@ class SizeLimit:
                 await _plain(send, 413, _too_large(self.max_body))
 
 
-class ErrorIds:
+class ErrorIds(_HttpMiddleware):
     """The outermost layer: an unexpected error is logged with an id, and the client gets
     the id and a sentence, never a traceback."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         tracked = _Tracked(send)
         try:
             await self.app(scope, receive, tracked)
