@@ -14,7 +14,9 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import FileResponse
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .._api import bundled_templates
@@ -30,6 +32,11 @@ __all__ = ["MAX_BODY", "create_app"]
 #: the largest request body accepted (bytes): a form or an event is far smaller
 MAX_BODY = 256 * 1024
 _STATIC = Path(__file__).resolve().parent / "static"
+
+
+async def _favicon(request: Request) -> FileResponse:
+    """The icon browsers ask for by themselves (the report and handbook name none)."""
+    return FileResponse(_STATIC / "favicon.svg", media_type="image/svg+xml")
 
 
 def create_app(store: EventStore, *, authenticate: Authenticator | None = None,
@@ -58,6 +65,7 @@ def create_app(store: EventStore, *, authenticate: Authenticator | None = None,
     if allowed_hosts is not None:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
     routes = [*api_routes(), *page_routes(),
+              Route("/favicon.ico", _favicon, methods=["GET"]),
               Mount("/static", app=StaticFiles(directory=_STATIC), name="static")]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.ctx = ctx

@@ -142,8 +142,8 @@ def verify_token(users: Sequence[User], token: str) -> User | None:
 
 
 def _user_of(entry: Any, index: int, doc: Any, problems: list[Diagnostic]) -> User | None:
-    def report(loc: tuple[str | int, ...], code: str, message: str) -> None:
-        pos = doc.locate(("users", index, *loc))
+    def report(loc: tuple[str | int, ...], code: str, message: str, key: bool = False) -> None:
+        pos = doc.locate(("users", index, *loc), key=key)
         problems.append(Diagnostic(doc.path, pos.line, pos.column, code, message))
 
     if not isinstance(entry, dict):
@@ -152,7 +152,7 @@ def _user_of(entry: Any, index: int, doc: Any, problems: list[Diagnostic]) -> Us
     for key in entry:
         if key not in _FIELDS:
             report((key,), "E101", f"unknown key {key!r}; allowed keys are "
-                   f"{', '.join(_FIELDS)}")
+                   f"{', '.join(_FIELDS)}", key=True)
     name, role, roles = entry.get("name"), entry.get("role"), entry.get("roles")
     if not isinstance(name, str) or not name.strip():
         report(("name",), "E102", "a user needs a name (a non-empty text)")

@@ -36,6 +36,7 @@ class Step:
     fields: list[FormField]
     reasons: list[str] = field(default_factory=list)
     advisories: list[str] = field(default_factory=list)
+    in_phase: bool = True  # False: the current phase has no such step (no form shown)
     open: bool = False  # the form the last submission came from
     preview: bool | None = None  # the result of "would this pass?"
     refused: bool = False
@@ -66,9 +67,19 @@ def _skippable(graph: Any, node_id: str) -> bool:
     return bool(node.optional or node_id in graph.side_finals())
 
 
-def _reason_texts(reasons: Sequence[Reason], lang: str) -> list[str]:
-    return [r.message(lang) for r in reasons if r.code != "invalid_payload" or not
-            r.seen.get("field")]
+def _reason_texts(proc: Process, reasons: Sequence[Reason], lang: str) -> list[str]:
+    """The reasons in words; a field's own problem is shown at the field instead."""
+    out = []
+    for r in reasons:
+        if r.code == "invalid_payload" and r.seen.get("field"):
+            continue
+        if r.code == "not_in_phase":  # the engine's sentence names ids; this one the phase
+            phase = label(proc.template.phase(proc.phase).label, lang, proc.phase)
+            out.append(f"In der Phase „{phase}“ nicht möglich." if lang == "de"
+                       else f"Not possible in the phase “{phase}”.")
+            continue
+        out.append(r.message(lang))
+    return out
 
 
 @dataclass(slots=True)
@@ -89,8 +100,10 @@ def _step(proc: Process, o: Option, lang: str, submitted: Submitted | None) -> S
         r for r in o.reasons if not (o.allowed and r.needs_input)]
     fields = form_fields(proc, o.name, lang, mine.values if mine else None,
                          mine.reasons if mine else ())
+    in_phase = not any(r.code == "not_in_phase" for r in o.reasons)
     return Step(o.name, o.kind, o.label_de if lang == "de" else o.label_en, o.allowed,
-                fields, _reason_texts(reasons, lang), [a.message(lang) for a in o.advisories],
+                fields if in_phase else [], _reason_texts(proc, reasons, lang),
+                [a.message(lang) for a in o.advisories], in_phase=in_phase,
                 open=mine is not None, preview=mine.preview if mine else None,
                 refused=mine.refused if mine else False)
 
@@ -105,7 +118,7 @@ def steps(proc: Process, lang: str, submitted: Submitted | None = None
         s = _step(proc, o, lang, submitted)
         if o.kind == "trigger":
             triggers.append(s)
-        elif any(r.code == "not_in_phase" for r in o.reasons):
+        elif not s.in_phase:
             elsewhere.append(s)
         else:
             events.append(s)
