@@ -136,15 +136,8 @@ def fire_as(ctx: WebContext, user: User, process_id: str, name: str, payload: An
             at: str | None = None) -> tuple[Process, Any]:
     """Fire ``name`` as ``user``: onto version ``expected`` (ConcurrencyError when the
     store moved on), or with retries. Raises TransitionRefused; ProcessNotFound."""
-    proc = ctx.store.load(process_id)
-    actor = _role_of(user, proc, name, role)
-    if expected is None:
-        return ctx.store.fire(process_id, name, actor=actor, payload=payload, at=at)
-    if expected != proc.version:
-        raise ConcurrencyError(process_id, expected, proc.version)
-    fired = proc.fire(name, actor=actor, payload=payload, at=at)
-    ctx.store.append(proc, expected)
-    return proc, fired
+    return ctx.writer.fire(user, process_id, name, payload, expected=expected, at=at,
+                           actor_of=lambda proc: _role_of(user, proc, name, role))
 
 
 def _refused(refused: TransitionRefused) -> Response:

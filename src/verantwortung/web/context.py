@@ -12,6 +12,7 @@ from starlette.requests import Request
 from ..model.template import ProcessTemplate
 from ..store.sql import EventStore
 from .auth import Session, Sessions, User, local_user, verify_token
+from .writing import Writer
 
 __all__ = ["COOKIE", "Authenticator", "WebContext", "context_of"]
 
@@ -45,6 +46,11 @@ class WebContext:
 
             self._loaded[template_id] = load_template(self.template_sources[template_id])
         return self._loaded[template_id]
+
+    @cached_property
+    def writer(self) -> Writer:
+        """Fires events as the signed-in users, keeping busy processes loaded."""
+        return Writer(self.store)
 
     @cached_property
     def jinja(self) -> Any:
