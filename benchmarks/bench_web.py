@@ -23,9 +23,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402  # after the path, so the tests' helpers are found
-
+import httpx2 as httpx  # noqa: E402  # after the path, so the tests' helpers are found
 from tests.web.serving import serving  # noqa: E402
+
 from verantwortung.store.sql import EventStore  # noqa: E402
 from verantwortung.web import create_app  # noqa: E402
 

@@ -11,10 +11,10 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web tests need the extra [web]")
 
-from starlette.testclient import TestClient  # noqa: E402  # after the extra's check
+from starlette.testclient import TestClient  # after the extra's check
 
-from verantwortung.store.sql import EventStore  # noqa: E402
-from verantwortung.web import User, create_app, hash_secret  # noqa: E402
+from verantwortung.store.sql import EventStore
+from verantwortung.web import User, create_app, hash_secret
 
 TOKENS = {"anna": "token-of-anna", "paul": "token-of-paul"}
 PASSWORDS = {"anna": "anna-secret-pw", "paul": "paul-secret-pw"}

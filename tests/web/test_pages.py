@@ -116,9 +116,10 @@ def test_a_form_without_its_csrf_token_is_refused(local: TestClient) -> None:
         response = local.post(f"/processes/{pid}/do/note_added",
                               data={**data, "f.text": "x"}, follow_redirects=False)
         assert 403 == response.status_code
-    stranger = TestClient(local.app)
+    stranger = TestClient(local.app)  # another browser, with a token it did not get
+    token = csrf_of(local.get("/new?template=verantwortungspartner").text)
     response = stranger.post(f"/processes/{pid}/do/note_added",
-                             data={"csrf": csrf_of(local.get("/new?template=verantwortungspartner").text), "f.text": "x"})
+                             data={"csrf": token, "f.text": "x"})
     assert 403 == response.status_code
     assert 1 == local.get(f"/api/processes/{pid}").json()["version"]
 

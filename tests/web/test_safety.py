@@ -65,3 +65,13 @@ def test_only_the_allowed_hosts_are_served(store: EventStore) -> None:
     client = TestClient(create_app(store, allowed_hosts=["127.0.0.1"]),
                         base_url="http://evil.example")
     assert 400 == client.get("/").status_code
+
+
+def test_unknown_addresses_answer_in_the_shape_of_their_side(local: TestClient) -> None:
+    """404 and 405 are problem+json under /api and a page in words elsewhere."""
+    api = local.get("/api/nothing")
+    assert (404, "application/problem+json") == (api.status_code,
+                                                 api.headers["content-type"])
+    assert 405 == local.delete("/api/processes").status_code
+    page = local.get("/nothing")
+    assert 404 == page.status_code and "gibt es nicht" in page.text

@@ -24,7 +24,7 @@ from ..store.sql import EventStore
 from .api import api_routes
 from .auth import User
 from .context import Authenticator, WebContext
-from .pages import page_routes
+from .pages import http_error, page_routes
 from .safety import ErrorIds, SecurityHeaders, SizeLimit
 
 __all__ = ["MAX_BODY", "create_app"]
@@ -67,6 +67,7 @@ def create_app(store: EventStore, *, authenticate: Authenticator | None = None,
     routes = [*api_routes(), *page_routes(),
               Route("/favicon.ico", _favicon, methods=["GET"]),
               Mount("/static", app=StaticFiles(directory=_STATIC), name="static")]
-    app = Starlette(routes=routes, middleware=middleware)
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={404: http_error, 405: http_error})
     app.state.ctx = ctx
     return app

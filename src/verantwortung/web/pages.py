@@ -30,7 +30,7 @@ from .safety import csp_with_style
 from .views import Submitted, history_rows, steps, timeline
 from .words import LANGS, words
 
-__all__ = ["page_routes"]
+__all__ = ["http_error", "page_routes"]
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
@@ -299,6 +299,19 @@ def _logout(page: _Page) -> Response:
     response = page.redirect("/login" if not page.ctx.local else "/")
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """An unknown address or method: problem+json under /api, a page in words elsewhere."""
+    status = int(getattr(exc, "status_code", 500))
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        from .problems import problem
+
+        return problem(status, str(getattr(exc, "detail", "")) or "Error")
+    page = await run_in_threadpool(_Page, request)
+    if status == 404:
+        return page.error(404, page.w("not_found"), page.w("not_found_text"))
+    return page.error(status, page.w("forbidden"), str(getattr(exc, "detail", "")))
 
 
 def page_routes() -> list[Route]:
