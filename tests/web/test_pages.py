@@ -201,3 +201,12 @@ def test_the_report_page_allows_exactly_its_own_style(local: TestClient) -> None
     csp = local.get(f"/processes/{pid}/report").headers["content-security-policy"]
     assert csp.startswith("default-src 'none'; style-src 'sha256-")
     assert "unsafe-inline" not in csp and "script" not in csp
+
+
+def test_the_history_names_referenced_records_by_name(local: TestClient) -> None:
+    """A theme chosen by id reads as its title in the history, not as the id."""
+    pid = new_process(local)
+    fire(local, pid, "theme_proposed", {"id": "t1", "title": "Fachkräfte sichern"})
+    fire(local, pid, "theme_selected", {"theme": "t1"})
+    page = local.get(f"/processes/{pid}/history").text
+    assert '<span class="k">Thema:</span> Fachkräfte sichern</span>' in page

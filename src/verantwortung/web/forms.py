@@ -19,7 +19,7 @@ from ..model.process import Reason
 from ..model.template import ProcessTemplate
 from ..render.words import field_label, value_label
 
-__all__ = ["FormField", "form_fields", "payload_fields", "payload_from_form"]
+__all__ = ["FormField", "form_fields", "payload_fields", "payload_from_form", "record_name"]
 
 _INPUT = {"id": "text", "text": "text", "int": "number", "date": "date", "bool": "checkbox",
           "choice": "select", "ref": "select", "refs": "multiselect"}
@@ -54,7 +54,8 @@ def payload_fields(template: ProcessTemplate, name: str) -> Mapping[str, FieldSp
     return item.validate.fields if item is not None else {}
 
 
-def _record_name(record: Mapping[str, Any]) -> str:
+def record_name(record: Mapping[str, Any]) -> str:
+    """What a record is called on a page: its name, title or text, else its id."""
     for key in ("name", "title", "text"):
         value = record.get(key)
         if isinstance(value, str) and value:
@@ -66,7 +67,7 @@ def _options(proc: Process, spec: FieldSpec, lang: str) -> list[tuple[str, str]]
     if spec.type == "choice":
         return [(v, value_label(v, lang, spec)) for v in spec.values or ()]
     if spec.type in ("ref", "refs") and spec.to:
-        return [(str(r.get("id")), _record_name(r)) for r in proc.records(spec.to)
+        return [(str(r.get("id")), record_name(r)) for r in proc.records(spec.to)
                 if r.get("id") is not None]
     return []
 

@@ -11,7 +11,7 @@ from ..engine.process import Process
 from ..model.process import Event, Option, Reason
 from ..render import build_graph
 from ..render.words import label, value_label
-from .forms import FormField, form_fields, payload_fields
+from .forms import FormField, form_fields, payload_fields, record_name
 
 __all__ = ["HistoryRow", "Step", "TimelineItem", "history_rows", "steps", "timeline"]
 
@@ -145,10 +145,11 @@ def _details(proc: Process, event: Event, lang: str) -> list[tuple[str, str]]:
     out = []
     for key, value in event.payload.items():
         spec = specs.get(key)
-        if isinstance(value, (list, tuple)):
-            shown = ", ".join(value_label(v, lang, spec) for v in value)
-        else:
-            shown = value_label(value, lang, spec)
+        names: dict[str, str] = {}
+        if spec is not None and spec.type in ("ref", "refs") and spec.to:
+            names = {str(r.get("id")): record_name(r) for r in proc.records(spec.to)}
+        items = value if isinstance(value, (list, tuple)) else [value]
+        shown = ", ".join(names.get(str(v)) or value_label(v, lang, spec) for v in items)
         out.append((field_label(key, lang, spec), shown))
     return out
 
