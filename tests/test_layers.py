@@ -19,6 +19,8 @@ ALLOWED = {
     "store": {"exceptions", "model", "io", "rules", "engine"},
     "render": {"exceptions", "model", "io", "rules", "engine", "store"},
     "testing": {"exceptions", "model", "io", "rules", "engine", "store", "render"},
+    "web": {"exceptions", "model", "io", "rules", "engine", "store", "render", "_api",
+            "__version__"},
 }
 
 
@@ -82,6 +84,13 @@ def test_nothing_imports_cli() -> None:
     """No module of the library imports the command line."""
     offenders = [str(p) for p in SRC.rglob("*.py")
                  if p.name not in ("cli.py", "__main__.py") and "cli" in _imports(p)]
+    assert [] == offenders
+
+
+def test_nothing_imports_web() -> None:
+    """Only the serve command imports the web app; no layer of the library does."""
+    offenders = [str(p) for p in SRC.rglob("*.py")
+                 if _layer(p) not in ("web", "_commands_web") and "web" in _imports(p)]
     assert [] == offenders
 
 

@@ -268,11 +268,13 @@ def _parser() -> argparse.ArgumentParser:
     from ._commands_process import add_process_commands
     from ._commands_render import add_render_commands
     from ._commands_time import add_time_commands
+    from ._commands_web import add_web_commands
 
     add_process_commands(command)
     add_feed_commands(command)
     add_render_commands(command)
     add_time_commands(command)
+    add_web_commands(command)
     return parser
 
 

@@ -15,7 +15,7 @@ __all__ = ["CSS", "esc", "inline_svg", "page"]
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 CSS = """
-:root { --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --soft: #f9fafb;
+:root { --ink: #1f2937; --muted: #4b5563; --line: #e5e7eb; --soft: #f9fafb;
   --accent: #0f766e; --accent-soft: #ccfbf1; --current: #f59e0b; --current-soft: #fef3c7;
   --ok: #047857; --ok-soft: #d1fae5; --no: #b91c1c; --no-soft: #fee2e2; }
 * { box-sizing: border-box; }
