@@ -21,6 +21,7 @@ from ..exceptions import RuleError, VerantwortungError
 from ..model.document import CollectionSpec, FieldSpec
 from ..model.process import Option, Reason, freeze
 from ..model.template import Check, ProcessTemplate
+from ..model.text import fill
 from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.registry import registry
 from .payload import PayloadValidator
@@ -28,13 +29,6 @@ from .reasons import generic
 from .state import Layout
 
 __all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled"]
-
-
-class _Missing(dict[str, Any]):
-    """format_map helper: unknown placeholders stay visible instead of raising."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 def _fmt(value: Any) -> Any:
@@ -68,11 +62,10 @@ class CompiledCheck:
             raise RuleError(self.code, self.source, exc) from exc
         if ok:
             return None
-        values = _Missing(self.context)
-        values.update({k: _fmt(v) for k, v in seen.items()})
+        values = {**self.context, **{k: _fmt(v) for k, v in seen.items()}}
         return Reason(code=self.code, hard=self.hard,
-                      message_de=self.message_de.format_map(values),
-                      message_en=self.message_en.format_map(values),
+                      message_de=fill(self.message_de, values),
+                      message_en=fill(self.message_en, values),
                       seen=_seen(seen),
                       source=self.source, needs_input=self.needs_input)
 

@@ -7,6 +7,7 @@ graph checks run on the expanded template (so series members are real phases).
 
 from __future__ import annotations
 
+import re
 import string
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 from ..exceptions import Diagnostic, did_you_mean
 from ..model.document import (
     BUILTIN_COLLECTIONS,
+    MAX_SERIES,
     CheckSpec,
     CollectionSpec,
     FieldSpec,
@@ -40,6 +42,7 @@ from ..model.rules import (
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
+from .files import excerpt
 from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
@@ -137,9 +140,14 @@ class _Checker:
             lo = self.number(p.series.min, (*loc, "series", "min"))
             hi = self.number(p.series.max, (*loc, "series", "max"))
             if isinstance(lo, int) and isinstance(hi, int):
-                if lo < 1 or lo > hi:
+                if lo < 1 or lo > hi or hi > MAX_SERIES:
                     self.report((*loc, "series"), "E306", f"series {pid!r} needs "
-                                f"1 <= min <= max; it has min {lo}, max {hi}")
+                                f"1 <= min <= max <= {MAX_SERIES}; it has min {lo}, max {hi}")
+                    hi = min(hi, MAX_SERIES)
+                if len(f"{pid}_{hi}") > 64:  # a member's id is a phase id: 64 characters
+                    self.report((*loc,), "E306", f"series id {pid!r} is too long for its "
+                                f"members' ids ({pid}_{hi}); ids have at most 64 characters",
+                                key=True)
                 clash = [f"{pid}_{n}" for n in range(1, hi + 1) if f"{pid}_{n}" in names]
                 for other in clash:
                     self.report(("phases", other), "E210", f"phase {other!r} clashes with "
@@ -263,14 +271,12 @@ class _Checker:
         for code, spec in specs.items():
             cloc = (*loc, code)
             self.rule(spec.rule, (*cloc, "rule"), payload)
-            allowed = placeholders(spec.rule)
-            if allowed is None:
-                continue
-            allowed = allowed | ALWAYS_PLACEHOLDERS | set(self.doc.parameters)
+            offered = placeholders(spec.rule)  # None: a custom rule may offer any name
+            allowed = (offered or set()) | ALWAYS_PLACEHOLDERS | set(self.doc.parameters)
             for lang in ("de", "en"):
                 text = getattr(spec.message, lang)
                 for name in _placeholders(text, (*cloc, "message", lang), self.report):
-                    if name not in allowed:
+                    if offered is not None and name not in allowed:
                         self.report((*cloc, "message", lang), "E207",
                                     f"unknown placeholder {{{name}}}; this rule offers "
                                     f"{', '.join('{' + n + '}' for n in sorted(allowed))}")
@@ -394,15 +400,31 @@ def _walk_texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Text]]:
             yield from _walk_texts(v, (*loc, i))
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
 def _placeholders(text: str | None, loc: Loc, report: Callable[..., None]) -> list[str]:
+    """The names a message's ``{placeholders}`` use; a spec or expression is an E211."""
     if not text:
         return []
     try:
-        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        parts = list(string.Formatter().parse(text))
     except ValueError as exc:
         report(loc, "E104", f"message has a stray brace: {exc}; write {{{{ or }}}} for a "
                "literal brace")
         return []
+    names = []
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if spec or conversion or not _NAME.match(name):
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (
+                f":{spec}" if spec else "") + "}"
+            report(loc, "E211", f"placeholder {excerpt(written)} is not a plain name; write "
+                   "{name} (messages show values, they do not format them)")
+            continue
+        names.append(name)
+    return names
 
 
 def _names(mapping: Mapping[str, Any]) -> str:

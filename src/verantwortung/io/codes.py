@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "E208": "unknown custom rule",
     "E209": "parameter of the wrong type",
     "E210": "id used twice",
+    "E211": "message placeholder is not a plain name",
     # the phase graph
     "E301": "no initial phase",
     "E302": "more than one initial phase",
