@@ -235,9 +235,13 @@ class _Checker:
     def fields(self, fields: Mapping[str, FieldSpec], loc: Loc) -> None:
         for name, f in fields.items():
             floc = (*loc, name)
-            if f.to is not None and f.to not in self.doc.collections:
+            target = self.doc.collections.get(f.to or "")
+            if f.to is not None and target is None:
                 self.report((*floc, "to"), "E205", f"unknown collection {f.to!r}; "
                             f"collections are {_names(self.doc.collections)}")
+            elif target is not None and (target.single or "id" not in target.fields):
+                self.report((*floc, "to"), "E206", f"collection {f.to!r} has no 'id' field; "
+                            "a reference names a record by its id")
             if f.values is not None and f.type != "choice":
                 self.report((*floc, "values"), "E104", "'values' is only for choice fields")
             for value in f.labels or ():

@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "W303": "method: no closing event",
     "W304": "method: no consolidation phase",
     "W401": "guard never refuses in exploration",
+    "W402": "exploration stopped: its budget ran out",
 }
 
 
