@@ -30,7 +30,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,10 +181,8 @@ def _exercise(tpl: v.ProcessTemplate, explore_too: bool) -> None:
     """Everything a loaded template is used for, with hostile-free calls."""
     proc = v.Process.start(tpl, region="Fuzzregion", at="2012-01-01")
     for option in proc.options():
-        try:
+        with suppress(v.TransitionRefused):
             proc.fire(option.name, payload={}, at="2012-01-02")
-        except v.TransitionRefused:
-            pass
     proc.state()
     graph = build_graph(tpl, proc)
     to_mermaid(graph, "de")

@@ -242,16 +242,15 @@ def test_append_refuses_events_built_on_another_history(store_url: str) -> None:
         assert ["stored"] == [e.payload["text"] for e in store.events(proc.id, after=1)]
 
 
-def test_database_refusals_are_store_errors(store_url: str) -> None:
-    """What the database itself refuses (a NUL byte on PostgreSQL) is a StoreError."""
+def test_a_nul_byte_never_reaches_a_database(store_url: str) -> None:
+    """A NUL byte (which PostgreSQL refuses, SQLite keeps) is refused before any store."""
     with v.EventStore(store_url) as store:
-        proc = v.Process.start(TPL, region="Nul\x00Region")
-        if store_url.startswith("postgresql"):
-            with pytest.raises(v.StoreError, match="database refused"):
-                store.add(proc)
-        else:
-            store.add(proc)
-            assert "Nul\x00Region" == store.load(proc.id).region
+        with pytest.raises(ValueError, match="control character"):
+            v.Process.start(TPL, region="Nul\x00Region")
+        proc = _new(store)
+        with pytest.raises(v.TransitionRefused):
+            store.fire(proc.id, "note_added", payload={"text": "a\x00b"})
+        assert 1 == store.load(proc.id).version
 
 
 def test_a_snapshot_of_the_wrong_shape_is_corrupt(store_url: str) -> None:

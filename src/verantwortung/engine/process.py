@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -23,6 +22,7 @@ from ..model.template import ProcessTemplate
 from ..model.text import check_text
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .effects import apply_effect, own
+from .inputs import beyond_horizon, clean_actor, shown
 from .reasons import generic
 from .state import State
 
@@ -31,8 +31,6 @@ __all__ = ["Listener", "Process", "RefusalListener"]
 Listener = Callable[["Process", Event], None]
 _NO_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
 RefusalListener = Callable[["Process", TransitionRefused], None]
-_SHOWN = reprlib.Repr()
-_SHOWN.maxstring = _SHOWN.maxother = 60
 
 
 def _check_start(template: ProcessTemplate, items: list[Event]) -> Event:
@@ -80,35 +78,6 @@ def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 
 
-def _shown(value: object) -> str:
-    """A caller's value as a short quote for a message (it may be anything)."""
-    return _SHOWN.repr(value)
-
-
-def _clean_actor(actor: object) -> tuple[str, Reason | None]:
-    """The actor as normalised text, or why it is refused (not text, control characters)."""
-    if not isinstance(actor, str):
-        return "", generic("invalid_actor", actor=_shown(actor),
-                           problem_de="ist kein Text", problem_en="is not a text")
-    text, problem = check_text(actor, "line")
-    if problem is not None:
-        return "", generic("invalid_actor", actor=_shown(actor), problem_de=problem.de,
-                           problem_en=problem.en)
-    return text, None
-
-
-def _beyond_horizon(when: dt.datetime, horizon: dt.timedelta | None) -> Reason | None:
-    """``timestamp_in_future`` when ``when`` lies more than ``horizon`` after the clock."""
-    if horizon is None:
-        return None
-    now = dt.datetime.now(dt.UTC)
-    if when <= now + horizon:
-        return None
-    hours = int(horizon.total_seconds() // 3600)
-    return generic("timestamp_in_future", at=when.isoformat(), now=now.isoformat(
-        timespec="minutes"), hours=hours)
-
-
 class Process:
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
@@ -142,7 +111,7 @@ class Process:
             raise ValueError("region must be a non-empty text")
         region, problem = check_text(region, "line")
         if problem is not None:
-            raise ValueError(f"region {_shown(region)} is not valid text: it {problem.en}")
+            raise ValueError(f"region {shown(region)} is not valid text: it {problem.en}")
         tpl = template.with_parameters(**parameters) if parameters else template
         proc = cls(compiled(tpl), process_id or os.urandom(16).hex(), region)
         if listeners:
@@ -296,19 +265,19 @@ class Process:
         without an actor no role check applies (a trusted system call).
         """
         if not isinstance(name, str):
-            raise self._refusal(TransitionRefused(_shown(name), self.phase, [generic(
-                "unknown_trigger", name=_shown(name),
+            raise self._refusal(TransitionRefused(shown(name), self.phase, [generic(
+                "unknown_trigger", name=shown(name),
                 known=", ".join([*self._ct.triggers, *self._ct.events]))]))
         if actor is not None:
-            actor, problem = _clean_actor(actor)
+            actor, problem = clean_actor(actor)
             if problem is not None:
                 raise self._refusal(TransitionRefused(name, self.phase, [problem]))
         try:
             when = _timestamp(at)
         except ValueError:
             raise self._refusal(TransitionRefused(name, self.phase, [generic(
-                "invalid_timestamp", at=_shown(at))])) from None
-        late = _beyond_horizon(when, self.max_future)
+                "invalid_timestamp", at=shown(at))])) from None
+        late = beyond_horizon(when, self.max_future)
         if late is not None:
             raise self._refusal(TransitionRefused(name, self.phase, [late]))
         return self._fire(name, actor, payload, when, None)

@@ -7,8 +7,6 @@ graph checks run on the expanded template (so series members are real phases).
 
 from __future__ import annotations
 
-import re
-import string
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
@@ -42,10 +40,10 @@ from ..model.rules import (
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
-from .files import excerpt
 from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
+from .messages import placeholder_names
 from .method import check_method
 
 __all__ = ["check_document", "check_graph"]
@@ -279,7 +277,7 @@ class _Checker:
             allowed = (offered or set()) | ALWAYS_PLACEHOLDERS | set(self.doc.parameters)
             for lang in ("de", "en"):
                 text = getattr(spec.message, lang)
-                for name in _placeholders(text, (*cloc, "message", lang), self.report):
+                for name in placeholder_names(text, (*cloc, "message", lang), self.report):
                     if offered is not None and name not in allowed:
                         self.report((*cloc, "message", lang), "E207",
                                     f"unknown placeholder {{{name}}}; this rule offers "
@@ -402,33 +400,6 @@ def _walk_texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Text]]:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from _walk_texts(v, (*loc, i))
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def _placeholders(text: str | None, loc: Loc, report: Callable[..., None]) -> list[str]:
-    """The names a message's ``{placeholders}`` use; a spec or expression is an E211."""
-    if not text:
-        return []
-    try:
-        parts = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        report(loc, "E104", f"message has a stray brace: {exc}; write {{{{ or }}}} for a "
-               "literal brace")
-        return []
-    names = []
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if spec or conversion or not _NAME.match(name):
-            written = "{" + name + (f"!{conversion}" if conversion else "") + (
-                f":{spec}" if spec else "") + "}"
-            report(loc, "E211", f"placeholder {excerpt(written)} is not a plain name; write "
-                   "{name} (messages show values, they do not format them)")
-            continue
-        names.append(name)
-    return names
 
 
 def _names(mapping: Mapping[str, Any]) -> str:

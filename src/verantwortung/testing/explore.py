@@ -113,12 +113,12 @@ class Budget:
     seconds: float = 60.0
 
 
-class _OutOfBudget(Exception):
+class _OutOfBudgetError(Exception):
     """Raised inside the planner when the budget is used up; explore() reports it."""
 
 
 class _BudgetedPlanner(Planner):
-    """A planner that stops, by raising :class:`_OutOfBudget`, when its budget is spent.
+    """A planner that stops, by raising :class:`_OutOfBudgetError`, when its budget is spent.
 
     A template may ask for what no budget affords (a guard that needs a million
     records); exploring it then ends with a warning instead of running forever.
@@ -134,7 +134,7 @@ class _BudgetedPlanner(Planner):
         self.fires += 1
         if self.fires > self.budget.fires or (
                 self.fires % 64 == 0 and time.monotonic() > self.deadline):
-            raise _OutOfBudget
+            raise _OutOfBudgetError
         return super().try_fire(proc, step)
 
 
@@ -149,7 +149,7 @@ def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None
     result = Exploration(template)
     try:
         _explore(planner, result, progress)
-    except _OutOfBudget:
+    except _OutOfBudgetError:
         fallback = template.files[0] if template.files else template.id
         result.findings.append(_finding(
             None, fallback, "W402", f"exploring stopped after {planner.fires - 1:,} events "
