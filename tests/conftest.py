@@ -81,3 +81,9 @@ INPUT_TRIGGERS = """\
         rule: {any: [{present: payload.votes}, {count: phases_entered, min: 9}]}
         message: {de: Es braucht Stimmen oder neun Phasen., en: It takes votes or nine phases.}
 """
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--hostile-long``: the hostile-input fuzzer runs thousands of cases, not a few."""
+    parser.addoption("--hostile-long", action="store_true", default=False,
+                     help="run the long hostile-input fuzz campaign (minutes)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +17,30 @@ __all__ = ["bundled_templates", "check_template", "load_template", "template_sch
 
 
 def load_template(source: str | Path, *,
-                  parameters: Mapping[str, Any] | None = None) -> ProcessTemplate:
+                  parameters: Mapping[str, Any] | None = None,
+                  roots: Iterable[str | Path] | None = None) -> ProcessTemplate:
     """Load a bundled template by id, or a YAML file by path.
+
+    ``roots`` are the folders a file (and every file it extends) may come from; the
+    bundled templates are always readable. ``None`` allows any ``*.yaml``/``*.yml``
+    file the user can read (what the command line wants); ``roots=()`` allows only
+    the bundled templates (what anything serving other people wants).
 
     Raises :class:`~verantwortung.TemplateError` listing every problem at
     ``path:line:col``, or :class:`~verantwortung.ParameterError` when ``parameters``
     do not fit the template's declarations. Warnings are on ``template.warnings``.
     """
-    return loader.load(source, parameters=parameters, custom_rules=registry)
+    return loader.load(source, parameters=parameters, custom_rules=registry, roots=roots)
 
 
-def check_template(source: str | Path) -> list[Diagnostic]:
-    """Every diagnostic of a template (errors and warnings), sorted; never raises for input."""
+def check_template(source: str | Path, *,
+                   roots: Iterable[str | Path] | None = None) -> list[Diagnostic]:
+    """Every diagnostic of a template (errors and warnings), sorted; never raises for input.
+
+    ``roots``: as for :func:`load_template`.
+    """
     # the registry reads entry points only when a template names a custom rule
-    _, diagnostics = loader.analyze(source, custom_rules=registry)
+    _, diagnostics = loader.analyze(source, custom_rules=registry, roots=roots)
     return sorted(diagnostics)
 
 

@@ -53,12 +53,17 @@ def _data(text: str | None) -> dict[str, Any]:
     if text is None:
         return {}
     if text.startswith("@"):
+        name = text
         try:
-            text = Path(text[1:]).read_text(encoding="utf-8")
+            text = Path(text[1:]).read_bytes().decode("utf-8")
         except OSError as exc:
-            raise CommandUsageError(f"--data {text}: {exc.strerror or exc}") from None
+            raise CommandUsageError(f"--data {name}: {exc.strerror or exc}") from None
+        except (UnicodeDecodeError, ValueError):  # ValueError: a NUL in the file name
+            raise CommandUsageError(f"--data {name}: not a UTF-8 text file") from None
     try:
         value = json.loads(text)
+    except RecursionError:
+        raise CommandUsageError("--data nests too deep to be a payload") from None
     except ValueError as exc:
         raise CommandUsageError(f"--data is not valid JSON: {exc}") from None
     if not isinstance(value, dict):

@@ -34,10 +34,10 @@ def test_a_deadline_on_an_unknown_collection_is_located(write: Any) -> None:
 
 
 def test_a_date_field_that_is_not_a_date_is_located(write: Any) -> None:
-    """field: kind of scheduled_events is a choice, not a date: E211 at the field."""
+    """field: kind of scheduled_events is a choice, not a date: E212 at the field."""
     body = ("    phases: [kickoff]\n    rule: {until: scheduled_events, field: kind, max: 3}\n"
             "    message: {de: x, en: x}\n")
-    assert [(9, 44, "E211")] == _problems(write, body)
+    assert [(9, 44, "E212")] == _problems(write, body)
 
 
 def test_a_deadline_in_a_final_phase_is_located(write: Any) -> None:

@@ -242,13 +242,15 @@ def test_append_refuses_events_built_on_another_history(store_url: str) -> None:
         assert ["stored"] == [e.payload["text"] for e in store.events(proc.id, after=1)]
 
 
-def test_a_nul_in_the_region_is_refused_before_the_database(store_url: str) -> None:
-    """A NUL byte, which PostgreSQL cannot keep, is refused the same way on every backend."""
+def test_a_nul_byte_never_reaches_a_database(store_url: str) -> None:
+    """A NUL byte (which PostgreSQL refuses, SQLite keeps) is refused before any store."""
     with v.EventStore(store_url) as store:
-        proc = v.Process.start(TPL, region="Nul\x00Region")
-        with pytest.raises(v.StoreError, match="the region holds a NUL character"):
-            store.add(proc)
-        assert 0 == store.count()
+        with pytest.raises(ValueError, match="control character"):
+            v.Process.start(TPL, region="Nul\x00Region")
+        proc = _new(store)
+        with pytest.raises(v.TransitionRefused):
+            store.fire(proc.id, "note_added", payload={"text": "a\x00b"})
+        assert 1 == store.load(proc.id).version
 
 
 def test_a_snapshot_of_the_wrong_shape_is_corrupt(store_url: str) -> None:

@@ -20,6 +20,7 @@ from ..model.document import CollectionSpec, FieldSpec
 from ..model.process import Option, Reason, freeze
 from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
+from ..model.text import fill
 from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.dates import Day, localized
 from ..rules.registry import registry
@@ -95,8 +96,8 @@ class CompiledCheck:
         if any(type(v) is Day for v in seen.values()):  # a date reads differently per language
             de, en = (localized(dict(values), lang, seen) for lang in ("de", "en"))
             return Reason(code=self.code, hard=self.hard, seen=shown, source=self.source,
-                          message_de=self.message_de.format_map(_Placeholders(self.context, de)),
-                          message_en=self.message_en.format_map(_Placeholders(self.context, en)),
+                          message_de=fill(self.message_de, _Placeholders(self.context, de)),
+                          message_en=fill(self.message_en, _Placeholders(self.context, en)),
                           needs_input=self.needs_input)
         return Reason.deferred(self.code, self.message_de, self.message_en,
                                _Placeholders(self.context, values), hard=self.hard,

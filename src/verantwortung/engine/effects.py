@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model.process import Reason
+from ..model.text import id_key
 from .compiled import CompiledEvent
 from .reasons import generic
 from .state import State, Undo
@@ -43,6 +44,17 @@ def _check_refs(state: State, ev: CompiledEvent, data: dict[str, Any]) -> list[R
     return problems
 
 
+def _same_id(state: State, collection: str, record_id: Any) -> Any:
+    """The id of a record that ``record_id`` reads as (same after case folding and NFKC)."""
+    if state.lookup(collection, record_id) is not None:
+        return record_id
+    if not isinstance(record_id, str):
+        return None
+    key = id_key(record_id)
+    return next((r["id"] for r in state.records(collection)
+                 if isinstance(r.get("id"), str) and id_key(r["id"]) == key), None)
+
+
 def apply_effect(state: State, ev: CompiledEvent,
                  data: dict[str, Any]) -> tuple[Undo | None, list[Reason]]:
     """Apply ``ev`` with its validated payload; (undo, []) or (None, reasons)."""
@@ -50,10 +62,13 @@ def apply_effect(state: State, ev: CompiledEvent,
     if ev.adds is not None:
         target = ev.adds
         if not state.is_single(target):
-            if "id" in data and state.lookup(target, data["id"]) is not None:
+            clash = _same_id(state, target, data["id"]) if "id" in data else None
+            if clash is not None:
+                known = "" if clash == data["id"] else f" (als {clash!r})"
                 problems.append(_payload_reason(
-                    ev.name, f"Kennung {data['id']!r} gibt es in {target!r} schon",
-                    f"id {data['id']!r} already exists in {target!r}", "id"))
+                    ev.name, f"Kennung {data['id']!r} gibt es in {target!r} schon{known}",
+                    f"id {data['id']!r} already exists in {target!r}"
+                    f"{known.replace('als', 'as')}", "id"))
             for name, spec in ev.fields.items():
                 if spec.unique and name in data and state.holds(target, name, data[name]):
                     problems.append(_payload_reason(

@@ -8,6 +8,7 @@ payload in a few microseconds, and every problem becomes its own
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, NotRequired, Required
@@ -26,13 +27,20 @@ from typing_extensions import TypedDict
 
 from ..model.document import FieldSpec
 from ..model.process import Reason
+from ..model.text import TextKind, check_text
 
 __all__ = ["PayloadValidator"]
 
-_Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
-                                       strict=True)]
-_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                         max_length=20_000, strict=True)]
+# lengths and characters are the text policy's (model.text), checked after pydantic
+_Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, strict=True)]
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, strict=True)]
+#: how deep a payload may nest and how many values it may hold: payload values are flat
+#: (a list of ids at most), so anything deeper is refused before it is looked at
+MAX_DEPTH = 8
+MAX_VALUES = 10_000
+_KINDS: dict[str, TextKind] = {"id": "id", "ref": "id", "refs": "id", "text": "text"}
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = 60
 
 
 def _date_input(value: Any) -> Any:
@@ -104,6 +112,25 @@ def _adapter_for(fields: Mapping[str, FieldSpec]) -> TypeAdapter[dict[str, Any]]
     return found
 
 
+def _shape_problem(payload: Mapping[str, Any]) -> tuple[str, str] | None:
+    """Why ``payload`` nests too deep or holds too much (de, en), without recursion."""
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    count = 0
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_VALUES:
+            return (f"die Nutzdaten sind tiefer verschachtelt als {MAX_DEPTH} Ebenen oder "
+                    f"haben mehr als {MAX_VALUES:,} Werte".replace(",", "."),
+                    f"the payload nests deeper than {MAX_DEPTH} levels or holds more than "
+                    f"{MAX_VALUES:,} values")
+        if isinstance(value, Mapping):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, depth + 1) for v in value)
+    return None
+
+
 class PayloadValidator:
     """Validates and normalises the payload of one event or trigger."""
 
@@ -133,16 +160,38 @@ class PayloadValidator:
                 {})]
         if not payload and self._nothing_required:  # e.g. a meeting without minutes
             return dict(self._defaults), []
-        try:
-            data = self._adapter.validate_python(dict(payload))
+        shape = _shape_problem(payload)
+        if shape is not None:
+            return {}, [self._reason(*shape, {"problem": "too_deep"})]
+        try:  # the defaults are validated like given values: a stored event always replays
+            data = self._adapter.validate_python({**self._defaults, **payload})
         except ValidationError as exc:
             return {}, [self._explain(err) for err in exc.errors(include_url=False)]
         for key in self._dates:
             if key in data:
                 data[key] = data[key].isoformat()
-        for key, value in self._defaults.items():
-            data.setdefault(key, value)
-        return data, []
+        reasons = self._apply_policy(data)
+        return (data, []) if not reasons else ({}, reasons)
+
+    def _apply_policy(self, data: dict[str, Any]) -> list[Reason]:
+        """Normalise every text of ``data`` in place; the reasons some are refused."""
+        reasons = []
+        for key, value in data.items():
+            kind = _KINDS.get(self.fields[key].type)
+            if kind is None:
+                continue
+            items = value if isinstance(value, list) else [value]
+            clean = []
+            for i, item in enumerate(items):
+                text, problem = check_text(item, kind)
+                if problem is not None:
+                    where = f"{key}[{i}]" if isinstance(value, list) else key
+                    reasons.append(self._reason(
+                        f"Feld {where!r} {problem.de}", f"field {where!r} {problem.en}",
+                        {"field": key, "problem": problem.code}))
+                clean.append(text)
+            data[key] = clean if isinstance(value, list) else clean[0]
+        return reasons
 
     def _reason(self, de: str, en: str, seen: dict[str, Any]) -> Reason:
         # a missing or wrong value of a declared field: other input resolves it
@@ -156,7 +205,7 @@ class PayloadValidator:
         key = str(loc[0]) if loc else ""
         spec = self.fields.get(key)
         got = err.get("input")
-        shown = repr(got) if len(repr(got)) <= 60 else repr(got)[:57] + "..."
+        shown = _SHOWN.repr(got)
         seen = {"field": key, "problem": err["type"]}
         if err["type"] == "extra_forbidden":
             allowed = ", ".join(self.fields) or "keine"

@@ -14,16 +14,18 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from ..exceptions import ReplayError, TransitionRefused
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
+from ..model.text import check_text
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
+from .inputs import beyond_horizon, clean_actor, shown, timestamp
 from .reasons import generic, judge
-from .starting import check_start
+from .starting import check_exported_phase, check_start, exported_history
 from .state import State
 
 __all__ = ["Listener", "Process", "RefusalListener"]
@@ -33,26 +35,17 @@ _NO_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
 RefusalListener = Callable[["Process", TransitionRefused], None]
 
 
-def _timestamp(at: dt.datetime | dt.date | str | None) -> dt.datetime:
-    if at is None:
-        return dt.datetime.now(dt.UTC)
-    if isinstance(at, str):
-        try:
-            at = dt.datetime.fromisoformat(at)
-        except ValueError as exc:
-            raise ValueError(f"timestamp {at!r} is not ISO 8601 (YYYY-MM-DD[THH:MM])") from exc
-    if not isinstance(at, (dt.datetime, dt.date)):
-        raise ValueError(f"timestamp {at!r} is not a date, a datetime or ISO 8601 text")
-    if not isinstance(at, dt.datetime):
-        at = dt.datetime(at.year, at.month, at.day)
-    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
-
-
 class Process:
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
     __slots__ = ("__weakref__", "_base", "_ct", "_earlier", "_history", "_id", "_listeners",
                  "_refused", "_region", "_state")
+
+    #: how far after the clock a new event may be dated: a typo such as ``9999-12-31``
+    #: would otherwise put every later event out of order. Refused as
+    #: ``timestamp_in_future``; set it on the class (or a subclass) to change it, None
+    #: turns the check off. Replay does not apply it: a stored history is what it is.
+    max_future: ClassVar[dt.timedelta | None] = dt.timedelta(days=1)
 
     def __init__(self, ct: CompiledTemplate, process_id: str, region: str) -> None:
         self._ct = ct
@@ -75,10 +68,9 @@ class Process:
         """A new process in the template's initial phase; its first event records the start."""
         if not isinstance(region, str) or not region.strip():
             raise ValueError("region must be a non-empty text")
-        try:
-            region.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("region is not valid text (it holds undecodable bytes)") from None
+        region, problem = check_text(region, "line")
+        if problem is not None:
+            raise ValueError(f"region {shown(region)} is not valid text: it {problem.en}")
         tpl = template.with_parameters(**parameters) if parameters else template
         proc = cls(compiled(tpl), process_id or os.urandom(16).hex(), region)
         if listeners:
@@ -89,7 +81,7 @@ class Process:
         payload: dict[str, Any] = {"region": region}
         if proc._ct.changed_parameters:
             payload["parameters"] = dict(proc._ct.changed_parameters)
-        proc._append(START_EVENT, actor, payload, _timestamp(at))
+        proc._append(START_EVENT, actor, payload, timestamp(at))
         return proc
 
     @classmethod
@@ -261,11 +253,22 @@ class Process:
         ``actor`` is a role id, optionally with a name: ``"facilitator:Anna Schmidt"``;
         without an actor no role check applies (a trusted system call).
         """
+        if not isinstance(name, str):
+            raise self._refusal(TransitionRefused(shown(name), self.phase, [generic(
+                "unknown_trigger", name=shown(name),
+                known=", ".join([*self._ct.triggers, *self._ct.events]))]))
+        if actor is not None:
+            actor, problem = clean_actor(actor)
+            if problem is not None:
+                raise self._refusal(TransitionRefused(name, self.phase, [problem]))
         try:
-            when = _timestamp(at)
+            when = timestamp(at)
         except ValueError:
             raise self._refusal(TransitionRefused(name, self.phase, [generic(
-                "invalid_timestamp", at=str(at))])) from None
+                "invalid_timestamp", at=shown(at))])) from None
+        late = beyond_horizon(when, self.max_future)
+        if late is not None:
+            raise self._refusal(TransitionRefused(name, self.phase, [late]))
         return self._fire(name, actor, payload, when, None)
 
     def due(self, at: dt.datetime | dt.date | str | None = None) -> tuple[Due, ...]:
@@ -276,7 +279,7 @@ class Process:
         process as it was then (its events up to that date; none before it started).
         ValueError for an ``at`` that is no date.
         """
-        when = _timestamp(at)
+        when = timestamp(at)
         if self._history[-1].at > when:  # as of an earlier date: the story up to it
             earlier = [e for e in self._all_events() if e.at <= when]
             return Process.replay(self._ct.template, earlier).due(when) if earlier else ()
@@ -285,7 +288,7 @@ class Process:
 
     def _judge_on(self, at: dt.datetime | dt.date | str | None) -> None:
         """Let time rules judge on ``at`` (default: now, UTC), after the latest event."""
-        self._state.at = _timestamp(at)
+        self._state.at = timestamp(at)
         self._state.last_at = self._history[-1].at if self._history else None
 
     def options(self, *, events: bool = True,
@@ -487,12 +490,8 @@ class Process:
     @classmethod
     def from_dict(cls, template: ProcessTemplate, data: Mapping[str, Any]) -> Process:
         """Rebuild from :meth:`to_dict` output by replaying its history (and cross-checking)."""
-        history = data.get("history") if isinstance(data, Mapping) else None
-        if not isinstance(history, list):
-            raise ReplayError("an exported process has a 'history' list of events")
-        proc = cls.replay(template, history)
-        if data.get("phase") not in (None, proc.phase):
-            raise ReplayError(f"export says phase {data['phase']!r}, history gives {proc.phase!r}")
+        proc = cls.replay(template, exported_history(data))
+        check_exported_phase(data, proc.phase)
         return proc
 
     @classmethod

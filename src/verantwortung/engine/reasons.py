@@ -26,6 +26,14 @@ GENERIC: dict[str, tuple[str, str]] = {
         "Der Zeitpunkt {at!r} ist kein gültiges Datum (JJJJ-MM-TT[THH:MM]).",
         "Timestamp {at!r} is not a valid date or time (YYYY-MM-DD[THH:MM]).",
     ),
+    "timestamp_in_future": (
+        "Der Zeitpunkt {at} liegt mehr als {hours} Stunden nach der aktuellen Uhrzeit ({now}).",
+        "Timestamp {at} is more than {hours} hours after the current time ({now}).",
+    ),
+    "invalid_actor": (
+        "Der Akteur {actor} {problem_de}.",
+        "The actor {actor} {problem_en}.",
+    ),
     "unknown_role": (
         "Die Rolle {role!r} gibt es in dieser Vorlage nicht; Rollen: {roles}.",
         "Role {role!r} does not exist in this template; roles: {roles}.",

@@ -1,12 +1,15 @@
-"""The start event of a history: what every replay checks first."""
+"""What every replay checks first: the start event, and the shape of an export."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from ..exceptions import ReplayError
 from ..model.process import START_EVENT, Event
 from ..model.template import ProcessTemplate
 
-__all__ = ["check_start"]
+__all__ = ["check_exported_phase", "check_start", "exported_history"]
 
 
 def check_start(template: ProcessTemplate, items: list[Event]) -> Event:
@@ -22,3 +25,17 @@ def check_start(template: ProcessTemplate, items: list[Event]) -> Event:
         raise ReplayError(f"history was written by template {first.template} "
                           f"{first.template_version}, not {template.id} {template.version}")
     return first
+
+
+def exported_history(data: Any) -> list[Any]:
+    """The ``history`` list of an export (ReplayError when there is none)."""
+    history = data.get("history") if isinstance(data, Mapping) else None
+    if not isinstance(history, list):
+        raise ReplayError("an exported process has a 'history' list of events")
+    return history
+
+
+def check_exported_phase(data: Mapping[str, Any], phase: str) -> None:
+    """ReplayError when the export states another phase than its history gives."""
+    if data.get("phase") not in (None, phase):
+        raise ReplayError(f"export says phase {data['phase']!r}, history gives {phase!r}")

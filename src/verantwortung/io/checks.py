@@ -7,7 +7,6 @@ graph checks run on the expanded template (so series members are real phases).
 
 from __future__ import annotations
 
-import string
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
@@ -17,6 +16,7 @@ from pydantic import BaseModel
 from ..exceptions import Diagnostic, did_you_mean
 from ..model.document import (
     BUILTIN_COLLECTIONS,
+    MAX_SERIES,
     CheckSpec,
     CollectionSpec,
     FieldSpec,
@@ -45,6 +45,7 @@ from .codes import severity_of
 from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
+from .messages import placeholder_names
 from .method import check_method
 from .time_checks import check_deadlines, check_time_rule
 
@@ -140,9 +141,14 @@ class _Checker:
             lo = self.number(p.series.min, (*loc, "series", "min"))
             hi = self.number(p.series.max, (*loc, "series", "max"))
             if isinstance(lo, int) and isinstance(hi, int):
-                if lo < 1 or lo > hi:
+                if lo < 1 or lo > hi or hi > MAX_SERIES:
                     self.report((*loc, "series"), "E306", f"series {pid!r} needs "
-                                f"1 <= min <= max; it has min {lo}, max {hi}")
+                                f"1 <= min <= max <= {MAX_SERIES}; it has min {lo}, max {hi}")
+                    hi = min(hi, MAX_SERIES)
+                if len(f"{pid}_{hi}") > 64:  # a member's id is a phase id: 64 characters
+                    self.report((*loc,), "E306", f"series id {pid!r} is too long for its "
+                                f"members' ids ({pid}_{hi}); ids have at most 64 characters",
+                                key=True)
                 clash = [f"{pid}_{n}" for n in range(1, hi + 1) if f"{pid}_{n}" in names]
                 for other in clash:
                     self.report(("phases", other), "E210", f"phase {other!r} clashes with "
@@ -230,9 +236,13 @@ class _Checker:
     def fields(self, fields: Mapping[str, FieldSpec], loc: Loc) -> None:
         for name, f in fields.items():
             floc = (*loc, name)
-            if f.to is not None and f.to not in self.doc.collections:
+            target = self.doc.collections.get(f.to or "")
+            if f.to is not None and target is None:
                 self.report((*floc, "to"), "E205", f"unknown collection {f.to!r}; "
                             f"collections are {_names(self.doc.collections)}")
+            elif target is not None and (target.single or "id" not in target.fields):
+                self.report((*floc, "to"), "E206", f"collection {f.to!r} has no 'id' field; "
+                            "a reference names a record by its id")
             if f.values is not None and f.type != "choice":
                 self.report((*floc, "values"), "E104", "'values' is only for choice fields")
             for value in f.labels or ():
@@ -266,14 +276,12 @@ class _Checker:
         for code, spec in specs.items():
             cloc = (*loc, code)
             self.rule(spec.rule, (*cloc, "rule"), payload)
-            allowed = placeholders(spec.rule)
-            if allowed is None:
-                continue
-            allowed = allowed | ALWAYS_PLACEHOLDERS | set(self.doc.parameters)
+            offered = placeholders(spec.rule)  # None: a custom rule may offer any name
+            allowed = (offered or set()) | ALWAYS_PLACEHOLDERS | set(self.doc.parameters)
             for lang in ("de", "en"):
                 text = getattr(spec.message, lang)
-                for name in _placeholders(text, (*cloc, "message", lang), self.report):
-                    if name not in allowed:
+                for name in placeholder_names(text, (*cloc, "message", lang), self.report):
+                    if offered is not None and name not in allowed:
                         self.report((*cloc, "message", lang), "E207",
                                     f"unknown placeholder {{{name}}}; this rule offers "
                                     f"{', '.join('{' + n + '}' for n in sorted(allowed))}")
@@ -397,17 +405,6 @@ def _walk_texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Text]]:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from _walk_texts(v, (*loc, i))
-
-
-def _placeholders(text: str | None, loc: Loc, report: Callable[..., None]) -> list[str]:
-    if not text:
-        return []
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError as exc:
-        report(loc, "E104", f"message has a stray brace: {exc}; write {{{{ or }}}} for a "
-               "literal brace")
-        return []
 
 
 def _names(mapping: Mapping[str, Any]) -> str:

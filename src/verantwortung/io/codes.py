@@ -40,7 +40,8 @@ CODES: dict[str, str] = {
     "E208": "unknown custom rule",
     "E209": "parameter of the wrong type",
     "E210": "id used twice",
-    "E211": "field is not a date",
+    "E211": "message placeholder is not a plain name",
+    "E212": "field is not a date",
     # the phase graph
     "E301": "no initial phase",
     "E302": "more than one initial phase",
@@ -77,6 +78,7 @@ CODES: dict[str, str] = {
     "W303": "method: no closing event",
     "W304": "method: no consolidation phase",
     "W401": "guard never refuses in exploration",
+    "W402": "exploration stopped: its budget ran out",
 }
 
 

@@ -11,7 +11,9 @@ located in the base that the base alone does not have is told at the child's cha
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import os
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,13 +22,13 @@ from ..exceptions import Diagnostic, ParameterError, TemplateError
 from ..model.template import ProcessTemplate, SourceRef, build
 from .checks import check_document, check_graph
 from .extends import Layer, blame_child, merge_layers, strip_directives
+from .files import SUFFIXES, Roots, excerpt, normalise_roots
 from .partial import validate_partially
 from .yaml_source import Limits, SourceDoc, load_yaml_file
 
 __all__ = ["analyze", "bundled_ids", "bundled_path", "load", "names_bundled", "resolve_source"]
 
 MAX_EXTENDS_DEPTH = 8
-_SUFFIXES = (".yaml", ".yml")
 
 
 def _bundled_dir() -> Path:
@@ -45,9 +47,10 @@ def bundled_ids() -> list[str]:
 
 
 def bundled_path(template_id: str) -> Path | None:
-    """The file of a bundled template, or None."""
-    path = _bundled_dir() / f"{template_id}.yaml"
-    return path if path.is_file() else None
+    """The file of a bundled template, or None (only a listed id: never a path of its own)."""
+    if template_id not in bundled_ids():
+        return None
+    return _bundled_dir() / f"{template_id}.yaml"
 
 
 def names_bundled(source: str | Path) -> bool:
@@ -57,7 +60,7 @@ def names_bundled(source: str | Path) -> bool:
     separator is a file; anything else names a bundled template.
     """
     text = str(source)
-    return not (isinstance(source, Path) or text.endswith(_SUFFIXES)
+    return not (isinstance(source, Path) or text.endswith(SUFFIXES)
                 or "/" in text or "\\" in text)
 
 
@@ -76,9 +79,17 @@ def resolve_source(source: str | Path, relative_to: Path | None = None) -> Path 
     return path
 
 
+def _real(path: Path) -> Path:
+    """The real path when there is one (a loop or a NUL keeps the path as written)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError, RuntimeError):
+        return path
+
+
 def _shown(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(_real(path).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -91,11 +102,27 @@ def _layer(doc: SourceDoc) -> Layer:
                  {k: ref(v) for k, v in doc.keys.items()}, doc.path)
 
 
-def _read(path: Path, diags: list[Diagnostic], chain: tuple[Path, ...],
-          limits: Limits) -> Layer | None:
-    """Read ``path`` and everything it extends into one merged layer."""
-    doc = load_yaml_file(path, limits)
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """How a file is read: limits, roots, and the chain of files that extend it."""
+
+    limits: Limits
+    roots: Roots
+    chain: tuple[Path, ...] = ()
+
+
+def _open(path: Path, reading: _Reading) -> SourceDoc:
+    doc = load_yaml_file(path, reading.limits, roots=reading.roots, always=(_bundled_dir(),))
     doc.path = _shown(path)
+    for i, d in enumerate(doc.diagnostics):  # the path as shown, not as given
+        doc.diagnostics[i] = Diagnostic(doc.path, d.line, d.column, d.code, d.message,
+                                        d.severity)
+    return doc
+
+
+def _read(doc: SourceDoc, path: Path, diags: list[Diagnostic], reading: _Reading
+          ) -> Layer | None:
+    """Everything the read ``doc`` at ``path`` extends, merged into one layer."""
     diags.extend(doc.diagnostics)
     if not doc.ok:
         return None
@@ -109,40 +136,49 @@ def _read(path: Path, diags: list[Diagnostic], chain: tuple[Path, ...],
                                     "extends names a bundled template id or a relative path"))
         return None
     base_path = resolve_source(base_ref, path.parent)
-    if base_path is None or not base_path.is_file():
+    base = None if base_path is None else _open(base_path, reading)
+    if base_path is None or base is None or (base.diagnostics
+                                             and base.diagnostics[0].code == "E001"):
+        why = base.diagnostics[0].message if base is not None else "no such bundled template"
         known = ", ".join(bundled_ids()) or "none"
         diags.append(src.diagnostic(("extends",), "E401", f"cannot find base template "
-                                    f"{base_ref!r}; bundled templates: {known}"))
+                                    f"{excerpt(base_ref)} ({why}); bundled templates: {known}"))
         return None
-    resolved = base_path.resolve()
-    if resolved in chain or len(chain) >= MAX_EXTENDS_DEPTH:
-        why = "extends itself" if resolved in chain else f"more than {MAX_EXTENDS_DEPTH} levels"
-        diags.append(src.diagnostic(("extends",), "E402", f"{base_ref!r}: the chain {why}"))
+    resolved = _real(base_path)
+    if resolved in reading.chain or len(reading.chain) >= MAX_EXTENDS_DEPTH:
+        why = ("extends itself" if resolved in reading.chain
+               else f"more than {MAX_EXTENDS_DEPTH} levels")
+        diags.append(src.diagnostic(("extends",), "E402", f"{excerpt(base_ref)}: the chain {why}"))
         return None
-    base = _read(base_path, diags, (*chain, resolved), limits)
-    if base is None:
+    merged = _read(base, base_path, diags, _Reading(reading.limits, reading.roots,
+                                                   (*reading.chain, resolved)))
+    if merged is None:
         return None
-    return merge_layers(base, layer, diags.append)
+    return merge_layers(merged, layer, diags.append)
 
 
 def analyze(source: str | Path, *, custom_rules: Collection[str],
-            limits: Limits | None = None) -> tuple[ProcessTemplate | None, list[Diagnostic]]:
+            limits: Limits | None = None, roots: Iterable[str | Path] | None = None
+            ) -> tuple[ProcessTemplate | None, list[Diagnostic]]:
     """Load a template and return it (None on errors) with every diagnostic found.
 
     ``custom_rules`` are the names a ``{custom: ...}`` rule may use (the registry of
     :mod:`verantwortung.rules`); it is required so that no entry point can skip the
     check and let an unknown name fail later, unlocated, when the rules are compiled.
     The template is checked with its parameter defaults; see :func:`load` for others.
+    ``roots``: the folders files may be read from (None: any file the user can read;
+    the bundled templates are always readable).
     """
-    limits = limits or Limits()
+    reading = _Reading(limits or Limits(), normalise_roots(roots))
     diags: list[Diagnostic] = []
     path = resolve_source(source)
     if path is None:
         known = ", ".join(bundled_ids()) or "none"
-        diags.append(Diagnostic(str(source), 1, 1, "E001", f"no bundled template {source!r} "
-                                f"and no such file; bundled templates: {known}"))
+        diags.append(Diagnostic(str(source), 1, 1, "E001", f"no bundled template "
+                                f"{excerpt(source)} and no such file; bundled templates: {known}"))
         return None, diags
-    layer = _read(path, diags, (path.resolve(),), limits)
+    layer = _read(_open(path, reading), path, diags,
+                  _Reading(reading.limits, reading.roots, (_real(path),)))
     if layer is None:
         return None, diags
     # a merge directive without effect (E403) leaves a document worth checking on
@@ -179,7 +215,8 @@ def _check(layer: Layer, custom_rules: Collection[str]
 
 
 def load(source: str | Path, *, custom_rules: Collection[str],
-         parameters: Mapping[str, Any] | None = None) -> ProcessTemplate:
+         parameters: Mapping[str, Any] | None = None,
+         roots: Iterable[str | Path] | None = None) -> ProcessTemplate:
     """Load a template or raise :class:`TemplateError` with every diagnostic.
 
     The one way from a template reference to a :class:`ProcessTemplate`: the public
@@ -188,9 +225,9 @@ def load(source: str | Path, *, custom_rules: Collection[str],
     ``custom_rules``. How a reference resolves is :func:`resolve_source`.
 
     ``parameters`` override the template's defaults (:class:`ParameterError` if they
-    do not fit its declarations).
+    do not fit its declarations). ``roots``: see :func:`analyze`.
     """
-    tpl, diags = analyze(source, custom_rules=custom_rules)
+    tpl, diags = analyze(source, custom_rules=custom_rules, roots=roots)
     if tpl is None:
         raise TemplateError(diags)
     return tpl.with_parameters(**parameters) if parameters else tpl

@@ -45,7 +45,7 @@ def check_time_rule(checker: _Checker, rule: SinceRule | UntilRule, loc: Loc) ->
                        f"{did_you_mean(rule.field, coll.fields)}; its date fields are "
                        f"{_dates(coll.fields)}")
     elif field.type != "date":
-        checker.report(floc, "E211", f"field {rule.field!r} of {source!r} is {field.type}, "
+        checker.report(floc, "E212", f"field {rule.field!r} of {source!r} is {field.type}, "
                        f"not a date; its date fields are {_dates(coll.fields)}")
     # a phase entry also keeps the payload of the trigger that entered the phase
     known = set(coll.fields) | ({n for t in checker.doc.triggers.values() for n in t.payload}

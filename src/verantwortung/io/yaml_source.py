@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from ..exceptions import Diagnostic
+from .files import Roots, read_file
 from .syntax_hint import syntax_hint
 
 try:  # libyaml makes parsing ~10x faster; the pure-Python parser is the fallback
@@ -111,10 +112,22 @@ _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
 
 
+#: the longest number literal read: Python refuses to convert ints of 4,300 digits,
+#: and no template needs more than a few
+_MAX_DIGITS = 40
+
+
 def _plain_scalar(text: str) -> Any:
-    """Resolve an untagged plain scalar by the YAML 1.2 core schema."""
+    """Resolve an untagged plain scalar by the YAML 1.2 core schema.
+
+    Raises ValueError for a number literal longer than :data:`_MAX_DIGITS`.
+    """
     if text and text[0] not in _MAYBE_NOT_TEXT:
         return text  # fast path: most scalars in a template are words
+    if len(text) > _MAX_DIGITS and (_INT.match(text) or _INT_OCT.match(text)
+                                    or _INT_HEX.match(text) or _FLOAT.match(text)):
+        raise ValueError(f"the number {text[:20]}... has {len(text):,} characters; "
+                         f"numbers have at most {_MAX_DIGITS}")
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -131,6 +144,11 @@ def _plain_scalar(text: str) -> Any:
         return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
                      .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
     return text
+
+
+def _is_null_key(text: str) -> bool:
+    """True for a mapping key that YAML reads as null (``~``, empty); keys are texts else."""
+    return text in _NULL
 
 
 def _tagged_scalar(text: str, tag: str) -> Any:
@@ -277,7 +295,7 @@ class _Composer:
                 top.key, top.expecting_key = None, False
                 return
             if event.tag not in (None, "!", "tag:yaml.org,2002:str") or (
-                event.implicit[0] and _plain_scalar(key) is None
+                event.implicit[0] and _is_null_key(key)
             ):
                 self.doc.error(pos, "E012", f"mapping key {key!r} must be a non-empty word")
                 top.key, top.expecting_key = None, False
@@ -336,6 +354,29 @@ def _utf8_error(raw: bytes, exc: UnicodeDecodeError) -> Pos:
     return Pos(line, column)
 
 
+def _offset_pos(text: str, offset: int) -> Pos:
+    """The line and column of the character at ``offset`` of ``text``."""
+    before = text[: max(0, offset)]
+    return Pos(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def _keep_inside(doc: SourceDoc, text: str) -> None:
+    """Move any diagnostic past the end of a line or of the file to the last place in it.
+
+    The parser reports some errors at the position after the last character (a flow
+    mapping left open); an editor cannot jump there, so the end of the file is named.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()  # a final newline ends the last line; it does not start another
+    for i, d in enumerate(doc.diagnostics):
+        line = min(max(d.line, 1), len(lines))
+        column = min(max(d.column, 1), len(lines[line - 1]) + 1)
+        if (line, column) != (d.line, d.column):
+            doc.diagnostics[i] = Diagnostic(d.path, line, column, d.code, d.message,
+                                            d.severity)
+
+
 def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> SourceDoc:
     """Read one YAML document from bytes; problems land in ``.diagnostics``, never raise."""
     limits = limits or Limits()
@@ -383,11 +424,19 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
             return doc
         doc.error(pos, "E005", f"YAML syntax error: {problem}{context}")
         return doc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        where = _offset_pos(text, exc.position)
+        what = (f"character U+{exc.character:04X} is not allowed in YAML (no control "
+                "characters or non-characters)" if isinstance(exc.character, int)
+                else exc.reason)
+        doc.error(where, "E005", f"YAML syntax error: {what}")
+        return doc
     except yaml.YAMLError as exc:
-        doc.error(Pos(1, 1), "E005", f"YAML error: {exc}")
+        doc.error(Pos(1, 1), "E005", f"YAML error: {str(exc).splitlines()[0][:200]}")
         return doc
     finally:
         parser.dispose()
+        _keep_inside(doc, text)
     if doc.data is None and doc.ok:
         doc.error(Pos(1, 1), "E004", "file is empty; a template is a YAML mapping")
     elif not isinstance(doc.data, dict) and doc.ok:
@@ -399,30 +448,20 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
     return doc
 
 
-def load_yaml_file(path: str | Path, limits: Limits | None = None) -> SourceDoc:
-    """Read a YAML file without ever reading more than the size limit allows."""
+def load_yaml_file(path: str | Path, limits: Limits | None = None, *, roots: Roots = None,
+                   always: tuple[Path, ...] = ()) -> SourceDoc:
+    """Read a YAML file without ever reading more than the size limit allows.
+
+    Only a regular ``*.yaml``/``*.yml`` file inside ``roots`` (or ``always``) is read;
+    see :mod:`verantwortung.io.files`.
+    """
     limits = limits or Limits()
     shown = str(path)
-    p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            raw = fh.read(limits.max_bytes + 1)
-    except FileNotFoundError:
+    opened = read_file(Path(path), limits.max_bytes, roots, always)
+    if opened.raw is None:
         doc = SourceDoc(shown)
-        doc.error(Pos(1, 1), "E001", "file not found")
+        message = opened.problem if opened.code == "E001" else (
+            f"file is {opened.size:,} bytes; templates may have at most {limits.max_bytes:,} bytes")
+        doc.error(Pos(1, 1), opened.code, message)
         return doc
-    except IsADirectoryError:
-        doc = SourceDoc(shown)
-        doc.error(Pos(1, 1), "E001", "is a directory, not a template file")
-        return doc
-    except OSError as exc:
-        doc = SourceDoc(shown)
-        doc.error(Pos(1, 1), "E001", f"cannot read file: {exc.strerror or exc}")
-        return doc
-    if len(raw) > limits.max_bytes:
-        doc = SourceDoc(shown)
-        size = p.stat().st_size
-        doc.error(Pos(1, 1), "E002", f"file is {size:,} bytes; templates may have at most "
-                  f"{limits.max_bytes:,} bytes")
-        return doc
-    return load_yaml_bytes(raw, shown, limits)
+    return load_yaml_bytes(opened.raw, shown, limits)

@@ -8,11 +8,12 @@ The JSON Schema of this module is what ``verantwortung schema`` prints.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .rules import Number, Rule
+from .rules import MAX_NUMBER, Number, Rule
 
 __all__ = [
     "BUILTIN_COLLECTIONS",
@@ -36,6 +37,23 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 TemplateId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 
+# Every size in a template has a bound, so that no template can make validation, the
+# engine, `check` or a renderer run out of time or memory. The bounds are far above
+# what the method needs (5 milestones, a dozen collections, texts of a paragraph).
+#: most characters of a label, description, message or checklist entry
+MAX_TEXT = 2_000
+#: most characters of a template version (the store keeps it in a column of this size)
+MAX_VERSION = 32
+#: most members of a phase series
+MAX_SERIES = 20
+#: most entries of one mapping or list of the template (phases, fields, values, ...)
+MAX_ENTRIES = 200
+
+Words = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Whole = Annotated[int, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+Real = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
+Value = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+
 
 class _Spec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -44,8 +62,8 @@ class _Spec(BaseModel):
 class Text(_Spec):
     """A text in German and English. A missing language is a warning, not an error."""
 
-    de: str | None = None
-    en: str | None = None
+    de: Words | None = None
+    en: Words | None = None
 
     def get(self, lang: str) -> str:
         """The text in ``lang``, falling back to the other language."""
@@ -56,9 +74,9 @@ class ParameterSpec(_Spec):
     """A typed template parameter with a default and optional bounds."""
 
     type: Literal["int", "number", "bool", "text"] = "int"
-    default: int | float | bool | str
-    min: int | float | None = None
-    max: int | float | None = None
+    default: Whole | Real | bool | Value
+    min: Whole | Real | None = None
+    max: Whole | Real | None = None
     label: Text | None = None
     description: Text | None = None
 
@@ -79,14 +97,15 @@ class FieldSpec(_Spec):
     type: FieldType = "text"
     required: bool = True
     label: Text | None = None
-    values: list[Id] | None = Field(default=None, description="allowed values of a choice")
+    values: list[Id] | None = Field(default=None, max_length=MAX_ENTRIES,
+                                    description="allowed values of a choice")
     to: Id | None = Field(default=None, description="target collection of ref / refs")
     unique: bool = Field(default=False, description="a ref may appear once in the collection")
-    min: int | None = Field(default=None, description="least value of an int, or fewest "
-                            "ids in a refs list")
-    max: int | None = Field(default=None, description="greatest value of an int, or most "
-                            "ids in a refs list")
-    default: int | bool | str | None = None
+    min: Whole | None = Field(default=None, description="least value of an int, or fewest "
+                              "ids in a refs list")
+    max: Whole | None = Field(default=None, description="greatest value of an int, or most "
+                              "ids in a refs list")
+    default: Whole | bool | Value | None = None
     moves: dict[str, list[Id]] | None = Field(
         default=None, description="allowed status moves of a choice: from -> [to, ...]")
     labels: dict[Id, Text] | None = Field(
@@ -105,7 +124,45 @@ class FieldSpec(_Spec):
             raise ValueError("'moves' is only for choice fields")
         if self.labels is not None and self.type != "choice":
             raise ValueError("'labels' is only for choice fields")
+        if self.type == "refs" and (self.min or 0) < 0:
+            raise ValueError("'min' of a refs field counts ids: 0 or more")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"'min' ({self.min}) is greater than 'max' ({self.max})")
+        problem = None if self.default is None else default_problem(self)
+        if problem is not None:
+            raise ValueError(f"default {self.default!r} does not fit the field: {problem}")
         return self
+
+
+def default_problem(spec: FieldSpec) -> str | None:
+    """Why ``spec.default`` is no value its field accepts, or None when it is one."""
+    value, kind = spec.default, spec.type
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "an int field takes a whole number"
+        if (spec.min is not None and value < spec.min) or (
+                spec.max is not None and value > spec.max):
+            return f"it is outside {spec.min}..{spec.max}"
+        return None
+    if kind == "bool":
+        return None if isinstance(value, bool) else "a bool field takes true or false"
+    if kind == "refs":
+        return "a refs field has no default"
+    if not isinstance(value, str) or not value.strip():
+        return f"a {kind} field takes a non-empty text"
+    if kind == "choice" and value not in (spec.values or ()):
+        return f"not among the values {', '.join(spec.values or ())}"
+    if kind == "date" and not _is_date(value):
+        return "a date field takes a date as YYYY-MM-DD"
+    return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 class CollectionSpec(_Spec):
@@ -113,7 +170,7 @@ class CollectionSpec(_Spec):
 
     label: Text
     single: bool = False
-    fields: dict[Id, FieldSpec] = Field(default_factory=dict)
+    fields: dict[Id, FieldSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
 
 
 class CheckSpec(_Spec):
@@ -144,8 +201,8 @@ class TransitionSpec(_Spec):
 
     from_: str | list[str] = Field(alias="from")
     to: str
-    guards: dict[Id, CheckSpec] = Field(default_factory=dict)
-    advisories: dict[Id, CheckSpec] = Field(default_factory=dict)
+    guards: dict[Id, CheckSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    advisories: dict[Id, CheckSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
 
 
 class TriggerSpec(_Spec):
@@ -157,7 +214,7 @@ class TriggerSpec(_Spec):
     label: Text
     description: Text | None = None
     roles: list[Id] | None = None
-    payload: dict[Id, FieldSpec] = Field(default_factory=dict)
+    payload: dict[Id, FieldSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
     from_: str | list[str] | None = Field(default=None, alias="from")
     to: str | None = None
     transitions: list[TransitionSpec] | None = Field(
@@ -165,8 +222,8 @@ class TriggerSpec(_Spec):
         "extends another, an entry with the same 'from' and 'to' as a base transition "
         "merges into it ('remove: true' beside them deletes it) and any other entry is "
         "added; {replace: [...]} replaces the base list")
-    guards: dict[Id, CheckSpec] = Field(default_factory=dict)
-    advisories: dict[Id, CheckSpec] = Field(default_factory=dict)
+    guards: dict[Id, CheckSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    advisories: dict[Id, CheckSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
 
     @model_validator(mode="after")
     def _one_form(self) -> TriggerSpec:
@@ -189,8 +246,8 @@ class EventSpec(_Spec):
     updates: Id | None = None
     key: Id | None = Field(default=None, description="payload field naming the updated record")
     fields: list[Id] | None = Field(default=None, description="fields an update may change")
-    guards: dict[Id, CheckSpec] = Field(default_factory=dict)
-    advisories: dict[Id, CheckSpec] = Field(default_factory=dict)
+    guards: dict[Id, CheckSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    advisories: dict[Id, CheckSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
 
     @model_validator(mode="after")
     def _one_effect(self) -> EventSpec:
@@ -223,8 +280,8 @@ class PhaseSpec(_Spec):
     initial: bool = False
     final: bool = False
     series: SeriesSpec | None = None
-    checklist: list[Text] = Field(default_factory=list)
-    questions: list[Text] = Field(default_factory=list)
+    checklist: list[Text] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    questions: list[Text] = Field(default_factory=list, max_length=MAX_ENTRIES)
 
 
 class TemplateDocument(_Spec):
@@ -239,21 +296,22 @@ class TemplateDocument(_Spec):
         "(merged by 'from' and 'to'); {append: [...]} adds to a base list and "
         "{replace: [...]} replaces it")
     id: TemplateId
-    version: str = Field(min_length=1)
+    version: str = Field(min_length=1, max_length=MAX_VERSION)
     conforms_to: Literal["verantwortungspartner"] | None = Field(
         default=None, description="a method whose shape the template means to keep; "
         "'verantwortungspartner' turns on the method-conformance warnings W301-W304 "
         "(kick-off, three to five milestone meetings, closing event, consolidation)")
     title: Text
     description: Text | None = None
-    parameters: dict[Id, ParameterSpec] = Field(default_factory=dict)
-    roles: dict[Id, RoleSpec] = Field(default_factory=dict)
-    collections: dict[Id, CollectionSpec] = Field(default_factory=dict)
-    phases: dict[Id, PhaseSpec] = Field(min_length=1)
-    triggers: dict[Id, TriggerSpec] = Field(default_factory=dict)
-    events: dict[Id, EventSpec] = Field(default_factory=dict)
+    parameters: dict[Id, ParameterSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    roles: dict[Id, RoleSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    collections: dict[Id, CollectionSpec] = Field(default_factory=dict,
+                                                   max_length=MAX_ENTRIES)
+    phases: dict[Id, PhaseSpec] = Field(min_length=1, max_length=MAX_ENTRIES)
+    triggers: dict[Id, TriggerSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    events: dict[Id, EventSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
     deadlines: dict[Id, DeadlineSpec] = Field(
-        default_factory=dict,
+        default_factory=dict, max_length=MAX_ENTRIES,
         description="what is due when: reminders and overdue items, judged on a date")
     invariants: dict[Id, CheckSpec] = Field(
         default_factory=dict,

@@ -30,6 +30,8 @@ from typing import Any, Literal, NamedTuple, NoReturn
 
 from typing_extensions import TypedDict
 
+from .text import fill
+
 __all__ = ["START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList", "Option", "Reason",
            "freeze", "freeze_payload"]
 
@@ -186,7 +188,8 @@ class _Text:
         self.de, self.en, self.values = de, en, values
 
     def render(self) -> tuple[str, str]:
-        return self.de.format_map(self.values), self.en.format_map(self.values)
+        # names only, never raising: a stray brace in a message stays as written
+        return fill(self.de, self.values), fill(self.en, self.values)
 
 
 _set, _new = object.__setattr__, object.__new__

@@ -62,7 +62,12 @@ class ParamRef(_Frozen):
     param: str
 
 
-Number = int | float | ParamRef
+#: the greatest number (in absolute value) a rule may write: a threshold beyond it
+#: cannot be meant, and would make exploring the template with data unbounded
+MAX_NUMBER = 1_000_000_000
+Whole = Annotated[int, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+Real = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
+Number = Whole | Real | ParamRef
 WhereValue = Scalar | ParamRef | list[Scalar]
 
 
@@ -101,8 +106,8 @@ class FieldOperand(_Frozen):
 
 
 Operand = Annotated[
-    Annotated[int, Tag("int")]
-    | Annotated[float, Tag("float")]
+    Annotated[Whole, Tag("int")]
+    | Annotated[Real, Tag("float")]
     | Annotated[str, Tag("text")]
     | Annotated[ParamRef, Tag("param")]
     | Annotated[CountOperand, Tag("count")]

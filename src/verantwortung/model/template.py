@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..exceptions import ParameterError
 from .document import (
+    MAX_SERIES,
     CheckSpec,
     CollectionSpec,
     DeadlineSpec,
@@ -322,9 +323,9 @@ def _phases(doc: TemplateDocument, values: Mapping[str, Any],
             phases.append(_phase(pid, spec, src))
             continue
         lo, hi = number(spec.series.min, values), number(spec.series.max, values)
-        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi):
-            raise ParameterError([f"series {pid!r} needs 1 <= min <= max, got min={lo!r}, "
-                                  f"max={hi!r}"])
+        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= MAX_SERIES):
+            raise ParameterError([f"series {pid!r} needs 1 <= min <= max <= {MAX_SERIES}, "
+                                  f"got min={lo!r}, max={hi!r}"])
         members = [_phase(f"{pid}_{n}", spec, src, series=pid, index=n)
                    for n in range(1, hi + 1)]
         phases.extend(members)

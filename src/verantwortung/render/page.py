@@ -124,7 +124,7 @@ def inline_svg(svg: str, *, label: str = "") -> str:
     body = _PROLOG.sub("", svg).strip()
     body = _XMLNS.sub("", body)
     aria = f' role="img" aria-label="{esc(label)}"' if label else ""
-    return _SIZE.sub(f"<svg{aria}", body, count=1)
+    return _SIZE.sub(lambda _: f"<svg{aria}", body, count=1)  # a label is text, not a pattern
 
 
 def page(title: str, body: str, lang: str) -> str:

@@ -30,6 +30,7 @@ from ..model.rules import (
     PresentRule,
 )
 from ..model.template import Check, ProcessTemplate
+from ..model.text import fill
 from .words import field_label, label, value_label
 
 __all__ = ["check_text", "message_text", "quote", "rule_text", "series_label"]
@@ -231,24 +232,15 @@ def check_text(check: Check, tpl: ProcessTemplate, lang: str = "de",
     return rule_text(check.spec.rule, tpl, lang, payload)
 
 
-class _Blanks(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return UNKNOWN
-
-
 def message_text(check: Check, tpl: ProcessTemplate, lang: str = "de") -> str:
     """A check's message with parameter values and bounds filled, counts left as ``…``.
 
     What a user reads when the rule refuses, as the handbook shows it.
     """
-    values = _Blanks({k: _number(v, tpl) for k, v in tpl.values.items()})
+    values = {k: _number(v, tpl) for k, v in tpl.values.items()}
     rule = check.spec.rule
     if isinstance(rule, CountRule):
         values["min"] = _number(rule.min, tpl) if rule.min is not None else UNKNOWN
         values["max"] = _number(rule.max, tpl) if rule.max is not None else UNKNOWN
         values["collection"] = rule.count
-    raw = check.spec.message.get(lang)
-    try:
-        return raw.format_map(values)
-    except (ValueError, KeyError, IndexError, AttributeError):
-        return raw
+    return fill(check.spec.message.get(lang), values, UNKNOWN)

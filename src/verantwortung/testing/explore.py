@@ -9,6 +9,7 @@ and random runs check the template's invariants after every accepted event.
 from __future__ import annotations
 
 import random
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from .planner import Planner, Step, steps_since
 from .stories import seeded, shortened
 from .walk import walk_step
 
-__all__ = ["Exploration", "Refusal", "explore", "random_runs", "walk_step"]
+__all__ = ["Budget", "Exploration", "Refusal", "explore", "random_runs", "walk_step"]
 
 Edge = tuple[str, str]  # trigger, source phase
 
@@ -104,11 +105,63 @@ def _finding(source: SourceRef | None, fallback: str, code: str, message: str,
                       "warning" if severity == "warning" else "error")
 
 
-def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None = None
-            ) -> Exploration:
-    """Find a data-backed path to every phase, take every transition, break every guard."""
-    planner = Planner(template)
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How much exploring may cost: events fired, and seconds of wall time."""
+
+    fires: int = 200_000
+    seconds: float = 60.0
+
+
+class _OutOfBudgetError(Exception):
+    """Raised inside the planner when the budget is used up; explore() reports it."""
+
+
+class _BudgetedPlanner(Planner):
+    """A planner that stops, by raising :class:`_OutOfBudgetError`, when its budget is spent.
+
+    A template may ask for what no budget affords (a guard that needs a million
+    records); exploring it then ends with a warning instead of running forever.
+    """
+
+    def __init__(self, template: ProcessTemplate, budget: Budget) -> None:
+        super().__init__(template)
+        self.budget = budget
+        self.fires = 0
+        self.deadline = time.monotonic() + budget.seconds
+
+    def try_fire(self, proc: Process, step: Step) -> bool:
+        self.fires += 1
+        if self.fires > self.budget.fires or (
+                self.fires % 64 == 0 and time.monotonic() > self.deadline):
+            raise _OutOfBudgetError
+        return super().try_fire(proc, step)
+
+
+def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None = None,
+            budget: Budget | None = None) -> Exploration:
+    """Find a data-backed path to every phase, take every transition, break every guard.
+
+    When ``budget`` (default :class:`Budget`) runs out, the exploration stops and says
+    so in a W402 finding; what it found until then is kept.
+    """
+    planner = _BudgetedPlanner(template, budget or Budget())
     result = Exploration(template)
+    try:
+        _explore(planner, result, progress)
+    except _OutOfBudgetError:
+        fallback = template.files[0] if template.files else template.id
+        result.findings.append(_finding(
+            None, fallback, "W402", f"exploring stopped after {planner.fires - 1:,} events "
+            f"(budget: {planner.budget.fires:,} events, {planner.budget.seconds:g} seconds); "
+            "the template asks for more data than that, and the findings are incomplete",
+            "warning"))
+    return result
+
+
+def _explore(planner: Planner, result: Exploration,
+             progress: Callable[[str], None] | None) -> None:
+    template = result.template
     initial = template.initial_phase.id
     result.reach[initial] = []
     queue = deque([initial])
@@ -128,7 +181,6 @@ def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None
     _event_guards(planner, result)
     _break_invariants(planner, result)
     _findings(result)
-    return result
 
 
 def _take(planner: Planner, result: Exploration, t: Transition) -> Process | None:

@@ -100,8 +100,7 @@ class Planner:
                 return None
         return proc
 
-    @staticmethod
-    def try_fire(proc: Process, step: Step) -> bool:
+    def try_fire(self, proc: Process, step: Step) -> bool:
         """Fire ``step``; False (and nothing changed) when refused."""
         try:
             proc.fire(step.name, actor=step.actor, payload=dict(step.payload),

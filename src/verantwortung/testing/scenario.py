@@ -26,6 +26,7 @@ not intend) and reports it with its step number and line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -48,6 +49,7 @@ from ..exceptions import (
     TransitionRefused,
     VerantwortungError,
 )
+from ..io.files import excerpt
 from ..io.loader import load, resolve_source
 from ..io.locate import Sources, diagnostics_from_validation
 from ..io.yaml_source import Limits, load_yaml_file
@@ -221,9 +223,13 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     return LoadedScenario(path, reading.doc, reading.sources)
 
 
-def check_scenario(path: str | Path, *, template_override: ProcessTemplate | None = None
-                   ) -> CheckedScenario:
+def check_scenario(path: str | Path, *, template_override: ProcessTemplate | None = None,
+                   roots: Iterable[str | Path] | None = None) -> CheckedScenario:
     """Read a scenario, load its template and check every step against it.
+
+    ``roots``: the folders the scenario's ``template:`` (and what it extends) may be
+    read from, as for :func:`verantwortung.load_template` (None: any file the user can
+    read; the bundled templates always).
 
     Raises ScenarioError with every problem at once: the file's format, the
     template's diagnostics, and each unknown trigger, role, reason code, phase and
@@ -236,7 +242,7 @@ def check_scenario(path: str | Path, *, template_override: ProcessTemplate | Non
     head = _head(reading)
     if head is not None:
         try:
-            tpl = _template(path, *head, reading.sources, template_override)
+            tpl = _template(path, *head, reading.sources, template_override, roots)
         except ScenarioError as exc:
             problems.extend(exc.diagnostics)
     if tpl is not None:
@@ -298,19 +304,20 @@ def _well_formed_steps(data: Any) -> list[tuple[int, Step]]:
 
 
 def _template(path: Path, reference: str, parameters: dict[str, Any], sources: Sources,
-              override: ProcessTemplate | None) -> ProcessTemplate:
+              override: ProcessTemplate | None, roots: Iterable[str | Path] | None
+              ) -> ProcessTemplate:
     """The scenario's template with its parameters (ScenarioError, located, if it fails)."""
     try:
         if override is not None:
             return override.with_parameters(**parameters) if parameters else override
         source = resolve_source(reference, path.parent)
         return load(source if source is not None else reference, custom_rules=registry,
-                    parameters=parameters)
+                    parameters=parameters, roots=roots)
     except TemplateError as exc:
         missing = [d for d in exc.diagnostics if d.code == "E001"]
         if missing:  # the template is not there: point at the scenario's 'template:' line
             raise ScenarioError([sources.diagnostic(
-                ("template",), "E001", f"template {reference!r}: {d.message}")
+                ("template",), "E001", f"template {excerpt(reference)}: {d.message}")
                 for d in missing]) from None
         raise ScenarioError(list(exc.diagnostics)) from None
     except ParameterError as exc:
@@ -341,14 +348,16 @@ def _expectations(step: Step, refused: TransitionRefused | None, advisories: lis
     return None
 
 
-def run_scenario(path: str | Path, *, template_override: ProcessTemplate | None = None
-                 ) -> ScenarioResult:
+def run_scenario(path: str | Path, *, template_override: ProcessTemplate | None = None,
+                 roots: Iterable[str | Path] | None = None) -> ScenarioResult:
     """Run a scenario file; ScenarioError with every problem if it cannot run at all.
+
+    ``roots``: where its template may be read from (see :func:`check_scenario`).
 
     After every step the template's invariants are checked: a step that breaks one
     fails with the invariant's code and where the template states it.
     """
-    checked = check_scenario(path, template_override=template_override)
+    checked = check_scenario(path, template_override=template_override, roots=roots)
     doc, sources = checked.scenario.doc, checked.scenario.sources
     result = ScenarioResult(path=str(path), steps=len(doc.steps))
     first_at = next((s.at or s.now for s in doc.steps if (s.at or s.now) is not None), None)

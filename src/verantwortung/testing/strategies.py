@@ -44,7 +44,9 @@ def field_values(spec: FieldSpec, ids: list[str] | None = None) -> st.SearchStra
         return st.dates().map(lambda d: d.isoformat())
     if spec.type == "choice":
         return st.sampled_from(list(spec.values or [""]))
-    return st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")
+    # texts the payload validator's text policy accepts: no control or format characters
+    letters = st.characters(blacklist_categories=("Cc", "Cs", "Cf"))
+    return st.text(letters, min_size=1, max_size=40).filter(lambda s: s.strip() != "")
 
 
 def payloads(template: ProcessTemplate, name: str,
