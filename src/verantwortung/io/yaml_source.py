@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from ..exceptions import Diagnostic
-from .files import Roots, read_file
+from .files import Roots, excerpt, read_file
 from .syntax_hint import syntax_hint
 
 try:  # libyaml makes parsing ~10x faster; the pure-Python parser is the fallback
@@ -297,12 +297,12 @@ class _Composer:
             if event.tag not in (None, "!", "tag:yaml.org,2002:str") or (
                 event.implicit[0] and _is_null_key(key)
             ):
-                self.doc.error(pos, "E012", f"mapping key {key!r} must be a non-empty word")
+                self.doc.error(pos, "E012", f"mapping key {excerpt(key)} must be a non-empty word")
                 top.key, top.expecting_key = None, False
                 return
             if key in top.seen_keys:
                 first = top.seen_keys[key]
-                self.doc.error(pos, "E006", f"duplicate key {key!r} "
+                self.doc.error(pos, "E006", f"duplicate key {excerpt(key)} "
                                f"(first defined at line {first.line}, column {first.column})")
                 top.key, top.expecting_key = None, False
                 return
