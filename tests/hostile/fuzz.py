@@ -7,7 +7,8 @@ budget. A case is counted as
 
 * ``exception``: anything but a TemplateError / TransitionRefused / VerantwortungError
   left the public API;
-* ``hang``: the case took longer than ``seconds``;
+* ``hang``: the case took more than ``seconds`` of CPU time (or ten times that of
+  wall time);
 * ``memory``: the case ran out of the memory the run allows (``MemoryError``);
 * ``outside``: a diagnostic names a line or column that the file does not have.
 
@@ -38,6 +39,7 @@ from typing import Any
 import yaml
 
 import verantwortung as v
+from verantwortung.io.yaml_source import LINE_BREAK
 from verantwortung.render import handbook, to_dot, to_mermaid
 from verantwortung.render.graph import build_graph
 from verantwortung.testing.explore import Budget, explore
@@ -72,12 +74,18 @@ class Tally:
     counts: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
-    def record(self, kind: str, detail: str) -> None:
-        """Count one failure of ``kind``; keep a few examples."""
+    keep: Path | None = None  # a folder to write every failing case to, whole
+
+    def record(self, kind: str, detail: str, text: str = "") -> None:
+        """Count one failure of ``kind``; keep a few examples (and the case, if asked)."""
         self.counts[kind] += 1
         self.examples.setdefault(kind, [])
         if len(self.examples[kind]) < 5:
             self.examples[kind].append(detail[-2000:])
+        if self.keep is not None:
+            self.keep.mkdir(parents=True, exist_ok=True)
+            (self.keep / f"{kind}-{self.cases}.yaml").write_bytes(
+                text.encode("utf-8", "surrogatepass"))
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready counts."""
@@ -93,16 +101,21 @@ class _Hang(BaseException):
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
+    """``seconds`` of CPU time (a busy machine does not make a case hang), and ten
+    times that of wall time (a case that waits, on a pipe or a lock, does)."""
     def stop(signum: int, frame: Any) -> None:
         raise _Hang
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGALRM, signal.SIGPROF)}
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * 10)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -197,7 +210,7 @@ def run_case(text: str, folder: Path, seconds: float, explore_too: bool, tally: 
     path = folder / "case.yaml"
     raw = text.encode("utf-8", "surrogatepass")
     path.write_bytes(raw)
-    lines = raw.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
+    lines = LINE_BREAK.split(raw.decode("utf-8", "replace").removeprefix("\ufeff"))
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()
     tally.cases += 1
@@ -206,27 +219,27 @@ def run_case(text: str, folder: Path, seconds: float, explore_too: bool, tally: 
             diagnostics = v.check_template(path, roots=[folder])
             outside = [d for d in diagnostics if not _inside(d, path, lines)]
             if outside:
-                tally.record("outside", f"{outside[0]}\n---\n{text[:3000]}")
+                tally.record("outside", f"{outside[0]}\n---\n{text[:3000]}", text)
             if not any(d.severity == "error" for d in diagnostics):
                 tally.loaded += 1
                 _exercise(v.load_template(path, roots=[folder]), explore_too)
     except _Hang:
-        tally.record("hang", text[:3000])
+        tally.record("hang", text[:3000], text)
     except MemoryError:
-        tally.record("memory", text[:3000])
+        tally.record("memory", text[:3000], text)
     except v.VerantwortungError:
         pass  # TemplateError, TransitionRefused, ReplayError, ...: the contract
     except Exception:
-        tally.record("exception", f"{traceback.format_exc()}\n---\n{text[:3000]}")
+        tally.record("exception", f"{traceback.format_exc()}\n---\n{text[:3000]}", text)
 
 
 def campaign(seed: int, cases: int, *, seconds: float = 5.0, explore_every: int = 10,
-             deadline: float | None = None) -> Tally:
+             deadline: float | None = None, keep: Path | None = None) -> Tally:
     """Run ``cases`` mutants from ``seed`` (stopping early at ``deadline``, a monotonic time)."""
     rng = random.Random(seed)
     sources = [(p.read_text(encoding="utf-8"), yaml.safe_load(p.read_text(encoding="utf-8")))
                for p in SOURCES]
-    tally = Tally(seed)
+    tally = Tally(seed, keep=keep)
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(cases):
             if deadline is not None and time.monotonic() > deadline:
@@ -243,11 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="time bound per case")
     parser.add_argument("--memory-mb", type=int, default=1500, help="address space bound")
     parser.add_argument("--out", type=Path, help="write the JSON summary here too")
+    parser.add_argument("--keep", type=Path, help="write every failing case to this folder")
     args = parser.parse_args(argv)
     limit = args.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     started = time.monotonic()
-    tally = campaign(args.seed, args.cases, seconds=args.seconds)
+    tally = campaign(args.seed, args.cases, seconds=args.seconds, keep=args.keep)
     summary = {**tally.summary(), "elapsed_s": round(time.monotonic() - started)}
     text = json.dumps(summary, indent=2, ensure_ascii=False)
     if args.out:

@@ -111,3 +111,10 @@ def test_a_scenario_template_outside_the_roots_is_refused(tmp_path: Path) -> Non
     with pytest.raises(ScenarioError) as info:
         run_scenario(scenario, roots=[folder])
     assert ["E001"] == [d.code for d in info.value.diagnostics]
+
+
+def test_a_diagnostic_quotes_only_a_short_escaped_excerpt(write) -> None:  # type: ignore[no-untyped-def]
+    """An unknown key of 100,000 characters is quoted short, control characters escaped."""
+    path = write(MINIMAL + '? "\\e[31m' + "k" * 100_000 + '"\n: 1\n')
+    [found] = v.check_template(path)
+    assert ("E101", True, False) == (found.code, len(found.message) < 300, "\x1b" in found.message)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Tag, ValidationError
 
 from ..exceptions import Diagnostic, did_you_mean
 from ..model.template import SourceRef
+from .files import excerpt
 
 __all__ = ["Sources", "copy_data", "data_loc", "diagnostics_from_validation", "named_entry"]
 
@@ -174,7 +175,8 @@ def _allowed_keys(key: str, model: type[BaseModel] | None) -> str:
     if model is None:
         return ""
     names = [info.alias or name for name, info in model.model_fields.items()]
-    return did_you_mean(key, names) + "; allowed keys are " + ", ".join(names)
+    hint = did_you_mean(key, names) if len(key) <= 64 else ""  # no fuzzy match of a novel
+    return hint + "; allowed keys are " + ", ".join(names)
 
 
 _TYPE_NAMES = {
@@ -203,7 +205,7 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, sources: Source
         if kind == "extra_forbidden":
             key = str(raw_loc[-1])
             parent = _model_at(model, raw_loc[:-1])
-            message = f"unknown key {key!r}{_allowed_keys(key, parent)}"
+            message = f"unknown key {excerpt(key)}{_allowed_keys(key, parent)}"
             diag = sources.diagnostic(loc, "E101", message,
                                       key=True)
             merged.setdefault((loc, "E101"), {"diag": diag})

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from ..exceptions import Diagnostic
-from .files import Roots, read_file
+from .files import Roots, excerpt, read_file
 from .syntax_hint import syntax_hint
 
 try:  # libyaml makes parsing ~10x faster; the pure-Python parser is the fallback
@@ -36,7 +36,7 @@ try:  # libyaml makes parsing ~10x faster; the pure-Python parser is the fallbac
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
-__all__ = ["Limits", "Pos", "SourceDoc", "load_yaml_bytes", "load_yaml_file"]
+__all__ = ["LINE_BREAK", "Limits", "Pos", "SourceDoc", "load_yaml_bytes", "load_yaml_file"]
 
 Path_ = tuple[str | int, ...]
 
@@ -297,12 +297,12 @@ class _Composer:
             if event.tag not in (None, "!", "tag:yaml.org,2002:str") or (
                 event.implicit[0] and _is_null_key(key)
             ):
-                self.doc.error(pos, "E012", f"mapping key {key!r} must be a non-empty word")
+                self.doc.error(pos, "E012", f"mapping key {excerpt(key)} must be a non-empty word")
                 top.key, top.expecting_key = None, False
                 return
             if key in top.seen_keys:
                 first = top.seen_keys[key]
-                self.doc.error(pos, "E006", f"duplicate key {key!r} "
+                self.doc.error(pos, "E006", f"duplicate key {excerpt(key)} "
                                f"(first defined at line {first.line}, column {first.column})")
                 top.key, top.expecting_key = None, False
                 return
@@ -354,10 +354,14 @@ def _utf8_error(raw: bytes, exc: UnicodeDecodeError) -> Pos:
     return Pos(line, column)
 
 
+#: what YAML counts as a line break (and so its line numbers, and most editors')
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _offset_pos(text: str, offset: int) -> Pos:
     """The line and column of the character at ``offset`` of ``text``."""
-    before = text[: max(0, offset)]
-    return Pos(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+    lines = LINE_BREAK.split(text[: max(0, offset)])
+    return Pos(len(lines), len(lines[-1]) + 1)
 
 
 def _keep_inside(doc: SourceDoc, text: str) -> None:
@@ -366,7 +370,7 @@ def _keep_inside(doc: SourceDoc, text: str) -> None:
     The parser reports some errors at the position after the last character (a flow
     mapping left open); an editor cannot jump there, so the end of the file is named.
     """
-    lines = text.split("\n")
+    lines = LINE_BREAK.split(text)
     if lines and lines[-1] == "" and len(lines) > 1:
         lines.pop()  # a final newline ends the last line; it does not start another
     for i, d in enumerate(doc.diagnostics):
