@@ -101,6 +101,8 @@ class FieldSpec(_Spec):
                                     description="allowed values of a choice")
     to: Id | None = Field(default=None, description="target collection of ref / refs")
     unique: bool = Field(default=False, description="a ref may appear once in the collection")
+    personal: bool = Field(default=False, description="personal data of a person (name, "
+                           "e-mail, phone): erasable, never needed to replay the process")
     min: Whole | None = Field(default=None, description="least value of an int, or fewest "
                               "ids in a refs list")
     max: Whole | None = Field(default=None, description="greatest value of an int, or most "
