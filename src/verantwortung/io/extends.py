@@ -30,11 +30,9 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..exceptions import Diagnostic
 from ..model.template import SourceRef
-from .locate import Sources, copy_data
+from .locate import Sources, copy_data, flow_text
 
 __all__ = ["Layer", "blame_child", "merge_layers", "strip_directives"]
 
@@ -83,13 +81,6 @@ def _misused_directive(value: Any) -> bool:
     """``{append: x}`` / ``{replace: x}`` where ``x`` is not a list."""
     return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in (
         APPEND, REPLACE) and not isinstance(next(iter(value.values())), list)
-
-
-def _flow(value: Any) -> str:
-    """A value as YAML flow text (what the consultant would write), kept short."""
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
-                          width=10**6).strip().removesuffix("...").strip()
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _edge(entry: Any) -> tuple[Any, Any] | None:
@@ -167,7 +158,7 @@ class _Merge:
             (name, items), = value.items()
             self.report(self.csrc.diagnostic(
                 (*chere, name), "E403", f"'{name}' takes a list of entries: write "
-                f"'{name}: [{_flow(items)}]'"))
+                f"'{name}: [{flow_text(items)}]'"))
             return
         if directive is not None or (isinstance(value, list) and isinstance(old, list)):
             self.list_(into, key, value, directive, here, chere)
