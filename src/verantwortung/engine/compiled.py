@@ -20,7 +20,7 @@ from ..model.document import CollectionSpec, FieldSpec
 from ..model.process import Option, Reason, freeze
 from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
-from ..model.text import fill
+from ..model.text import Plural, fill
 from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.dates import Day, localized
 from ..rules.registry import registry
@@ -73,8 +73,8 @@ class CompiledCheck:
     code: str
     hard: bool
     fn: Compiled
-    message_de: str
-    message_en: str
+    message_de: str | Plural  # a Plural: forms by number, picked when filled
+    message_en: str | Plural
     source: str | None
     context: Mapping[str, Any]
     needs_input: tuple[str, ...] = ()  # the payload fields, when only they decide the rule
@@ -256,8 +256,8 @@ def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
     for c in checks:
         fn, reads = build_rule(c.spec.rule, tpl.collections, tpl.values, custom)
         out.append(CompiledCheck(
-            code=c.code, hard=c.hard, fn=fn, message_de=c.spec.message.get("de"),
-            message_en=c.spec.message.get("en"), source=str(c.source) if c.source else None,
+            code=c.code, hard=c.hard, fn=fn, message_de=c.spec.message.text("de"),
+            message_en=c.spec.message.text("en"), source=str(c.source) if c.source else None,
             context=context, needs_input=reads.payload if reads.input_only else ()))
     return tuple(out)
 

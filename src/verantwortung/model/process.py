@@ -30,7 +30,7 @@ from typing import Any, Literal, NamedTuple, NoReturn
 
 from typing_extensions import TypedDict
 
-from .text import fill
+from .text import Plural, fill
 
 __all__ = ["START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList", "Option", "Reason",
            "freeze", "freeze_payload"]
@@ -184,7 +184,7 @@ class _Text:
 
     __slots__ = ("de", "en", "values")
 
-    def __init__(self, de: str, en: str, values: Mapping[str, Any]) -> None:
+    def __init__(self, de: str | Plural, en: str | Plural, values: Mapping[str, Any]) -> None:
         self.de, self.en, self.values = de, en, values
 
     def render(self) -> tuple[str, str]:
@@ -226,7 +226,7 @@ class Reason:
         _set(self, "needs_input", needs_input)
 
     @classmethod
-    def deferred(cls, code: str, message_de: str, message_en: str,
+    def deferred(cls, code: str, message_de: str | Plural, message_en: str | Plural,
                  values: Mapping[str, Any], *, hard: bool = True,
                  seen: dict[str, Any] | None = None, source: str | None = None,
                  needs_input: tuple[str, ...] = ()) -> Reason:

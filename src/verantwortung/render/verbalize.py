@@ -243,4 +243,4 @@ def message_text(check: Check, tpl: ProcessTemplate, lang: str = "de") -> str:
         values["min"] = _number(rule.min, tpl) if rule.min is not None else UNKNOWN
         values["max"] = _number(rule.max, tpl) if rule.max is not None else UNKNOWN
         values["collection"] = rule.count
-    return fill(check.spec.message.get(lang), values, UNKNOWN)
+    return fill(check.spec.message.text(lang), values, UNKNOWN)
