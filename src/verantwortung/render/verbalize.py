@@ -29,6 +29,7 @@ from ..model.rules import (
     ParamRef,
     PresentRule,
 )
+from ..model.glossary import quote
 from ..model.template import Check, ProcessTemplate
 from ..model.text import fill
 from .words import field_label, label, value_label
@@ -41,11 +42,6 @@ _OPS = {
     "==": ("ist gleich", "equals"), "!=": ("ist nicht gleich", "does not equal"),
 }
 UNKNOWN = "…"
-
-
-def quote(text: str, lang: str) -> str:
-    """``text`` in the typographic quotes of ``lang``."""
-    return f"„{text}“" if lang == "de" else f"“{text}”"
 
 
 def series_label(text: Any, lang: str) -> str:
