@@ -238,12 +238,15 @@ class PayloadValidator:
         got = err.get("input")
         seen = {"field": key, "problem": err["type"]}
         if err["type"] == "extra_forbidden":
-            de, en = ([_field(k, s, lang) for k, s in self.fields.items()] for lang in LANGS)
+            names_de, names_en = ([_field(k, s, lang) for k, s in self.fields.items()]
+                                  for lang in LANGS)
             return self._reason(
-                f"{quote(key, 'de')} ist hier keine vorgesehene Angabe; "
-                + (f"vorgesehen sind {listing(de, 'de')}." if de else "hier gibt es keine."),
-                f"{quote(key, 'en')} is not an entry here; "
-                + (f"the entries are {listing(en, 'en')}." if en else "there are none."), seen)
+                f"{quote(key, 'de')} ist hier keine vorgesehene Angabe; " + (
+                    f"vorgesehen sind {listing(names_de, 'de')}." if names_de else
+                    "hier gibt es keine."),
+                f"{quote(key, 'en')} is not an entry here; " + (
+                    f"the entries are {listing(names_en, 'en')}." if names_en else
+                    "there are none."), seen)
         if err["type"] == "missing":
             return self._reason(f"{_field(key, spec, 'de')} fehlt.",
                                 f"{_field(key, spec, 'en')} is missing.", seen)

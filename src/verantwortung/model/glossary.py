@@ -85,6 +85,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "project": ("Projekt", "project"),
     "to": ("Übernommen von", "taken over by"),
     "summary": ("Zusammenfassung", "summary"),
+    "phase": ("Phase", "phase"),
 }
 
 

@@ -51,9 +51,16 @@ _UI: dict[str, tuple[str, str]] = {
     "every_phase": ("In jeder laufenden Phase", "In every running phase"),
     "events": ("Was festgehalten wird", "What is recorded"),
     "invariants": ("Was immer gilt", "What always holds"),
-    "invariants_text": ("Die Regeln oben sorgen dafür, dass jeder Stand eines Prozesses das "
-                        "erfüllt.", "The rules above make sure every state of a process "
-                        "meets these."),
+    "invariants_text": ("Die Regeln oben sorgen dafür, dass jeder Stand eines Prozesses diese "
+                        "Bedingungen erfüllt.", "The rules above make sure that every state "
+                        "of a process meets these conditions."),
+    "deadlines": ("Fristen", "Deadlines"),
+    "deadlines_text": ("Nichts wird terminiert: ob etwas fällig ist, ergibt sich aus den "
+                       "Einträgen eines Prozesses und dem Datum, an dem man fragt.",
+                       "Nothing is scheduled: whether something is due follows from a "
+                       "process's entries and the date one asks about."),
+    "reminder": ("Erinnerung", "reminder"),
+    "overdue": ("überfällig", "overdue"),
     "event": ("Ereignis", "Event"),
     "where_allowed": ("wann", "when"),
     "everywhere": ("in jeder laufenden Phase", "in every running phase"),
