@@ -51,6 +51,9 @@ def _given(value: Any, lang: str) -> str:
     """A value someone gave, shortened, a text in the quotes of ``lang``."""
     if isinstance(value, str):
         return quote(_SHOWN.repr(value)[1:-1], lang)
+    if isinstance(value, (list, tuple)):
+        shown = [_given(v, lang) for v in value[:5]]
+        return ", ".join(shown + (["…"] if len(value) > 5 else [])) or "[]"
     if isinstance(value, bool):
         return "true" if value else "false"
     return _SHOWN.repr(value)
@@ -103,9 +106,10 @@ def _expected(spec: FieldSpec) -> tuple[str, str]:
         lo, hi = spec.min, spec.max
         if lo is not None and hi is not None:
             return f"eine ganze Zahl von {lo} bis {hi}", f"a whole number from {lo} to {hi}"
-        if lo is not None or hi is not None:
-            return (f"eine ganze Zahl {'ab' if lo is not None else 'bis'} {lo or hi}",
-                    f"a whole number of at {'least' if lo is not None else 'most'} {lo or hi}")
+        if lo is not None:
+            return f"eine ganze Zahl ab {lo}", f"a whole number of at least {lo}"
+        if hi is not None:
+            return f"eine ganze Zahl bis {hi}", f"a whole number of at most {hi}"
         return "eine ganze Zahl", "a whole number"
     return {
         "id": ("eine Kennung (Text)", "an id (text)"),

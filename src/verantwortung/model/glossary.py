@@ -131,4 +131,4 @@ def field_label(name: str, lang: str, declared: Any = None) -> str:
         if got:
             return str(got)
     pair = GLOSSARY.get(name)
-    return _pick(pair, lang) if pair else name
+    return _pick(pair, lang) if pair else name.replace("_", " ")
