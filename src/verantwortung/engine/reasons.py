@@ -8,12 +8,13 @@ phase and role ids of ``seen`` into „Auftaktveranstaltung durchführen“ and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..model.glossary import listing, quote
 from ..model.process import Reason
-from ..model.template import ProcessTemplate
+from ..model.template import ProcessTemplate, Series
 from ..model.text import Plural
 
 __all__ = ["GENERIC", "Vocabulary", "generic", "judge"]
@@ -96,7 +97,7 @@ class Vocabulary:
         self._roles = {r: spec.label for r, spec in tpl.roles.items()}
         self._ended = {p.id for p in tpl.phases if p.final}
         #: the last member of a series -> (series, triggers that move along it)
-        self._series: dict[str, tuple[Any, set[str]]] = {}
+        self._series: dict[str, tuple[Series, set[str]]] = {}
         for s in tpl.series:
             along = {t.id for t in tpl.triggers for e in t.transitions
                      if e.source in s.members and e.dest in s.members}
@@ -134,7 +135,10 @@ class _Shown(Mapping[str, Any]):
         if key == "noun" and "series" in self._extra:  # the noun agrees with the number
             series = self._extra["series"]
             noun = series.noun_one if self._extra["max"] == 1 else series.noun
-            return noun.get(self._lang) if noun is not None else series.id
+            if noun is not None:
+                return noun.get(self._lang)
+            # no noun given: the series label without its number ("{n}. Treffen" -> Treffen)
+            return re.sub(r"\{n\}\.?", "", series.label.get(self._lang)).strip(" .:-–")
         if key in self._extra:
             return self._extra[key]
         if key not in self._seen:
