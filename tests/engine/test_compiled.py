@@ -85,9 +85,9 @@ def test_a_refusal_picks_the_message_form_by_its_count() -> None:
     proc.fire("business_joined", payload={"id": "b1", "name": "Tischlerei", "trade": "craft"})
     proc.fire("agreement_signed", payload={"signed_on": "2024-08-01"})
     proc.fire("start_year")
-    [one] = [o for o in proc.options() if o.name == "complete"][0].reasons
+    [one] = next(o for o in proc.options() if o.name == "complete").reasons
     assert one.message_de.startswith("Die Partnerschaft lief erst 1 Schuljahr;")
     proc.fire("placement_held", payload={"id": "p1", "business": "b1", "pupils": 3})
     proc.fire("start_year")
-    [two] = [o for o in proc.options() if o.name == "complete"][0].reasons
+    [two] = next(o for o in proc.options() if o.name == "complete").reasons
     assert "The partnership has run for 2 school years" in two.message_en
