@@ -191,7 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
          f"{counted(inv['runs'], 'random run', 'random runs')} "
          f"({counted(inv['steps'], 'step', 'steps')})")
     if emitted:
-        _out(f"{len(emitted)} scenarios written to {args.emit_scenarios}")
+        _out(f"{counted(len(emitted), 'scenario', 'scenarios')} written to {args.emit_scenarios}")
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 

@@ -48,7 +48,8 @@ def test_guards_carry_codes_rules_and_messages() -> None:
     codes = [g.code for g in kickoff.guards]
     assert ["circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"] == codes
     circle = kickoff.guards[0]
-    assert "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5" == circle.rule.de
+    assert ("Die Zahl der Einträge unter „Mitglieder des Initiativkreises“, deren Art "
+            "„Unternehmen“ ist, beträgt mindestens 5") == circle.rule.de
     assert circle.message.de.startswith("Der Initiativkreis hat {count} Unternehmen")
 
 

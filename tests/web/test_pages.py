@@ -95,7 +95,8 @@ def test_a_refusal_shows_the_form_again_with_its_reasons(local: TestClient) -> N
                                                    "f.kind": ""})
     assert 422 == response.status_code  # type: ignore[attr-defined]
     step = _step_form(response.text, "partner_added")  # type: ignore[attr-defined]
-    assert 'aria-invalid="true"' in step and "Feld &#39;kind&#39; fehlt" in step
+    assert 'aria-invalid="true"' in step and "Art fehlt." in step
+    assert "partner_added:" not in step  # the field's label, no internal id
     assert f'value="{htmllib.escape(XSS)}"' in step
     assert 1 == local.get(f"/api/processes/{pid}").json()["version"]
 

@@ -20,12 +20,12 @@ from ..model.document import CollectionSpec, FieldSpec
 from ..model.process import Option, Reason, freeze
 from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
-from ..model.text import fill
+from ..model.text import Plural, fill
 from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.dates import Day, localized
 from ..rules.registry import registry
 from .payload import PayloadValidator
-from .reasons import generic
+from .reasons import Vocabulary, generic
 from .state import Layout
 
 if TYPE_CHECKING:  # imported when the first template is compiled: validate never needs it
@@ -73,8 +73,8 @@ class CompiledCheck:
     code: str
     hard: bool
     fn: Compiled
-    message_de: str
-    message_en: str
+    message_de: str | Plural  # a Plural: forms by number, picked when filled
+    message_en: str | Plural
     source: str | None
     context: Mapping[str, Any]
     needs_input: tuple[str, ...] = ()  # the payload fields, when only they decide the rule
@@ -167,6 +167,8 @@ class CompiledEvent:
     guards: tuple[CompiledCheck, ...]
     advisories: tuple[CompiledCheck, ...]
     starts: Mapping[str, Any] = field(default_factory=dict)  # first values of status fields
+    #: the template's collections, whose labels its refusals name
+    collections: Mapping[str, CollectionSpec] = field(default_factory=dict)
     role_list: tuple[str, ...] | None = field(init=False)  # the roles sorted (None: any)
 
     def __post_init__(self) -> None:
@@ -208,6 +210,7 @@ class CompiledTemplate:
     finals: frozenset[str]
     series_of: Mapping[str, tuple[str | None, int | None]]
     changed_parameters: Mapping[str, Any]  # values that differ from the defaults
+    words: Vocabulary  # labels of steps, phases and roles, for generic reasons
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
 
@@ -219,8 +222,12 @@ class CompiledTemplate:
             t = self.triggers[trigger]
             found = self._blocked[key] = Option(
                 t.name, "trigger", False, t.label_de, t.label_en, None, t.role_list,
-                (generic("not_in_phase", name=t.name, phase=phase),))
+                (self.say("not_in_phase", name=t.name, phase=phase),))
         return found
+
+    def say(self, code: str, text: Mapping[str, Any] | None = None, **seen: Any) -> Reason:
+        """A generic reason (see :func:`generic`) whose message names this template's labels."""
+        return generic(code, self.words, text, **seen)
 
     def event_options(self, phase: str) -> tuple[Option, ...]:
         """The options of every domain event in ``phase``, without a payload (built once)."""
@@ -230,7 +237,7 @@ class CompiledTemplate:
                 Option(e.name, "event", True, e.label_de, e.label_en, None, e.role_list,
                        needs_input=e.validate.required) if phase in e.phases else
                 Option(e.name, "event", False, e.label_de, e.label_en, None, e.role_list,
-                       (generic("not_in_phase", name=e.name, phase=phase),))
+                       (self.say("not_in_phase", name=e.name, phase=phase),))
                 for e in self.events.values())
         return found
 
@@ -256,8 +263,8 @@ def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
     for c in checks:
         fn, reads = build_rule(c.spec.rule, tpl.collections, tpl.values, custom)
         out.append(CompiledCheck(
-            code=c.code, hard=c.hard, fn=fn, message_de=c.spec.message.get("de"),
-            message_en=c.spec.message.get("en"), source=str(c.source) if c.source else None,
+            code=c.code, hard=c.hard, fn=fn, message_de=c.spec.message.text("de"),
+            message_en=c.spec.message.text("en"), source=str(c.source) if c.source else None,
             context=context, needs_input=reads.payload if reads.input_only else ()))
     return tuple(out)
 
@@ -317,7 +324,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
             roles=frozenset(spec.roles) if spec.roles is not None else None,
             phases=frozenset(ev.phases), validate=PayloadValidator(ev.id, fields),
             adds=spec.adds, updates=spec.updates, key=spec.key, fields=fields,
-            guards=_checks(ev.guards, tpl, context),
+            collections=tpl.collections, guards=_checks(ev.guards, tpl, context),
             advisories=_checks(ev.advisories, tpl, context),
             starts={n: f.default for n, f in tpl.collections[spec.adds].fields.items()
                     if f.moves is not None and f.default is not None} if spec.adds else {})
@@ -336,7 +343,8 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
                             series_of={p.id: (p.series, p.index) for p in tpl.phases},
                             changed_parameters={k: v for k, v in tpl.values.items()
                                                 if v != tpl.parameters[k].default},
-                            collections=tpl.collections, machine=machine)
+                            collections=tpl.collections, machine=machine,
+                            words=Vocabulary(tpl))
 
 
 _CACHE: OrderedDict[tuple[int, tuple[tuple[str, Any], ...]], CompiledTemplate] = OrderedDict()

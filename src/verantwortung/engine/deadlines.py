@@ -125,7 +125,7 @@ def _compile(tpl: ProcessTemplate) -> tuple[CompiledDeadline, ...]:
         fn, edges = build_timed(d.spec.rule, tpl.collections, tpl.values, custom)
         check = CompiledCheck(
             code=d.code, hard=d.spec.severity == "overdue", fn=fn,
-            message_de=d.spec.message.get("de"), message_en=d.spec.message.get("en"),
+            message_de=d.spec.message.text("de"), message_en=d.spec.message.text("en"),
             source=str(d.source) if d.source else None,
             context={**context, "trigger": "-", "phase": "-"})
         out.append(CompiledDeadline(check, d.spec.severity, frozenset(d.phases),

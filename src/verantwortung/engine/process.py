@@ -24,7 +24,7 @@ from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
-from .reasons import generic, judge
+from .reasons import judge
 from .starting import check_exported_phase, check_start, exported_history
 from .state import State
 
@@ -254,7 +254,7 @@ class Process:
         without an actor no role check applies (a trusted system call).
         """
         if not isinstance(name, str):
-            raise self._refusal(TransitionRefused(shown(name), self.phase, [generic(
+            raise self._refusal(TransitionRefused(shown(name), self.phase, [self._ct.say(
                 "unknown_trigger", name=shown(name),
                 known=", ".join([*self._ct.triggers, *self._ct.events]))]))
         if actor is not None:
@@ -264,7 +264,7 @@ class Process:
         try:
             when = timestamp(at)
         except ValueError:
-            raise self._refusal(TransitionRefused(name, self.phase, [generic(
+            raise self._refusal(TransitionRefused(name, self.phase, [self._ct.say(
                 "invalid_timestamp", at=shown(at))])) from None
         late = beyond_horizon(when, self.max_future)
         if late is not None:
@@ -363,18 +363,18 @@ class Process:
         role = actor.partition(":")[0] if actor is not None else None
         known_roles = self._ct.template.roles
         if role is not None and known_roles and role not in known_roles:
-            reasons.append(generic("unknown_role", role=role,
+            reasons.append(self._ct.say("unknown_role", role=role,
                                    roles=", ".join(sorted(known_roles))))
         elif item.roles is not None and role is not None and role not in item.roles:
-            reasons.append(generic("role_not_allowed", role=role, name=item.name,
+            reasons.append(self._ct.say("role_not_allowed", role=role, name=item.name,
                                    roles=", ".join(sorted(item.roles))))
         if at is not None and self._history and at < self._history[-1].at:
-            reasons.append(generic("event_out_of_order", at=at.isoformat(),
+            reasons.append(self._ct.say("event_out_of_order", at=at.isoformat(),
                                    last=self._history[-1].at.isoformat()))
         if trig is not None:
             edge = trig.edges.get(phase)
             if edge is None:
-                reasons.append(generic("not_in_phase", name=trig.name, phase=phase))
+                reasons.append(self._ct.say("not_in_phase", name=trig.name, phase=phase))
                 return reasons, [], None, {}
             if dry and payload is None:  # as options(): missing fields, guards on the defaults
                 empty, missing = trig.validate.empty
@@ -389,7 +389,7 @@ class Process:
             return reasons, advisories, edge.dest, data
         assert ev is not None
         if phase not in ev.phases:
-            reasons.append(generic("not_in_phase", name=ev.name, phase=phase))
+            reasons.append(self._ct.say("not_in_phase", name=ev.name, phase=phase))
             return reasons, [], None, {}
         if dry and payload is None:
             return reasons, [], None, {}  # an event's guards judge its payload: none given
@@ -416,7 +416,7 @@ class Process:
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         phase = self._state.phase
         if trig is None and ev is None:
-            raise self._refusal(TransitionRefused(name, phase, [generic(
+            raise self._refusal(TransitionRefused(name, phase, [self._ct.say(
                 "unknown_trigger", name=name,
                 known=", ".join([*self._ct.triggers, *self._ct.events]))]))
         self._judge_on(at)  # time rules judge on the event's own date

@@ -11,9 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from .rules import MAX_NUMBER, Number, Rule
+from .text import Plural
 
 __all__ = [
     "BUILTIN_COLLECTIONS",
@@ -22,7 +31,9 @@ __all__ = [
     "DeadlineSpec",
     "EventSpec",
     "FieldSpec",
+    "Forms",
     "Id",
+    "Message",
     "ParameterSpec",
     "PhaseSpec",
     "RoleSpec",
@@ -68,6 +79,65 @@ class Text(_Spec):
     def get(self, lang: str) -> str:
         """The text in ``lang``, falling back to the other language."""
         return (self.de if lang == "de" else self.en) or self.de or self.en or ""
+
+
+class Forms(_Spec):
+    """A message's forms by number in one language: ``one`` for 1, ``other`` for the rest.
+
+    ``zero`` is optional ("Es fand noch kein Meilensteintreffen statt").
+    """
+
+    zero: Words | None = Field(default=None, description="the form for 0 (else other)")
+    one: Words = Field(description="the form for 1")
+    other: Words = Field(description="the form for every other number")
+
+
+#: one language of a message: a text, or forms by number (a mapping)
+MessageText = Annotated[
+    Annotated[Words, Tag("text")] | Annotated[Forms, Tag("forms")],
+    Discriminator(
+        lambda v: "forms" if isinstance(v, (dict, Forms)) else "text" if isinstance(
+            v, str) else None,
+        custom_error_type="invalid_message",
+        custom_error_message="a message is a text, or its forms by number "
+        "{one: ..., other: ...}",
+    ),
+]
+
+#: the placeholder whose number picks a message's form when ``by`` is not given
+DEFAULT_PLURAL_BY = "count"
+
+
+class Message(_Spec):
+    """A rule's message in German and English; a language may give forms by number.
+
+    ``de: {one: "Es fand 1 Treffen statt.", other: "Es fanden {count} Treffen statt."}``
+    picks the form by the value ``by`` names (``count`` when not given).
+    """
+
+    by: Id | None = Field(default=None, description="the placeholder whose number picks "
+                          "the form (one/other) of a language written in forms; default count")
+    de: MessageText | None = None
+    en: MessageText | None = None
+
+    def text(self, lang: str) -> str | Plural:
+        """What fills the message in ``lang``: a text, or its forms by number."""
+        got = (self.de if lang == "de" else self.en) or self.de or self.en or ""
+        if isinstance(got, Forms):
+            return Plural(self.by or DEFAULT_PLURAL_BY, got.other, got.one, got.zero)
+        return got
+
+    def get(self, lang: str) -> str:
+        """The message in ``lang`` as one text (its ``other`` form when it has forms)."""
+        got = self.text(lang)
+        return got.other if isinstance(got, Plural) else got
+
+    def forms(self, lang: str) -> tuple[str, ...]:
+        """Every text the message has in ``lang`` (one, or each of its forms)."""
+        got = self.de if lang == "de" else self.en
+        if isinstance(got, Forms):
+            return tuple(t for t in (got.zero, got.one, got.other) if t is not None)
+        return (got,) if got else ()
 
 
 class ParameterSpec(_Spec):
@@ -179,7 +249,7 @@ class CheckSpec(_Spec):
     """A guard (blocks) or advisory (warns): a rule and its message in de and en."""
 
     rule: Rule
-    message: Text
+    message: Message
 
 
 class DeadlineSpec(_Spec):
@@ -195,7 +265,7 @@ class DeadlineSpec(_Spec):
     phases: list[str] = Field(min_length=1, description="phases (or series) where it applies")
     severity: Literal["reminder", "overdue"] = "overdue"
     rule: Rule
-    message: Text
+    message: Message
 
 
 class TransitionSpec(_Spec):

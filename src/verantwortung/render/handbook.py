@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..model.document import FieldSpec
 from ..model.template import Check, Phase, ProcessTemplate
+from .deadline_words import deadline_text
 from .doc import (
     Block,
     Diagram,
@@ -191,6 +192,16 @@ def _events_table(tpl: ProcessTemplate, groups: Sequence[_Group], lang: str) -> 
                  tuple(rows))
 
 
+def _deadlines(tpl: ProcessTemplate, groups: Sequence[_Group], lang: str) -> Section:
+    """Each deadline: its label, kind and phases, and in words when it becomes due."""
+    items = tuple(Item([Text(label(d.spec.label, lang, d.code), "b"),
+                        Text(f" ({ui(d.spec.severity, lang)}; "
+                             f"{_where(tpl, d.phases, groups, lang)}): "),
+                        Text(deadline_text(d, tpl, lang))]) for d in tpl.deadlines)
+    return Section((Heading(2, [Text(ui("deadlines", lang))], anchor="deadlines"),
+                    Para([Text(ui("deadlines_text", lang), "muted")]), Items(items)))
+
+
 def _parameters_table(tpl: ProcessTemplate, lang: str) -> Table:
     rows: list[tuple[Inline, ...]] = []
     for name, spec in tpl.parameters.items():
@@ -244,6 +255,8 @@ def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) ->
         blocks.append(Section((Heading(2, [Text(ui("invariants", lang))], anchor="invariants"),
                                Para([Text(ui("invariants_text", lang), "muted")]),
                                Items(always))))
+    if tpl.deadlines:
+        blocks.append(_deadlines(tpl, groups, lang))
     blocks.append(Section((Heading(2, [Text(ui("events", lang))], anchor="events"),
                            _events_table(tpl, groups, lang))))
     if tpl.roles:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model.process import START_EVENT, Event, Option
+from ..model.text import counted
 from .dot import graphviz_available, run_dot, to_dot
 from .graph import Graph, build_graph, needs_input
 from .page import esc, inline_svg, page
@@ -142,7 +143,7 @@ def _header(proc: Process, graph: Graph, lang: str) -> str:
     sub = " · ".join([f"{label(tpl.title, lang, tpl.id)} ({ui('version', lang)} {tpl.version})",
                       f"{ui('process', lang)} {proc.id[:8]}",
                       f"{ui('as_of', lang)} {_date(last, lang)}",
-                      f"{proc.version} {ui('events_count', lang)}"])
+                      counted(proc.version, ui('events_one', lang), ui('events_count', lang))])
     return ('<header class="top"><div class="inner">'
             f'<p class="kicker">{esc(ui("report", lang))}</p>'
             f'<h1>{esc(proc.region)}</h1><p class="sub">{esc(sub)}</p>'

@@ -73,11 +73,6 @@ def _reason_texts(proc: Process, reasons: Sequence[Reason], lang: str) -> list[s
     for r in reasons:
         if r.code == "invalid_payload" and r.seen.get("field"):
             continue
-        if r.code == "not_in_phase":  # the engine's sentence names ids; this one the phase
-            phase = label(proc.template.phase(proc.phase).label, lang, proc.phase)
-            out.append(f"In der Phase „{phase}“ nicht möglich." if lang == "de"
-                       else f"Not possible in the phase “{phase}”.")
-            continue
         out.append(r.message(lang))
     return out
 
