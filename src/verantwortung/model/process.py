@@ -182,14 +182,16 @@ def _event_adapter() -> Any:
 class _Text:
     """Message templates and the values that fill them, rendered when first read."""
 
-    __slots__ = ("de", "en", "values")
+    __slots__ = ("de", "en", "values", "values_en")
 
-    def __init__(self, de: str, en: str, values: Mapping[str, Any]) -> None:
-        self.de, self.en, self.values = de, en, values
+    def __init__(self, de: str, en: str, values: Mapping[str, Any],
+                 values_en: Mapping[str, Any] | None = None) -> None:
+        self.de, self.en, self.values, self.values_en = de, en, values, values_en
 
     def render(self) -> tuple[str, str]:
         # names only, never raising: a stray brace in a message stays as written
-        return fill(self.de, self.values), fill(self.en, self.values)
+        en = self.values if self.values_en is None else self.values_en
+        return fill(self.de, self.values), fill(self.en, en)
 
 
 _set, _new = object.__setattr__, object.__new__
@@ -229,12 +231,14 @@ class Reason:
     def deferred(cls, code: str, message_de: str, message_en: str,
                  values: Mapping[str, Any], *, hard: bool = True,
                  seen: dict[str, Any] | None = None, source: str | None = None,
-                 needs_input: tuple[str, ...] = ()) -> Reason:
-        """A reason whose messages are ``message_de.format_map(values)`` (and en), rendered
-        when first read."""
+                 needs_input: tuple[str, ...] = (),
+                 values_en: Mapping[str, Any] | None = None) -> Reason:
+        """A reason whose messages are ``message_de.format_map(values)`` (and en, filled
+        from ``values_en`` when the languages read values differently), rendered when
+        first read."""
         self = _new(cls)
         _set(self, "code", code)
-        _set(self, "_text", _Text(message_de, message_en, values))
+        _set(self, "_text", _Text(message_de, message_en, values, values_en))
         _set(self, "hard", hard)
         _set(self, "seen", {} if seen is None else seen)
         _set(self, "source", source)
