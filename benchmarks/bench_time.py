@@ -7,8 +7,9 @@ Run ``python benchmarks/bench_time.py`` (``--quick``: 100 stored processes inste
     meeting, then notes, scheduled events and meetings' worth of records) against
     ``options()`` on the same process: the goal is that asking what is due costs no more
     than asking what can be done next;
-(b) ``verantwortung due`` (the command, in this process) over 1,000 stored processes,
-    each loaded from the store and asked: the wall time is recorded.
+(b) ``verantwortung due`` (the command, in this process) over 1,000 stored processes of
+    30 events, half of them with a snapshot: the wall time is recorded, and next to it
+    the same store asked with one ``store.load`` per process (the peer in this run).
 
 Times are the best of 15 runs, (a)'s two calls alternating, so their ratio holds on a
 loaded machine.
@@ -85,22 +86,35 @@ def bench_calls() -> dict[str, float]:
 
 
 def bench_command(processes: int) -> dict[str, float]:
-    """(b): seconds for ``verantwortung due`` over ``processes`` stored processes."""
+    """(b): seconds for ``verantwortung due`` over ``processes`` stored processes of 30
+    events each, every other one with a snapshot; next to it, the same store asked one
+    ``store.load`` per process (the command's way before ``load_all``)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'time.sqlite3'}"
-        with v.EventStore(url, create=True) as store:
+        with v.EventStore(url, create=True, snapshot_every=0) as store:
             for i in range(processes):
                 proc = v.Process.start(TPL, region=f"Region {i % 15}", at=DAY0)
+                day = DAY0 + dt.timedelta(days=i % 30)
                 proc.fire("event_scheduled", payload={"kind": "kickoff", "date": "2012-03-01"},
-                          at=DAY0 + dt.timedelta(days=i % 30))
+                          at=day)
+                for n in range(28):
+                    proc.fire("note_added", payload={"text": f"Notiz {n}"}, at=day)
                 store.add(proc, "verantwortungspartner")
+                if i % 2:
+                    store.snapshot(proc.id)
         start = perf_counter()
         with contextlib.redirect_stdout(io.StringIO()) as out:
             code = main(["due", "--db", url, "--at", "2012-06-01", "--format", "json"])
         seconds = perf_counter() - start
         items = len(json.loads(out.getvalue())["due"])
-    assert 0 == code
-    return {"processes": processes, "items": items, "seconds": seconds}
+        start = perf_counter()
+        with v.EventStore(url, create=False) as store:
+            one_by_one = sum(len(store.load(info.id).due(at="2012-06-01"))
+                             for info in store.list())
+        per_load = perf_counter() - start
+    assert 0 == code and items == one_by_one
+    return {"processes": processes, "items": items, "seconds": seconds,
+            "one_load_each_seconds": per_load, "ratio": seconds / per_load}
 
 
 def main_bench(argv: list[str]) -> int:
@@ -112,7 +126,8 @@ def main_bench(argv: list[str]) -> int:
           f"options() {calls['options_us']:8.1f} µs   = {calls['ratio']:.2f}×   "
           f"({calls['due_items']} items due)")
     print(f"(b) verantwortung due over {command['processes']} stored processes: "
-          f"{command['seconds']:.2f} s ({command['items']} items)")
+          f"{command['seconds']:.2f} s ({command['items']} items); one store.load each: "
+          f"{command['one_load_each_seconds']:.2f} s = {command['ratio']:.2f}×")
     print(f"{'PASS' if ok else 'MISS'}: due() costs no more than options()")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"calls": calls, "command": command, "pass": ok},
