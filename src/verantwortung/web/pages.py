@@ -23,7 +23,8 @@ from ..engine.process import Process
 from ..exceptions import ConcurrencyError, ParameterError, ProcessNotFound, TransitionRefused
 from ..render.words import label
 from .api import fire_as
-from .auth import Session, User, verify_password
+from .auth import User, verify_password
+from .sessions import Session
 from .context import COOKIE, WebContext, context_of
 from .forms import payload_from_form
 from .safety import csp_with_style
@@ -60,8 +61,9 @@ class _Page:
     def finish(self, response: Response) -> Response:
         """Set the session cookie on a new session (HttpOnly, SameSite=Strict)."""
         if self.new_session and self.session is not None:
-            response.set_cookie(COOKIE, self.session.id, httponly=True, samesite="strict",
-                                secure=self.ctx.secure_cookies, path="/")
+            response.set_cookie(COOKIE, self.ctx.sessions.cookie(self.session), httponly=True,
+                                samesite="strict", secure=self.ctx.secure_cookies, path="/",
+                                max_age=self.ctx.sessions.max_age)
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -288,14 +290,14 @@ def _login(page: _Page) -> Response:
     if user is None or not verify_password(user, password):
         return page.html("login.html", 401, failed=True, name=name)
     assert page.session is not None
-    page.ctx.sessions.drop(page.session.id)  # a new id on sign-in: no session fixation
+    page.ctx.sessions.drop(page.session)  # a new id on sign-in: no session fixation
     page.session, page.new_session = page.ctx.sessions.new(user), True
     return page.redirect("/")
 
 
 def _logout(page: _Page) -> Response:
     assert page.session is not None
-    page.ctx.sessions.drop(page.session.id)
+    page.ctx.sessions.drop(page.session)
     response = page.redirect("/login" if not page.ctx.local else "/")
     response.delete_cookie(COOKIE, path="/")
     return response
