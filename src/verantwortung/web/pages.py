@@ -141,7 +141,8 @@ def _index(page: _Page) -> Response:
                      "phase": phase, "version": info.version,
                      "updated": info.updated_at[:16].replace("T", " "),
                      "due": due.get(info.id, [])})
-    return page.html("index.html", processes=rows, at=_day_text(at, page.lang))
+    return page.html("index.html", processes=rows, at=_day_text(at, page.lang),
+                     at_iso=at.isoformat() if at else "")
 
 
 def _day_text(at: dt.date | None, lang: str) -> str:
