@@ -77,6 +77,9 @@ _GLOSSARY: dict[str, tuple[str, str]] = {
 }
 
 _UI: dict[str, tuple[str, str]] = {
+    "deadlines": ("Fristen dieser Phase", "Deadlines of this phase"),
+    "deadline_due": ("{label} (seit {since})", "{label} (since {since})"),
+    "deadline_not_due": ("{label}: nicht fällig", "{label}: not due"),
     "allowed": ("möglich", "possible"),
     "blocked": ("blockiert", "blocked"),
     "reasons": ("Gründe", "reasons"),
