@@ -25,7 +25,7 @@ from ..rules.registry import registry
 from .compiled import CompiledCheck, CompiledTemplate, shown_values
 from .state import State
 
-__all__ = ["CompiledDeadline", "Due", "deadlines_of", "due_items"]
+__all__ = ["CompiledDeadline", "Due", "deadlines_of", "due_items", "turning_days"]
 
 Severity = Literal["reminder", "overdue"]
 _ORDER = {"overdue": 0, "reminder": 1}
@@ -236,3 +236,15 @@ def _since(deadline: CompiledDeadline, dated: _Dated, entered: dt.date | None) -
         if passed:
             return edge
     return floor
+
+
+def turning_days(ct: CompiledTemplate, view: RecordView, last_at: dt.datetime | None,
+                 code: str) -> list[dt.date]:
+    """The days on which the result of deadline ``code``'s rule can change for these
+    records, in order (the rule is constant from one to the next): where to look when
+    asking whether, and when, it can become due (the testing tools ask)."""
+    found = next((d for d in deadlines_of(ct) if d.check.code == code), None)
+    if found is None:
+        raise KeyError(code)
+    dated = _Dated(view, dt.date.max, last_at, {})
+    return sorted({d for e in found.edges for d in e(dated, dt.date.max)})
