@@ -69,7 +69,7 @@ def best_of_pair(first: object, second: object, calls: int, rounds: int = 15
     timers = timeit.Timer(first), timeit.Timer(second)  # type: ignore[arg-type]
     times: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        for timer, found in zip(timers, times):
+        for timer, found in zip(timers, times, strict=True):
             found.append(timer.timeit(calls) / calls)
     return min(times[0]), min(times[1])
 

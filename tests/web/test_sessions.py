@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
@@ -86,7 +85,7 @@ def test_a_session_key_file_is_made_owner_only_and_read_again(tmp_path: Path) ->
     path = tmp_path / "users.yaml.session-key"
     key = session_key(path)
     assert 32 == len(key) and key == session_key(path)
-    assert 0o600 == stat.S_IMODE(os.stat(path).st_mode)
+    assert 0o600 == stat.S_IMODE(path.stat().st_mode)
 
 
 def test_a_session_key_file_that_is_no_key_says_so(tmp_path: Path) -> None:

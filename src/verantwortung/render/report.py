@@ -15,14 +15,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model.process import START_EVENT, Event, Option
-from .dot import graphviz_available, run_dot, to_dot
-from .graph import Graph, build_graph, needs_input
-from .page import esc, inline_svg, page
 from ..engine.inputs import timestamp
+from ..model.process import START_EVENT, Event, Option
 from ..model.rules import UntilRule
 from ..rules.dates import human_date, parse_day
 from .date_axis import DatedMark, date_axis
+from .dot import graphviz_available, run_dot, to_dot
+from .graph import Graph, build_graph, needs_input
+from .page import esc, inline_svg, page
 from .svg import Bar, bar_chart, timeline
 from .words import field_label, label, ui, value_label
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Day", "add_months", "day_text", "human_date", "localized", "months_between", "parse_day"]
+__all__ = ["Day", "add_months", "day_text", "human_date", "localized", "months_between",
+           "parse_day"]
 
 _MONTHS = {
     "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",

@@ -9,7 +9,6 @@ reason; a role that may not take the step is 403, no or an unknown token 401.
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 from collections.abc import Callable
 from typing import Any

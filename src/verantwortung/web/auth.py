@@ -18,8 +18,6 @@ that a busy API client pays for argon2 once, not on every request.
 from __future__ import annotations
 
 import hashlib
-import hmac
-import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence

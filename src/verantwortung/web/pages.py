@@ -25,10 +25,10 @@ from ..exceptions import ConcurrencyError, ParameterError, ProcessNotFound, Tran
 from ..render.words import label
 from .api import fire_as
 from .auth import User, verify_password
-from .sessions import Session
 from .context import COOKIE, WebContext, context_of
 from .forms import payload_from_form
 from .safety import csp_with_style
+from .sessions import Session
 from .views import Submitted, due_rows, history_rows, steps, timeline
 from .words import LANGS, words
 
