@@ -25,6 +25,7 @@ _SHORT = {"de": ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.",
 LEFT, WIDTH, AXIS = 40, 920, 88  # the axis runs from LEFT to LEFT + WIDTH at y = AXIS
 #: beyond this many days after the last date, the day spoken of is named, not drawn
 _FAR = 180
+_MIN_SPAN = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ def date_axis(marks: Sequence[DatedMark], start: dt.date, today: dt.date, lang: 
     last = max([start, *(m.day for m in marks)])
     near = today <= last + dt.timedelta(days=_FAR)
     end = max(last, today) if near else last
-    span = max((end - start).days, 1)
+    end = max(end, start + dt.timedelta(days=_MIN_SPAN))  # a young process: a month at least
+    span = (end - start).days
 
     def x(day: dt.date) -> float:
         return LEFT + WIDTH * (min(max(day, start), end) - start).days / span
@@ -82,8 +84,9 @@ def date_axis(marks: Sequence[DatedMark], start: dt.date, today: dt.date, lang: 
     if near:
         out.append(f'<line x1="{x(today):.0f}" y1="{AXIS - 70}" x2="{x(today):.0f}" '
                    f'y2="{AXIS + 70}" stroke="{INK}" stroke-dasharray="3 3"/>')
-    out.append(f'<text x="{LEFT + WIDTH if not near else x(today):.0f}" y="12" '
-               f'text-anchor="end" font-size="11" font-weight="700" fill="{INK}">'
+    at = x(today) if near else LEFT + WIDTH
+    out.append(f'<text x="{at:.0f}" y="12" text-anchor="{"end" if at > LEFT + 200 else "start"}" '
+               f'font-size="11" font-weight="700" fill="{INK}">'
                f'{esc(today_label)}{"" if near else " →"}</text>')
     out.append("</svg>")
     return "".join(out)
