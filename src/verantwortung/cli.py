@@ -190,6 +190,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     _out(f"invariants:                {inv['count']} checked over "
          f"{counted(inv['runs'], 'random run', 'random runs')} "
          f"({counted(inv['steps'], 'step', 'steps')})")
+    dl = coverage["deadlines"]
+    if dl["total"]:
+        _out(f"deadlines due, cleared:    {pct(dl['due'], dl['total'])}, "
+             f"{pct(dl['cleared'], dl['total'])}")
     if emitted:
         _out(f"{counted(len(emitted), 'scenario', 'scenarios')} written to {args.emit_scenarios}")
     return EXIT_PROBLEMS if failed else EXIT_OK

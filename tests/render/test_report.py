@@ -165,3 +165,29 @@ def test_the_report_shows_what_is_due_at_the_top() -> None:
     assert page.index('id="due"') < page.index('id="progress"')
     assert "91 days have passed since the last entry on 2 January 2012" in page
     assert 'id="due"' not in report(proc, "en", graphviz=False, at="2012-02-01")
+
+
+def test_the_timeline_has_a_date_axis_of_meetings_schedules_and_due_items() -> None:
+    """Under the phase timeline: the kick-off held, the meeting scheduled, since when the
+    kick-off's minutes are due, and the day the report speaks of."""
+    tpl = v.load_template("verantwortungspartner")
+    proc = v.Process.start(tpl, region="Ilmtal", at="2012-01-02")
+    for pid in range(5):
+        proc.fire("partner_added", payload={"id": f"p{pid}", "name": f"F{pid}",
+                                            "kind": "company"}, at="2012-01-02")
+        proc.fire("circle_member_joined", payload={"partner": f"p{pid}"}, at="2012-01-02")
+    for name, payload in (("facilitator_assigned", {"name": "Anna"}),
+                          ("theme_proposed", {"id": "t", "title": "Fachkräfte"}),
+                          ("theme_selected", {"theme": "t"}),
+                          ("logistics_clarified", {"host": "IHK"})):
+        proc.fire(name, payload=payload, at="2012-01-02")
+    proc.fire("hold_kickoff", at="2012-03-01")
+    proc.fire("event_scheduled", payload={"kind": "milestone", "date": "2012-05-10"},
+              at="2012-03-02")
+    page = report(proc, "de", graphviz=False, at="2012-04-02")
+    axis = page[page.index('<svg class="date-axis"'):]
+    axis = axis[:axis.index("</svg>")]
+    assert 'class="mark held" data-day="2012-03-01"' in axis and "Auftaktveranstaltung" in axis
+    assert 'class="mark scheduled" data-day="2012-05-10"' in axis
+    assert 'class="mark due" data-day="2012-03-16"' in axis and "Protokoll fehlt" in axis
+    assert "Stand 2. April 2012" in axis

@@ -22,7 +22,7 @@ from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
 from ..model.text import Plural, fill
 from ..rules.compile import Compiled, RecordView, build_rule
-from ..rules.dates import Day, localized
+from ..rules.dates import Day
 from ..rules.registry import registry
 from .payload import PayloadValidator
 from .reasons import Vocabulary, generic
@@ -31,7 +31,8 @@ from .state import Layout
 if TYPE_CHECKING:  # imported when the first template is compiled: validate never needs it
     from transitions import Machine
 
-__all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled"]
+__all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled",
+           "shown_values"]
 
 
 class _Placeholders(Mapping[str, Any]):
@@ -41,14 +42,19 @@ class _Placeholders(Mapping[str, Any]):
     instead of raising.
     """
 
-    __slots__ = ("_context", "_seen")
+    __slots__ = ("_context", "_lang", "_seen")
 
-    def __init__(self, context: Mapping[str, Any], seen: Mapping[str, Any]) -> None:
-        self._context, self._seen = context, seen
+    def __init__(self, context: Mapping[str, Any], seen: Mapping[str, Any],
+                 lang: str | None = None) -> None:
+        # lang: write the dates among the values for this language (else as ISO text)
+        self._context, self._seen, self._lang = context, seen, lang
 
     def __getitem__(self, key: str) -> Any:
         if key in self._seen:
-            return _fmt(self._seen[key])
+            value = self._seen[key]
+            if self._lang is not None and type(value) is Day:
+                return value.human(self._lang)
+            return _fmt(value)
         return self._context.get(key, "{" + key + "}")
 
     def __iter__(self) -> Iterator[str]:
@@ -79,32 +85,46 @@ class CompiledCheck:
     context: Mapping[str, Any]
     needs_input: tuple[str, ...] = ()  # the payload fields, when only they decide the rule
 
-    def evaluate(self, view: RecordView, payload: Mapping[str, Any]) -> Reason | None:
-        """None when the rule passes, else the explained reason."""
+    def judge(self, view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, dict[str, Any]]:
+        """Whether the rule passes, and the values it saw."""
         try:
-            ok, seen = self.fn(view, payload)
+            return self.fn(view, payload)
         except VerantwortungError:
             raise
         except Exception as exc:  # a custom rule's own error: say which rule, keep the cause
             raise RuleError(self.code, self.source, exc) from exc
+
+    def text(self, values: Mapping[str, Any], lang: str) -> str:
+        """The message in ``lang`` (de or en), filled from ``values`` (dates for a reader)."""
+        return fill(self.message_de if lang == "de" else self.message_en,
+                    _Placeholders(self.context, values, lang))
+
+    def evaluate(self, view: RecordView, payload: Mapping[str, Any]) -> Reason | None:
+        """None when the rule passes, else the explained reason."""
+        ok, seen = self.judge(view, payload)
         if ok:
             return None
         # the values now, the text when someone reads it (options() judges every trigger);
         # the text is filled from the frozen values, so a record changed later cannot show
-        shown = _seen(seen)
-        values = shown if len(shown) == len(seen) else {**seen, **shown}
-        if any(type(v) is Day for v in seen.values()):  # a date reads differently per language
-            de, en = (localized(dict(values), lang, seen) for lang in ("de", "en"))
-            return Reason(code=self.code, hard=self.hard, seen=shown, source=self.source,
-                          message_de=fill(self.message_de, _Placeholders(self.context, de)),
-                          message_en=fill(self.message_en, _Placeholders(self.context, en)),
-                          needs_input=self.needs_input)
+        shown, values = shown_values(seen)
+        if Day in map(type, seen.values()):  # a date reads differently per language
+            return Reason.deferred(
+                self.code, self.message_de, self.message_en,
+                _Placeholders(self.context, values, "de"), hard=self.hard, seen=shown,
+                source=self.source, needs_input=self.needs_input,
+                values_en=_Placeholders(self.context, values, "en"))
         return Reason.deferred(self.code, self.message_de, self.message_en,
                                _Placeholders(self.context, values), hard=self.hard,
                                seen=shown, source=self.source, needs_input=self.needs_input)
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+_SCALARS = frozenset({str, int, float, bool, type(None), Day})  # a Day is immutable text
+
+
+def shown_values(seen: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a failed rule saw: its JSON-ready values, and the values its message reads."""
+    shown = _seen(seen)
+    return shown, shown if len(shown) == len(seen) else {**seen, **shown}
 
 
 def _seen(seen: dict[str, Any]) -> dict[str, Any]:

@@ -39,7 +39,7 @@ class Process:
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
     __slots__ = ("__weakref__", "_base", "_ct", "_earlier", "_history", "_id", "_listeners",
-                 "_refused", "_region", "_state")
+                 "_refused", "_region", "_started", "_state")
 
     #: how far after the clock a new event may be dated: a typo such as ``9999-12-31``
     #: would otherwise put every later event out of order. Refused as
@@ -55,6 +55,7 @@ class Process:
         # all events, or (restored lazily) those after the first _base, read by _earlier()
         self._history: list[Event] = []
         self._base, self._earlier = 0, cast("Callable[[], list[Event]] | None", None)
+        self._started: dt.datetime | None = None  # the start, while the history is lazy
         self._listeners: list[Listener] | None = None  # made on the first subscribe
         self._refused: list[RefusalListener] | None = None  # rarely used: made on demand
 
@@ -137,7 +138,7 @@ class Process:
             proc._history.extend(e.frozen() for e in head)
         else:  # the snapshot's own event stays: the last event is always at hand
             proc._history.append(head[-1].frozen())
-            proc._base, proc._earlier = snapshot_seq - 1, earlier
+            proc._base, proc._earlier, proc._started = snapshot_seq - 1, earlier, first.at
         proc._apply(tail)
         return proc
 
@@ -275,16 +276,15 @@ class Process:
         """The deadlines due on ``at`` (default: now, UTC), overdue first.
 
         A pure function of the template, the history and the date: equal after replay,
-        a JSON round trip or a store load. A date before the latest event judges the
-        process as it was then (its events up to that date; none before it started).
-        ValueError for an ``at`` that is no date.
-        """
+        a JSON round trip or a store load. A date before the latest event judges the process
+        as it was then (its events up to that date; none before it started). ValueError for
+        an ``at`` that is no date."""
         when = timestamp(at)
         if self._history[-1].at > when:  # as of an earlier date: the story up to it
             earlier = [e for e in self._all_events() if e.at <= when]
             return Process.replay(self._ct.template, earlier).due(when) if earlier else ()
         return due_items(self._ct, self._state, self._state.phase, self._history[-1].at,
-                         lambda: self._all_events()[0].at.date(), when)
+                         lambda: (self._started or self._all_events()[0].at).date(), when)
 
     def _judge_on(self, at: dt.datetime | dt.date | str | None) -> None:
         """Let time rules judge on ``at`` (default: now, UTC), after the latest event."""

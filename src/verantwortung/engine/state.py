@@ -68,7 +68,8 @@ class State:
     ``ref.field`` reads; an update can, and resets the counts that read through it.
     """
 
-    __slots__ = ("_index", "_kept", "_layout", "_records", "_single", "at", "last_at", "phase")
+    __slots__ = ("_index", "_kept", "_layout", "_records", "_single", "at", "last_at", "memo",
+                 "phase")
 
     def __init__(self, phase: str, layout: Layout) -> None:
         self.phase = phase
@@ -81,6 +82,9 @@ class State:
         self._single: dict[str, dict[str, Any]] = {}
         self._index: dict[str, dict[Any, dict[str, Any]]] = {}
         self._kept: _Kept | None = None  # made when a rule first asks for a count
+        # what time rules found in the records (their dates), kept until a record changes:
+        # asking what is due again, on any day, does not scan the records again
+        self.memo: dict[Any, Any] | None = None
 
     # -- the RecordView protocol used by compiled rules ------------------------------------
 
@@ -162,11 +166,13 @@ class State:
 
     def add(self, collection: str, record: dict[str, Any]) -> Undo:
         """Add (or, for a single collection, set) a record; return how to undo it."""
+        self.memo = None
         if collection in self._layout.singles:
             before = self._single.get(collection)
             self._single[collection] = record
 
             def undo_single() -> None:
+                self.memo = None
                 if before is None:
                     del self._single[collection]
                 else:
@@ -182,6 +188,7 @@ class State:
         self._follow(collection, record, 1)
 
         def undo_add() -> None:
+            self.memo = None
             self._follow(collection, record, -1)
             records.pop()
             if index is not None:
@@ -193,9 +200,11 @@ class State:
                ) -> Undo:
         """Change fields of a record of ``collection`` in place; return how to undo it."""
         before = {k: record.get(k) for k in changes}
+        self.memo = None
         self._change(collection, record, changes)
 
         def undo_update() -> None:
+            self.memo = None
             self._change(collection, record, before)
 
         return undo_update
@@ -208,6 +217,7 @@ class State:
                 self.add(name, dict(record))
         for name, record in snapshot.get("single", {}).items():
             self._single[name] = dict(record)
+        self.memo = None
 
     def snapshot(self) -> dict[str, Any]:
         """A deep, JSON-ready copy of every record (for equality and export)."""

@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "C003": "phase is a trap: no transition out of it can pass",
     "C004": "invariant violated",
     "C005": "transition never taken",
+    "C006": "deadline never becomes due",
     # scenario files (verantwortung validate and run, before the first step)
     "S001": "scenario: unknown trigger or event",
     "S002": "scenario: unknown role",
@@ -80,6 +81,7 @@ CODES: dict[str, str] = {
     "W304": "method: no consolidation phase",
     "W401": "guard never refuses in exploration",
     "W402": "exploration stopped: its budget ran out",
+    "W403": "deadline, once due, is never cleared",
 }
 
 

@@ -65,7 +65,8 @@ def diagram(template: ProcessTemplate | None = None, process: Process | None = N
 
 def diagram(template: ProcessTemplate | None = None, process: Process | None = None,
             fmt: str = "mermaid", lang: str = "de") -> str | bytes:
-    """The phase diagram of ``template``, or of ``process`` with its current state.
+    """The phase diagram of ``template``, or of ``process`` with its current state and
+    the deadlines of its current phase (those due today marked).
 
     ``fmt``: ``mermaid`` or ``dot`` (text), ``svg`` (text) or ``png`` (bytes) through
     Graphviz. ``lang``: ``de`` or ``en``. Raises :class:`GraphvizNotFoundError` when svg or

@@ -15,8 +15,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..engine.inputs import timestamp
 from ..model.process import START_EVENT, Event, Option
 from ..model.text import counted
+from ..model.rules import UntilRule
+from ..rules.dates import human_date, parse_day
+from .date_axis import DatedMark, date_axis
 from .dot import graphviz_available, run_dot, to_dot
 from .graph import Graph, build_graph, needs_input
 from .page import esc, inline_svg, page
@@ -228,6 +232,41 @@ def _due(proc: Process, at: dt.datetime | dt.date | str | None, lang: str) -> st
     return _card("Fällig" if lang == "de" else "Due", rows, anchor="due")
 
 
+def _until_sources(rule: Any) -> set[tuple[str, str]]:
+    """The (collection, date field) pairs the ``until:`` rules in ``rule`` read."""
+    if isinstance(rule, UntilRule):
+        return {(rule.until, rule.field)}
+    found: set[tuple[str, str]] = set()
+    for sub in (*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())):
+        found |= _until_sources(sub)
+    inner = getattr(rule, "not_", None)
+    return found | _until_sources(inner) if inner is not None else found
+
+
+def _date_axis(proc: Process, at: dt.datetime | dt.date | str | None, lang: str) -> str:
+    """The date axis: meetings held, what is scheduled (the dated records the template's
+    deadlines look ahead to) and since when something is due, up to the day asked about."""
+    tpl = proc.template
+    marks = [DatedMark(day, label(tpl.phase(rec["phase"]).label, lang, rec["phase"]), "held")
+             for rec in proc.records("phases_entered") if (day := parse_day(rec.get("at")))]
+    for collection, name in sorted({s for d in tpl.deadlines for s in _until_sources(d.spec.rule)
+                                    if s[0] in tpl.collections}):
+        spec = tpl.collections[collection]
+        kind = spec.fields.get("kind")
+        for rec in proc.records(collection):
+            day = parse_day(rec.get(name))
+            if day is not None:
+                text = (value_label(rec["kind"], lang, kind) if kind and rec.get("kind")
+                        else label(spec.label, lang, collection))
+                marks.append(DatedMark(day, text, "scheduled"))
+    items = proc.due(at=at)
+    marks += [DatedMark(d.since, d.label(lang), "due") for d in items]
+    today = (timestamp(at) if at is not None else dt.datetime.now(dt.UTC)).date()
+    start = proc.history[0].at.date()
+    word = "Stand" if lang == "de" else "As of"
+    return date_axis(marks, start, today, lang, f"{word} {human_date(today, lang)}")
+
+
 def _meetings(proc: Process, graph: Graph, lang: str) -> str:
     rows = []
     for r in _records(proc, "phases_entered"):
@@ -357,8 +396,8 @@ def report(process: Process, lang: str = "de", *, graphviz: bool | None = None,
     options = proc.options()
     parts = [
         _header(proc, graph, lang), "<main>", _due(proc, at, lang),
-        _card(ui("fallback_diagram", lang), f"<figure>{timeline(graph, lang)}</figure>",
-              anchor="progress"),
+        _card(ui("fallback_diagram", lang), f"<figure>{timeline(graph, lang)}</figure>"
+              f'<figure class="dates">{_date_axis(proc, at, lang)}</figure>', anchor="progress"),
         _figures(proc, graph, lang),
         _card(ui("what_next", lang), _options(proc, graph, options, lang), anchor="next"),
         _card(ui("advisories", lang), _advisories(options, lang), anchor="advisories"),
