@@ -140,7 +140,7 @@ def deadline_lines(graph: Graph, lang: str) -> list[str]:
     """The current phase's deadlines in words: those due with since when, then the rest."""
     if not graph.deadlines:
         return []
-    lines = [f"{ui('deadlines', lang)}:"]
+    lines = [f"{ui('phase_deadlines', lang)}:"]
     for d in graph.deadlines:
         if d.due and d.since is not None:
             lines.append("! " + ui("deadline_due", lang, label=d.label.get(lang),

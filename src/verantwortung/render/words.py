@@ -16,7 +16,7 @@ __all__ = ["LANGS", "field_label", "label", "ui", "value_label"]
 LANGS = ("de", "en")
 
 _UI: dict[str, tuple[str, str]] = {
-    "deadlines": ("Fristen dieser Phase", "Deadlines of this phase"),
+    "phase_deadlines": ("Fristen dieser Phase", "Deadlines of this phase"),
     "deadline_due": ("{label} (seit {since})", "{label} (since {since})"),
     "deadline_not_due": ("{label}: nicht fällig", "{label}: not due"),
     "allowed": ("möglich", "possible"),
