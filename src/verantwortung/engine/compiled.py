@@ -24,6 +24,7 @@ from ..model.text import fill
 from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.dates import Day, localized
 from ..rules.registry import registry
+from .indicators import CompiledIndicator, compile_indicators
 from .payload import PayloadValidator
 from .reasons import generic
 from .state import Layout
@@ -208,6 +209,7 @@ class CompiledTemplate:
     finals: frozenset[str]
     series_of: Mapping[str, tuple[str | None, int | None]]
     changed_parameters: Mapping[str, Any]  # values that differ from the defaults
+    indicators: tuple[CompiledIndicator, ...] = ()
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
 
@@ -336,7 +338,8 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
                             series_of={p.id: (p.series, p.index) for p in tpl.phases},
                             changed_parameters={k: v for k, v in tpl.values.items()
                                                 if v != tpl.parameters[k].default},
-                            collections=tpl.collections, machine=machine)
+                            collections=tpl.collections, machine=machine,
+                            indicators=compile_indicators(tpl))
 
 
 _CACHE: OrderedDict[tuple[int, tuple[tuple[str, Any], ...]], CompiledTemplate] = OrderedDict()

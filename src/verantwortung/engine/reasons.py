@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from ..model.process import Reason
 
-__all__ = ["GENERIC", "generic", "judge"]
+__all__ = ["GENERIC", "generic", "judge", "role_reasons"]
 
 #: code -> (German, English); placeholders are filled from the keyword arguments
 GENERIC: dict[str, tuple[str, str]] = {
@@ -74,3 +75,18 @@ def judge(reasons: tuple[Reason, ...], given: bool) -> tuple[bool, tuple[str, ..
         return False, ()
     needs = tuple(dict.fromkeys(fields))
     return (False if given else all(r.needs_input for r in reasons)), needs
+
+
+def role_reasons(actor: str | None, known: Collection[str], name: str,
+                 allowed: Collection[str] | None) -> list[Reason]:
+    """Why ``actor`` may not fire ``name``: a role the template does not know, or one that
+    is not among ``allowed`` (None: every role); empty when it may, or without an actor."""
+    role = actor.partition(":")[0] if actor is not None else None
+    if role is None:
+        return []
+    if known and role not in known:
+        return [generic("unknown_role", role=role, roles=", ".join(sorted(known)))]
+    if allowed is not None and role not in allowed:
+        return [generic("role_not_allowed", role=role, name=name,
+                        roles=", ".join(sorted(allowed)))]
+    return []
