@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 
 import verantwortung as v
+from tests.conftest import ROOT
 from verantwortung.render import report
 from verantwortung.store.sql import EventStore
-
-from tests.conftest import ROOT
 
 from .conftest import ARTIFACTS, XSS, need, need_dot, outside_refs, run_story
 

@@ -54,8 +54,8 @@ def _parts(ind: IndicatorDef, collections: Mapping[str, Any]) -> FrozenDict:
         coll = collections[coll.fields[head].to]
         head, _, rest = rest.partition(".")
     labels: Mapping[str, Text] = coll.fields[head].labels or {}
-    return freeze({k: {"de": labels[k].get("de"), "en": labels[k].get("en")}
-                   for k in keys if k in labels})
+    return FrozenDict({k: {"de": labels[k].get("de"), "en": labels[k].get("en")}
+                       for k in keys if k in labels})
 
 
 def compile_indicators(tpl: ProcessTemplate) -> tuple[CompiledIndicator, ...]:

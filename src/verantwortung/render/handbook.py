@@ -4,7 +4,8 @@ Title and description, the phase diagram, each phase in order (a series once, as
 "Meilensteintreffen 1–5" with its minimum and maximum), what happens there, the
 guiding questions and the checklist, how to move on with every rule in plain
 language (and the message a refusal shows), recommendations (advisories), what is
-recorded, the key figures (indicators), the roles and the parameters. A consultant's ``extends:`` variant gets
+recorded, the key figures (indicators),
+the roles and the parameters. A consultant's ``extends:`` variant gets
 its own handbook, with its own values.
 """
 

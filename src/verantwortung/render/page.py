@@ -53,6 +53,8 @@ th { color: var(--muted); font-weight: 600; font-size: .8rem; text-transform: up
 td.date { white-space: nowrap; color: var(--muted); font-variant-numeric: tabular-nums; }
 .muted { color: var(--muted); }
 .small { font-size: .85rem; }
+.wide-table { overflow-x: auto; } td.num, th.num { text-align: right; }
+.chip.overdue { background: var(--no-soft); border-color: #fecaca; color: #991b1b; }
 .chip { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: .8rem;
   font-weight: 600; background: var(--soft); border: 1px solid var(--line); white-space: nowrap; }
 .chip.idea, .chip.planned { background: #eef2ff; border-color: #c7d2fe; color: #3730a3; }

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
 from ..model.process import START_EVENT, Event, Option
 from .dot import graphviz_available, run_dot, to_dot
+from .figures import Figure, figures, figures_html, word
 from .graph import Graph, build_graph, needs_input
 from .page import esc, inline_svg, page
-from .figures import Figure, figures, figures_html, word
 from .svg import timeline
 from .words import field_label, label, ui, value_label
 

@@ -83,10 +83,12 @@ def compile_indicator(spec: IndicatorSpec, collections: Mapping[str, Any],
     if spec.measure == "count" and spec.by is None and spec.spread is None:
         counted = compiler.counter(collection, spec.where)  # kept up to date by the state
         return lambda view: counted(view)
-    amount: Callable[[RecordView, Record], int] = (lambda view, rec: 1)
-    if spec.measure == "sum":
-        get_amount = compiler.getter(collection, spec.field or "")
-        amount = lambda view, rec: _number(get_amount(view, rec))  # noqa: E731
+    get_amount = (compiler.getter(collection, spec.field or "") if spec.measure == "sum"
+                  else None)
+
+    def amount(view: RecordView, rec: Record) -> int:
+        return 1 if get_amount is None else _number(get_amount(view, rec))
+
     if spec.measure == "distinct":
         get_value = compiler.getter(collection, spec.field or "")
 
