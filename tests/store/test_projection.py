@@ -55,7 +55,7 @@ def test_every_append_keeps_the_summary_equal_to_a_replay(store_url: str) -> Non
         row = _stored(store)[pid]
         assert ("school_year_1", 6, "2024-09-05T00:00:00+00:00", "placement_held") == (
             row["phase"], row["version"], row["phase_since"], row["last_kind"])
-        figures = {i["code"]: i["value"] for i in json.loads(row["indicators"])}
+        figures = json.loads(row["indicators"])
         assert (2, 4) == (figures["businesses"], figures["pupils_placed"])
 
 

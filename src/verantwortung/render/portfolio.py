@@ -95,7 +95,9 @@ def _row_dict(r: PortfolioRow) -> dict[str, Any]:
         "blockers": [{"code": b.code, "trigger": b.trigger,
                       "message": {"de": b.message_de, "en": b.message_en}}
                      for b in r.blockers],
-        "indicators": [i.to_dict() for i in r.indicators],
+        # values only: labels, parts and totals are in the summary, once
+        "indicators": {i.code: dict(i.value) if isinstance(i.value, dict) else i.value
+                       for i in r.indicators},
         "phase_durations": [{"phase": p, "days": n} for p, n in r.durations],
     }
 

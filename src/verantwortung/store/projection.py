@@ -46,7 +46,7 @@ summaries = Table(
     Column("phase_since", String(40), nullable=False),
     Column("last_at", String(40), nullable=False),
     Column("last_kind", String(64), nullable=False),
-    Column("indicators", Text, nullable=False),  # JSON: [Indicator.to_dict(), ...]
+    Column("indicators", Text, nullable=False),  # JSON: {code: value} of proc.indicators()
     Column("state", Text, nullable=False),  # JSON: Process.state()
 )
 
@@ -79,9 +79,9 @@ def summary_of(proc: Process, started_at: str | None = None) -> Summary:
         process_id=proc.id, version=proc.version, phase=proc.phase, started_at=started,
         phase_since=str(entered[-1]["at"]) if entered else started,
         last_at=last.at.isoformat(), last_kind=last.kind,
-        indicators=json.dumps([i.to_dict() for i in proc.indicators()], ensure_ascii=False,
-                              sort_keys=True),
-        state=json.dumps(proc.state(), ensure_ascii=False, sort_keys=True))
+        indicators=json.dumps({i.code: i.value for i in proc.indicators()},
+                              ensure_ascii=False),
+        state=json.dumps(proc.state(), ensure_ascii=False))
 
 
 def ensure(engine: Engine) -> None:
