@@ -128,7 +128,8 @@ def portfolio_json(pf: Portfolio) -> str:
     """Every row and the summary as JSON."""
     data = {"at": pf.at.isoformat(), "rows": [_row_dict(r) for r in pf.rows],
             "summary": _summary_dict(pf)}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # no indent: the C encoder writes it, several times faster than an indented one
+    return json.dumps(data, ensure_ascii=False) + "\n"
 
 
 # -- CSV --------------------------------------------------------------------------------

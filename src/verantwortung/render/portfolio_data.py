@@ -188,10 +188,14 @@ def _totals(rows: Iterable[PortfolioRow]) -> tuple[Total, ...]:
             t["n"] += 1
             t["total"] += ind.total
             if isinstance(ind.value, dict):
+                parts = t["parts"]
                 for key, number in ind.value.items():
-                    labels = (ind.part_label(key, "de"), ind.part_label(key, "en"))
-                    before = t["parts"].get(key, (labels, 0))
-                    t["parts"][key] = (before[0], before[1] + int(number))
+                    before = parts.get(key)
+                    if before is None:
+                        labels = (ind.part_label(key, "de"), ind.part_label(key, "en"))
+                        parts[key] = (labels, int(number))
+                    else:
+                        parts[key] = (before[0], before[1] + int(number))
     return tuple(Total(code, t["label"], t["n"], t["total"],
                        tuple((k, lab, n) for k, (lab, n) in t["parts"].items()))
                  for code, t in found.items())
