@@ -14,7 +14,8 @@ a theme, the kick-off and a milestone meeting, a team, projects and notes. Rows:
 (c) writing the store: the extra cost of the summary in the append transaction, as
     ``store.append`` of one event with and without it.
 
-Times are the best of 3 runs.
+Times are the best of 3 runs (the replay: one run); the portfolio is also timed in CPU
+time, which other programs on a shared machine do not inflate as much.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import sys
 import tempfile
 import timeit
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 
 import verantwortung as v
 from verantwortung.cli import main
@@ -74,6 +75,13 @@ def _best(fn: object, repeat: int = REPEAT) -> float:
     return min(timeit.repeat(fn, number=1, repeat=repeat))  # type: ignore[arg-type]
 
 
+def _cpu(fn: object, repeat: int = REPEAT) -> float:
+    """The least CPU time of this process over ``repeat`` runs: on a shared machine the
+    wall time also counts the other programs' turns."""
+    return min(timeit.repeat(fn, number=1, repeat=repeat,  # type: ignore[arg-type]
+                             timer=process_time))
+
+
 def _command(argv: list[str]) -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         assert 0 == main(argv)
@@ -93,8 +101,9 @@ def run(count: int) -> dict[str, object]:
                 store.add(proc, str(TEMPLATE))
         built = perf_counter() - start
         summaries = _best(lambda: _command(["portfolio", "--db", db, "--format", "json"]))
+        summaries_cpu = _cpu(lambda: _command(["portfolio", "--db", db, "--format", "json"]))
         replayed = _best(lambda: _command(["portfolio", "--db", db, "--format", "json",
-                                           "--at", "2030-01-01"]))
+                                           "--at", "2030-01-01"]), 1)
         with v.EventStore(url) as store:
             pid = store.list()[0].id
             proc = store.load(pid)
@@ -114,17 +123,20 @@ def run(count: int) -> dict[str, object]:
                 projection.save = save
     return {"processes": count, "events_per_process": EVENTS, "build_s": round(built, 1),
             "portfolio_from_summaries_s": round(summaries, 3),
+            "portfolio_from_summaries_cpu_s": round(summaries_cpu, 3),
             "portfolio_replayed_s": round(replayed, 3),
             "append_with_summary_ms": round(with_summary * 1000, 3),
             "append_without_summary_ms": round(without * 1000, 3),
-            "goal_s": GOAL, "pass": summaries < GOAL}
+            "goal_s": GOAL, "pass": summaries < GOAL, "pass_cpu": summaries_cpu < GOAL}
 
 
 def main_() -> int:
     """Print the table; write the results file."""
     count = 100 if "--quick" in sys.argv else 1_000
     result = run(count)
-    rows = [("portfolio from the summaries", f"{result['portfolio_from_summaries_s']} s"),
+    rows = [("portfolio from the summaries (wall)", f"{result['portfolio_from_summaries_s']} s"),
+            ("portfolio from the summaries (CPU)",
+             f"{result['portfolio_from_summaries_cpu_s']} s"),
             ("portfolio with --at (every process replayed)",
              f"{result['portfolio_replayed_s']} s"),
             ("store.append of one event, with the summary",
@@ -134,7 +146,8 @@ def main_() -> int:
     print(f"{count} processes × {EVENTS} events (SQLite)")
     for name, value in rows:
         print(f"  {name:<48} {value:>12}")
-    print(("PASS" if result["pass"] else "MISS") + f": portfolio under {GOAL} s")
+    print(("PASS" if result["pass"] else "MISS") + f": portfolio under {GOAL} s (wall); "
+          + ("PASS" if result["pass_cpu"] else "MISS") + " in CPU time")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

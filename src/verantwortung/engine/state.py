@@ -202,9 +202,19 @@ class State:
     def restore(self, snapshot: Mapping[str, Any]) -> None:
         """Load a :meth:`snapshot` into this (fresh) state."""
         self.phase = snapshot["phase"]
+        layout = self._layout
         for name, records in snapshot.get("records", {}).items():
-            for record in records:
-                self.add(name, dict(record))
+            if name in layout.singles or self._kept is not None:
+                for record in records:
+                    self.add(name, dict(record))
+                continue
+            # a fresh state keeps no counts yet: fill lists and the id index directly
+            added = [dict(r) for r in records]
+            self._records.setdefault(name, []).extend(added)
+            if name in layout.indexed:
+                index = self._index.setdefault(name, {})
+                for rec in added:
+                    index[rec["id"]] = rec
         for name, record in snapshot.get("single", {}).items():
             self._single[name] = dict(record)
 
