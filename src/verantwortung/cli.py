@@ -269,6 +269,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     fmt(p)
     from ._commands_feed import add_feed_commands
+    from ._commands_portfolio import add_portfolio_commands
     from ._commands_process import add_process_commands
     from ._commands_render import add_render_commands
     from ._commands_time import add_time_commands
@@ -277,6 +278,7 @@ def _parser() -> argparse.ArgumentParser:
     add_process_commands(command)
     add_feed_commands(command)
     add_render_commands(command)
+    add_portfolio_commands(command)
     add_time_commands(command)
     add_web_commands(command)
     return parser

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import verantwortung as v
+from tests.conftest import ROOT
 from verantwortung.render import report
 from verantwortung.store.sql import EventStore
 
@@ -61,9 +62,45 @@ def test_report_shows_where_the_process_stands(midway: v.Process) -> None:
     assert "Außerdem jederzeit: Prozess abbrechen (Ein Abbruch braucht eine Begründung.)" in page
     assert '<span class="chip planned">Geplant</span>' in page
     assert '<g class="bar" data-label="Unternehmen" data-value="5">' in page
-    assert "<td>2. Meilensteintreffen</td><td>27</td>" in page
-    assert "<blockquote>Südthüringen 2030: jede Lehrstelle besetzt</blockquote>" in page
+    assert "<td>2. Meilensteintreffen</td><td>Teilnehmende: 27</td>" in page
+    assert "<dd>Südthüringen 2030: jede Lehrstelle besetzt</dd>" in page
     assert "Prozessbegleitung (Anna Schmidt)" in page
+
+
+def test_a_template_without_indicators_gets_figures_of_its_own_collections(
+        midway: v.Process) -> None:
+    """No indicators: a count per collection and a breakdown per choice field, by label."""
+    page = report(midway, graphviz=False)
+    assert '<div class="kpi" data-indicator="partners"><div class="n">7</div>' in page
+    assert '<figure class="breakdown" data-indicator="partners.kind">' in page
+    assert '<div class="kpi" data-indicator="series.milestone"><div class="n">2</div>' in page
+
+
+def _school() -> v.Process:
+    tpl = v.load_template(ROOT / "examples" / "school_partnership" / "schule_wirtschaft.yaml")
+    proc = v.Process.start(tpl, region="Gera")
+    proc.fire("business_joined", payload={"id": "b1", "name": XSS, "trade": "craft"})
+    proc.fire("agreement_signed", payload={"signed_on": "2024-08-01"})
+    proc.fire("start_year")
+    proc.fire("placement_held", payload={"id": "x1", "business": "b1", "pupils": 4})
+    return proc
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_report_shows_the_templates_own_indicators(lang: str) -> None:
+    """A standalone template: its indicators as figures, its collections as cards, and
+    none of the bundled method's words; references shown by name."""
+    page = report(_school(), lang=lang, graphviz=False)
+    label = "Schülerinnen und Schüler im Praktikum" if lang == "de" else "Pupils on placements"
+    assert (f'<div class="kpi" data-indicator="pupils_placed"><div class="n">4</div>'
+            f'<div class="l">{label}</div>') in page
+    craft = "Handwerk" if lang == "de" else "Craft"
+    assert f'<g class="bar" data-label="{craft}" data-value="1">' in page
+    assert 'id="records-placements"' in page and htmllib.escape(XSS) in page
+    for word in ("Initiativkreis", "initiative circle", "Projektteams", "Project teams",
+                 "Unternehmen", "Vision"):
+        assert word not in page
+    assert [] == outside_refs(page) and XSS not in page
 
 
 def test_report_in_english(midway: v.Process) -> None:

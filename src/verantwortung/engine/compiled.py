@@ -24,6 +24,7 @@ from ..model.text import Plural, fill
 from ..rules.compile import Compiled, RecordView, build_rule
 from ..rules.dates import Day
 from ..rules.registry import registry
+from .indicators import CompiledIndicator, compile_indicators
 from .payload import PayloadValidator
 from .reasons import Vocabulary, generic
 from .state import Layout
@@ -231,6 +232,7 @@ class CompiledTemplate:
     series_of: Mapping[str, tuple[str | None, int | None]]
     changed_parameters: Mapping[str, Any]  # values that differ from the defaults
     words: Vocabulary  # labels of steps, phases and roles, for generic reasons
+    indicators: tuple[CompiledIndicator, ...] = ()
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
 
@@ -364,7 +366,8 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
                             changed_parameters={k: v for k, v in tpl.values.items()
                                                 if v != tpl.parameters[k].default},
                             collections=tpl.collections, machine=machine,
-                            words=Vocabulary(tpl))
+                            words=Vocabulary(tpl),
+                            indicators=compile_indicators(tpl))
 
 
 _CACHE: OrderedDict[tuple[int, tuple[tuple[str, Any], ...]], CompiledTemplate] = OrderedDict()

@@ -17,14 +17,16 @@ from types import MappingProxyType
 from typing import Any, ClassVar, cast
 
 from ..exceptions import ReplayError, TransitionRefused
+from ..model.indicators import Indicator
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
 from ..model.text import check_text
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
+from .indicators import indicator_values
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
-from .reasons import judge
+from .reasons import judge, role_reasons
 from .starting import check_exported_phase, check_start, exported_history
 from .state import State
 
@@ -33,6 +35,11 @@ __all__ = ["Listener", "Process", "RefusalListener"]
 Listener = Callable[["Process", Event], None]
 _NO_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
 RefusalListener = Callable[["Process", TransitionRefused], None]
+
+
+def _subscribed(listeners: list[Any], listener: Any) -> Callable[[], None]:
+    listeners.append(listener)
+    return lambda: listeners.remove(listener) if listener in listeners else None
 
 
 class Process:
@@ -219,6 +226,10 @@ class Process:
             raise KeyError(collection)
         return tuple(own(r) for r in self._state.records(collection))
 
+    def indicators(self) -> tuple[Indicator, ...]:
+        """The template's key figures on the current records, in the template's order."""
+        return indicator_values(self._ct.indicators, self._state)
+
     def invariant_violations(self) -> list[Reason]:
         """The template's invariants that the current state breaks (empty when all hold)."""
         return [r for inv in self._ct.invariants if (r := inv.evaluate(self._state, {}))]
@@ -233,17 +244,13 @@ class Process:
         """Call ``listener(process, event)`` after every accepted event; returns unsubscribe."""
         if self._listeners is None:
             self._listeners = []
-        listeners = self._listeners
-        listeners.append(listener)
-        return lambda: listeners.remove(listener) if listener in listeners else None
+        return _subscribed(self._listeners, listener)
 
     def subscribe_refusals(self, listener: RefusalListener) -> Callable[[], None]:
         """Call ``listener(process, refusal)`` for every refused fire; returns unsubscribe."""
         if self._refused is None:
             self._refused = []
-        refused = self._refused
-        refused.append(listener)
-        return lambda: refused.remove(listener) if listener in refused else None
+        return _subscribed(self._refused, listener)
 
     def fire(self, name: str, *, actor: str | None = None,
              payload: Mapping[str, Any] | None = None,
@@ -359,15 +366,8 @@ class Process:
         item = trig or ev
         assert item is not None
         phase = self._state.phase
-        reasons: list[Reason] = []
-        role = actor.partition(":")[0] if actor is not None else None
-        known_roles = self._ct.template.roles
-        if role is not None and known_roles and role not in known_roles:
-            reasons.append(self._ct.say("unknown_role", role=role,
-                                   roles=", ".join(sorted(known_roles))))
-        elif item.roles is not None and role is not None and role not in item.roles:
-            reasons.append(self._ct.say("role_not_allowed", role=role, name=item.name,
-                                   roles=", ".join(sorted(item.roles))))
+        reasons = role_reasons(actor, self._ct.template.roles, item.name, item.roles,
+                               self._ct.words)
         if at is not None and self._history and at < self._history[-1].at:
             reasons.append(self._ct.say("event_out_of_order", at=at.isoformat(),
                                    last=self._history[-1].at.isoformat()))

@@ -9,7 +9,7 @@ phase and role ids of ``seen`` into „Auftaktveranstaltung durchführen“ and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from ..model.glossary import listing, quote
@@ -17,7 +17,7 @@ from ..model.process import Reason
 from ..model.template import ProcessTemplate, Series
 from ..model.text import Plural
 
-__all__ = ["GENERIC", "Vocabulary", "generic", "judge"]
+__all__ = ["GENERIC", "Vocabulary", "generic", "judge", "role_reasons"]
 
 #: code -> (German, English); placeholders are filled from the values the reason saw,
 #: ids shown by their labels
@@ -195,3 +195,21 @@ def judge(reasons: tuple[Reason, ...], given: bool) -> tuple[bool, tuple[str, ..
         return False, ()
     needs = tuple(dict.fromkeys(fields))
     return (False if given else all(r.needs_input for r in reasons)), needs
+
+
+def role_reasons(actor: str | None, known: Collection[str], name: str,
+                 allowed: Collection[str] | None, words: Vocabulary | None = None
+                 ) -> list[Reason]:
+    """Why ``actor`` may not fire ``name``: a role the template does not know, or one that
+    is not among ``allowed`` (None: every role); empty when it may, or without an actor.
+
+    ``words``: the template's labels, so the message names roles and steps by them."""
+    role = actor.partition(":")[0] if actor is not None else None
+    if role is None:
+        return []
+    if known and role not in known:
+        return [generic("unknown_role", words, role=role, roles=", ".join(sorted(known)))]
+    if allowed is not None and role not in allowed:
+        return [generic("role_not_allowed", words, role=role, name=name,
+                        roles=", ".join(sorted(allowed)))]
+    return []

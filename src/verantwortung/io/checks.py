@@ -43,6 +43,7 @@ from ..model.rules import (
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
+from .indicator_checks import check_indicators
 from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
@@ -420,6 +421,7 @@ def check_document(doc: TemplateDocument, src: Sources, report: Report,
     checker.events()
     checker.checks(doc.invariants, ("invariants",), set())
     check_deadlines(checker)
+    check_indicators(checker)
     checker.texts()
 
 

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from .rules import MAX_NUMBER, Number, Rule
+from .rules import MAX_NUMBER, Number, Rule, WhereValue
 from .text import Plural
 
 __all__ = [
@@ -34,10 +34,12 @@ __all__ = [
     "Forms",
     "Id",
     "Message",
+    "IndicatorSpec",
     "ParameterSpec",
     "PhaseSpec",
     "RoleSpec",
     "SeriesSpec",
+    "SpreadSpec",
     "TemplateDocument",
     "Text",
     "TransitionSpec",
@@ -332,6 +334,64 @@ class EventSpec(_Spec):
         return self
 
 
+class SpreadSpec(_Spec):
+    """Keep records whose references reach at least ``min`` different values of a field.
+
+    ``field`` is a path through a ``refs`` (or ``ref``) field of the record to a field of
+    the records it names: ``members.kind`` keeps teams whose members are of ``min`` or
+    more kinds (the method's cross-sector teams, "vernetzte Projekte").
+    """
+
+    field: str = Field(max_length=MAX_TEXT)
+    min: int = Field(default=2, ge=1, le=MAX_NUMBER)
+
+
+class IndicatorSpec(_Spec):
+    """A key figure of a process, declared with the rule vocabulary.
+
+    Exactly one of ``count`` (records of a collection), ``sum`` (the total of an int
+    ``field``) or ``distinct`` (how many different values ``field`` holds; each id of a
+    refs list counts) names the collection. ``where`` filters the records as in a count
+    rule, ``spread`` keeps only records whose references are varied enough, and ``by``
+    breaks the figure down by the values of a field (a choice lists all its values).
+    """
+
+    label: Text
+    description: Text | None = None
+    count: Id | None = None
+    sum: Id | None = None
+    distinct: Id | None = None
+    field: str | None = Field(default=None, max_length=MAX_TEXT,
+                              description="the field a sum adds up or a distinct count reads")
+    where: dict[str, WhereValue] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    spread: SpreadSpec | None = None
+    by: str | None = Field(default=None, max_length=MAX_TEXT,
+                           description="a field to break the figure down by")
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> IndicatorSpec:
+        given = [k for k in ("count", "sum", "distinct") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("an indicator needs exactly one of 'count', 'sum' or 'distinct'")
+        if given[0] == "count" and self.field is not None:
+            raise ValueError("'field' belongs to a 'sum' or 'distinct' indicator")
+        if given[0] != "count" and self.field is None:
+            raise ValueError(f"a '{given[0]}' indicator needs 'field'")
+        if given[0] == "distinct" and self.by is not None:
+            raise ValueError("a 'distinct' indicator has no 'by' breakdown")
+        return self
+
+    @property
+    def collection(self) -> str:
+        """The collection the indicator reads."""
+        return self.count or self.sum or self.distinct or ""
+
+    @property
+    def measure(self) -> str:
+        """``count``, ``sum`` or ``distinct``."""
+        return "count" if self.count else "sum" if self.sum else "distinct"
+
+
 class SeriesSpec(_Spec):
     """A phase repeated ``min``..``max`` times, compiled to ``<id>_1`` .. ``<id>_<max>``."""
 
@@ -389,6 +449,10 @@ class TemplateDocument(_Spec):
         default_factory=dict,
         description="rules every state of a process must satisfy (checked by the testing "
         "tools after every step, not enforced at run time)")
+    indicators: dict[Id, IndicatorSpec] = Field(
+        default_factory=dict, max_length=MAX_ENTRIES,
+        description="key figures of a process (counts, sums, distinct counts, breakdowns): "
+        "shown in the report, the handbook and the portfolio")
 
 
 #: Collections every process has without declaring them. ``phases_entered`` holds

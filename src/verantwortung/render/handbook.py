@@ -4,7 +4,8 @@ Title and description, the phase diagram, each phase in order (a series once, as
 "Meilensteintreffen 1–5" with its minimum and maximum), what happens there, the
 guiding questions and the checklist, how to move on with every rule in plain
 language (and the message a refusal shows), recommendations (advisories), what is
-recorded, the roles and the parameters. A consultant's ``extends:`` variant gets
+recorded, the key figures (indicators),
+the roles and the parameters. A consultant's ``extends:`` variant gets
 its own handbook, with its own values.
 """
 
@@ -31,6 +32,7 @@ from .doc import (
     to_markdown,
 )
 from .dot import graphviz_available, run_dot, to_dot
+from .figures import describe, word
 from .graph import Cluster, build_graph
 from .mermaid import to_mermaid
 from .page import esc, inline_svg, page
@@ -217,6 +219,17 @@ def _parameters_table(tpl: ProcessTemplate, lang: str) -> Table:
                   ui("meaning", lang)), tuple(rows))
 
 
+def _indicators_table(tpl: ProcessTemplate, lang: str) -> Table:
+    rows: list[tuple[Inline, ...]] = []
+    for ind in tpl.indicators:
+        spec = ind.spec
+        rows.append(([Text(label(spec.label, lang, ind.code), "b")],
+                     [Text(describe(tpl, spec, lang))],
+                     [Text(label(spec.description, lang, "–") if spec.description else "–")]))
+    return Table((word("indicator", lang), word("measured", lang), word("meaning", lang)),
+                 tuple(rows))
+
+
 def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) -> list[Block]:
     graph = build_graph(tpl)
     groups = _groups(tpl, graph.clusters)
@@ -265,6 +278,9 @@ def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) ->
                               else [])]) for rid, r in tpl.roles.items())
         blocks.append(Section((Heading(2, [Text(ui("roles", lang))], anchor="roles"),
                                Items(roles))))
+    if tpl.indicators:
+        blocks.append(Section((Heading(2, [Text(word("key_figures", lang))], anchor="indicators"),
+                               _indicators_table(tpl, lang))))
     if tpl.parameters:
         blocks.append(Section((Heading(2, [Text(ui("parameters", lang))], anchor="parameters"),
                                _parameters_table(tpl, lang))))

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from ..engine.process import Process
 from ..exceptions import ReplayError, StoreError
@@ -149,18 +150,17 @@ def _plain(value: Any) -> Any:
         return value
 
 
-def why_not_added(store: Any, process_id: str, history: Sequence[Event]) -> str:
-    """What an id clash that refused ``store.add`` was: the process, or one of its events."""
-    with store._reading() as conn:
-        if conn.execute(select(processes.c.id).where(
-                processes.c.id == process_id)).first() is not None:
-            return f"process {process_id} is already stored"
-        ids = [e.id for e in history]
-        for start in range(0, len(ids), 500):
-            clash = conn.execute(select(events.c.id, events.c.process_id).where(
-                events.c.id.in_(ids[start:start + 500])).limit(1)).first()
-            if clash is not None:
-                return (f"process {process_id}: its event {clash.id} is stored already, "
-                        f"in process {clash.process_id} (a copy of an export under "
-                        "another id?)")
+def why_not_added(conn: Connection, process_id: str, history: Sequence[Event]) -> str:
+    """What an id clash that refused ``add`` was: the process, or one of its events."""
+    if conn.execute(select(processes.c.id).where(
+            processes.c.id == process_id)).first() is not None:
+        return f"process {process_id} is already stored"
+    ids = [e.id for e in history]
+    for start in range(0, len(ids), 500):
+        clash = conn.execute(select(events.c.id, events.c.process_id).where(
+            events.c.id.in_(ids[start:start + 500])).limit(1)).first()
+        if clash is not None:
+            return (f"process {process_id}: its event {clash.id} is stored already, "
+                    f"in process {clash.process_id} (a copy of an export under "
+                    "another id?)")
     return f"process {process_id}: an id of it or of its events is stored already"

@@ -37,7 +37,7 @@ from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
-from . import feed, loading, statements
+from . import feed, loading, projection, statements
 from .checks import check_export, check_process, check_rows, check_state, why_not_added
 from .migrate import prepare
 from .rows import (
@@ -108,6 +108,7 @@ class EventStore:
             else:
                 self.engine = create_engine(url, pool_pre_ping=True)
             prepare(self.engine, url, create=create)
+            projection.ensure(self.engine)  # a store from before the summaries gets them
         except StoreNotFound:
             self.engine.dispose()
             raise
@@ -172,8 +173,10 @@ class EventStore:
             with self.engine.begin() as conn:
                 conn.execute(insert(processes), info_row)
                 stored = self._insert_events(conn, history)
+                projection.save(conn, proc)
         except IntegrityError as exc:
-            raise StoreError(why_not_added(self, proc.id, history)) from exc
+            with self._reading() as conn:
+                raise StoreError(why_not_added(conn, proc.id, history)) from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"process {proc.id}: the database refused it: "
                              f"{reason_of(exc)}") from exc
@@ -207,6 +210,7 @@ class EventStore:
                         raise ProcessNotFound(proc.id)
                     raise ConcurrencyError(proc.id, expected_version,
                                            None if actual == expected_version else actual)
+                projection.save(conn, proc)  # the summary never lags a committed event
                 if self.snapshot_every and (proc.version // self.snapshot_every
                                             > expected_version // self.snapshot_every):
                     loading.write_snapshot(conn, proc)

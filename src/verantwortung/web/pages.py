@@ -281,6 +281,15 @@ def _report(page: _Page) -> Response:
     return _own_page(page, report(proc, lang=page.lang))
 
 
+def _portfolio(page: _Page) -> Response:
+    from ..render import portfolio
+    from ..store import projection
+
+    listed = projection.current(page.ctx.store)
+    return _own_page(page, portfolio(listed.processes, "html", page.lang,
+                                     started=listed.started))
+
+
 def _handbook(page: _Page) -> Response:
     from ..render import handbook
 
@@ -348,6 +357,7 @@ def page_routes() -> list[Route]:
     return [
         Route("/", _guarded(_index), methods=["GET"]),
         Route("/new", _guarded(_new), methods=["GET"]),
+        Route("/portfolio", _guarded(_portfolio), methods=["GET"]),
         Route("/new", _guarded(_create, post=True), methods=["POST"]),
         Route("/processes/{id}", _guarded(_show), methods=["GET"]),
         Route("/processes/{id}/do/{name}", _guarded(_do, post=True), methods=["POST"]),
