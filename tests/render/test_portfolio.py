@@ -122,9 +122,9 @@ def test_the_html_is_self_contained_and_escaped(store: EventStore, lang: str) ->
     a blocker is named by its rule, not its code."""
     page = portfolio(_replayed(store), "html", lang, at=AT)
     assert [] == outside_refs(page) and XSS not in page and htmllib.escape(XSS) in page
-    rule = ("1 von 6 Regionen wird durch die Regel blockiert: „Kooperationsvertrag“ ist "
-            "festgehalten." if lang == "de" else "1 of 6 regions is blocked by the rule: "
-            "“Cooperation agreement” is recorded.")
+    rule = ("1 von 6 Regionen wird durch die Regel blockiert: „Vertrag unterschrieben“ ist "
+            "erfasst." if lang == "de" else "1 of 6 regions is blocked by the rule: "
+            "“Agreement signed” has been recorded.")
     assert rule in page and "no_agreement" not in page.replace('data-code="no_agreement"', "")
 
 

@@ -62,7 +62,7 @@ def test_report_shows_where_the_process_stands(midway: v.Process) -> None:
     assert "Außerdem jederzeit: Prozess abbrechen (Ein Abbruch braucht eine Begründung.)" in page
     assert '<span class="chip planned">Geplant</span>' in page
     assert '<g class="bar" data-label="Unternehmen" data-value="5">' in page
-    assert "<td>2. Meilensteintreffen</td><td>Teilnehmende: 27</td>" in page
+    assert "<td>2. Meilensteintreffen</td><td>Zahl der Teilnehmenden: 27</td>" in page
     assert "<dd>Südthüringen 2030: jede Lehrstelle besetzt</dd>" in page
     assert "Prozessbegleitung (Anna Schmidt)" in page
 
