@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model.process import Reason
-from ..model.text import id_key
 from .compiled import CompiledEvent
 from .reasons import generic
 from .state import State, Undo
@@ -44,17 +43,6 @@ def _check_refs(state: State, ev: CompiledEvent, data: dict[str, Any]) -> list[R
     return problems
 
 
-def _same_id(state: State, collection: str, record_id: Any) -> Any:
-    """The id of a record that ``record_id`` reads as (same after case folding and NFKC)."""
-    if state.lookup(collection, record_id) is not None:
-        return record_id
-    if not isinstance(record_id, str):
-        return None
-    key = id_key(record_id)
-    return next((r["id"] for r in state.records(collection)
-                 if isinstance(r.get("id"), str) and id_key(r["id"]) == key), None)
-
-
 def apply_effect(state: State, ev: CompiledEvent,
                  data: dict[str, Any]) -> tuple[Undo | None, list[Reason]]:
     """Apply ``ev`` with its validated payload; (undo, []) or (None, reasons)."""
@@ -62,7 +50,7 @@ def apply_effect(state: State, ev: CompiledEvent,
     if ev.adds is not None:
         target = ev.adds
         if not state.is_single(target):
-            clash = _same_id(state, target, data["id"]) if "id" in data else None
+            clash = state.same_id(target, data["id"]) if "id" in data else None
             if clash is not None:
                 known = "" if clash == data["id"] else f" (als {clash!r})"
                 problems.append(_payload_reason(

@@ -19,13 +19,12 @@ from typing import Any, ClassVar, cast
 from ..exceptions import ReplayError, TransitionRefused
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
-from ..model.text import check_text
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
 from .reasons import generic, judge
-from .starting import check_exported_phase, check_start, exported_history
+from .starting import check_exported_phase, check_region, check_start, exported_history
 from .state import State
 
 __all__ = ["Listener", "Process", "RefusalListener"]
@@ -66,11 +65,7 @@ class Process:
               at: dt.datetime | dt.date | str | None = None, process_id: str | None = None,
               listeners: Iterable[Listener] = ()) -> Process:
         """A new process in the template's initial phase; its first event records the start."""
-        if not isinstance(region, str) or not region.strip():
-            raise ValueError("region must be a non-empty text")
-        region, problem = check_text(region, "line")
-        if problem is not None:
-            raise ValueError(f"region {shown(region)} is not valid text: it {problem.en}")
+        region = check_region(region)
         tpl = template.with_parameters(**parameters) if parameters else template
         proc = cls(compiled(tpl), process_id or os.urandom(16).hex(), region)
         if listeners:
@@ -107,7 +102,8 @@ class Process:
     @classmethod
     def restore(cls, template: ProcessTemplate, events: Iterable[Event],
                 snapshot: Mapping[str, Any] | None = None, snapshot_seq: int = 0, *,
-                earlier: Callable[[], list[Event]] | None = None) -> Process:
+                earlier: Callable[[], list[Event]] | None = None, owned: bool = False
+                ) -> Process:
         """Rebuild from stored events, taking the state at ``snapshot_seq`` from ``snapshot``.
 
         Only the events after the snapshot are replayed, so a long history loads fast.
@@ -116,6 +112,7 @@ class Process:
         With ``earlier`` the history is lazy: ``events`` holds the start event, then those
         from ``snapshot_seq`` on; ``earlier()`` returns the events before ``snapshot_seq``,
         called once when someone reads them (:attr:`history`, :meth:`to_dict`, ``==``).
+        ``owned``: nothing else holds ``snapshot`` (just decoded), so it is used uncopied.
         """
         items = list(events)
         if snapshot is None or snapshot_seq <= 1:
@@ -132,7 +129,7 @@ class Process:
         params = first.payload.get("parameters") or {}
         tpl = template.with_parameters(**params) if params else template
         proc = cls(compiled(tpl), first.process, first.payload["region"])
-        proc._state.restore(snapshot)
+        proc._state.restore(snapshot, owned=owned)
         if earlier is None:
             proc._history.extend(e.frozen() for e in head)
         else:  # the snapshot's own event stays: the last event is always at hand
