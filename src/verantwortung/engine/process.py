@@ -20,6 +20,7 @@ from ..exceptions import ReplayError, TransitionRefused
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
+from .corrections import LIBRARY_EVENTS, Correcting, library_event
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
@@ -34,7 +35,7 @@ _NO_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
 RefusalListener = Callable[["Process", TransitionRefused], None]
 
 
-class Process:
+class Process(Correcting):
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
     __slots__ = ("__weakref__", "_base", "_ct", "_earlier", "_history", "_id", "_listeners",
@@ -413,6 +414,9 @@ class Process:
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         phase = self._state.phase
         if trig is None and ev is None:
+            if name in LIBRARY_EVENTS:  # corrections and erasure, written by the library
+                data = library_event(self, name, actor, payload, at)
+                return Fired(event=self._append(name, actor, data, at, replayed), advisories=())
             raise self._refusal(TransitionRefused(name, phase, [generic(
                 "unknown_trigger", name=name,
                 known=", ".join([*self._ct.triggers, *self._ct.events]))]))
@@ -454,8 +458,6 @@ class Process:
         for listener in tuple(self._listeners or ()):
             listener(self, event)
         return event
-
-    # -- comparison and JSON --------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Process):

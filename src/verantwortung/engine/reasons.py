@@ -11,20 +11,20 @@ __all__ = ["GENERIC", "generic", "judge"]
 #: code -> (German, English); placeholders are filled from the keyword arguments
 GENERIC: dict[str, tuple[str, str]] = {
     "not_in_phase": (
-        "{name!r} ist in der Phase {phase!r} nicht möglich.",
-        "{name!r} is not possible in phase {phase!r}.",
+        "{name} ist in der Phase {phase} nicht möglich.",
+        "{name} is not possible in phase {phase}.",
     ),
     "role_not_allowed": (
-        "Die Rolle {role!r} darf {name!r} nicht auslösen; erlaubt: {roles}.",
-        "Role {role!r} may not fire {name!r}; allowed: {roles}.",
+        "Die Rolle {role} darf {name} nicht auslösen; erlaubt: {roles}.",
+        "Role {role} may not fire {name}; allowed: {roles}.",
     ),
     "event_out_of_order": (
         "Der Zeitpunkt {at} liegt vor dem letzten Ereignis ({last}).",
         "Timestamp {at} is before the last event ({last}).",
     ),
     "invalid_timestamp": (
-        "Der Zeitpunkt {at!r} ist kein gültiges Datum (JJJJ-MM-TT[THH:MM]).",
-        "Timestamp {at!r} is not a valid date or time (YYYY-MM-DD[THH:MM]).",
+        "Der Zeitpunkt {at} ist kein gültiges Datum (JJJJ-MM-TT[THH:MM]).",
+        "Timestamp {at} is not a valid date or time (YYYY-MM-DD[THH:MM]).",
     ),
     "timestamp_in_future": (
         "Der Zeitpunkt {at} liegt mehr als {hours} Stunden nach der aktuellen Uhrzeit ({now}).",
@@ -35,17 +35,44 @@ GENERIC: dict[str, tuple[str, str]] = {
         "The actor {actor} {problem_en}.",
     ),
     "unknown_role": (
-        "Die Rolle {role!r} gibt es in dieser Vorlage nicht; Rollen: {roles}.",
-        "Role {role!r} does not exist in this template; roles: {roles}.",
+        "Die Rolle {role} gibt es in dieser Vorlage nicht; Rollen: {roles}.",
+        "Role {role} does not exist in this template; roles: {roles}.",
     ),
     "unknown_trigger": (
-        "{name!r} ist weder Auslöser noch Ereignis dieser Vorlage; bekannt: {known}.",
-        "{name!r} is neither a trigger nor an event of this template; known: {known}.",
+        "{name} ist weder Auslöser noch Ereignis dieser Vorlage; bekannt: {known}.",
+        "{name} is neither a trigger nor an event of this template; known: {known}.",
     ),
     "invalid_payload": ("Ungültige Nutzdaten: {problem}", "Invalid payload: {problem}"),
+    # corrections, retractions and erasure (library events)
+    "unknown_event": (
+        "Ein Ereignis mit der Kennung {event} gibt es in diesem Verlauf nicht.",
+        "There is no event with the id {event} in this history.",
+    ),
+    "not_correctable": (
+        "Ereignis {seq} ({label_de}) lässt sich nicht korrigieren oder zurücknehmen; das "
+        "geht nur bei Sachereignissen, nicht beim Start, bei Phasenwechseln oder Korrekturen.",
+        "Event {seq} ({label_en}) cannot be corrected or retracted; only domain events "
+        "can, not the start, a phase change or a correction.",
+    ),
+    "already_retracted": (
+        "Ereignis {seq} ist bereits zurückgenommen.",
+        "Event {seq} has been retracted already.",
+    ),
+    "history_would_break": (
+        "Ereignis {seq} vom {date_de} ({what_de}) beruht darauf: {detail_de}",
+        "Event {seq} of {date} ({what_en}) relied on it: {detail_en}",
+    ),
+    "unknown_person": (
+        "Eine Person mit der Kennung {person} gibt es hier nicht (gesucht in: {collections}).",
+        "There is no person with the id {person} here (looked in: {collections}).",
+    ),
+    "nothing_personal": (
+        "Diese Vorlage kennzeichnet keine Felder als personenbezogen; es gibt nichts zu löschen.",
+        "This template marks no field as personal data; there is nothing to erase.",
+    ),
     "status_move_not_allowed": (
-        "{record!r}: Wechsel von {old!r} zu {new!r} ist nicht vorgesehen; möglich: {allowed}.",
-        "{record!r}: moving from {old!r} to {new!r} is not allowed; possible: {allowed}.",
+        "{record}: Wechsel von {old} zu {new} ist nicht vorgesehen; möglich: {allowed}.",
+        "{record}: moving from {old} to {new} is not allowed; possible: {allowed}.",
     ),
 }
 
