@@ -20,6 +20,7 @@ from ..engine.process import Process
 from ..exceptions import CorruptEventError, ProcessNotFound, ReplayError, StoreError
 from ..model.process import Event
 from ..model.template import ProcessTemplate
+from . import integrity
 from .rows import chain, chain_rows, decode_events, info_of, now, seal
 from .schema import events, processes, snapshots
 
@@ -38,6 +39,7 @@ def load(store: EventStore, process_id: str, *, use_snapshot: bool = True) -> Pr
         row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
         if row is None:
             raise ProcessNotFound(process_id)
+        integrity.first_edit(conn, process_id)  # a row changed by hand: one indexed query
         snap = _latest_snapshot(conn, process_id, row.version) if use_snapshot else None
         query = select(events).where(events.c.process_id == process_id,
                                      events.c.seq <= row.version).order_by(events.c.seq)

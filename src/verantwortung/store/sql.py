@@ -37,8 +37,8 @@ from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
-from . import feed, loading, statements
-from .checks import check_export, check_process, check_rows, check_state
+from . import erasure, feed, integrity, loading, statements
+from .checks import check_export, check_process, check_rows, check_state, why_not_added
 from .migrate import prepare
 from .rows import (
     ProcessInfo,
@@ -108,6 +108,7 @@ class EventStore:
             else:
                 self.engine = create_engine(url, pool_pre_ping=True)
             prepare(self.engine, url, create=create)
+            integrity.install(self.engine)
         except StoreNotFound:
             self.engine.dispose()
             raise
@@ -155,11 +156,12 @@ class EventStore:
         if source is None:
             tpl = proc.template
             bundled = bundled_path(tpl.id)
-            own_file = Path(tpl.files[0]).resolve() if tpl.files else None
+            # files list the bases first: the template's own file is the last one
+            own_file = Path(tpl.files[-1]).resolve() if tpl.files else None
             # the bundled id only when the template really is the bundled file: a copy
             # with the same id must be found again under its own path
             source = (tpl.id if bundled is not None and own_file == bundled.resolve()
-                      else tpl.files[0])
+                      else tpl.files[-1])
         info_row = {
             "id": proc.id, "template": proc.template.id,
             "template_version": proc.template.version, "template_source":
@@ -173,27 +175,12 @@ class EventStore:
                 conn.execute(insert(processes), info_row)
                 stored = self._insert_events(conn, history)
         except IntegrityError as exc:
-            raise StoreError(self._why_not_added(proc.id, history)) from exc
+            with self._reading() as conn:
+                raise StoreError(why_not_added(conn, proc.id, history)) from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"process {proc.id}: the database refused it: "
                              f"{reason_of(exc)}") from exc
         self._listeners.notify(stored)
-
-    def _why_not_added(self, process_id: str, history: Sequence[Event]) -> str:
-        """What an id clash that refused :meth:`add` was: the process, or one of its events."""
-        with self._reading() as conn:
-            if conn.execute(select(processes.c.id).where(
-                    processes.c.id == process_id)).first() is not None:
-                return f"process {process_id} is already stored"
-            ids = [e.id for e in history]
-            for start in range(0, len(ids), 500):
-                clash = conn.execute(select(events.c.id, events.c.process_id).where(
-                    events.c.id.in_(ids[start:start + 500])).limit(1)).first()
-                if clash is not None:
-                    return (f"process {process_id}: its event {clash.id} is stored already, "
-                            f"in process {clash.process_id} (a copy of an export under "
-                            "another id?)")
-        return f"process {process_id}: an id of it or of its events is stored already"
 
     def append(self, proc: Process, expected_version: int) -> int:
         """Write the events of ``proc`` after ``expected_version``; return the new version.
@@ -459,6 +446,15 @@ class EventStore:
         digest the snapshot carries.
         """
         return loading.load(self, process_id, use_snapshot=use_snapshot)
+
+    def erase_person(self, process_id: str, person_id: str, *, reason: str,
+                     actor: str | None = None, at: str | dt.datetime | None = None,
+                     collection: str | None = None) -> Process:
+        """Erase one person's personal data (fields marked ``personal``) from the process:
+        tombstones in the stored rows and snapshots, and a ``person_erased`` event that
+        holds none of it; returns the process as now stored (see ``store.erasure``)."""
+        return erasure.erase_person(self, process_id, person_id, reason=reason, actor=actor,
+                                    at=at, collection=collection)
 
     def export(self, process_id: str) -> dict[str, Any]:
         """:meth:`Process.to_dict` of a stored process, plus ``template_source``: where the
