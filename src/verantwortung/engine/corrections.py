@@ -27,12 +27,16 @@ from .reasons import generic
 if TYPE_CHECKING:
     from .process import Process
 
-__all__ = ["CORRECTED", "ERASED", "LIBRARY_EVENTS", "RETRACTED", "Correcting",
-           "effective_history", "invalid", "library_event", "refold"]
+__all__ = ["CORRECTED", "ERASED", "LABELS", "LIBRARY_EVENTS", "RETRACTED", "Correcting",
+           "describe", "effective_history", "invalid", "library_event", "refold"]
 
 CORRECTED, RETRACTED, ERASED = "event_corrected", "event_retracted", "person_erased"
 #: events only the library writes; they are not in any template
 LIBRARY_EVENTS = frozenset({CORRECTED, RETRACTED, ERASED})
+#: their labels, for histories, reports and the feed
+LABELS = {CORRECTED: {"de": "Ereignis korrigiert", "en": "Event corrected"},
+          RETRACTED: {"de": "Ereignis zurückgenommen", "en": "Event retracted"},
+          ERASED: {"de": "Personenbezogene Angaben gelöscht", "en": "Personal data erased"}}
 _FIELDS = {CORRECTED: ("event", "reason", "payload"), RETRACTED: ("event", "reason"),
            ERASED: ("person", "reason", "collection", "fields")}
 
@@ -175,7 +179,8 @@ def refold(proc: Process, history: list[Event], extra: Mapping[str, Any],
     Returns the new state, the reasons against it (empty when it replays) and the clean
     payload the target event has in it. A refused domain event is skipped and the replay
     goes on, so that every event that would break is named; a refused phase change ends
-    it (what follows depends on the phase).
+    it (what follows depends on the phase), and so does a new payload that its own event
+    refuses.
     """
     fresh = type(proc)(proc._ct, proc.id, proc.region)
     events = effective_history(history, extra)
@@ -186,8 +191,9 @@ def refold(proc: Process, history: list[Event], extra: Mapping[str, Any],
         try:
             fired = fresh._fire(e.kind, e.actor, e.payload, e.at, None)
         except TransitionRefused as exc:
-            if e.id == target.id:
+            if e.id == target.id:  # the new payload itself does not fit: that is all
                 reasons.extend(exc.reasons)
+                break
             else:
                 reasons.extend(_relied(proc, e, r) for r in exc.reasons)
             if e.kind in proc._ct.triggers:
@@ -206,6 +212,20 @@ def _relied(proc: Process, e: Event, reason: Reason) -> Reason:
                    what_de=item.label_de if item else e.kind,
                    what_en=item.label_en if item else e.kind, refused=reason.code,
                    detail_de=reason.message_de, detail_en=reason.message_en, event=e.id)
+
+
+def describe(proc: Process, event: Event, lang: str) -> str:
+    """What a library event did, in a line: the event it corrects, or the person, and why."""
+    payload, de = event.payload, lang == "de"
+    if event.kind == ERASED:
+        who = f"{'Person' if de else 'person'} {payload.get('person')}"
+        return f"{who} – {payload.get('reason', '')}"
+    target = next((e for e in proc.history if e.id == payload.get("event")), None)
+    if target is None:
+        return str(payload.get("reason", ""))
+    item = proc._ct.triggers.get(target.kind) or proc._ct.events.get(target.kind)
+    name = (item.label_de if de else item.label_en) if item else target.kind
+    return f"{'Ereignis' if de else 'event'} {target.seq} ({name}) – {payload.get('reason', '')}"
 
 
 class Correcting:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..engine.corrections import LABELS, LIBRARY_EVENTS, describe
 from ..model.process import START_EVENT, Event, Option
 from .dot import graphviz_available, run_dot, to_dot
 from .graph import Graph, build_graph, needs_input
@@ -78,6 +79,8 @@ def _actor(tpl_roles: Mapping[str, Any], actor: str | None, lang: str) -> str:
 def _event_label(proc: Process, kind: str, lang: str) -> str:
     if kind == START_EVENT:
         return ui("process_started", lang)
+    if kind in LIBRARY_EVENTS:
+        return LABELS[kind][lang]
     tpl = proc.template
     try:
         return label(tpl.trigger(kind).label, lang, kind)
@@ -93,6 +96,8 @@ def _detail(proc: Process, event: Event, names: _Lookup, lang: str) -> str:
     payload = event.payload
     if event.kind == START_EVENT:
         return str(payload.get("region") or "")
+    if event.kind in LIBRARY_EVENTS:
+        return describe(proc, event, lang)
     main = next((str(payload[k]) for k in _NAMES if payload.get(k)), "")
     refs = [(key, names(collection, payload[key])) for key, collection in _REFS.items()
             if isinstance(payload.get(key), str)]
