@@ -165,3 +165,23 @@ def test_the_report_shows_what_is_due_at_the_top() -> None:
     assert page.index('id="due"') < page.index('id="progress"')
     assert "91 days have passed since the last entry on 2 January 2012" in page
     assert 'id="due"' not in report(proc, "en", graphviz=False, at="2012-02-01")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("de", ["Ereignis korrigiert", "Ereignis 2 (Partner aufgenommen) – Tippfehler",
+            "Ereignis zurückgenommen", "Muster AG"]),
+    ("en", ["Event corrected", "event 2 (Partner added) – Tippfehler", "Event retracted"])])
+def test_report_shows_corrections_and_keeps_the_original(lang: str, words: list[str]) -> None:
+    """The records show the corrected name; the history keeps both events, in words."""
+    tpl = v.load_template("verantwortungspartner")
+    proc = v.Process.start(tpl, region="Trier", at="2012-01-01")
+    added = proc.fire("partner_added", payload={"id": "p1", "name": "Muster AG",
+                                                "kind": "company"})
+    proc.correct(added.event.id, {"id": "p1", "name": "Muster GmbH", "kind": "company"},
+                 reason="Tippfehler")
+    proc.retract(proc.fire("note_added", payload={"text": "x"}).event.id, reason="doppelt")
+    html = report(proc, lang, graphviz=False)
+    assert "Muster GmbH" in html
+    for word in words:
+        assert htmllib.escape(word, quote=False) in html
+    assert "event_corrected" not in html

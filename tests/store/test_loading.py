@@ -188,3 +188,17 @@ def test_the_schema_2_snapshots_get_their_digest_columns(tmp_path: Path) -> None
         with store.engine.connect() as conn:
             assert before == conn.execute(text("SELECT * FROM vt_events ORDER BY seq")).all()
 
+
+
+def test_a_correction_after_a_snapshot_refolds_on_load(store_url: str) -> None:
+    """A correction stored after a snapshot is applied on load; load equals a full replay."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 5)
+        first = proc.history[1].id
+        store.fire(proc.id, "event_corrected", actor="facilitator", payload={
+            "event": first, "reason": "Tippfehler", "payload": {"text": "Notiz null"}})
+        store.fire(proc.id, "note_added", payload={"text": "danach"})
+        loaded = store.load(proc.id)
+        assert ["Notiz null", "danach"] == [loaded.records("notes")[i]["text"] for i in (0, -1)]
+        assert loaded == v.Process.replay(TPL, store.events(proc.id))
+        assert "Notiz 0" == store.export(proc.id)["history"][1]["payload"]["text"]

@@ -27,7 +27,8 @@ from .reasons import generic
 if TYPE_CHECKING:
     from .process import Process
 
-__all__ = ["CORRECTED", "ERASED", "LABELS", "LIBRARY_EVENTS", "RETRACTED", "Correcting",
+__all__ = ["CORRECTED", "ERASED", "LABELS", "LIBRARY_EVENTS", "LIBRARY_FIELDS", "RETRACTED",
+           "Correcting",
            "describe", "effective_history", "invalid", "library_event", "refold"]
 
 CORRECTED, RETRACTED, ERASED = "event_corrected", "event_retracted", "person_erased"
@@ -37,8 +38,10 @@ LIBRARY_EVENTS = frozenset({CORRECTED, RETRACTED, ERASED})
 LABELS = {CORRECTED: {"de": "Ereignis korrigiert", "en": "Event corrected"},
           RETRACTED: {"de": "Ereignis zurückgenommen", "en": "Event retracted"},
           ERASED: {"de": "Personenbezogene Angaben gelöscht", "en": "Personal data erased"}}
-_FIELDS = {CORRECTED: ("event", "reason", "payload"), RETRACTED: ("event", "reason"),
-           ERASED: ("person", "reason", "collection", "fields")}
+#: the payload fields of each (``event`` names an earlier event by its id or its sequence
+#: number; the stored payload always has the id)
+LIBRARY_FIELDS = {CORRECTED: ("event", "reason", "payload"), RETRACTED: ("event", "reason"),
+                  ERASED: ("person", "reason", "collection", "fields")}
 
 
 def invalid(name: str, field: str, de: str, en: str) -> Reason:
@@ -65,9 +68,9 @@ def _fields(name: str, payload: Mapping[str, Any] | None) -> tuple[dict[str, Any
     """The payload's known fields, with a clean ``reason``; reasons for what is wrong."""
     data = dict(payload or {})
     problems = [invalid(name, k, f"das Feld {k} gibt es hier nicht; erlaubt: "
-                        f"{', '.join(_FIELDS[name])}", f"there is no field {k}; allowed: "
-                        f"{', '.join(_FIELDS[name])}")
-                for k in data if k not in _FIELDS[name]]
+                        f"{', '.join(LIBRARY_FIELDS[name])}", f"there is no field {k}; allowed: "
+                        f"{', '.join(LIBRARY_FIELDS[name])}")
+                for k in data if k not in LIBRARY_FIELDS[name]]
     reason = data.get("reason")
     text, problem = check_text(reason, "text") if isinstance(reason, str) else ("", None)
     if not text.strip():
@@ -107,10 +110,14 @@ def _correct(proc: Process, name: str, data: dict[str, Any]
              ) -> tuple[dict[str, Any], list[Reason]]:
     history = proc._all_events()
     target_id = data.get("event")
-    target = next((e for e in history if e.id == target_id), None) if isinstance(
-        target_id, str) else None
+    target = None
+    if isinstance(target_id, str):
+        target = next((e for e in history if e.id == target_id), None)
+    elif type(target_id) is int and 0 < target_id <= len(history):  # a sequence number
+        target = history[target_id - 1]
     if target is None:
         return data, [generic("unknown_event", event=str(target_id)[:100])]
+    data["event"] = target.id
     ct = proc._ct
     ev = ct.events.get(target.kind)
     if ev is None:
@@ -135,7 +142,7 @@ def _correct(proc: Process, name: str, data: dict[str, Any]
     proc._state = state
     if name == CORRECTED:
         data["payload"] = clean
-    return {k: data[k] for k in _FIELDS[name] if k in data}, []
+    return {k: data[k] for k in LIBRARY_FIELDS[name] if k in data}, []
 
 
 def _overrides(history: Iterable[Event]) -> dict[str, Any]:
