@@ -73,8 +73,17 @@ class State:
     ``ref.field`` reads; an update can, and resets the counts that read through it.
     """
 
-    __slots__ = ("_index", "_keys", "_kept", "_layout", "_records", "_single", "at", "last_at",
-                 "phase")
+    __slots__ = (
+        "_index",
+        "_kept",
+        "_keys",
+        "_layout",
+        "_records",
+        "_single",
+        "at",
+        "last_at",
+        "phase",
+    )
 
     def __init__(self, phase: str, layout: Layout) -> None:
         self.phase = phase
@@ -193,7 +202,9 @@ class State:
             return undo_single
         records = self._records.setdefault(collection, [])
         records.append(record)
-        index = keys = key = None
+        index: dict[Any, dict[str, Any]] | None = None
+        keys: dict[str, Any] | None = None
+        key = ""
         if collection in self._layout.indexed:
             index = self._index.setdefault(collection, {})
             rid = record["id"]

@@ -17,9 +17,9 @@ from .rules import MAX_NUMBER, Number, Rule
 
 __all__ = [
     "BUILTIN_COLLECTIONS",
-    "CorrectionsSpec",
     "CheckSpec",
     "CollectionSpec",
+    "CorrectionsSpec",
     "DeadlineSpec",
     "EventSpec",
     "FieldSpec",

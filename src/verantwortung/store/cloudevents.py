@@ -39,7 +39,7 @@ DEFAULT_SOURCE = "urn:verantwortung"
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 # events the library writes itself, not declared by a template
-_LIBRARY_KINDS = {
+_LIBRARY_KINDS: dict[str, tuple[dict[str, str], dict[str, Any], list[str]]] = {
     START_EVENT: ({"de": "Prozess gestartet", "en": "Process started"},
                   {"region": {"type": "string", "minLength": 1},
                    "parameters": {"type": "object"}}, ["region"]),
