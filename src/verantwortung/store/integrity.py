@@ -17,12 +17,22 @@ what they cover when the history is read.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, PrimaryKeyConstraint, String, Table, delete, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    bindparam,
+    delete,
+    select,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from ..exceptions import CorruptEventError
 from .schema import events, metadata
+from .statements import Prepared
 
 __all__ = ["edits", "first_edit", "forget_edits", "install"]
 
@@ -88,10 +98,14 @@ def install(engine: Engine) -> None:
                 raise
 
 
+# compiled once: a load runs it every time
+_FIRST = Prepared(select(edits.c.seq).where(edits.c.process_id == bindparam("pid"))
+                  .order_by(edits.c.seq).limit(1))
+
+
 def first_edit(conn: Connection, process_id: str) -> None:
     """CorruptEventError naming the first row of the process that was changed, if any."""
-    seq = conn.execute(select(edits.c.seq).where(edits.c.process_id == process_id)
-                       .order_by(edits.c.seq).limit(1)).scalar()
+    seq = _FIRST.run(conn, {"pid": process_id}).scalar()
     if seq is not None:
         raise CorruptEventError(process_id, int(seq), "the row was changed or removed after "
                                 "it was written (the log is append-only); if that was a "
