@@ -214,6 +214,15 @@ def record_rows() -> None:
     large = best(joins, lambda: with_members(MEMBERS), repeat=1) / 200
     row(f"circle_member_joined with {MEMBERS:,} members vs 4", large, small, 2.0, "s",
         note=f"{large * 1e6:.0f} µs vs {small * 1e6:.1f} µs")
+
+    def adds(proc: Process) -> None:  # new ids: each is checked against every known one
+        for i in range(200):
+            proc.fire("partner_added", payload={"id": f"n{i}", "name": f"N{i}",
+                                                "kind": "company"})
+    small = best(adds, lambda: with_members(4), repeat=3) / 200
+    large = best(adds, lambda: with_members(MEMBERS), repeat=1) / 200
+    row(f"partner_added (id collision check) with {MEMBERS + 200:,} partners vs 204", large,
+        small, 2.0, "s", note=f"{large * 1e6:.0f} µs vs {small * 1e6:.1f} µs")
     history_small = with_members(MEMBERS // 10).history
     history_large = with_members(MEMBERS).history
     t_s = best(lambda: Process.replay(TPL, history_small), repeat=3) / len(history_small)
