@@ -42,6 +42,8 @@ from verantwortung.store.sql import _sqlite_pragmas
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
 QUICK = "--quick" in sys.argv
+#: ``--only store,json``: run only these groups of rows (names as in main())
+ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), [])
 BIG = 20_000 if QUICK else 100_000      # events of a long history
 MEMBERS = 2_000 if QUICK else 10_000    # circle members of a large record
 REPEAT = 3 if QUICK else 5
@@ -212,6 +214,15 @@ def record_rows() -> None:
     large = best(joins, lambda: with_members(MEMBERS), repeat=1) / 200
     row(f"circle_member_joined with {MEMBERS:,} members vs 4", large, small, 2.0, "s",
         note=f"{large * 1e6:.0f} µs vs {small * 1e6:.1f} µs")
+
+    def adds(proc: Process) -> None:  # new ids: each is checked against every known one
+        for i in range(200):
+            proc.fire("partner_added", payload={"id": f"n{i}", "name": f"N{i}",
+                                                "kind": "company"})
+    small = best(adds, lambda: with_members(4), repeat=3) / 200
+    large = best(adds, lambda: with_members(MEMBERS), repeat=1) / 200
+    row(f"partner_added (id collision check) with {MEMBERS + 200:,} partners vs 204", large,
+        small, 2.0, "s", note=f"{large * 1e6:.0f} µs vs {small * 1e6:.1f} µs")
     history_small = with_members(MEMBERS // 10).history
     history_large = with_members(MEMBERS).history
     t_s = best(lambda: Process.replay(TPL, history_small), repeat=3) / len(history_small)
@@ -492,16 +503,15 @@ def main() -> int:
           f"{os.cpu_count()} cores{' (quick run)' if QUICK else ''}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        store_rows(folder)
-        append_rows(folder)
-        record_rows()
-        options_rows()
-        trigger_rows()
-        thread_rows(folder)
-        json_rows()
-        parameter_rows()
-        compile_rows(folder)
-        startup_rows(folder)
+        groups: dict[str, Callable[[], None]] = {
+            "store": lambda: store_rows(folder), "append": lambda: append_rows(folder),
+            "records": record_rows, "options": options_rows, "trigger": trigger_rows,
+            "threads": lambda: thread_rows(folder), "json": json_rows,
+            "parameters": parameter_rows, "compile": lambda: compile_rows(folder),
+            "startup": lambda: startup_rows(folder)}
+        for name, run in groups.items():
+            if not ONLY or name in ONLY:
+                run()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"quick": QUICK, "rows": ROWS}, ensure_ascii=False,
                                   indent=2), encoding="utf-8")

@@ -70,7 +70,7 @@ def test_data_from_file_and_bad_data(db: str, tmp_path: Path,
     assert 2 == _run(capsys, "new", "verantwortungspartner", "--region", "X",
                      "--param", "novalue", "--db", db)[0]
     code, _, err = _run(capsys, "new", "verantwortungspartner", "--region", " ", "--db", db)
-    assert 2 == code and "region must be a non-empty text" in err
+    assert 2 == code and "region of a new process must be a non-empty line of text" in err
     assert 2 == _run(capsys, "new", "verantwortungspartner", "--region", "X", "--at",
                      "gestern", "--db", db)[0]
 

@@ -13,7 +13,8 @@ def test_exported_names_are_pinned() -> None:
     expected = {
         "AmbiguousProcessId", "ConcurrencyError", "CorruptEventError", "DeliveryError",
         "Diagnostic", "Due", "Event", "EventStore",
-        "Fired", "FollowerBusy", "Option", "ParameterError", "Process", "ProcessNotFound",
+        "Fired", "FollowerBusy", "InvalidRegion", "Option", "ParameterError", "Process",
+        "ProcessNotFound",
         "RuleError",
         "StoreError", "StoreNotFound", "StoredEvent",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",

@@ -1,4 +1,5 @@
-"""The process commands of the CLI: new, list, status, fire, history, export, import, demo.
+"""The process commands of the CLI: new, list, status, fire, history, export, import, erase,
+demo.
 
 They work on an event store given by ``--db URL`` (or ``VERANTWORTUNG_DB``; default a
 SQLite file ``verantwortung.sqlite3`` in the working folder; a plain file path means
@@ -205,6 +206,35 @@ def _fired_line(proc: Any, name: str, seq: int, lang: str) -> str:
             f"{step} (event {seq}), phase {where}")
 
 
+def cmd_erase(args: argparse.Namespace) -> int:
+    """Erase one person's personal data (name, e-mail, phone) from a stored process."""
+    from .exceptions import TransitionRefused
+
+    with store_for(args) as store:
+        try:
+            proc = store.erase_person(store.resolve(args.id), args.person, reason=args.reason,
+                                      actor=args.actor, at=args.at,
+                                      collection=args.collection)
+        except TransitionRefused as refused:
+            if args.format == "json":
+                _json({"erased": False, "reasons": [r.to_dict() for r in refused.reasons]})
+            else:
+                _out("✗ Nichts gelöscht:" if args.lang == "de" else "✗ Nothing was erased:")
+                for r in refused.reasons:
+                    _out(f"  · {r.code}: {r.message(args.lang)}")
+            return EXIT_PROBLEMS
+    event = proc.history[-1]
+    if args.format == "json":
+        _json({"erased": True, "event": event.to_dict()})
+    elif args.lang == "de":
+        _out(f"✓ Personenbezogene Angaben zu {args.person} gelöscht "
+             f"({', '.join(event.payload['fields'])}; Ereignis {event.seq})")
+    else:
+        _out(f"✓ Erased the personal data of {args.person} "
+             f"({', '.join(event.payload['fields'])}; event {event.seq})")
+    return EXIT_OK
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     """Print the events of a process."""
     with store_for(args) as store:
@@ -301,6 +331,16 @@ def add_process_commands(
     p.add_argument("--at", metavar="DATE", help=at)
     p.add_argument("--data", metavar="JSON|@FILE",
                    help="the payload as a JSON object, or @FILE to read it from a file")
+    common(p)
+    p = command("erase", cmd_erase)
+    p.add_argument("id", help=ident)
+    p.add_argument("person", help="the id of the person whose personal data is erased")
+    p.add_argument("--reason", required=True,
+                   help="why (kept in the log; do not repeat the erased data in it)")
+    p.add_argument("--collection", help="the collection the person is in (default: the "
+                   "first collection with personal fields that has this id)")
+    p.add_argument("--actor", help=actor)
+    p.add_argument("--at", metavar="DATE", help=at)
     common(p)
     p = command("history", cmd_history)
     p.add_argument("id", help=ident)

@@ -4,6 +4,8 @@
     ├── TemplateError               a template could not be loaded; .diagnostics says
     │                               every problem at path:line:col, all at once
     ├── ParameterError              parameter values given for a template are invalid
+    ├── InvalidRegion               a new process was given no usable region (also a
+    │                               ValueError)
     ├── TransitionRefused           a trigger or domain event was refused; .reasons
                                     carries every failing reason, not the first
     ├── ReplayError                 events are not a consistent history of a template
@@ -33,6 +35,7 @@ __all__ = [
     "DeliveryError",
     "Diagnostic",
     "FollowerBusy",
+    "InvalidRegion",
     "ParameterError",
     "ProcessNotFound",
     "ReplayError",
@@ -114,6 +117,19 @@ class ParameterError(VerantwortungError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__("; ".join(self.problems))
+
+
+class InvalidRegion(VerantwortungError, ValueError):
+    """The region given for a new process is not a usable text; nothing was started.
+
+    Also a ``ValueError``, as it was before it had a name of its own.
+    """
+
+    def __init__(self, region: object, problem: str) -> None:
+        self.region = region
+        self.problem = problem
+        super().__init__(f"the region of a new process must be a non-empty line of text; "
+                         f"{problem}")
 
 
 class TransitionRefused(VerantwortungError):

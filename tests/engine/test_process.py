@@ -47,6 +47,17 @@ def test_start_needs_a_region() -> None:
         v.Process.start(TPL, region=" ")
 
 
+@pytest.mark.parametrize(("region", "says"), [
+    (" ", "it is empty"), (5, "got 5, which is not a text"), (None, "got None"),
+    ("Tr\udcffier", "is not valid text"), ("A\u202eB", "text direction control")])
+def test_a_bad_region_is_a_library_error_that_says_why(region: object, says: str) -> None:
+    """A region that is no usable text raises InvalidRegion (a VerantwortungError) naming why."""
+    with pytest.raises(v.InvalidRegion, match="region of a new process") as info:
+        v.Process.start(TPL, region=region)  # type: ignore[arg-type]
+    assert isinstance(info.value, v.VerantwortungError)
+    assert says in str(info.value)
+
+
 def test_refusal_carries_every_reason_in_both_languages(proc: v.Process) -> None:
     """hold_kickoff on an empty process names all four missing preconditions."""
     with pytest.raises(v.TransitionRefused) as info:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 import verantwortung as v
-from verantwortung.engine.reasons import Vocabulary, generic
+from verantwortung.engine.reasons import GENERIC, Vocabulary, generic
+from verantwortung.model.text import Plural
 
 TPL = v.load_template("verantwortungspartner")
 WORDS = Vocabulary(TPL)
@@ -50,3 +55,23 @@ def test_hours_agree_in_number() -> None:
                    hours=24)
     assert ("mehr als eine Stunde" in one.message_de, "more than 24 hours" in many.message_en) \
         == (True, True)
+
+
+def _forms(text: str | Plural) -> str:
+    if isinstance(text, Plural):
+        return " ".join(f for f in (text.zero, text.one, text.other) if f)
+    return text
+
+
+@pytest.mark.parametrize("code", sorted(GENERIC))
+def test_every_generic_message_fills_its_placeholders(code: str) -> None:
+    """Given a value for each name it uses, a generic message keeps no braces or quotes."""
+    de, en = GENERIC[code]
+    names = set(re.findall(r"\{([^{}]*)\}", _forms(de) + _forms(en)))
+    values: dict[str, object] = {n: "X" for n in names if n.isidentifier()}
+    for by in {t.by for t in (de, en) if isinstance(t, Plural)}:
+        values[by] = 2
+    reason = generic(code, **values)
+    for text in (reason.message_de, reason.message_en):
+        assert "{" not in text and "}" not in text
+        assert "'X'" not in text

@@ -113,3 +113,24 @@ def test_kept_counts_equal_a_recount_for_random_histories(ops: list[tuple[str, i
         members = {m["partner"] for m in state.records("circle")}
         assert [f"p{i}" in members for i in range(4)] == [
             state.holds("circle", "partner", f"p{i}") for i in range(4)]
+
+
+@given(ids=st.lists(st.text(alphabet="aAbBpP1１ｐ", min_size=1, max_size=3), max_size=12),
+       probe=st.text(alphabet="aAbBpP1１ｐ", min_size=1, max_size=3))
+def test_same_id_equals_a_scan_of_the_records(ids: list[str], probe: str) -> None:
+    """The folded id index finds what a scan with id_key finds, after adds and undos."""
+    from verantwortung.model.text import id_key
+
+    state = State("a", Layout(frozenset(), frozenset({"things"})))
+    undos = []
+    for rid in ids:
+        if state.same_id("things", rid) is None:
+            undos.append(state.add("things", {"id": rid}))
+    for undo in undos[len(undos) // 2:][::-1]:
+        undo()
+    scan = next((r["id"] for r in state.records("things") if id_key(r["id"]) == id_key(probe)),
+                None)
+    assert scan == state.same_id("things", probe)
+    restored = State("a", Layout(frozenset(), frozenset({"things"})))
+    restored.restore(state.snapshot(), owned=True)
+    assert scan == restored.same_id("things", probe)

@@ -88,3 +88,20 @@ def test_reinitialising_does_not_change_a_frozen_value() -> None:
     payload.__init__({"b": 2})  # type: ignore[misc]
     items.__init__([2, 3])  # type: ignore[misc]
     assert ({"a": 1}, [1]) == (payload, items)
+
+
+def test_the_plain_path_of_from_dict_equals_pydantics() -> None:
+    """A well-formed event dict gives the event pydantic gives; anything else goes to it."""
+    from verantwortung.model.process import _event_adapter, _plain_event
+
+    good = {"id": "e1", "process": "p", "seq": 2, "at": "2014-01-01T10:00:00+01:00",
+            "actor": None, "kind": "note_added", "payload": {"text": "x"},
+            "template": "t", "template_version": "1", "phase": "a"}
+    fields = _event_adapter().validate_python(good)
+    assert Event(**fields) == _plain_event(good) == Event.from_dict(good)
+    for bad in ({**good, "seq": "2"}, {**good, "at": "2014-01-01T10:00"}, {**good, "x": 1},
+                {**good, "actor": 5}, {**good, "payload": []}, {**good, "at": "gestern"}):
+        assert _plain_event(bad) is None
+    with pytest.raises(ValueError):
+        Event.from_dict({**good, "actor": 5})
+    assert dt.UTC == Event.from_dict({**good, "at": "2014-01-01T10:00"}).at.tzinfo

@@ -228,3 +228,25 @@ def test_the_timeline_has_a_date_axis_of_meetings_schedules_and_due_items() -> N
     assert 'class="mark scheduled" data-day="2012-05-10"' in axis
     assert 'class="mark due" data-day="2012-03-16"' in axis and "Protokoll fehlt" in axis
     assert "Stand 2. April 2012" in axis
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("de", ["Ereignis korrigiert", "Ereignis 2 (Partner aufgenommen) – Tippfehler",
+            "Ereignis zurückgenommen", "Muster AG"]),
+    ("en", ["Event corrected", "event 2 (Partner added) – Tippfehler", "Event retracted"])])
+
+
+def test_report_shows_corrections_and_keeps_the_original(lang: str, words: list[str]) -> None:
+    """The records show the corrected name; the history keeps both events, in words."""
+    tpl = v.load_template("verantwortungspartner")
+    proc = v.Process.start(tpl, region="Trier", at="2012-01-01")
+    added = proc.fire("partner_added", payload={"id": "p1", "name": "Muster AG",
+                                                "kind": "company"})
+    proc.correct(added.event.id, {"id": "p1", "name": "Muster GmbH", "kind": "company"},
+                 reason="Tippfehler")
+    proc.retract(proc.fire("note_added", payload={"text": "x"}).event.id, reason="doppelt")
+    html = report(proc, lang, graphviz=False)
+    assert "Muster GmbH" in html
+    for word in words:
+        assert htmllib.escape(word, quote=False) in html
+    assert "event_corrected" not in html

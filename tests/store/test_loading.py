@@ -80,22 +80,48 @@ def _corrupt(store: v.EventStore, sql: str) -> None:
         conn.execute(text(sql))
 
 
-@pytest.mark.parametrize(("sql", "words"), [
-    ("UPDATE vt_events SET payload = '{\"text\": \"forged\"}' WHERE seq = 3",
-     "not the ones it was taken from"),
-    ("UPDATE vt_events SET actor = 'intruder' WHERE seq = 2",
-     "not the ones it was taken from"),
-    ("DELETE FROM vt_events WHERE seq = 4", "not the ones it was taken from"),
+@pytest.mark.parametrize(("sql", "seq"), [
+    ("UPDATE vt_events SET payload = '{\"text\": \"forged\"}' WHERE seq = 3", 3),
+    ("UPDATE vt_events SET actor = 'intruder' WHERE seq = 2", 2),
+    ("DELETE FROM vt_events WHERE seq = 4", 4),
+    ("UPDATE vt_events SET payload = '{\"text\": \"forged\"}' WHERE seq > 5", 6),
 ])
-def test_an_event_rewritten_under_a_snapshot_is_corrupt(store_url: str, sql: str,
-                                                        words: str) -> None:
-    """Rows under a snapshot that changed are a CorruptEventError once they are read."""
+def test_an_event_rewritten_under_a_snapshot_is_noticed_on_load(store_url: str, sql: str,
+                                                                 seq: int) -> None:
+    """A row changed after it was written is a CorruptEventError on load, naming the row."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 8)
+        store.load(proc.id)  # a load before the change is fine
+        _corrupt(store, sql)
+        with pytest.raises(v.CorruptEventError, match="changed or removed after") as info:
+            store.load(proc.id)
+        assert (proc.id, seq) == (info.value.process_id, info.value.seq)
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE vt_events SET payload = '{\"text\": \"forged\"}' WHERE seq = 3",
+    "UPDATE vt_events SET actor = 'intruder' WHERE seq = 2",
+    "DELETE FROM vt_events WHERE seq = 4",
+])
+def test_a_rewrite_without_its_mark_is_caught_by_the_snapshot_digest(store_url: str,
+                                                                     sql: str) -> None:
+    """With its edit mark removed, a changed row under a snapshot still fails its digest."""
     with v.EventStore(store_url, snapshot_every=0) as store:
         proc = _with_notes(store, 8)
         _corrupt(store, sql)
-        with pytest.raises(v.CorruptEventError, match=words) as info:
+        _corrupt(store, "DELETE FROM vt_event_edits")
+        with pytest.raises(v.CorruptEventError, match="not the ones it was taken from") as info:
             store.export(proc.id)
         assert (proc.id, 9) == (info.value.process_id, info.value.seq)
+
+
+def test_a_row_written_again_unchanged_leaves_no_mark(store_url: str) -> None:
+    """An UPDATE that changes no value, or only the position, is no edit."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 3)
+        _corrupt(store, "UPDATE vt_events SET payload = payload, actor = actor")
+        _corrupt(store, "UPDATE vt_events SET position = position + 0")
+        assert proc == store.load(proc.id)
 
 
 @pytest.mark.parametrize("state", [
@@ -232,3 +258,17 @@ def test_due_of_a_lazily_loaded_process_does_not_read_its_earlier_events(
         assert 1 == len(loaded._history)
         assert ["kickoff_overdue", "process_stalled"] == [d.code for d in due]
         assert proc.due(at="2014-06-01") == due
+
+
+def test_a_correction_after_a_snapshot_refolds_on_load(store_url: str) -> None:
+    """A correction stored after a snapshot is applied on load; load equals a full replay."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, 5)
+        first = proc.history[1].id
+        store.fire(proc.id, "event_corrected", actor="facilitator", payload={
+            "event": first, "reason": "Tippfehler", "payload": {"text": "Notiz null"}})
+        store.fire(proc.id, "note_added", payload={"text": "danach"})
+        loaded = store.load(proc.id)
+        assert ["Notiz null", "danach"] == [loaded.records("notes")[i]["text"] for i in (0, -1)]
+        assert loaded == v.Process.replay(TPL, store.events(proc.id))
+        assert "Notiz 0" == store.export(proc.id)["history"][1]["payload"]["text"]

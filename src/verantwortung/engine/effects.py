@@ -13,7 +13,6 @@ from typing import Any
 
 from ..model.glossary import listing, quote, value_label
 from ..model.process import Reason
-from ..model.text import id_key
 from .compiled import CompiledEvent
 from .payload import field_words
 from .reasons import generic
@@ -59,17 +58,6 @@ def _check_refs(state: State, ev: CompiledEvent, data: dict[str, Any]) -> list[R
     return problems
 
 
-def _same_id(state: State, collection: str, record_id: Any) -> Any:
-    """The id of a record that ``record_id`` reads as (same after case folding and NFKC)."""
-    if state.lookup(collection, record_id) is not None:
-        return record_id
-    if not isinstance(record_id, str):
-        return None
-    key = id_key(record_id)
-    return next((r["id"] for r in state.records(collection)
-                 if isinstance(r.get("id"), str) and id_key(r["id"]) == key), None)
-
-
 def apply_effect(state: State, ev: CompiledEvent,
                  data: dict[str, Any]) -> tuple[Undo | None, list[Reason]]:
     """Apply ``ev`` with its validated payload; (undo, []) or (None, reasons)."""
@@ -77,7 +65,7 @@ def apply_effect(state: State, ev: CompiledEvent,
     if ev.adds is not None:
         target = ev.adds
         if not state.is_single(target):
-            clash = _same_id(state, target, data["id"]) if "id" in data else None
+            clash = state.same_id(target, data["id"]) if "id" in data else None
             if clash is not None:
                 where_de, where_en, v_de, v_en = _words(ev, target, data["id"])
                 known = ("", "") if clash == data["id"] else (

@@ -142,8 +142,13 @@ def _adapter_for(fields: Mapping[str, FieldSpec]) -> TypeAdapter[dict[str, Any]]
     return found
 
 
+_FLAT = frozenset({str, int, float, bool, type(None)})
+
+
 def _shape_problem(payload: Mapping[str, Any]) -> tuple[str, str] | None:
     """Why ``payload`` nests too deep or holds too much (de, en), without recursion."""
+    if len(payload) < MAX_VALUES and all(type(v) in _FLAT for v in payload.values()):
+        return None  # the common case: one level of plain values
     stack: list[tuple[Any, int]] = [(payload, 1)]
     count = 0
     while stack:

@@ -20,14 +20,14 @@ from ..exceptions import ReplayError, TransitionRefused
 from ..model.indicators import Indicator
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
-from ..model.text import check_text
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
+from .corrections import LIBRARY_EVENTS, Correcting, library_event
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
 from .indicators import indicator_values
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
 from .reasons import judge, role_reasons
-from .starting import check_exported_phase, check_start, exported_history
+from .starting import check_exported_phase, check_region, check_start, exported_history
 from .state import State
 
 __all__ = ["Listener", "Process", "RefusalListener"]
@@ -42,7 +42,7 @@ def _subscribed(listeners: list[Any], listener: Any) -> Callable[[], None]:
     return lambda: listeners.remove(listener) if listener in listeners else None
 
 
-class Process:
+class Process(Correcting):
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
     __slots__ = ("__weakref__", "_base", "_ct", "_earlier", "_history", "_id", "_listeners",
@@ -74,11 +74,7 @@ class Process:
               at: dt.datetime | dt.date | str | None = None, process_id: str | None = None,
               listeners: Iterable[Listener] = ()) -> Process:
         """A new process in the template's initial phase; its first event records the start."""
-        if not isinstance(region, str) or not region.strip():
-            raise ValueError("region must be a non-empty text")
-        region, problem = check_text(region, "line")
-        if problem is not None:
-            raise ValueError(f"region {shown(region)} is not valid text: it {problem.en}")
+        region = check_region(region)
         tpl = template.with_parameters(**parameters) if parameters else template
         proc = cls(compiled(tpl), process_id or os.urandom(16).hex(), region)
         if listeners:
@@ -115,7 +111,8 @@ class Process:
     @classmethod
     def restore(cls, template: ProcessTemplate, events: Iterable[Event],
                 snapshot: Mapping[str, Any] | None = None, snapshot_seq: int = 0, *,
-                earlier: Callable[[], list[Event]] | None = None) -> Process:
+                earlier: Callable[[], list[Event]] | None = None, owned: bool = False
+                ) -> Process:
         """Rebuild from stored events, taking the state at ``snapshot_seq`` from ``snapshot``.
 
         Only the events after the snapshot are replayed, so a long history loads fast.
@@ -124,6 +121,7 @@ class Process:
         With ``earlier`` the history is lazy: ``events`` holds the start event, then those
         from ``snapshot_seq`` on; ``earlier()`` returns the events before ``snapshot_seq``,
         called once when someone reads them (:attr:`history`, :meth:`to_dict`, ``==``).
+        ``owned``: nothing else holds ``snapshot`` (just decoded), so it is used uncopied.
         """
         items = list(events)
         if snapshot is None or snapshot_seq <= 1:
@@ -140,7 +138,7 @@ class Process:
         params = first.payload.get("parameters") or {}
         tpl = template.with_parameters(**params) if params else template
         proc = cls(compiled(tpl), first.process, first.payload["region"])
-        proc._state.restore(snapshot)
+        proc._state.restore(snapshot, owned=owned)
         if earlier is None:
             proc._history.extend(e.frozen() for e in head)
         else:  # the snapshot's own event stays: the last event is always at hand
@@ -416,6 +414,9 @@ class Process:
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         phase = self._state.phase
         if trig is None and ev is None:
+            if name in LIBRARY_EVENTS:  # corrections and erasure, written by the library
+                data = library_event(self, name, actor, payload, at)
+                return Fired(event=self._append(name, actor, data, at, replayed), advisories=())
             raise self._refusal(TransitionRefused(name, phase, [self._ct.say(
                 "unknown_trigger", name=name,
                 known=", ".join([*self._ct.triggers, *self._ct.events]))]))
@@ -457,8 +458,6 @@ class Process:
         for listener in tuple(self._listeners or ()):
             listener(self, event)
         return event
-
-    # -- comparison and JSON --------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Process):

@@ -59,6 +59,33 @@ GENERIC: dict[str, tuple[str | Plural, str | Plural]] = {
         "This template has no step or event {name}.",
     ),
     "invalid_payload": ("Ungültige Angaben: {problem}", "Invalid entries: {problem}"),
+    # corrections, retractions and erasure (library events)
+    "unknown_event": (
+        "Ein Ereignis mit der Kennung {event} gibt es in diesem Verlauf nicht.",
+        "There is no event with the id {event} in this history.",
+    ),
+    "not_correctable": (
+        "Ereignis {seq} ({label_de}) lässt sich nicht korrigieren oder zurücknehmen; das "
+        "geht nur bei Sachereignissen, nicht beim Start, bei Phasenwechseln oder Korrekturen.",
+        "Event {seq} ({label_en}) cannot be corrected or retracted; only domain events "
+        "can, not the start, a phase change or a correction.",
+    ),
+    "already_retracted": (
+        "Ereignis {seq} ist bereits zurückgenommen.",
+        "Event {seq} has been retracted already.",
+    ),
+    "history_would_break": (
+        "Ereignis {seq} vom {date_de} ({what_de}) beruht darauf: {detail_de}",
+        "Event {seq} of {date} ({what_en}) relied on it: {detail_en}",
+    ),
+    "unknown_person": (
+        "Eine Person mit der Kennung {person} gibt es hier nicht (gesucht in: {collections}).",
+        "There is no person with the id {person} here (looked in: {collections}).",
+    ),
+    "nothing_personal": (
+        "Diese Vorlage kennzeichnet keine Felder als personenbezogen; es gibt nichts zu löschen.",
+        "This template marks no field as personal data; there is nothing to erase.",
+    ),
     "status_move_not_allowed": (
         "„{record}“: ein Wechsel von „{old_de}“ zu „{new_de}“ ist nicht vorgesehen; möglich "
         "ist {allowed_de}.",

@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..exceptions import ReplayError
+from ..exceptions import InvalidRegion, ReplayError
 from ..model.process import START_EVENT, Event
 from ..model.template import ProcessTemplate
+from ..model.text import check_text
+from .inputs import shown
 
-__all__ = ["check_exported_phase", "check_start", "exported_history"]
+__all__ = ["check_exported_phase", "check_region", "check_start", "exported_history"]
+
+
+def check_region(region: object) -> str:
+    """The region of a new process as normalised text (InvalidRegion otherwise)."""
+    if not isinstance(region, str):
+        raise InvalidRegion(region, f"got {shown(region)}, which is not a text")
+    if not region.strip():
+        raise InvalidRegion(region, "it is empty")
+    text, problem = check_text(region, "line")
+    if problem is not None:
+        raise InvalidRegion(region, f"{shown(region)} is not valid text: it {problem.en}")
+    return text
 
 
 def check_start(template: ProcessTemplate, items: list[Event]) -> Event:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
+from ..model.text import id_key
 from ..rules.compile import Tally
 
 __all__ = ["Layout", "State"]
@@ -50,6 +51,10 @@ class _Kept:
         self.values: dict[tuple[str, str], dict[Any, int]] = {}  # (collection, field) -> uses
 
 
+def _same(record: Any) -> Any:
+    return record
+
+
 def _key(value: Any) -> Any:
     """A hashable stand-in for a field value (a list of ids becomes a tuple)."""
     return tuple(value) if isinstance(value, list) else value
@@ -67,8 +72,18 @@ class State:
     ``ref.field`` reads; an update can, and resets the counts that read through it.
     """
 
-    __slots__ = ("_index", "_kept", "_layout", "_records", "_single", "at", "last_at", "memo",
-                 "phase")
+    __slots__ = (
+        "_index",
+        "_kept",
+        "_keys",
+        "_layout",
+        "_records",
+        "_single",
+        "at",
+        "last_at",
+        "memo",
+        "phase",
+    )
 
     def __init__(self, phase: str, layout: Layout) -> None:
         self.phase = phase
@@ -80,6 +95,9 @@ class State:
         self._records: dict[str, list[dict[str, Any]]] = {}
         self._single: dict[str, dict[str, Any]] = {}
         self._index: dict[str, dict[Any, dict[str, Any]]] = {}
+        # per indexed collection: the folded form of every text id (id_key) -> the id, so
+        # that a new id that reads as an old one (P1/p1, fullwidth) is found in O(1)
+        self._keys: dict[str, dict[str, Any]] = {}
         self._kept: _Kept | None = None  # made when a rule first asks for a count
         # what time rules found in the records (their dates), kept until a record changes:
         # asking what is due again, on any day, does not scan the records again
@@ -102,6 +120,15 @@ class State:
         """The record with this id, or None."""
         index = self._index.get(collection)
         return None if index is None else index.get(record_id)
+
+    def same_id(self, collection: str, record_id: Any) -> Any:
+        """The id of a record that ``record_id`` is or reads as (case folded, NFKC), or None."""
+        if self.lookup(collection, record_id) is not None:
+            return record_id
+        keys = self._keys.get(collection)
+        if keys is None or not isinstance(record_id, str):
+            return None
+        return keys.get(id_key(record_id))
 
     def tally(self, tally: Tally) -> int:
         """How many records of ``tally.collection`` pass its test, kept up to date."""
@@ -180,10 +207,17 @@ class State:
             return undo_single
         records = self._records.setdefault(collection, [])
         records.append(record)
-        index = (self._index.setdefault(collection, {})
-                 if collection in self._layout.indexed else None)
-        if index is not None:
-            index[record["id"]] = record
+        index: dict[Any, dict[str, Any]] | None = None
+        keys: dict[str, Any] | None = None
+        key = ""
+        if collection in self._layout.indexed:
+            index = self._index.setdefault(collection, {})
+            rid = record["id"]
+            index[rid] = record
+            if isinstance(rid, str):
+                keys = self._keys.setdefault(collection, {})
+                key = id_key(rid)
+                keys.setdefault(key, rid)
         self._follow(collection, record, 1)
 
         def undo_add() -> None:
@@ -192,6 +226,8 @@ class State:
             records.pop()
             if index is not None:
                 del index[record["id"]]
+            if keys is not None and keys.get(key) == record["id"]:
+                del keys[key]
 
         return undo_add
 
@@ -208,24 +244,36 @@ class State:
 
         return undo_update
 
-    def restore(self, snapshot: Mapping[str, Any]) -> None:
-        """Load a :meth:`snapshot` into this (fresh) state."""
+    def restore(self, snapshot: Mapping[str, Any], *, owned: bool = False) -> None:
+        """Load a :meth:`snapshot` into this (fresh) state.
+
+        ``owned``: the snapshot was made for this call (decoded from JSON) and nothing
+        else holds it, so its records are taken as they are instead of copied.
+        """
+        take: Callable[[Any], dict[str, Any]] = _same if owned else dict
         self.phase = snapshot["phase"]
-        layout = self._layout
+        singles, indexed = self._layout.singles, self._layout.indexed
         for name, records in snapshot.get("records", {}).items():
-            if name in layout.singles or self._kept is not None:
+            if name in singles:  # as add() does: the last one is the record
                 for record in records:
-                    self.add(name, dict(record))
+                    self._single[name] = take(record)
                 continue
-            # a fresh state keeps no counts yet: fill lists and the id index directly
-            added = [dict(r) for r in records]
-            self._records.setdefault(name, []).extend(added)
-            if name in layout.indexed:
+            if self._kept is not None:  # counts are kept already: add() keeps them right
+                for record in records:
+                    self.add(name, take(record))
+                continue
+            # in bulk: nothing counts yet (counts are made when a rule first asks)
+            items = self._records.setdefault(name, [])
+            items.extend(records if owned else map(dict, records))
+            if name in indexed:
                 index = self._index.setdefault(name, {})
-                for rec in added:
-                    index[rec["id"]] = rec
+                index.update((r["id"], r) for r in items)
+                keys = self._keys.setdefault(name, {})
+                for rid in reversed(index):  # the first of ids that read alike wins
+                    if isinstance(rid, str):
+                        keys[id_key(rid)] = rid
         for name, record in snapshot.get("single", {}).items():
-            self._single[name] = dict(record)
+            self._single[name] = take(record)
         self.memo = None
 
     def snapshot(self) -> dict[str, Any]:

@@ -28,13 +28,14 @@ __all__ = [
     "BUILTIN_COLLECTIONS",
     "CheckSpec",
     "CollectionSpec",
+    "CorrectionsSpec",
     "DeadlineSpec",
     "EventSpec",
     "FieldSpec",
     "Forms",
     "Id",
-    "Message",
     "IndicatorSpec",
+    "Message",
     "ParameterSpec",
     "PhaseSpec",
     "RoleSpec",
@@ -198,6 +199,9 @@ class FieldSpec(_Spec):
             raise ValueError("'moves' is only for choice fields")
         if self.labels is not None and self.type != "choice":
             raise ValueError("'labels' is only for choice fields")
+        if self.personal and self.type != "text":
+            raise ValueError("'personal' marks a text field (a name, an e-mail address, a "
+                             "phone number): erasing replaces its value by a placeholder")
         if self.type == "refs" and (self.min or 0) < 0:
             raise ValueError("'min' of a refs field counts ids: 0 or more")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -392,6 +396,15 @@ class IndicatorSpec(_Spec):
         return "count" if self.count else "sum" if self.sum else "distinct"
 
 
+class CorrectionsSpec(_Spec):
+    """Who may correct or retract an earlier domain event, and erase a person's data."""
+
+    roles: list[Id] = Field(
+        default_factory=lambda: ["facilitator"], max_length=MAX_ENTRIES,
+        description="roles that may write event_corrected, event_retracted and "
+        "person_erased (default: facilitator); a call without an actor is trusted")
+
+
 class SeriesSpec(_Spec):
     """A phase repeated ``min``..``max`` times, compiled to ``<id>_1`` .. ``<id>_<max>``."""
 
@@ -445,6 +458,9 @@ class TemplateDocument(_Spec):
     deadlines: dict[Id, DeadlineSpec] = Field(
         default_factory=dict, max_length=MAX_ENTRIES,
         description="what is due when: reminders and overdue items, judged on a date")
+    corrections: CorrectionsSpec = Field(
+        default_factory=CorrectionsSpec,
+        description="corrections of recorded events and erasure of personal data: who may")
     invariants: dict[Id, CheckSpec] = Field(
         default_factory=dict,
         description="rules every state of a process must satisfy (checked by the testing "

@@ -155,6 +155,9 @@ class Event(NamedTuple):
     @classmethod
     def from_dict(cls, data: Any) -> Event:
         """Validate an event from outside (pydantic ValidationError when it does not fit)."""
+        event = _plain_event(data)
+        if event is not None:  # well formed, as JSON gives it: no need for pydantic
+            return event
         fields = _event_adapter().validate_python(data)
         if fields["at"].tzinfo is None:  # a time without a zone is taken as UTC
             fields["at"] = fields["at"].replace(tzinfo=dt.UTC)
@@ -166,6 +169,32 @@ class Event(NamedTuple):
         if type(self.payload) is FrozenDict:
             return self
         return self._replace(payload=FrozenDict(self.payload))
+
+
+_TEXTS = ("id", "process", "kind", "template", "template_version", "phase")
+_KEYS = frozenset(Event._fields)
+
+
+def _plain_event(data: Any) -> Event | None:
+    """The event of a mapping that has exactly the fields, each of its exact type, and a
+    time with a zone; None for anything else, which pydantic then judges (and explains)."""
+    if type(data) is not dict or data.keys() != _KEYS:
+        return None
+    seq, at, actor, payload = data["seq"], data["at"], data["actor"], data["payload"]
+    if (type(seq) is not int or type(at) is not str or type(payload) is not dict
+            or (actor is not None and type(actor) is not str)
+            or not all(type(data[k]) is str for k in _TEXTS)
+            or not all(type(k) is str for k in payload)):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return Event(data["id"], data["process"], seq, when, actor, data["kind"],
+                 FrozenDict(payload), data["template"], data["template_version"],
+                 data["phase"])
 
 
 @cache

@@ -192,6 +192,7 @@ class ProcessTemplate(_Value):
     conforms_to: str | None = None  # the method whose shape the template keeps
     deadlines: tuple[Deadline, ...] = ()
     indicators: tuple[IndicatorDef, ...] = ()
+    correction_roles: tuple[str, ...] = ("facilitator",)  # who may correct, retract, erase
     document: TemplateDocument
     sources: Mapping[Loc, SourceRef]
     files: tuple[str, ...]
@@ -456,5 +457,5 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
                                source=sources.get(("invariants", code)))
                          for code, spec in doc.invariants.items()),
         series=tuple(series.values()), extends=doc.extends, conforms_to=doc.conforms_to,
-        document=doc,
+        correction_roles=tuple(doc.corrections.roles), document=doc,
         sources=MappingProxyType(dict(sources)), files=files)

@@ -73,6 +73,8 @@ def check_text(value: str, kind: TextKind) -> tuple[str, TextProblem | None]:
                                   f"sind höchstens {limit:,}".replace(",", "."),
                                   f"is {len(value):,} characters long; at most {limit:,} "
                                   "are allowed")
+    if value.isascii() and value.isprintable():  # the common case: nothing to look for
+        return value, None
     problem = _bad_char(value.replace("\r\n", "\n"), kind)
     if problem is not None:
         return value, problem

@@ -16,11 +16,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..engine.corrections import LABELS, LIBRARY_EVENTS, describe
 from ..engine.inputs import timestamp
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
 from ..model.process import START_EVENT, Event, Option
-from ..model.text import counted
 from ..model.rules import UntilRule
+from ..model.text import counted
 from ..rules.dates import human_date, parse_day
 from .date_axis import DatedMark, date_axis
 from .dot import graphviz_available, run_dot, to_dot
@@ -37,12 +38,6 @@ __all__ = ["report"]
 
 def _date(when: dt.datetime, lang: str) -> str:
     return f"{when:%d.%m.%Y}" if lang == "de" else f"{when:%Y-%m-%d}"
-
-
-def _value(proc: Process, value: Any, lang: str, collection: str | None, field: str) -> str:
-    """A choice value as the region reads it (the labels of its field in the template)."""
-    spec = proc.template.collections.get(collection or "")
-    return value_label(value, lang, spec.fields.get(field) if spec is not None else None)
 
 
 def _records(proc: Process, collection: str) -> tuple[dict[str, Any], ...]:
@@ -97,6 +92,8 @@ def _actor(tpl_roles: Mapping[str, Any], actor: str | None, lang: str) -> str:
 def _event_label(proc: Process, kind: str, lang: str) -> str:
     if kind == START_EVENT:
         return ui("process_started", lang)
+    if kind in LIBRARY_EVENTS:
+        return LABELS[kind][lang]
     tpl = proc.template
     try:
         return label(tpl.trigger(kind).label, lang, kind)
@@ -130,6 +127,8 @@ def _detail(proc: Process, event: Event, names: _Lookup, lang: str) -> str:
     payload = event.payload
     if event.kind == START_EVENT:
         return str(payload.get("region") or "")
+    if event.kind in LIBRARY_EVENTS:
+        return describe(proc, event, lang)
     fields = _fields_of(proc, event.kind)
     main: list[str] = []
     extra: list[str] = []

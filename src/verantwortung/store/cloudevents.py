@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..engine.compiled import compiled
+from ..engine.corrections import CORRECTED, ERASED, LABELS, RETRACTED
 from ..exceptions import StoreError
 from ..model.document import FieldSpec
 from ..model.process import START_EVENT
@@ -38,10 +39,19 @@ DEFAULT_SOURCE = "urn:verantwortung"
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 # events the library writes itself, not declared by a template
-_LIBRARY_KINDS = {
+_LIBRARY_KINDS: dict[str, tuple[dict[str, str], dict[str, Any], list[str]]] = {
     START_EVENT: ({"de": "Prozess gestartet", "en": "Process started"},
                   {"region": {"type": "string", "minLength": 1},
                    "parameters": {"type": "object"}}, ["region"]),
+    CORRECTED: (LABELS[CORRECTED], {"event": {"type": "string"}, "reason": {"type": "string"},
+                                    "payload": {"type": "object"}},
+                ["event", "reason", "payload"]),
+    RETRACTED: (LABELS[RETRACTED], {"event": {"type": "string"}, "reason": {"type": "string"}},
+                ["event", "reason"]),
+    ERASED: (LABELS[ERASED], {"person": {"type": "string"}, "collection": {"type": "string"},
+                              "fields": {"type": "array", "items": {"type": "string"}},
+                              "reason": {"type": "string"}},
+             ["person", "collection", "fields", "reason"]),
 }
 
 
@@ -159,7 +169,8 @@ def event_schemas(tpl: ProcessTemplate) -> dict[str, dict[str, Any]]:
     """A JSON Schema of the CloudEvent of every kind of event ``tpl`` writes, by type."""
     ct = compiled(tpl)
     kinds: dict[str, tuple[dict[str, Any], list[str]]] = {
-        START_EVENT: (dict(_LIBRARY_KINDS[START_EVENT][1]), list(_LIBRARY_KINDS[START_EVENT][2]))}
+        kind: (dict(props), list(required)) for kind, (_, props, required)
+        in _LIBRARY_KINDS.items()}
     for trig in ct.triggers.values():
         kinds[trig.name] = _payload_schema(trig.validate.fields)
     for ev in ct.events.values():

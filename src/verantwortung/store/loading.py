@@ -20,6 +20,7 @@ from ..engine.process import Process
 from ..exceptions import CorruptEventError, ProcessNotFound, ReplayError, StoreError
 from ..model.process import Event
 from ..model.template import ProcessTemplate
+from . import integrity
 from .rows import chain, chain_rows, decode_events, info_of, now, seal
 from .schema import events, processes, snapshots
 
@@ -38,6 +39,7 @@ def load(store: EventStore, process_id: str, *, use_snapshot: bool = True) -> Pr
         row = conn.execute(select(processes).where(processes.c.id == process_id)).first()
         if row is None:
             raise ProcessNotFound(process_id)
+        integrity.first_edit(conn, process_id)  # a row changed by hand: one indexed query
         snap = _latest_snapshot(conn, process_id, row.version) if use_snapshot else None
         query = select(events).where(events.c.process_id == process_id,
                                      events.c.seq <= row.version).order_by(events.c.seq)
@@ -119,8 +121,8 @@ def _build(store: EventStore, row: Any, snap: Any, rows: list[Any]) -> Process:
             return Process.replay(tpl, history)
         state = _state_of(process_id, snap, tpl)
         last = rows[1]
-        proc = Process.restore(tpl, history, state, snap.seq, earlier=lambda: _earlier(
-            store, process_id, snap.seq, snap.history_digest, last))
+        proc = Process.restore(tpl, history, state, snap.seq, owned=True, earlier=lambda: (
+            _earlier(store, process_id, snap.seq, snap.history_digest, last)))
     except (ReplayError, KeyError, TypeError, ValueError) as exc:
         seq = snap.seq if snap is not None else info.version
         raise CorruptEventError(process_id, seq, f"the log does not replay: {exc}") from exc
@@ -157,11 +159,14 @@ def _state_of(process_id: str, snap: Any, tpl: ProcessTemplate) -> dict[str, Any
     known = {*tpl.collections, "phases_entered"}
     if not (isinstance(state, dict) and isinstance(state.get("phase"), str)
             and _all_of(state.get("records", {}), known, list)
-            and all(isinstance(r, dict) for v in state.get("records", {}).values()
-                    for r in v)
+            # by type, in C: a state of 100,000 records is checked in a few milliseconds
+            and all(set(map(type, v)) <= _DICT for v in state.get("records", {}).values())
             and _all_of(state.get("single", {}), known, dict)):
         raise corrupt("not a snapshot of a process state")
     return state
+
+
+_DICT = {dict}
 
 
 def _all_of(value: Any, keys: set[str], kind: type) -> bool:

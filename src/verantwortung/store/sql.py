@@ -37,7 +37,7 @@ from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
-from . import feed, loading, projection, statements
+from . import erasure, feed, integrity, loading, projection, statements
 from .checks import check_export, check_process, check_rows, check_state, why_not_added
 from .migrate import prepare
 from .rows import (
@@ -109,6 +109,7 @@ class EventStore:
                 self.engine = create_engine(url, pool_pre_ping=True)
             prepare(self.engine, url, create=create)
             projection.ensure(self.engine)  # a store from before the summaries gets them
+            integrity.install(self.engine)
         except StoreNotFound:
             self.engine.dispose()
             raise
@@ -156,11 +157,12 @@ class EventStore:
         if source is None:
             tpl = proc.template
             bundled = bundled_path(tpl.id)
-            own_file = Path(tpl.files[0]).resolve() if tpl.files else None
+            # files list the bases first: the template's own file is the last one
+            own_file = Path(tpl.files[-1]).resolve() if tpl.files else None
             # the bundled id only when the template really is the bundled file: a copy
             # with the same id must be found again under its own path
             source = (tpl.id if bundled is not None and own_file == bundled.resolve()
-                      else tpl.files[0])
+                      else tpl.files[-1])
         info_row = {
             "id": proc.id, "template": proc.template.id,
             "template_version": proc.template.version, "template_source":
@@ -457,6 +459,15 @@ class EventStore:
         digest the snapshot carries.
         """
         return loading.load(self, process_id, use_snapshot=use_snapshot)
+
+    def erase_person(self, process_id: str, person_id: str, *, reason: str,
+                     actor: str | None = None, at: str | dt.datetime | None = None,
+                     collection: str | None = None) -> Process:
+        """Erase one person's personal data (fields marked ``personal``) from the process:
+        tombstones in the stored rows and snapshots, and a ``person_erased`` event that
+        holds none of it; returns the process as now stored (see ``store.erasure``)."""
+        return erasure.erase_person(self, process_id, person_id, reason=reason, actor=actor,
+                                    at=at, collection=collection)
 
     def export(self, process_id: str) -> dict[str, Any]:
         """:meth:`Process.to_dict` of a stored process, plus ``template_source``: where the

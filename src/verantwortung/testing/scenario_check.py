@@ -29,6 +29,7 @@ from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from ..engine.compiled import compiled
+from ..engine.corrections import LIBRARY_FIELDS
 from ..engine.reasons import GENERIC
 from ..exceptions import Diagnostic, did_you_mean
 from ..io.locate import Sources
@@ -64,7 +65,8 @@ class _StepChecker:
         self.sources = sources
         self.fields: dict[str, Collection[str]] = {
             **{name: t.validate.fields for name, t in ct.triggers.items()},
-            **{name: e.validate.fields for name, e in ct.events.items()}}
+            **{name: e.validate.fields for name, e in ct.events.items()},
+            **LIBRARY_FIELDS}  # corrections and erasure, written by the library
         self.roles = sorted(tpl.roles)
         self.phases = [p.id for p in tpl.phases]
         self.codes = known_codes(tpl)
