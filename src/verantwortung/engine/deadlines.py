@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model.template import ProcessTemplate
+from ..model.text import Plural
 from ..rules.compile import Edges, RecordView, build_timed
 from ..rules.dates import human_date, parse_day
 from ..rules.registry import registry
@@ -46,7 +47,7 @@ class Due:
     label_en: str
     seen: Mapping[str, Any]
     source: str | None
-    texts: tuple[str, str]  # the message templates, de and en
+    texts: tuple[str | Plural, str | Plural]  # the message templates, de and en
     check: CompiledCheck = field(compare=False, repr=False)  # what writes the messages
     values: Mapping[str, Any] = field(compare=False, repr=False)  # what fills them
 
@@ -93,7 +94,7 @@ class CompiledDeadline:
     label_de: str
     label_en: str
     edges: tuple[Edges, ...]
-    texts: tuple[str, str]  # the message templates, de and en
+    texts: tuple[str | Plural, str | Plural]  # the message templates, de and en
 
 
 class _Dated:

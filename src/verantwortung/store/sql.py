@@ -39,6 +39,7 @@ from ..model.template import ProcessTemplate
 from ..rules.registry import registry
 from . import erasure, feed, integrity, loading, projection, statements
 from .checks import check_export, check_process, check_rows, check_state, why_not_added
+from .feed_methods import FeedMethods
 from .migrate import prepare
 from .rows import (
     ProcessInfo,
@@ -66,7 +67,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class EventStore:
+class EventStore(FeedMethods):
     """Processes and their events in a SQL database.
 
     ``url`` is an SQLAlchemy URL: ``sqlite:///file.sqlite3`` (default), or
@@ -390,50 +391,6 @@ class EventStore:
             return int(conn.execute(select(func.count()).select_from(processes)).scalar() or 0)
 
     # -- the store-wide feed -----------------------------------------------------------------
-
-    def read_all(self, after: int = 0, limit: int | None = None) -> Iterator[StoredEvent]:
-        """Every event of every process after position ``after``, in position order.
-
-        Positions run 1, 2, 3, ... in commit order without a gap, so ``after`` the last
-        position seen continues where a reader stopped. Reads page by page (at most
-        ``limit`` events); CorruptEventError names a bad row.
-        """
-        return feed.read_all(self, after, limit)
-
-    def last_position(self) -> int:
-        """The position of the newest stored event (0 when there is none)."""
-        with self._reading() as conn:
-            return feed.last_position(conn)
-
-    def follow(self, name: str, handler: feed.Handler, *, after: int | None = None,
-               limit: int | None = None, until_idle: bool = False,
-               stop: Callable[[], bool] | None = None, poll: float = 0.5,
-               lease: float = 30.0) -> feed.FollowResult:
-        """Run the named follower ``name``: ``handler(stored, conn)`` for each new event.
-
-        The follower's position is kept in the store; it resumes there (``after``
-        starts it at another position instead). Each event is handled in a
-        transaction that also stores the new position: what the handler writes through
-        ``conn`` commits with it, exactly once; a handler that raises rolls both back
-        and the error propagates, so the event comes again next time (at least once;
-        ``stored.event.id`` is the key to drop a repeat).
-
-        It ends after ``limit`` events, when caught up (``until_idle``), or when
-        ``stop()`` is true (checked between events and polls); otherwise it waits for
-        new events, looking every ``poll`` seconds. The name is held by a lease of
-        ``lease`` seconds, renewed as it goes: while another live follower holds it,
-        :class:`~verantwortung.FollowerBusy` is raised and nothing happens.
-        """
-        return feed.follow(self, name, handler, after=after, limit=limit,
-                           until_idle=until_idle, stop=stop, poll=poll, lease=lease)
-
-    def subscribe(self, listener: feed.Listener) -> Callable[[], None]:
-        """Call ``listener(stored)`` after commit for every event this store object
-        appends (``add``, ``append``, ``fire``, ``import_process``); returns a function
-        that unsubscribes. A listener that raises is logged (logger
-        ``verantwortung.store``) and changes nothing: the events are stored. Events
-        other writers append reach :meth:`follow`, not listeners."""
-        return self._listeners.add(listener)
 
     def template_of(self, process_id: str) -> ProcessTemplate:
         """The template a stored process runs on (loaded once per source)."""
