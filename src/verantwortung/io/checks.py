@@ -222,7 +222,11 @@ class _Checker:
                 fields = collection_fields(target, self.doc.collections, self.doc.triggers)
                 # a phase's record takes minutes later; phases are entered, never added
                 builtin_ok = e.updates is not None and target == "phases_entered"
-                if fields is None or (target in BUILTIN_COLLECTIONS and not builtin_ok):
+                if target in BUILTIN_COLLECTIONS and not builtin_ok:
+                    self.report((*loc, which), "E205", f"{target!r} is kept by the engine; "
+                                f"an event may only update it (its records take the "
+                                f"payload fields of phase triggers, e.g. minutes)")
+                elif fields is None:
                     self.report((*loc, which), "E205", f"unknown collection {target!r}; "
                                 f"collections are {_names(self.doc.collections)}")
                 else:
