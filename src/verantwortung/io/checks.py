@@ -47,6 +47,7 @@ from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
 from .messages import placeholder_names
+from .effect_checks import check_removals
 from .method import check_method
 from .time_checks import check_deadlines, check_time_rule
 
@@ -434,6 +435,7 @@ def check_document(doc: TemplateDocument, src: Sources, report: Report,
     checker.collections_()
     checker.triggers()
     checker.events()
+    check_removals(checker)
     checker.checks(doc.invariants, ("invariants",), set())
     check_deadlines(checker)
     checker.texts()
