@@ -43,11 +43,11 @@ from ..model.rules import (
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
+from .effect_checks import check_removals
 from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
 from .messages import placeholder_names
-from .effect_checks import check_removals
 from .method import check_method
 from .time_checks import check_deadlines, check_time_rule
 
