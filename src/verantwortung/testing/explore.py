@@ -17,6 +17,7 @@ from typing import Any
 
 from ..engine.process import Process
 from ..exceptions import Diagnostic, TransitionRefused
+from ..model.rules import CountRule, ParamRef
 from ..model.template import Check, EventDef, ProcessTemplate, SourceRef, Transition
 from .moves import status_route
 from .planner import Planner, Step, steps_since
@@ -89,14 +90,28 @@ class Exploration:
 
 
 def _guards(tpl: ProcessTemplate) -> dict[tuple[str, str], Check]:
+    """The guards to pass and refuse; not those the parameter values switch off."""
     out: dict[tuple[str, str], Check] = {}
     for t in tpl.transitions:
         for g in t.guards:
-            out.setdefault((t.trigger, g.code), g)
+            if not _switched_off(g, tpl):
+                out.setdefault((t.trigger, g.code), g)
     for ev in tpl.events:
         for g in ev.guards:
-            out.setdefault((ev.id, g.code), g)
+            if not _switched_off(g, tpl):
+                out.setdefault((ev.id, g.code), g)
     return out
+
+
+def _switched_off(guard: Check, tpl: ProcessTemplate) -> bool:
+    """A count with a parameter minimum of 0 and no maximum always holds: a region's
+    choice that is off (``themes_selected_before_kickoff: 0``), not a guard that fails to
+    refuse by mistake."""
+    rule = guard.spec.rule
+    low = getattr(rule, "min", None)
+    if not isinstance(rule, CountRule) or rule.max is not None or not isinstance(low, ParamRef):
+        return False
+    return bool(tpl.values.get(low.param) == 0)
 
 
 def _finding(source: SourceRef | None, fallback: str, code: str, message: str,
