@@ -202,7 +202,7 @@ def test_rules_option_imports_custom_rules_before_the_command(
     assert 1 == main(["check", template])
     assert "E208 unknown custom rule 'every_rule_company_speaker'" in capsys.readouterr().out
     assert 0 == main(["--rules", str(EVERY_RULE / "every_rule_rules.py"), "check", template])
-    assert "guards passable:           19/19 (100%)" in capsys.readouterr().out
+    assert "guards passable:           21/21 (100%)" in capsys.readouterr().out
 
 
 def test_rules_option_that_cannot_be_imported_is_a_usage_error(
