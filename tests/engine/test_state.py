@@ -18,7 +18,7 @@ LAYOUT = Layout.of(TPL.collections)
 
 def test_layout_knows_single_and_indexed_collections() -> None:
     """Single-record and id-indexed collections are told apart once per template."""
-    assert {"facilitator", "logistics", "vision", "consolidation"} == set(LAYOUT.singles)
+    assert {"facilitator", "logistics", "vision", "patron"} == set(LAYOUT.singles)
     assert {"partners", "themes", "goals", "teams", "projects"} <= LAYOUT.indexed
     assert "circle" not in LAYOUT.indexed
 
@@ -134,3 +134,31 @@ def test_same_id_equals_a_scan_of_the_records(ids: list[str], probe: str) -> Non
     restored = State("a", Layout(frozenset(), frozenset({"things"})))
     restored.restore(state.snapshot(), owned=True)
     assert scan == restored.same_id("things", probe)
+
+
+def test_a_removed_record_leaves_counts_index_and_can_come_back() -> None:
+    """remove() takes a record out of records, index and kept counts; undo puts it back."""
+    state = State("preparation", LAYOUT)
+    count = compile_rule(CountRule(count="partners", where={"kind": "company"}, min=0),
+                         TPL.collections, TPL.values)
+    for pid in ("p1", "p2", "p3"):
+        state.add("partners", {"id": pid, "kind": "company"})
+    assert 3 == count(state, {})[1]["count"]
+    before = state.snapshot()
+    record = state.lookup("partners", "p2")
+    assert record is not None
+    undo = state.remove("partners", record)
+    assert (2, None) == (count(state, {})[1]["count"], state.lookup("partners", "p2"))
+    assert ["p1", "p3"] == [r["id"] for r in state.records("partners")]
+    undo()
+    assert (3, before) == (count(state, {})[1]["count"], state.snapshot())
+
+
+def test_removing_a_single_record_unsets_it() -> None:
+    """A single collection's record can be removed and restored."""
+    state = State("preparation", LAYOUT)
+    state.add("vision", {"text": "2030"})
+    undo = state.remove("vision", {"text": "2030"})
+    assert None is state.single("vision")
+    undo()
+    assert {"text": "2030"} == state.single("vision")

@@ -30,7 +30,7 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     """--format json gives ok, coverage and findings."""
     assert 0 == main(["check", "verantwortungspartner", "--format", "json", "--runs", "2"])
     report = json.loads(capsys.readouterr().out)
-    assert (True, 10, []) == (report["ok"], report["coverage"]["phases"]["reached"],
+    assert (True, 11, []) == (report["ok"], report["coverage"]["phases"]["reached"],
                               report["findings"])
 
 

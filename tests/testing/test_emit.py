@@ -29,7 +29,7 @@ def test_check_cli_emits_runnable_scenarios(tmp_path: Path,
     out = tmp_path / "scenarios"
     assert 0 == main(["check", "verantwortungspartner", "--runs", "3", "--emit-scenarios",
                       str(out)])
-    assert "phases reached with data:  10/10 (100%)" in capsys.readouterr().out
+    assert "phases reached with data:  11/11 (100%)" in capsys.readouterr().out
     files = sorted(str(p) for p in out.glob("*.scenario.yaml"))
     assert 0 == main(["run", *files])
 

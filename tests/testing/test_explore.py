@@ -85,3 +85,17 @@ def test_random_runs_vary_choices_optional_fields_references_and_statuses() -> N
     result = Exploration(tpl)
     random_runs(tpl, result, runs=100, seed=0)
     assert ["C004"] == [d.code for d in result.findings]
+
+
+@pytest.mark.parametrize(("selected", "explored"), [(0, False), (1, True)])
+def test_a_guard_its_parameter_switches_off_is_not_asked_to_refuse(selected: int,
+                                                                   explored: bool) -> None:
+    """themes_selected_before_kickoff: 0 switches the kick-off's no_theme_selected off (no
+    W401); with 1 the guard is explored, passed and refused like any other."""
+    tpl = v.load_template("verantwortungspartner",
+                          parameters={"themes_selected_before_kickoff": selected})
+    result = explore(tpl)
+    refused = {(t, c) for t, c, _ in result.refusals}
+    assert explored == (("hold_kickoff", "no_theme_selected") in refused)
+    assert [] == [d.message for d in result.findings
+                  if d.code == "W401" and "of 'hold_kickoff'" in d.message]

@@ -25,7 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 KICKOFF_REASONS = ["Der Initiativkreis hat 0 Unternehmen; mindestens 5 sind nötig.",
-                   "Ausgewählte Themen: 0; nötig sind mindestens 1.",
+                   "Identifizierte Themen: 0; vor der Auftaktveranstaltung sind mindestens 1 "
+                   "nötig.",
                    "Infrastruktur und Logistik sind noch nicht geklärt.",
                    "Es ist noch keine Prozessbegleitung benannt."]
 

@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "E212": "field is not a date",
     "E213": "message forms picked by a value the rule does not offer",
     "E214": "indicator reads a field of the wrong type",
+    "E215": "records an event removes are referred to",
     # the phase graph
     "E301": "no initial phase",
     "E302": "more than one initial phase",

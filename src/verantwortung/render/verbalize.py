@@ -104,6 +104,11 @@ class _Reader:
         for path, expected in where.items():
             _, spec = self.field(collection, path)
             name = field_label(path.rsplit(".", 1)[-1], self.lang, spec)
+            if expected is None:  # a filter on an unset field
+                parts.append(self.t(f"bei {'dem' if one else 'denen'} {quote(name, 'de')} "
+                                    "nicht angegeben ist",
+                                    f"without {quote(name, 'en')}"))
+                continue
             values = expected if isinstance(expected, list) else [expected]
             if spec is not None and spec.type == "bool" and len(values) == 1:
                 mark = quote(name, self.lang)
@@ -218,6 +223,10 @@ class _Reader:
             name, _ = self.field(head, rest)
             return self.t(f"{quote(name, 'de')} von {self.collection(head)} ist angegeben",
                           f"the {quote(name, 'en')} of {self.collection(head)} is given")
+        spec = self.tpl.collections.get(head)
+        done_text = spec.present_text if spec is not None else None
+        if done_text is not None and done_text.get(self.lang):  # "„Prozessbegleitung“ ist benannt"
+            return f"{self.collection(head)} {done_text.get(self.lang)}"
         event = next((e for e in self.tpl.events if e.spec.adds == head), None)
         if event is not None:
             done = quote(label(event.spec.label, self.lang, event.id), self.lang)

@@ -263,6 +263,8 @@ class Planner:
         nested: dict[str, dict[str, Any]] = {}
         for path, value in where.items():
             head, _, rest = path.partition(".")
+            if value is None:  # a filter on an unset field: leave it out
+                continue
             if rest:
                 nested.setdefault(head, {})[rest] = value
             else:
