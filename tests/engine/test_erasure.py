@@ -15,7 +15,9 @@ PEOPLE = v.load_template(Path(__file__).parent / "people.yaml")
 def test_personal_fields_come_from_the_template() -> None:
     """Only collections with fields marked personal are listed, with those fields."""
     assert {"people": ("name", "email", "phone")} == personal_fields(PEOPLE)
-    assert {} == personal_fields(v.load_template("verantwortungspartner"))
+    assert {"people": ("name", "email", "phone")} == personal_fields(
+        v.load_template("verantwortungspartner"))
+    assert {} == personal_fields(v.load_template("verantwortungspartner", version="1.0"))
 
 
 def test_a_rewritten_history_replays_to_the_erased_state() -> None:
@@ -38,10 +40,15 @@ def test_a_rewritten_history_replays_to_the_erased_state() -> None:
 
 def test_an_erasure_without_personal_fields_or_person_is_refused() -> None:
     """No personal fields in the template, or no such person: refused with the reason."""
-    plain = v.Process.start(v.load_template("verantwortungspartner"), region="Erfurt")
+    plain = v.Process.start(v.load_template("verantwortungspartner", version="1.0"),
+                            region="Erfurt")
     with pytest.raises(v.TransitionRefused) as info:
         plain.fire("person_erased", payload={"person": "x", "reason": "y"})
     assert ["nothing_personal"] == [r.code for r in info.value.reasons]
+    bundled = v.Process.start(v.load_template("verantwortungspartner"), region="Erfurt")
+    with pytest.raises(v.TransitionRefused) as info:
+        bundled.fire("person_erased", payload={"person": "x", "reason": "y"})
+    assert ["unknown_person"] == [r.code for r in info.value.reasons]
     proc = v.Process.start(PEOPLE, region="Erfurt")
     with pytest.raises(v.TransitionRefused) as info:
         proc.fire("person_erased", payload={"person": "x", "reason": "y",

@@ -91,7 +91,7 @@ def test_rows_and_summary(store: EventStore) -> None:
     assert dict(no_agreement=1, no_business=1, too_few_years=4, too_few_placements=1) == {
         c: n for c, _, n in pf.blockers}
     assert (True, False) == (by_region["Schule 0"].stuck, by_region["Schule 1"].stuck)
-    assert {"planning": 1, "school_year_1": 4, "consolidation": 1} == {
+    assert {"planning": 1, "school_year_1": 4, "concluded": 1} == {
         p: n for p, _, n in pf.phases}
     totals = {t.code: t for t in pf.totals}
     assert (5, 7) == (totals["businesses"].processes, totals["businesses"].total)

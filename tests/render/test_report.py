@@ -116,7 +116,7 @@ def test_report_of_a_finished_process(store: EventStore) -> None:
     """The demo story ends in concluded: all phases passed, nothing more to do."""
     proc = store.load(run_story(store).id)
     page = report(proc, graphviz=False)
-    assert '<g class="phase current" data-phase="consolidation" data-state="current">' in page
+    assert '<g class="phase current" data-phase="concluded" data-state="current">' in page
     assert "Der Prozess ist beendet; hier geschieht nichts mehr." in page
     assert "Verantwortungspartner Mittelweser e. V." in page
     assert "Vereinsgründung" in page  # the template's label of the consolidation form

@@ -28,7 +28,7 @@ RULE: TypeAdapter[Any] = TypeAdapter(Rule)
     ({"count": "circle", "where": {"speaker": True}, "max": 2},
      "Die Zahl der Einträge unter „Mitglieder des Initiativkreises“, die als „Sprecherin oder "
      "Sprecher“ markiert sind, beträgt höchstens 2",
-     "The number of entries in “Initiative circle members” marked as “spokesperson” is at "
+     "The number of entries in “Initiative circle members” marked as “Spokesperson” is at "
      "most 2"),
     ({"count": "phases_entered", "where": {"series": "milestone"}, "min": 3, "max": 3},
      "Es fanden genau 3 Meilensteintreffen statt", "Exactly 3 milestone meetings were held"),
@@ -38,14 +38,14 @@ RULE: TypeAdapter[Any] = TypeAdapter(Rule)
      "Die Phase „Auftaktveranstaltung“ ist erreicht", "The phase “Kick-off event” is reached"),
     ({"count": "phases_entered", "where": {"phase": ["closing", "consolidation"]}, "max": 0},
      "Die Phase „Abschlussveranstaltung“ oder „Verstetigung“ ist noch nicht erreicht",
-     "The phase “Closing event” or “Consolidation” has not been reached yet"),
+     "The phase “Closing event” or “Sustaining (Verstetigung)” has not been reached yet"),
     ({"count": "phases_entered", "where": {"phase": "closing"}, "min": 2},
      "Die Phase „Abschlussveranstaltung“ wurde mindestens 2-mal erreicht",
      "The phase “Closing event” was reached at least 2 times"),
     ({"count": "goals", "max": 0}, "Unter „Ziele“ gibt es keine Einträge",
      "There are no entries in “Goals”"),
-    ({"present": "facilitator"}, "„Prozessbegleitung benannt“ ist erfasst",
-     "“Facilitator assigned” has been recorded"),
+    ({"present": "facilitator"}, "„Prozessbegleitung“ ist benannt",
+     "“Process facilitator” is assigned"),
     ({"present": "vision.text"}, "„Text“ von „Vision für die Region“ ist angegeben",
      "The “text” of “Vision for the region” is given"),
     ({"present": "payload.reason"}, "Beim Auslösen wird „Begründung“ angegeben",
@@ -57,14 +57,14 @@ RULE: TypeAdapter[Any] = TypeAdapter(Rule)
      "„Vision für die Region“ → „Zieljahr“ ist kleiner als 2040",
      "“Vision for the region” → “target year” is less than 2040"),
     ({"all": [{"present": "vision"}, {"count": "goals", "min": 1}]},
-     "„Vision festgehalten“ ist erfasst und die Zahl der Einträge unter „Ziele“ beträgt "
+     "„Vision für die Region“ ist formuliert und die Zahl der Einträge unter „Ziele“ beträgt "
      "mindestens 1",
-     "“Vision set” has been recorded and the number of entries in “Goals” is at least 1"),
+     "“Vision for the region” is set and the number of entries in “Goals” is at least 1"),
     ({"any": [{"present": "vision"}, {"not": {"present": "logistics"}}]},
-     "Mindestens eines gilt: „Vision festgehalten“ ist erfasst; oder es gilt nicht: "
-     "„Logistik geklärt“ ist erfasst",
-     "At least one holds: “Vision set” has been recorded; or it does not hold that "
-     "“Logistics clarified” has been recorded"),
+     "Mindestens eines gilt: „Vision für die Region“ ist formuliert; oder es gilt nicht: "
+     "„Infrastruktur und Logistik“ sind geklärt",
+     "At least one holds: “Vision for the region” is set; or it does not hold that "
+     "“Infrastructure and logistics” are clarified"),
     ({"custom": "my_rule", "args": {"limit": 3}}, "Eigene Regel „my_rule“ (limit=3)",
      "Custom rule “my_rule” (limit=3)"),
 ])
@@ -77,8 +77,10 @@ def test_rule_kinds_read_as_phrases(spec: dict[str, Any], de: str, en: str) -> N
 def test_filter_lists_name_the_fewer_values() -> None:
     """A status filter that covers all but one value names the one left out, in a clause."""
     check = TPL.trigger("hold_closing").transitions[0].guards[1]
-    assert "Die Zahl der Einträge unter „Projekte“, deren Status nicht „Verworfen“ ist, " \
-           "beträgt mindestens 1" == rule_text(check.spec.rule, TPL)
+    assert "Die Zahl der Einträge unter „Projekte“, deren Status weder „Nicht umsetzbar“ noch " \
+           "„Verworfen“ ist, beträgt mindestens 1" == rule_text(check.spec.rule, TPL)
+    assert "The number of entries in “Projects” whose status is neither “Not feasible” nor " \
+           "“Dropped” is at least 1" == rule_text(check.spec.rule, TPL, "en")
     few = RULE.validate_python({"count": "projects", "where": {"status": ["idea"]}, "min": 1})
     assert "The number of entries in “Projects” whose status is “Idea” is at least 1" == \
            rule_text(few, TPL, "en")
@@ -87,9 +89,10 @@ def test_filter_lists_name_the_fewer_values() -> None:
 def test_invariants_read_as_sentences() -> None:
     """The bundled template's invariants become sentences too (the handbook lists them)."""
     texts = [rule_text(c.spec.rule, TPL) for c in TPL.invariants]
-    assert "Sobald die Phase „Auftaktveranstaltung“ erreicht ist, gilt: Die Zahl der Einträge " \
-           "unter „Mitglieder des Initiativkreises“, deren Art „Unternehmen“ ist, beträgt " \
-           "mindestens 5" in texts
+    assert "Sobald die Phase „Abschlussveranstaltung“ erreicht ist, gilt: Es fanden mindestens " \
+           "3 Meilensteintreffen statt" in texts
+    assert "Unter „Projekte“ gibt es keine Einträge, deren Status „In Umsetzung“ ist und bei " \
+           "denen „Projektteam“ nicht angegeben ist" in texts
 
 
 def test_parameter_values_of_the_variant_are_used() -> None:

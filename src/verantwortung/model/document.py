@@ -25,26 +25,10 @@ from .rules import MAX_NUMBER, Number, Rule, WhereValue
 from .text import Plural
 
 __all__ = [
-    "BUILTIN_COLLECTIONS",
-    "CheckSpec",
-    "CollectionSpec",
-    "CorrectionsSpec",
-    "DeadlineSpec",
-    "EventSpec",
-    "FieldSpec",
-    "Forms",
-    "Id",
-    "IndicatorSpec",
-    "Message",
-    "ParameterSpec",
-    "PhaseSpec",
-    "RoleSpec",
-    "SeriesSpec",
-    "SpreadSpec",
-    "TemplateDocument",
-    "Text",
-    "TransitionSpec",
-    "TriggerSpec",
+    "BUILTIN_COLLECTIONS", "CheckSpec", "CollectionSpec", "CorrectionsSpec",
+    "DeadlineSpec", "EventSpec", "FieldSpec", "Forms", "Id", "IndicatorSpec", "Message",
+    "ParameterSpec", "PhaseSpec", "RoleSpec", "SeriesSpec", "SpreadSpec",
+    "TemplateDocument", "Text", "TransitionSpec", "TriggerSpec",
 ]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"

@@ -123,6 +123,8 @@ class _Reader:
             if rest and len(rest) < len(values):
                 words = [quote(value_label(v, self.lang, spec), self.lang) for v in rest]
                 some = (words[0] if len(words) == 1 else
+                        self.t(f"weder {words[0]} noch {words[1]}",
+                               f"neither {words[0]} nor {words[1]}") if len(words) == 2 else
                         self.t("keiner von ", "none of ") + listing(words, self.lang))
                 parts.append(self.t(f"{whose} {name} {'nicht ' if len(words) == 1 else ''}"
                                     f"{some} ist", f"whose {name.lower()} is "
@@ -250,6 +252,17 @@ class _Reader:
         return self.t(f"sobald die Phase {names} erreicht ist, gilt: {text}",
                       f"once the phase {names} is reached: {text[:1].lower() + text[1:]}")
 
+    def choice_value(self, path: str, value: str) -> str | None:
+        """``value`` of the choice field ``path`` ends in, by its label, quoted; None when
+        no choice field of that name offers it."""
+        name = path.rsplit(".", 1)[-1]
+        specs = [*(c.fields.get(name) for c in self.collections.values()),
+                 *(e.spec.payload.get(name) for e in self.tpl.events),
+                 *(t.payload.get(name) for t in self.tpl.triggers)]
+        spec = next((f for f in specs if f is not None and f.type == "choice"
+                     and value in (f.values or ())), None)
+        return None if spec is None else quote(value_label(value, self.lang, spec), self.lang)
+
     def operand(self, op: Any) -> str:
         if isinstance(op, CountOperand):
             return self.number_of(op.count, op.where).rstrip(",")
@@ -270,7 +283,10 @@ class _Reader:
         if isinstance(rule, CompareRule):
             c = rule.compare
             de, en = _OPS[c.op]
-            return f"{self.operand(c.left)} {self.t(de, en)} {self.operand(c.right)}"
+            right = self.operand(c.right)
+            if isinstance(c.left, FieldOperand) and isinstance(c.right, str):
+                right = self.choice_value(c.left.field, c.right) or right
+            return f"{self.operand(c.left)} {self.t(de, en)} {right}"
         if isinstance(rule, AnyRule):
             once = self.once(rule)
             if once is not None:
