@@ -18,7 +18,7 @@ def test_exported_names_are_pinned() -> None:
         "StoreError", "StoreNotFound", "StoredEvent",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
         "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
-        "check_template", "load_template", "template_schema",
+        "bundled_versions", "check_template", "load_template", "template_schema",
     }
     assert expected == set(v.__all__)
     for name in v.__all__:

@@ -40,6 +40,7 @@ __all__ = [
     "VerantwortungError",
     "__version__",
     "bundled_templates",
+    "bundled_versions",
     "check_template",
     "load_template",
     "template_schema",
@@ -71,13 +72,20 @@ _LAZY = {
     "VerantwortungError": "verantwortung.exceptions",
     "ProcessTemplate": "verantwortung.model.template",
     "bundled_templates": "verantwortung._api",
+    "bundled_versions": "verantwortung._api",
     "check_template": "verantwortung._api",
     "load_template": "verantwortung._api",
     "template_schema": "verantwortung._api",
 }
 
 if TYPE_CHECKING:
-    from ._api import bundled_templates, check_template, load_template, template_schema
+    from ._api import (
+        bundled_templates,
+        bundled_versions,
+        check_template,
+        load_template,
+        template_schema,
+    )
     from .engine.deadlines import Due
     from .engine.process import Process
     from .exceptions import (

@@ -7,19 +7,24 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .exceptions import Diagnostic
+from .exceptions import Diagnostic, TemplateError
 from .io import loader
 from .model.document import TemplateDocument
 from .model.template import ProcessTemplate
 from .rules.registry import registry
 
-__all__ = ["bundled_templates", "check_template", "load_template", "template_schema"]
+__all__ = ["bundled_templates", "bundled_versions", "check_template", "load_template",
+           "template_schema"]
 
 
-def load_template(source: str | Path, *,
+def load_template(source: str | Path, *, version: str | None = None,
                   parameters: Mapping[str, Any] | None = None,
                   roots: Iterable[str | Path] | None = None) -> ProcessTemplate:
     """Load a bundled template by id, or a YAML file by path.
+
+    A bare id loads the newest bundled version; ``version="1.0"`` (or the reference
+    ``"verantwortungspartner@1.0"``) loads that one, as long as it ships. For a file,
+    ``version`` is checked against the file's own version (TemplateError if it differs).
 
     ``roots`` are the folders a file (and every file it extends) may come from; the
     bundled templates are always readable. ``None`` allows any ``*.yaml``/``*.yml``
@@ -30,7 +35,17 @@ def load_template(source: str | Path, *,
     ``path:line:col``, or :class:`~verantwortung.ParameterError` when ``parameters``
     do not fit the template's declarations. Warnings are on ``template.warnings``.
     """
-    return loader.load(source, parameters=parameters, custom_rules=registry, roots=roots)
+    if version is not None and loader.names_bundled(source):
+        tid, given = loader.split_reference(str(source))
+        if given is not None and given != version:
+            raise TemplateError([Diagnostic(str(source), 1, 1, "E001", f"the reference names "
+                                            f"version {given}, not {version}")])
+        source = f"{tid}{loader.VERSION_MARK}{version}"
+    tpl = loader.load(source, parameters=parameters, custom_rules=registry, roots=roots)
+    if version is not None and tpl.version != version:
+        raise TemplateError([Diagnostic(str(source), 1, 1, "E001", f"the template is version "
+                                        f"{tpl.version}, not {version}")])
+    return tpl
 
 
 def check_template(source: str | Path, *,
@@ -45,8 +60,15 @@ def check_template(source: str | Path, *,
 
 
 def bundled_templates() -> list[str]:
-    """Ids of the templates that ship with verantwortung."""
+    """Ids of the templates that ship with verantwortung (each once: a bare id loads its
+    newest version)."""
     return loader.bundled_ids()
+
+
+def bundled_versions(template_id: str) -> list[str]:
+    """The versions of a bundled template that ship, oldest first; load one with
+    ``load_template(id, version=...)`` or the reference ``"id@version"``."""
+    return loader.bundled_versions(template_id)
 
 
 def template_schema() -> dict[str, Any]:

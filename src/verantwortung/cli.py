@@ -56,18 +56,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_templates(args: argparse.Namespace) -> int:
     """List the bundled templates."""
-    from ._api import bundled_templates, check_template, load_template
+    from ._api import bundled_templates, bundled_versions, check_template, load_template
     from .exceptions import TemplateError
 
     rows: list[dict[str, Any]] = []
     for tid in bundled_templates():
+        versions = bundled_versions(tid)
         try:
             tpl = load_template(tid)
         except TemplateError:
             rows.append({"id": tid, "version": None, "title": None, "valid": False})
             continue
         rows.append({"id": tid, "version": tpl.version, "title": tpl.title.get(args.lang),
-                     "valid": True, "extends": tpl.extends})
+                     "valid": True, "extends": tpl.extends, "versions": versions})
     if args.format == "json":
         _out(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -75,7 +76,9 @@ def cmd_templates(args: argparse.Namespace) -> int:
     for r in rows:
         if r["valid"]:
             base = f"  (extends {r['extends']})" if r.get("extends") else ""
-            _out(f"{r['id']:<{width}}  {r['version']:<6}  {r['title']}{base}")
+            older = [f"{r['id']}@{v}" for v in r["versions"] if v != r["version"]]
+            also = f"  (also {', '.join(older)})" if older else ""
+            _out(f"{r['id']:<{width}}  {r['version']:<6}  {r['title']}{base}{also}")
         else:
             first = check_template(r["id"])[0]
             _out(f"{r['id']:<{width}}  INVALID  {first}")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import RuleError, VerantwortungError
 from ..model.document import CollectionSpec, FieldSpec
+from ..model.events import event_fields
 from ..model.process import Option, Reason, freeze
 from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
@@ -162,7 +163,9 @@ class CompiledEvent:
     validate: PayloadValidator
     adds: str | None
     updates: str | None
+    removes: str | None
     key: str | None
+    keeps: frozenset[str]  # the payload fields that go into the record (not only the log)
     fields: Mapping[str, FieldSpec]
     guards: tuple[CompiledCheck, ...]
     advisories: tuple[CompiledCheck, ...]
@@ -279,21 +282,6 @@ def _custom_names(checks: tuple[Check, ...]) -> set[str]:
     return names
 
 
-def _event_fields(tpl: ProcessTemplate, adds: str | None, updates: str | None,
-                  key: str | None, names: list[str] | None) -> dict[str, FieldSpec]:
-    if adds is not None:
-        # a field with status moves starts at its default and changes only along its moves
-        # (through an 'updates' event), so adding a record cannot set it
-        return {n: f for n, f in tpl.collections[adds].fields.items() if f.moves is None}
-    if updates is not None and key is not None:
-        coll = tpl.collections[updates]
-        fields = {key: FieldSpec(type="ref", to=updates)}
-        fields.update({n: coll.fields[n].model_copy(update={"required": True, "default": None})
-                       for n in names or ()})
-        return fields
-    return {}
-
-
 def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
     base = {**{k: _fmt(v) for k, v in tpl.values.items()}}
     triggers: dict[str, CompiledTrigger] = {}
@@ -310,13 +298,15 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
     events: dict[str, CompiledEvent] = {}
     for ev in tpl.events:
         spec = ev.spec
-        fields = _event_fields(tpl, spec.adds, spec.updates, spec.key, spec.fields)
+        fields = event_fields(spec, tpl.collections, tpl.document.triggers)
         context = {**base, "trigger": ev.id}
         events[ev.id] = CompiledEvent(
             name=ev.id, label_de=spec.label.get("de"), label_en=spec.label.get("en"),
             roles=frozenset(spec.roles) if spec.roles is not None else None,
             phases=frozenset(ev.phases), validate=PayloadValidator(ev.id, fields),
-            adds=spec.adds, updates=spec.updates, key=spec.key, fields=fields,
+            adds=spec.adds, updates=spec.updates, removes=spec.removes, key=spec.key,
+            fields=fields, keeps=frozenset(spec.fields or () if spec.updates else
+                                           (n for n in fields if n not in spec.payload)),
             guards=_checks(ev.guards, tpl, context),
             advisories=_checks(ev.advisories, tpl, context),
             starts={n: f.default for n, f in tpl.collections[spec.adds].fields.items()

@@ -1,4 +1,4 @@
-"""What a domain event does to the records: add one, or update one, with integrity checks.
+"""What a domain event does to the records: add, update or remove one, with integrity checks.
 
 References must point at existing records, ids must be new, ``unique`` references
 may appear once, and a choice field with ``moves`` only changes along them. Each
@@ -55,6 +55,13 @@ def _same_id(state: State, collection: str, record_id: Any) -> Any:
                  if isinstance(r.get("id"), str) and id_key(r["id"]) == key), None)
 
 
+def _keyed(state: State, collection: str, key: str, value: Any) -> dict[str, Any] | None:
+    """The record an update or removal names: by id, else the newest whose ``key`` matches."""
+    if state.is_indexed(collection):
+        return state.lookup(collection, value)
+    return next((r for r in reversed(state.records(collection)) if r.get(key) == value), None)
+
+
 def apply_effect(state: State, ev: CompiledEvent,
                  data: dict[str, Any]) -> tuple[Undo | None, list[Reason]]:
     """Apply ``ev`` with its validated payload; (undo, []) or (None, reasons)."""
@@ -76,16 +83,20 @@ def apply_effect(state: State, ev: CompiledEvent,
                         f"{data[name]!r} is already in {target!r}", name))
         if problems:
             return None, problems
-        return state.add(target, {**ev.starts, **own(data)}), []
-    if ev.updates is not None and ev.key is not None:
-        record = state.lookup(ev.updates, data[ev.key])
+        return state.add(target, {**ev.starts, **own({k: v for k, v in data.items()
+                                                          if k in ev.keeps})}), []
+    target = ev.updates or ev.removes
+    if target is not None and ev.key is not None:
+        record = _keyed(state, target, ev.key, data[ev.key])
         if record is None:
             problems.append(_payload_reason(
-                ev.name, f"Feld {ev.key!r}: {data[ev.key]!r} ist in {ev.updates!r} nicht bekannt",
-                f"field {ev.key!r}: {data[ev.key]!r} is not a known entry of {ev.updates!r}",
+                ev.name, f"Feld {ev.key!r}: {data[ev.key]!r} ist in {target!r} nicht bekannt",
+                f"field {ev.key!r}: {data[ev.key]!r} is not a known entry of {target!r}",
                 ev.key))
             return None, problems
-        changes = {k: v for k, v in own(data).items() if k != ev.key}
+        if ev.removes is not None:
+            return (None, problems) if problems else (state.remove(target, record), [])
+        changes = {k: v for k, v in own(data).items() if k != ev.key and k in ev.keeps}
         for name, new in changes.items():
             moves = ev.fields[name].moves
             old = record.get(name)
@@ -96,7 +107,7 @@ def apply_effect(state: State, ev: CompiledEvent,
                                         allowed=", ".join(moves.get(old, ())) or "–"))
         if problems:
             return None, problems
-        return state.update(ev.updates, record, changes), []
+        return state.update(target, record, changes), []
     if problems:
         return None, problems
     return (lambda: None), []  # an event that only logs (e.g. a note without a collection)

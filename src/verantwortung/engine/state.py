@@ -189,6 +189,35 @@ class State:
 
         return undo_add
 
+    def is_indexed(self, collection: str) -> bool:
+        """True for collections whose records are found by id."""
+        return collection in self._layout.indexed
+
+    def remove(self, collection: str, record: dict[str, Any]) -> Undo:
+        """Take ``record`` out of ``collection`` (the event log keeps it); return the undo."""
+        if collection in self._layout.singles:
+            del self._single[collection]
+
+            def undo_unset() -> None:
+                self._single[collection] = record
+
+            return undo_unset
+        records = self._records[collection]
+        position = next(i for i, r in enumerate(records) if r is record)
+        self._follow(collection, record, -1)
+        del records[position]
+        index = self._index.get(collection)
+        if index is not None:
+            del index[record["id"]]
+
+        def undo_remove() -> None:
+            records.insert(position, record)
+            if index is not None:
+                index[record["id"]] = record
+            self._follow(collection, record, 1)
+
+        return undo_remove
+
     def update(self, collection: str, record: dict[str, Any], changes: Mapping[str, Any]
                ) -> Undo:
         """Change fields of a record of ``collection`` in place; return how to undo it."""

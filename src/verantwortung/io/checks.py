@@ -24,6 +24,7 @@ from ..model.document import (
     TemplateDocument,
     Text,
 )
+from ..model.events import collection_fields, event_fields, key_field
 from ..model.rules import (
     AllRule,
     AnyRule,
@@ -214,22 +215,27 @@ class _Checker:
             self.roles(e.roles, loc)
             for i, ref in enumerate(e.phases or ()):
                 self.phase_ref(ref, (*loc, "phases", i), source=False)
-            target = e.adds or e.updates
-            payload: Mapping[str, FieldSpec | None] = {}
+            target = e.adds or e.updates or e.removes
+            payload: Mapping[str, FieldSpec | None] = dict(e.payload)
             if target is not None:
-                which = "adds" if e.adds else "updates"
-                coll = self.collections.get(target)
-                if coll is None or target in BUILTIN_COLLECTIONS:
+                which = "adds" if e.adds else "updates" if e.updates else "removes"
+                fields = collection_fields(target, self.doc.collections, self.doc.triggers)
+                # a phase's record takes minutes later; phases are entered, never added
+                builtin_ok = e.updates is not None and target == "phases_entered"
+                if fields is None or (target in BUILTIN_COLLECTIONS and not builtin_ok):
                     self.report((*loc, which), "E205", f"unknown collection {target!r}; "
                                 f"collections are {_names(self.doc.collections)}")
-                elif e.updates is not None:
-                    payload = {e.key or "": None, **{n: coll.fields.get(n) for n in e.fields or ()}}
-                    for i, name in enumerate(e.fields or ()):
-                        if name not in coll.fields:
-                            self.report((*loc, "fields", i), "E206", f"collection {target!r} "
-                                        f"has no field {name!r}; fields are {_names(coll.fields)}")
                 else:
-                    payload = dict(coll.fields)
+                    payload = {**event_fields(e, self.doc.collections, self.doc.triggers),
+                               **payload}
+                    if e.key is not None and key_field(target, e.key, fields) is None:
+                        self.report((*loc, "key"), "E206", f"collection {target!r} has no "
+                                    f"field {e.key!r} to find a record by; fields are "
+                                    f"{_names(fields)}")
+                    for i, name in enumerate(e.fields or ()):
+                        if name not in fields:
+                            self.report((*loc, "fields", i), "E206", f"collection {target!r} "
+                                        f"has no field {name!r}; fields are {_names(fields)}")
             self.checks(e.guards, (*loc, "guards"), payload)
             self.checks(e.advisories, (*loc, "advisories"), payload)
 
@@ -336,6 +342,8 @@ class _Checker:
             field = self.field_path(cid, key, (*loc, "where", key))
             if isinstance(value, ParamRef):
                 self.param(value, (*loc, "where", key), numeric=False)
+            elif value is None:  # matches a record whose field is not set
+                continue
             elif field is not None and field.type == "choice":
                 items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
                 for i, v in items:

@@ -12,6 +12,7 @@ located in the base that the base alone does not have is told at the child's cha
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -26,7 +27,8 @@ from .files import SUFFIXES, Roots, excerpt, normalise_roots
 from .partial import validate_partially
 from .yaml_source import Limits, SourceDoc, load_yaml_file
 
-__all__ = ["analyze", "bundled_ids", "bundled_path", "load", "names_bundled", "resolve_source"]
+__all__ = ["VERSION_MARK", "analyze", "bundled_ids", "bundled_path", "bundled_versions", "load",
+           "names_bundled", "resolve_source", "split_reference"]
 
 MAX_EXTENDS_DEPTH = 8
 
@@ -40,17 +42,64 @@ def _bundled_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "process_templates"
 
 
+#: how a reference names one version of a bundled template: ``verantwortungspartner@1.0``
+VERSION_MARK = "@"
+# an earlier version ships beside the newest as ``<id>-<version>.yaml``
+_OLDER = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*?)-(?P<version>[0-9][0-9.]*)$")
+# the top-level ``version:`` line of a bundled file (our own files, written one way)
+_VERSION_LINE = re.compile(r"""^version:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
+
+
 def bundled_ids() -> list[str]:
-    """Ids of the templates that ship with the library."""
+    """Ids of the templates that ship with the library (each once, for its newest version)."""
     folder = _bundled_dir()
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if not _OLDER.match(p.stem))
+
+
+def _file_version(path: Path) -> str | None:
+    found = _VERSION_LINE.search(path.read_text(encoding="utf-8"))
+    return found.group(1) if found else None
+
+
+def bundled_versions(template_id: str) -> list[str]:
+    """The versions of a bundled template that ship, oldest first ([] for an unknown id)."""
+    if template_id not in bundled_ids():
+        return []
+    folder = _bundled_dir()
+    older = [m.group("version") for p in folder.glob(f"{template_id}-*.yaml")
+             if (m := _OLDER.match(p.stem)) and m.group("id") == template_id]
+    newest = _file_version(folder / f"{template_id}.yaml")
+    found = sorted(older, key=_version_key)
+    return [*found, newest] if newest is not None and newest not in found else found
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
+def split_reference(reference: str) -> tuple[str, str | None]:
+    """A bundled reference as (id, version): ``verantwortungspartner@1.0`` or a bare id."""
+    tid, mark, version = reference.partition(VERSION_MARK)
+    return tid, (version if mark else None)
 
 
 def bundled_path(template_id: str) -> Path | None:
-    """The file of a bundled template, or None (only a listed id: never a path of its own)."""
-    if template_id not in bundled_ids():
+    """The file of a bundled template, or None (only a listed id: never a path of its own).
+
+    ``id@version`` names one version: the newest lives in ``<id>.yaml``, an earlier one
+    in ``<id>-<version>.yaml``. A bare id is the newest version.
+    """
+    tid, version = split_reference(template_id)
+    if tid not in bundled_ids():
         return None
-    return _bundled_dir() / f"{template_id}.yaml"
+    folder = _bundled_dir()
+    newest = folder / f"{tid}.yaml"
+    if version is None or _file_version(newest) == version:
+        return newest
+    older = folder / f"{tid}-{version}.yaml"
+    return older if _OLDER.match(older.stem) and older.is_file() else None
 
 
 def names_bundled(source: str | Path) -> bool:
@@ -140,9 +189,8 @@ def _read(doc: SourceDoc, path: Path, diags: list[Diagnostic], reading: _Reading
     if base_path is None or base is None or (base.diagnostics
                                              and base.diagnostics[0].code == "E001"):
         why = base.diagnostics[0].message if base is not None else "no such bundled template"
-        known = ", ".join(bundled_ids()) or "none"
         diags.append(src.diagnostic(("extends",), "E401", f"cannot find base template "
-                                    f"{excerpt(base_ref)} ({why}); bundled templates: {known}"))
+                                    f"{excerpt(base_ref)} ({why}); {_known(base_ref)}"))
         return None
     resolved = _real(base_path)
     if resolved in reading.chain or len(reading.chain) >= MAX_EXTENDS_DEPTH:
@@ -155,6 +203,15 @@ def _read(doc: SourceDoc, path: Path, diags: list[Diagnostic], reading: _Reading
     if merged is None:
         return None
     return merge_layers(merged, layer, diags.append)
+
+
+def _known(reference: str) -> str:
+    """What a reference to a missing bundled template could have named."""
+    tid, version = split_reference(reference)
+    versions = bundled_versions(tid) if names_bundled(reference) else []
+    if version is not None and versions:
+        return f"bundled versions of {tid}: {', '.join(versions)}"
+    return f"bundled templates: {', '.join(bundled_ids()) or 'none'}"
 
 
 def analyze(source: str | Path, *, custom_rules: Collection[str],
@@ -173,9 +230,8 @@ def analyze(source: str | Path, *, custom_rules: Collection[str],
     diags: list[Diagnostic] = []
     path = resolve_source(source)
     if path is None:
-        known = ", ".join(bundled_ids()) or "none"
         diags.append(Diagnostic(str(source), 1, 1, "E001", f"no bundled template "
-                                f"{excerpt(source)} and no such file; bundled templates: {known}"))
+                                f"{excerpt(source)} and no such file; {_known(str(source))}"))
         return None, diags
     layer = _read(_open(path, reading), path, diags,
                   _Reading(reading.limits, reading.roots, (_real(path),)))

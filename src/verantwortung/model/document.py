@@ -172,6 +172,10 @@ class CollectionSpec(_Spec):
 
     label: Text
     single: bool = False
+    present_text: Text | None = Field(
+        default=None, description="how a sentence says that the single record exists, "
+        "after its label: 'ist benannt' / 'is assigned' (default: 'ist festgehalten' / "
+        "'is recorded')")
     fields: dict[Id, FieldSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
 
 
@@ -180,6 +184,10 @@ class CheckSpec(_Spec):
 
     rule: Rule
     message: Text
+    origin: Literal["method", "region"] | None = Field(
+        default=None, description="whose rule it is: 'method' (the method itself asks for "
+        "it) or 'region' (the region's choice, which a parameter changes or drops); the "
+        "handbook says so")
 
 
 class DeadlineSpec(_Spec):
@@ -237,7 +245,12 @@ class TriggerSpec(_Spec):
 
 
 class EventSpec(_Spec):
-    """A domain event: it adds a record to a collection, or updates one, or only logs."""
+    """A domain event: it adds a record to a collection, updates or removes one, or only logs.
+
+    ``key`` names the payload field that picks the record of an ``updates`` or
+    ``removes`` event: the record's id when the collection has ids, else the record
+    whose field of the same name has that value (the newest such record).
+    """
 
     label: Text
     description: Text | None = None
@@ -246,19 +259,31 @@ class EventSpec(_Spec):
         default=None, description="phases (or series) where it is allowed; default: non-final")
     adds: Id | None = None
     updates: Id | None = None
-    key: Id | None = Field(default=None, description="payload field naming the updated record")
-    fields: list[Id] | None = Field(default=None, description="fields an update may change")
+    removes: Id | None = Field(default=None, description="collection a record is taken out "
+                               "of (the event log keeps it)")
+    key: Id | None = Field(default=None, description="payload field naming the updated or "
+                           "removed record")
+    fields: list[Id] | None = Field(default=None, description="fields an update may change; "
+                                    "optional fields of the collection stay optional, "
+                                    "unless the update names only one")
+    payload: dict[Id, FieldSpec] = Field(
+        default_factory=dict, max_length=MAX_ENTRIES, description="further payload fields "
+        "the event log keeps and no record does (the reason a member left)")
     guards: dict[Id, CheckSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
     advisories: dict[Id, CheckSpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
 
     @model_validator(mode="after")
     def _one_effect(self) -> EventSpec:
-        if self.adds is not None and self.updates is not None:
-            raise ValueError("an event either 'adds' or 'updates', not both")
+        if sum(x is not None for x in (self.adds, self.updates, self.removes)) > 1:
+            raise ValueError("an event 'adds', 'updates' or 'removes', only one of them")
         if self.updates is not None and (self.key is None or not self.fields):
             raise ValueError("an 'updates' event needs 'key' and 'fields'")
-        if self.updates is None and (self.key is not None or self.fields is not None):
-            raise ValueError("'key' and 'fields' belong to an 'updates' event")
+        if self.removes is not None and self.key is None:
+            raise ValueError("a 'removes' event needs 'key'")
+        if self.fields is not None and self.updates is None:
+            raise ValueError("'fields' belong to an 'updates' event")
+        if self.key is not None and self.updates is None and self.removes is None:
+            raise ValueError("'key' belongs to an 'updates' or 'removes' event")
         return self
 
 

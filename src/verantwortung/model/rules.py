@@ -68,7 +68,8 @@ MAX_NUMBER = 1_000_000_000
 Whole = Annotated[int, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 Real = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
 Number = Whole | Real | ParamRef
-WhereValue = Scalar | ParamRef | list[Scalar]
+#: ``null`` in a filter matches a record whose field is not set (a project without a team)
+WhereValue = Scalar | ParamRef | list[Scalar] | None
 
 
 class CountRule(_Frozen):

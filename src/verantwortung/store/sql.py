@@ -33,7 +33,7 @@ from ..exceptions import (
     TemplateError,
     TransitionRefused,
 )
-from ..io.loader import bundled_path, load
+from ..io.loader import VERSION_MARK, bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
@@ -50,7 +50,7 @@ from .rows import (
 )
 from .rows import now as _now
 from .schema import events, processes
-from .sources import export_source, missing_sqlite_file, template_source
+from .sources import export_source, missing_sqlite_file, pinned_source, template_source
 
 __all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "StoredEvent", "TemplateResolver"]
 
@@ -134,6 +134,7 @@ class EventStore:
 
     def template_for(self, info: ProcessInfo, source: str) -> ProcessTemplate:
         """The template a stored process runs on (StoreError if it changed incompatibly)."""
+        source = pinned_source(source, info.template_version)
         try:
             tpl = self._resolve(source)
         except TemplateError as exc:
@@ -154,7 +155,7 @@ class EventStore:
         """
         if source is None:
             tpl = proc.template
-            bundled = bundled_path(tpl.id)
+            bundled = bundled_path(f"{tpl.id}{VERSION_MARK}{tpl.version}")
             own_file = Path(tpl.files[0]).resolve() if tpl.files else None
             # the bundled id only when the template really is the bundled file: a copy
             # with the same id must be found again under its own path
