@@ -1,9 +1,10 @@
 """``verantwortung demo``: a fictional region runs through the whole method, step by step.
 
-The story of Mittelweser (about 14 months): a circle of companies forms, the
+The story of Mittelweser (about 14 months, and the years after): a circle of companies forms, the
 kick-off is refused until the circle is big enough and logistics and facilitation
 are clear, milestone meetings develop projects, the closing event presents them,
-and the network founds an association. Every step goes through the event store,
+the network founds an association, carries on in the Verstetigung and finally ends
+the process. Every step goes through the event store,
 so the result can be inspected afterwards with ``status``, ``history`` or ``export``.
 """
 
@@ -91,6 +92,15 @@ STORY: list[Step] = [
      {"form": "association", "details": "Verantwortungspartner Mittelweser e. V."}),
     ("hold_closing", "2014-11-20", "facilitator", {"attendance": 50}),
     ("consolidate", "2014-12-15", "initiative_circle", {}),
+    # the Verstetigung goes on: projects continue, a new one starts, a second form is found
+    ("project_status_changed", "2015-03-02", "project_team",
+     {"project": "praktikumsboerse", "status": "continuing"}),
+    ("project_added", "2015-06-08", "facilitator",
+     {"id": "pflegetag", "title": "Schnuppertage in der Pflege", "team": "team_praktika"}),
+    ("consolidation_chosen", "2016-04-11", "initiative_circle",
+     {"form": "cooperation_agreement", "details": "Vereinbarung mit dem Landkreis"}),
+    ("conclude", "2017-11-20", "initiative_circle",
+     {"summary": "Der Verein führt die Arbeit fort"}),
 ]
 
 

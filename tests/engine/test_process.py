@@ -37,7 +37,7 @@ def test_start(proc: v.Process) -> None:
     assert "preparation" == proc.phase
     assert ["process_started"] == [e.kind for e in proc.history]
     assert {"region": "Trier"} == proc.history[0].payload
-    assert ("verantwortungspartner", "1.0") == (proc.history[0].template,
+    assert ("verantwortungspartner", "2.0") == (proc.history[0].template,
                                                 proc.history[0].template_version)
 
 
@@ -52,11 +52,11 @@ def test_refusal_carries_every_reason_in_both_languages(proc: v.Process) -> None
     with pytest.raises(v.TransitionRefused) as info:
         proc.fire("hold_kickoff")
     reasons = {r.code: r for r in info.value.reasons}
-    assert ["circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"] == [
+    assert ["circle_too_small", "no_theme_identified", "logistics_open", "no_facilitator"] == [
         r.code for r in info.value.reasons]
     circle = reasons["circle_too_small"]
     assert "Der Initiativkreis hat 0 Unternehmen; mindestens 5 sind nötig." == circle.message_de
-    assert "The initiative circle has 0 companies; at least 5 are needed." == circle.message_en
+    assert "Companies in the initiative circle: 0; at least 5 are needed." == circle.message_en
     assert {"count": 0, "min": 5, "max": None, "collection": "circle"} == circle.seen
     assert circle.source is not None and "verantwortungspartner.yaml:" in circle.source
 
@@ -279,9 +279,9 @@ def test_a_custom_rule_that_raises_changes_nothing(write) -> None:  # type: igno
 
     path = write(Path(TPL.files[0]).read_text(encoding="utf-8").replace(
         """  note_added:
-    label: {de: Notiz, en: Note added}
+    label: {de: Notiz festgehalten, en: Note added}
     adds: notes""", """  note_added:
-    label: {de: Notiz, en: Note added}
+    label: {de: Notiz festgehalten, en: Note added}
     adds: notes
     guards:
       picky:

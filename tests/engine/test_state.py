@@ -18,7 +18,7 @@ LAYOUT = Layout.of(TPL.collections)
 
 def test_layout_knows_single_and_indexed_collections() -> None:
     """Single-record and id-indexed collections are told apart once per template."""
-    assert {"facilitator", "logistics", "vision", "consolidation"} == set(LAYOUT.singles)
+    assert {"facilitator", "logistics", "vision", "patron"} == set(LAYOUT.singles)
     assert {"partners", "themes", "goals", "teams", "projects"} <= LAYOUT.indexed
     assert "circle" not in LAYOUT.indexed
 

@@ -118,7 +118,8 @@ def test_extends_a_bundled_template_by_id(write) -> None:  # type: ignore[no-unt
     assert ["milestone_1", "milestone_2", "milestone_3", "milestone_4"] == [
         p.id for p in tpl.phases if p.series]
     guards = {g.code for t in tpl.trigger("hold_closing").transitions for g in t.guards}
-    assert {"too_few_milestones", "too_few_projects", "no_impulse_event"} == guards
+    assert {"too_few_milestones", "too_few_projects", "no_theme_selected",
+            "no_impulse_event"} == guards
 
 
 @pytest.mark.parametrize(("child", "code"), [

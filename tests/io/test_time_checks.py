@@ -28,7 +28,7 @@ def _problems(write: Any, body: str) -> list[tuple[int, int, str]]:
 
 def test_a_deadline_on_an_unknown_collection_is_located(write: Any) -> None:
     """since: an unknown collection is E205 at the collection's name."""
-    body = ("    phases: [kickoff]\n    rule: {since: meetings, max: 3}\n"
+    body = ("    phases: [kickoff]\n    rule: {since: gatherings, max: 3}\n"
             "    message: {de: x, en: x}\n")
     assert [(9, 19, "E205")] == _problems(write, body)
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 import verantwortung as v
 
 PHASES = ["preparation", "kickoff", "milestone_1", "milestone_2", "milestone_3",
-          "milestone_4", "milestone_5", "closing", "consolidation", "aborted"]
+          "milestone_4", "milestone_5", "closing", "consolidation", "concluded", "aborted"]
 
 
 @pytest.fixture(scope="module")
@@ -21,20 +21,23 @@ def test_bundled_phases(tpl: v.ProcessTemplate) -> None:
     """The bundled template has exactly the contract's phases, initial and finals."""
     assert PHASES == [p.id for p in tpl.phases]
     assert "preparation" == tpl.initial_phase.id
-    assert ["consolidation", "aborted"] == [p.id for p in tpl.final_phases]
+    assert ["concluded", "aborted"] == [p.id for p in tpl.final_phases]
 
 
 def test_bundled_triggers_and_events(tpl: v.ProcessTemplate) -> None:
     """Triggers, domain events and parameters are those of the contract."""
-    assert ["hold_kickoff", "hold_milestone", "hold_closing", "consolidate", "abort"] == [
-        t.id for t in tpl.triggers]
+    assert ["hold_kickoff", "hold_milestone", "hold_closing", "consolidate", "conclude",
+            "abort"] == [t.id for t in tpl.triggers]
     events = {"partner_added", "circle_member_joined", "facilitator_assigned",
               "theme_proposed", "theme_selected", "logistics_clarified", "event_scheduled",
               "vision_set", "goal_added", "target_group_added", "existing_activity_recorded",
               "team_formed", "project_added", "project_status_changed", "outcome_recorded",
-              "consolidation_chosen", "note_added"}
+              "consolidation_chosen", "note_added", "meeting_held", "communication_recorded",
+              "political_contact_recorded", "funding_recorded", "person_added", "patron_won",
+              "circle_member_left", "theme_updated", "theme_deselected", "minutes_recorded"}
     assert events <= {e.id for e in tpl.events}
     assert {"circle_min_companies": 5, "circle_max_speakers": 2, "themes_min": 1,
+            "themes_selected_before_kickoff": 0, "vision_goal_team_before_milestone": 2,
             "milestones_min": 3, "milestones_max": 5, "projects_min": 1,
             "projects_expected_min": 3, "projects_expected_max": 5, "reminder_days": 14,
             "milestone_interval_max_days": 120, "minutes_due_days": 14, "stall_days": 90,
@@ -46,7 +49,7 @@ def test_bundled_reason_codes(tpl: v.ProcessTemplate) -> None:
     guards = {g.code for t in tpl.transitions for g in t.guards}
     assert {"circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator",
             "no_vision", "no_goal", "no_team", "too_few_milestones", "too_few_projects",
-            "no_consolidation_form", "reason_required"} <= guards
+            "no_consolidation_form", "reason_required", "no_theme_identified"} <= guards
 
 
 def test_bundled_labels_in_both_languages(tpl: v.ProcessTemplate) -> None:
@@ -61,19 +64,19 @@ def test_milestone_series_edges(tpl: v.ProcessTemplate) -> None:
     assert [("kickoff", "milestone_1"), ("milestone_1", "milestone_2"),
             ("milestone_2", "milestone_3"), ("milestone_3", "milestone_4"),
             ("milestone_4", "milestone_5")] == edges
-    assert () == tpl.trigger("hold_milestone").transitions[0].guards
 
 
-def test_second_milestone_needs_vision_goal_team(tpl: v.ProcessTemplate) -> None:
-    """Milestone 2 and later carry the vision, goal and team guards."""
-    later = tpl.trigger("hold_milestone").transitions[1:]
-    assert all([g.code for g in t.guards] == ["no_vision", "no_goal", "no_team"] for t in later)
+def test_every_milestone_carries_vision_goal_team(tpl: v.ProcessTemplate) -> None:
+    """Every milestone edge carries the vision, goal and team guards; a parameter says from
+    which meeting on they apply."""
+    edges = tpl.trigger("hold_milestone").transitions
+    assert all([g.code for g in t.guards] == ["no_vision", "no_goal", "no_team"] for t in edges)
 
 
 def test_abort_from_every_non_final_phase(tpl: v.ProcessTemplate) -> None:
     """abort leaves every non-final phase and none of the final ones."""
     sources = [t.source for t in tpl.trigger("abort").transitions]
-    assert [p for p in PHASES if p not in ("consolidation", "aborted")] == sources
+    assert [p for p in PHASES if p not in ("concluded", "aborted")] == sources
 
 
 def test_series_labels_are_numbered(tpl: v.ProcessTemplate) -> None:

@@ -100,8 +100,10 @@ def _check_items(checks: Sequence[Check], tpl: ProcessTemplate, lang: str,
         tag = ui("rule" if c.hard else "recommendation", lang)
         refusal = ui("refusal" if c.hard else "advisory", lang)
         msg = Item([Text(f"{refusal}: {quote(message_text(c, tpl, lang), lang)}", "muted")])
+        origin = c.spec.origin
+        whose = [Text(" "), Text(f"({ui(f'origin_{origin}', lang)})", "muted")] if origin else []
         items.append(Item([Text(tag, "tag-hard" if c.hard else "tag-soft"), Text(" "),
-                           Text(_sentence(c, tpl, lang, payload))], (msg,)))
+                           Text(_sentence(c, tpl, lang, payload)), *whose], (msg,)))
     return items
 
 

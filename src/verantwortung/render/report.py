@@ -287,10 +287,14 @@ def _vision(proc: Process, names: _Lookup, lang: str) -> str:
     if themes:
         parts.append(f"<h3>{esc(ui('theme', lang))}</h3><p>" +
                      " ".join(f'<span class="chip">{esc(t)}</span>' for t in themes) + "</p>")
-    for form in _records(proc, "consolidation"):
+    # several forms since version 2.0 of the bundled template; one before
+    held = "consolidation_forms" if _records(proc, "consolidation_forms") else "consolidation"
+    forms = _records(proc, held)
+    if forms:
+        parts.append(f"<h3>{esc(ui('consolidation', lang))}</h3>")
+    for form in forms:
         details = f" – {esc(form['details'])}" if form.get("details") else ""
-        parts.append(f"<h3>{esc(ui('consolidation', lang))}</h3><p><strong>"
-                     f"{esc(_value(proc, form.get('form'), lang, 'consolidation', 'form'))}"
+        parts.append(f"<p><strong>{esc(_value(proc, form.get('form'), lang, held, 'form'))}"
                      f"</strong>{details}</p>")
     return "".join(parts) or _empty(lang)
 

@@ -102,6 +102,9 @@ class _Reader:
         parts: list[str] = []
         for path, expected in where.items():
             name, spec = self.field(collection, path)
+            if expected is None:
+                parts.append(self.t(f"ohne {name}", f"without {name}"))
+                continue
             values = expected if isinstance(expected, list) else [expected]
             shown = [_number(v, self.tpl) if isinstance(v, ParamRef)
                      else value_label(v, self.lang, spec)
@@ -190,6 +193,10 @@ class _Reader:
             if rule.present.startswith("payload."):
                 return self.t(f"beim Auslösen wird {self.path(rule.present)} angegeben",
                               f"{self.path(rule.present)} is given when triggering")
+            spec = self.collections.get(rule.present)
+            done = spec.present_text if spec is not None else None
+            if done is not None and done.get(self.lang):
+                return f"{self.path(rule.present)} {done.get(self.lang)}"
             return self.t(f"{self.path(rule.present)} ist festgehalten",
                           f"{self.path(rule.present)} is recorded")
         if isinstance(rule, CompareRule):

@@ -98,6 +98,8 @@ _UI: dict[str, tuple[str, str]] = {
     "refusal": ("Meldung bei Ablehnung", "Message when refused"),
     "roles": ("Rollen", "Roles"),
     "who": ("Wer löst aus", "Who triggers it"),
+    "origin_method": ("so will es die Methode", "the method's rule"),
+    "origin_region": ("Wahl der Region", "the region's choice"),
     "anyone": ("jede Rolle", "any role"),
     "parameters": ("Parameter", "Parameters"),
     "parameter": ("Parameter", "Parameter"),

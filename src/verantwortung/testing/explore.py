@@ -17,10 +17,11 @@ from typing import Any
 
 from ..engine.process import Process
 from ..exceptions import Diagnostic, TransitionRefused
-from ..model.template import Check, ProcessTemplate, SourceRef, Transition
+from ..model.template import Check, EventDef, ProcessTemplate, SourceRef, Transition
+from .moves import status_route
 from .planner import Planner, Step, steps_since
 from .stories import seeded, shortened
-from .walk import walk_step
+from .walk import random_payload, walk_step
 
 __all__ = ["Budget", "Exploration", "Refusal", "explore", "random_runs", "walk_step"]
 
@@ -259,6 +260,8 @@ def _refuse_trigger(planner: Planner, base: list[Step], t: Transition,
 
 def _event_guards(planner: Planner, result: Exploration) -> None:
     for ev in planner.template.events:
+        if ev.guards and ev.spec.adds is None:
+            _change_guards(planner, result, ev)
         if not ev.guards or ev.spec.adds is None:
             continue
         phase = next((p for p in ev.phases if p in result.reach), None)
@@ -277,11 +280,57 @@ def _event_guards(planner: Planner, result: Exploration) -> None:
                 result.refusals[(ev.id, guard.code, "")] = Refusal(ev.id, guard.code, story)
 
 
+def _change_guards(planner: Planner, result: Exploration, ev: EventDef) -> None:
+    """Guards of an event that updates or removes a record: one change that passes, and
+    for each guard a record moved along its status to where the guard refuses."""
+    target = ev.spec.updates or ev.spec.removes
+    phase = next((p for p in ev.phases if p in result.reach), None)
+    if target is None or phase is None:
+        return
+    proc = planner.run(result.reach[phase])
+    if proc is not None and (planner.make(proc, target, {}) is not None
+                             or proc.records(target)):
+        compiled_ev = planner.ct.events[ev.id]
+        payload = random_payload(planner, proc, compiled_ev.fields, lambda n: 0,
+                                 updating=compiled_ev)
+        if payload is not None and planner.try_fire(proc, Step(ev.id, payload)):
+            result.guards_passed.update((ev.id, g.code) for g in ev.guards)
+    for guard in ev.guards:
+        proc = planner.run(result.reach[phase])
+        story = None if proc is None else _refuse_change(planner, proc, ev, guard)
+        if story is not None:
+            result.refusals[(ev.id, guard.code, "")] = Refusal(ev.id, guard.code, story)
+
+
+def _refuse_change(planner: Planner, proc: Process, ev: EventDef,
+                   guard: Check) -> tuple[Step, ...] | None:
+    """Add a record that matches the guard's filter but for its status, then move the
+    status there with the event; the story when the guard refuses that move."""
+    rule = guard.spec.rule
+    collection = getattr(rule, "count", None)
+    if collection != ev.spec.updates or not isinstance(collection, str):
+        return None
+    built = planner.pending(proc, collection, dict(getattr(rule, "where", {}) or {}))
+    if built is None or not planner.try_fire(proc, built.step):
+        return None
+    rid = built.step.payload.get("id")
+    record = next((r for r in proc.records(collection) if r.get("id") == rid), {})
+    for name, allowed in built.moves.items():
+        moves = planner.template.collections[collection].fields[name].moves or {}
+        for value in status_route(moves, record.get(name), allowed) or ():
+            step = Step(ev.id, {ev.spec.key or "": rid, name: value})
+            try:
+                proc.fire(step.name, payload=dict(step.payload), at=proc.history[-1].at)
+            except TransitionRefused as exc:
+                found = guard.code in {r.code for r in exc.reasons}
+                return (*steps_since(proc, 1), step) if found else None
+    return None
+
+
 def _refuse_event(planner: Planner, proc: Process, collection: str,
                   guard: Check) -> tuple[Step, ...] | None:
     """Add matching records until the event's own guard refuses the next one."""
-    rule = guard.spec.rule
-    where = dict(getattr(rule, "where", {}) or {})
+    where = _filter_of(guard.spec.rule, collection)
     for _ in range(64):
         built = planner.pending(proc, collection, where)
         if built is None:
@@ -294,6 +343,24 @@ def _refuse_event(planner: Planner, proc: Process, collection: str,
                 return (*steps_since(proc, 1), built.step)
             return None
     return None
+
+
+def _filter_of(rule: Any, collection: str) -> dict[str, Any]:
+    """The filter of the first count over ``collection`` in ``rule`` (inside all, any and
+    not too), or the value a ``payload.field != value`` comparison singles out: the
+    records to add until an event's guard refuses the next one."""
+    if getattr(rule, "count", None) == collection:
+        return dict(getattr(rule, "where", {}) or {})
+    compare = getattr(rule, "compare", None)
+    if compare is not None and compare.op == "!=" and isinstance(compare.right, str) and \
+            str(getattr(compare.left, "field", "")).startswith("payload."):
+        return {compare.left.field.removeprefix("payload."): compare.right}
+    for sub in (*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ()),
+                *([rule.not_] if hasattr(rule, "not_") else [])):
+        found = _filter_of(sub, collection)
+        if found:
+            return found
+    return {}
 
 
 def _break_invariants(planner: Planner, result: Exploration) -> None:

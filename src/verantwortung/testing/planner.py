@@ -31,6 +31,7 @@ from ..model.rules import AllRule, CountRule, NotRule, ParamRef
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, compile_rule
 from ..rules.registry import registry
+from .moves import status_route
 
 __all__ = ["START", "Planner", "Step", "steps_since"]
 
@@ -258,6 +259,8 @@ class Planner:
         nested: dict[str, dict[str, Any]] = {}
         for path, value in where.items():
             head, _, rest = path.partition(".")
+            if value is None:  # a filter on an unset field: leave it out
+                continue
             if rest:
                 nested.setdefault(head, {})[rest] = value
             else:
@@ -313,7 +316,7 @@ class Planner:
         """Change ``name`` of a record along the field's moves until it is one of ``allowed``."""
         record = next((r for r in proc.records(collection) if r.get("id") == record_id), None)
         moves = self.template.collections[collection].fields[name].moves or {}
-        path = _route(moves, None if record is None else record.get(name), allowed)
+        path = status_route(moves, None if record is None else record.get(name), allowed)
         ev = self.updater(proc, collection, name)
         if path is None or ev is None or ev.key is None:
             return False
@@ -418,25 +421,6 @@ def plain_value(proc: Process, name: str, spec: FieldSpec, fresh: Callable[[str]
 def _conjunction(goals: Sequence[tuple[Any, bool]]) -> AllRule:
     """One rule that holds when every goal's rule judges as wanted."""
     return AllRule(all=[rule if want else NotRule(not_=rule) for rule, want in goals])
-
-
-def _route(moves: Mapping[str, Sequence[str]], start: Any,
-           allowed: Sequence[Any]) -> list[Any] | None:
-    """The shortest list of status values from ``start`` to one of ``allowed``."""
-    if start in allowed:
-        return []
-    paths: dict[Any, list[Any]] = {start: []}
-    queue = [start]
-    while queue:
-        here = queue.pop(0)
-        for nxt in moves.get(here, ()):
-            if nxt in paths:
-                continue
-            paths[nxt] = [*paths[here], nxt]
-            if nxt in allowed:
-                return paths[nxt]
-            queue.append(nxt)
-    return None
 
 
 def _custom_names(rule: Any) -> set[str]:

@@ -81,8 +81,8 @@ def random_payload(planner: Planner, proc: Process, fields: Mapping[str, FieldSp
                    ) -> dict[str, Any] | None:
     """A payload of the right shape with drawn values; None when a reference has no target.
 
-    Optional fields are left out half of the time. For an ``updates`` event the
-    record is drawn first, and a status field moves along its moves from there.
+    Optional fields are left out half of the time. For an ``updates`` or ``removes``
+    event the record is drawn first, and a status field moves along its moves from there.
     """
     payload: dict[str, Any] = {}
     record: Mapping[str, Any] | None = None
@@ -90,11 +90,14 @@ def random_payload(planner: Planner, proc: Process, fields: Mapping[str, FieldSp
         if not spec.required and not choose(2):
             continue
         if updating is not None and name == updating.key:
-            records = [r for r in proc.records(updating.updates or "") if "id" in r]
+            # the record an update or removal names: by id, else by its field of that name
+            target = updating.updates or updating.removes or ""
+            field = "id" if planner.ct.layout.indexed & {target} else name
+            records = [r for r in proc.records(target) if r.get(field) is not None]
             if not records:
                 return None
             record = records[choose(len(records))]
-            payload[name] = record["id"]
+            payload[name] = record[field]
             continue
         value = _drawn(planner, proc, name, spec, choose, record)
         if value is None:
