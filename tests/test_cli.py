@@ -71,6 +71,18 @@ def test_templates_lists_the_bundled(capsys: pytest.CaptureFixture[str]) -> None
         r for r in rows if r["id"] == "verantwortungspartner")["title"]
 
 
+def test_templates_lists_the_versions_that_ship(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each template once, at its newest version, naming the earlier ones by reference."""
+    assert 0 == main(["templates"])
+    out = capsys.readouterr().out
+    assert "(also verantwortungspartner@1.0)" in out
+    assert 1 == sum(line.startswith("verantwortungspartner ") for line in out.splitlines())
+    assert 0 == main(["templates", "--format", "json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert ("2.0", ["1.0", "2.0"]) == next(
+        (r["version"], r["versions"]) for r in rows if r["id"] == "verantwortungspartner")
+
+
 def test_schema_to_file(tmp_path: Path) -> None:
     """schema -o writes the JSON Schema."""
     out = tmp_path / "s.json"

@@ -24,14 +24,14 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def test_demo_runs_the_whole_method(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """demo prints refusals in German and ends in consolidation, stored in the file."""
+    """demo prints refusals in German, goes on in the Verstetigung and ends normally."""
     code, out, _ = _run(capsys, "demo", "--db", db)
     assert 0 == code
     assert "Der Initiativkreis hat 3 Unternehmen; mindestens 5 sind nötig." in out
-    assert "→ Verstetigung" in out
+    assert "→ Verstetigung" in out and "→ Beendet" in out
     code, out, _ = _run(capsys, "list", "--db", db, "--format", "json")
     [row] = json.loads(out)
-    assert ("consolidation", "Mittelweser") == (row["phase"], row["region"])
+    assert ("concluded", "Mittelweser") == (row["phase"], row["region"])
 
 
 def test_new_fire_status_history(db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -42,7 +42,7 @@ def test_new_fire_status_history(db: str, capsys: pytest.CaptureFixture[str]) ->
     assert (0, 32) == (code, len(pid))
     code, out, _ = _run(capsys, "fire", pid, "hold_kickoff", "--db", db, "--lang", "en")
     assert 1 == code
-    assert "circle_too_small: The initiative circle has 0 companies" in out
+    assert "circle_too_small: Companies in the initiative circle: 0" in out
     code, out, _ = _run(capsys, "fire", pid, "partner_added", "--db", db, "--data",
                         '{"id": "p1", "name": "Muster GmbH", "kind": "company"}')
     assert (0, "✓ partner_added (event 2), phase preparation") == (code, out.strip())

@@ -113,3 +113,31 @@ def test_kept_counts_equal_a_recount_for_random_histories(ops: list[tuple[str, i
         members = {m["partner"] for m in state.records("circle")}
         assert [f"p{i}" in members for i in range(4)] == [
             state.holds("circle", "partner", f"p{i}") for i in range(4)]
+
+
+def test_a_removed_record_leaves_counts_index_and_can_come_back() -> None:
+    """remove() takes a record out of records, index and kept counts; undo puts it back."""
+    state = State("preparation", LAYOUT)
+    count = compile_rule(CountRule(count="partners", where={"kind": "company"}, min=0),
+                         TPL.collections, TPL.values)
+    for pid in ("p1", "p2", "p3"):
+        state.add("partners", {"id": pid, "kind": "company"})
+    assert 3 == count(state, {})[1]["count"]
+    before = state.snapshot()
+    record = state.lookup("partners", "p2")
+    assert record is not None
+    undo = state.remove("partners", record)
+    assert (2, None) == (count(state, {})[1]["count"], state.lookup("partners", "p2"))
+    assert ["p1", "p3"] == [r["id"] for r in state.records("partners")]
+    undo()
+    assert (3, before) == (count(state, {})[1]["count"], state.snapshot())
+
+
+def test_removing_a_single_record_unsets_it() -> None:
+    """A single collection's record can be removed and restored."""
+    state = State("preparation", LAYOUT)
+    state.add("vision", {"text": "2030"})
+    undo = state.remove("vision", {"text": "2030"})
+    assert None is state.single("vision")
+    undo()
+    assert {"text": "2030"} == state.single("vision")

@@ -180,7 +180,7 @@ class EngineMachine(RuleBasedStateMachine):
     def method_rules_hold(self) -> None:
         held = [r for r in self.proc.records("phases_entered") if r["series"] == "milestone"]
         assert len(held) <= TPL.values["milestones_max"]
-        if self.proc.phase in ("closing", "consolidation"):
+        if self.proc.phase in ("closing", "consolidation", "concluded"):
             assert len(held) >= TPL.values["milestones_min"]
         if self.proc.is_final:
             assert [] == [o.name for o in self.proc.options() if o.allowed]

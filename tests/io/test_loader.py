@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import verantwortung as v
-from tests.conftest import MINIMAL, SHIPPED_TEMPLATES, SHIPPED_YAML
+from tests.conftest import MINIMAL, ROOT, SHIPPED_TEMPLATES, SHIPPED_YAML
 
 
 @pytest.mark.parametrize("path", SHIPPED_TEMPLATES, ids=lambda p: p.name)
@@ -198,3 +199,52 @@ def test_resolve_source_names_bundled_ids_and_paths(tmp_path: Path) -> None:
               resolve_source("own.yaml", tmp_path), resolve_source("sub/own", tmp_path),
               resolve_source(Path("/abs/own.yaml"), tmp_path)]
     assert expected == actual
+
+
+def test_a_bundled_template_is_loaded_by_id_and_version() -> None:
+    """id@version and version= load that version; a bare id loads the newest."""
+    assert ["1.0", "2.0"] == v.bundled_versions("verantwortungspartner")
+    assert "2.0" == v.load_template("verantwortungspartner").version
+    assert "1.0" == v.load_template("verantwortungspartner@1.0").version
+    assert "1.0" == v.load_template("verantwortungspartner", version="1.0").version
+    assert "2.0" == v.load_template("verantwortungspartner@2.0").version
+    assert "verantwortungspartner" == v.load_template("verantwortungspartner@1.0").id
+
+
+def test_older_versions_are_not_listed_as_templates_of_their_own() -> None:
+    """bundled_templates() names each template once; older files are versions of it."""
+    assert "verantwortungspartner-1.0" not in v.bundled_templates()
+    assert [] == v.bundled_versions("verantwortungspartner-1.0")
+
+
+def test_a_version_that_does_not_ship_names_those_that_do() -> None:
+    """An unknown version is E001 with the versions that ship."""
+    with pytest.raises(v.TemplateError) as info:
+        v.load_template("verantwortungspartner@3.0")
+    assert ["E001"] == [d.code for d in info.value.diagnostics]
+    assert "bundled versions of verantwortungspartner: 1.0, 2.0" in str(info.value)
+    with pytest.raises(v.TemplateError):
+        v.load_template("verantwortungspartner@1.0", version="2.0")
+
+
+def test_a_file_is_checked_against_the_version_asked_for() -> None:
+    """load_template(path, version=...) refuses a file of another version."""
+    path = ROOT / "process_templates" / "verantwortungspartner-1.0.yaml"
+    assert "1.0" == v.load_template(str(path), version="1.0").version
+    with pytest.raises(v.TemplateError, match=r"version 1\.0, not 2\.0"):
+        v.load_template(str(path), version="2.0")
+
+
+def test_the_previous_version_ships_unchanged() -> None:
+    """verantwortungspartner-1.0.yaml is the 1.0 template: consolidation is final there."""
+    tpl = v.load_template("verantwortungspartner@1.0")
+    assert ["consolidation", "aborted"] == [p.id for p in tpl.final_phases]
+    assert "conclude" not in {t.id for t in tpl.triggers}
+
+
+def test_a_variant_extends_a_version_of_its_base(write: Any) -> None:
+    """extends: id@version builds on that version."""
+    path = write('extends: verantwortungspartner@1.0\nid: alt\nversion: "1"\n'
+                 'title: {de: Alt, en: Old}\n')
+    assert ["consolidation", "aborted"] == [
+        p.id for p in v.load_template(str(path)).final_phases]

@@ -38,3 +38,10 @@ def test_comparisons_that_do_not_fit(op: str, left: str, right: str, words: str)
     """A text never meets a number, and texts have no order a rule may rest on."""
     problem = comparison_problem(op, left, right)
     assert problem is not None and words in problem
+
+
+def test_a_filter_may_ask_for_an_unset_field() -> None:
+    """where: {team: null} is part of the vocabulary (a record whose field is not set)."""
+    rule = TypeAdapter(Rule).validate_python(
+        {"count": "projects", "where": {"status": "running", "team": None}, "max": 0})
+    assert {"status": "running", "team": None} == rule.where

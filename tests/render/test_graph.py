@@ -46,7 +46,8 @@ def test_guards_carry_codes_rules_and_messages() -> None:
     graph = build_graph(v.load_template("verantwortungspartner"))
     kickoff = next(e for e in graph.edges if e.trigger == "hold_kickoff")
     codes = [g.code for g in kickoff.guards]
-    assert ["circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"] == codes
+    assert ["circle_too_small", "no_theme_identified", "no_theme_selected", "logistics_open",
+            "no_facilitator"] == codes
     circle = kickoff.guards[0]
     assert "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5" == circle.rule.de
     assert circle.message.de.startswith("Der Initiativkreis hat {count} Unternehmen")
@@ -88,8 +89,8 @@ def test_process_marks_outgoing_allowed_and_blocked(midway: v.Process) -> None:
     closing = out["hold_closing"]
     assert ("blocked", ["too_few_milestones"]) == (closing.status,
                                                    [r.code for r in closing.reasons])
-    assert "Es fanden 2 Meilensteintreffen statt; mindestens 3 sind nötig." == (
-        closing.reasons[0].message.de)
+    assert ("Durchgeführte Meilensteintreffen: 2; vor der Abschlussveranstaltung sind "
+            "mindestens 3 nötig.") == closing.reasons[0].message.de
     assert ["projects_outside_expectation"] == [r.code for r in closing.warnings]
     assert all(e.status is None for e in graph.edges if e.source != "milestone_2")
 

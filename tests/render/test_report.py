@@ -55,7 +55,8 @@ def test_report_shows_where_the_process_stands(midway: v.Process) -> None:
     assert 'id="current-phase" data-phase="milestone_2">Aktuelle Phase: 2. Meilensteintreffen' \
         in page
     assert '<li class="blocked" data-trigger="hold_closing" data-state="blocked">' in page
-    assert "<li>Es fanden 2 Meilensteintreffen statt; mindestens 3 sind nötig.</li>" in page
+    assert ("<li>Durchgeführte Meilensteintreffen: 2; vor der Abschlussveranstaltung sind "
+            "mindestens 3 nötig.</li>") in page
     assert "Empfehlung: Projekte: 1; üblich sind 3 bis 5." in page
     assert '<li class="allowed" data-trigger="hold_milestone" data-state="allowed">' in page
     assert "Außerdem jederzeit: Prozess abbrechen (Ein Abbruch braucht eine Begründung.)" in page
@@ -75,10 +76,10 @@ def test_report_in_english(midway: v.Process) -> None:
 
 
 def test_report_of_a_finished_process(store: EventStore) -> None:
-    """The demo story ends in consolidation: all phases passed, nothing more to do."""
+    """The demo story ends in concluded: all phases passed, nothing more to do."""
     proc = store.load(run_story(store).id)
     page = report(proc, graphviz=False)
-    assert '<g class="phase current" data-phase="consolidation" data-state="current">' in page
+    assert '<g class="phase current" data-phase="concluded" data-state="current">' in page
     assert "Der Prozess ist abgeschlossen; hier geschieht nichts mehr." in page
     assert "Verantwortungspartner Mittelweser e. V." in page
     assert "Vereinsgründung" in page  # the template's label of the consolidation form

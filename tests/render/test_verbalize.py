@@ -23,21 +23,23 @@ RULE: TypeAdapter[Any] = TypeAdapter(Rule)
     ({"count": "projects", "min": 3, "max": 5},
      "„Projekte“: 3 bis 5", "“Projects”: 3 to 5"),
     ({"count": "circle", "where": {"speaker": True}, "max": 2},
-     "„Mitglieder des Initiativkreises“ (Sprecher: ja): höchstens 2",
-     "“Initiative circle members” (speaker: yes): at most 2"),
+     "„Mitglieder des Initiativkreises“ (Sprecherin oder Sprecher: ja): höchstens 2",
+     "“Initiative circle members” (Spokesperson: yes): at most 2"),
     ({"count": "phases_entered", "where": {"series": "milestone"}, "min": 3, "max": 3},
      "Durchgeführte „Meilensteintreffen“: genau 3", "“Milestone meeting” held: exactly 3"),
     ({"count": "phases_entered", "where": {"phase": "kickoff"}, "min": 1},
      "Phase „Auftaktveranstaltung“ erreicht", "Phase “Kick-off event” reached"),
     ({"count": "phases_entered", "where": {"phase": ["closing", "consolidation"]}, "max": 0},
      "Phase „Abschlussveranstaltung“ oder „Verstetigung“ noch nicht erreicht",
-     "Phase “Closing event” or “Consolidation” not reached yet"),
+     "Phase “Closing event” or “Sustaining (Verstetigung)” not reached yet"),
     ({"count": "phases_entered", "where": {"phase": "closing"}, "min": 2},
      "Phase „Abschlussveranstaltung“ erreicht: mindestens 2",
      "Phase “Closing event” reached: at least 2"),
     ({"count": "goals", "max": 0}, "„Ziele“: keine", "“Goals”: none"),
-    ({"present": "facilitator"}, "„Prozessbegleitung“ ist festgehalten",
-     "“Process facilitator” is recorded"),
+    ({"present": "facilitator"}, "„Prozessbegleitung“ ist benannt",
+     "“Process facilitator” is assigned"),
+    ({"count": "projects", "where": {"team": None}, "max": 0},
+     "„Projekte“ (ohne Projektteam): keine", "“Projects” (without Project team): none"),
     ({"present": "vision.text"}, "„Vision für die Region“ → „Text“ ist festgehalten",
      "“Vision for the region” → “text” is recorded"),
     ({"present": "payload.reason"}, "Beim Auslösen wird „Begründung“ angegeben",
@@ -48,13 +50,13 @@ RULE: TypeAdapter[Any] = TypeAdapter(Rule)
      "„Vision für die Region“ → „horizon_year“ ist kleiner als 2040",
      "“Vision for the region” → “horizon_year” is less than 2040"),
     ({"all": [{"present": "vision"}, {"count": "goals", "min": 1}]},
-     "„Vision für die Region“ ist festgehalten und „Ziele“: mindestens 1",
-     "“Vision for the region” is recorded and “Goals”: at least 1"),
+     "„Vision für die Region“ ist formuliert und „Ziele“: mindestens 1",
+     "“Vision for the region” is set and “Goals”: at least 1"),
     ({"any": [{"present": "vision"}, {"not": {"present": "logistics"}}]},
-     "Mindestens eines davon: „Vision für die Region“ ist festgehalten oder nicht: "
-     "(„Infrastruktur und Logistik“ ist festgehalten)",
-     "At least one of: “Vision for the region” is recorded or not: "
-     "(“Infrastructure and logistics” is recorded)"),
+     "Mindestens eines davon: „Vision für die Region“ ist formuliert oder nicht: "
+     "(„Infrastruktur und Logistik“ sind geklärt)",
+     "At least one of: “Vision for the region” is set or not: "
+     "(“Infrastructure and logistics” are clarified)"),
     ({"custom": "my_rule", "args": {"limit": 3}}, "Eigene Regel „my_rule“ (limit=3)",
      "Custom rule “my_rule” (limit=3)"),
 ])
@@ -67,7 +69,8 @@ def test_rule_kinds_read_as_phrases(spec: dict[str, Any], de: str, en: str) -> N
 def test_filter_lists_name_the_fewer_values() -> None:
     """A status filter that covers all but one value names the one left out."""
     check = TPL.trigger("hold_closing").transitions[0].guards[1]
-    assert "„Projekte“ (ohne Verworfen): mindestens 1" == rule_text(check.spec.rule, TPL)
+    assert "„Projekte“ (ohne Nicht umsetzbar, Verworfen): mindestens 1" == rule_text(
+        check.spec.rule, TPL)
     few = RULE.validate_python({"count": "projects", "where": {"status": ["idea"]}, "min": 1})
     assert "“Projects” (only Idea): at least 1" == rule_text(few, TPL, "en")
 
@@ -75,8 +78,8 @@ def test_filter_lists_name_the_fewer_values() -> None:
 def test_invariants_read_as_sentences() -> None:
     """The bundled template's invariants become sentences too (the handbook lists them)."""
     texts = [rule_text(c.spec.rule, TPL) for c in TPL.invariants]
-    assert "Mindestens eines davon: Phase „Auftaktveranstaltung“ noch nicht erreicht oder " \
-           "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5" in texts
+    assert "Mindestens eines davon: Phase „Abschlussveranstaltung“ noch nicht erreicht oder " \
+           "Durchgeführte „Meilensteintreffen“: mindestens 3" in texts
 
 
 def test_parameter_values_of_the_variant_are_used() -> None:

@@ -37,7 +37,7 @@ def test_template_labels_win_and_depend_on_the_field() -> None:
     """A choice field's own labels come first; the same value reads per field."""
     tpl = v.load_template("verantwortungspartner")
     kind = tpl.collections["partners"].fields["kind"]
-    form = tpl.collections["consolidation"].fields["form"]
+    form = tpl.collections["consolidation_forms"].fields["form"]
     assert ("Verein", "Vereinsgründung") == (value_label("association", "de", kind),
                                              value_label("association", "de", form))
     assert "Association founded" == value_label("association", "en", form)

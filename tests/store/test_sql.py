@@ -353,3 +353,19 @@ def test_a_retry_budget_that_is_not_a_count_is_refused() -> None:
     """The retry budget is a setting checked when the store opens."""
     with pytest.raises(ValueError, match="retries"):
         v.EventStore("sqlite://", retries=-1)
+
+
+def test_a_process_of_an_earlier_version_keeps_loading(store_url: str) -> None:
+    """A process written with 1.0 (recorded as the bare bundled id) loads with 1.0, even
+    though the bare id now names 2.0; export and import keep the version."""
+    old = v.load_template("verantwortungspartner", version="1.0")
+    proc = v.Process.start(old, region="Trier", at="2014-01-01")
+    proc.fire("partner_added", payload={"id": "a", "name": "A", "kind": "company"},
+              at="2014-01-02")
+    with v.EventStore(store_url) as store:
+        store.add(proc, "verantwortungspartner")
+        loaded = store.load(proc.id)
+        data = store.export(proc.id)
+    assert ("1.0", proc) == (loaded.template.version, loaded)
+    assert "verantwortungspartner" == data["template_source"]
+    assert "1.0" == data["template_version"]

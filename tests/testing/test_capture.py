@@ -21,7 +21,7 @@ def test_capture_records_accepted_and_refused() -> None:
     assert ["note_added"] == [e.kind for e in log.accepted]
     assert refused_with("circle_too_small")(log)
     assert not refused_with("no_vision")(log)
-    assert ["circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"] == (
+    assert ["circle_too_small", "no_theme_identified", "logistics_open", "no_facilitator"] == (
         log.refusal_codes)
 
 

@@ -188,9 +188,9 @@ def test_cli_run_verbose_lists_the_events(scenario, capsys) -> None:  # type: ig
 def test_refused_when_ok_expected_lists_every_reason(scenario) -> None:  # type: ignore[no-untyped-def]
     """A refusal where acceptance was expected shows each reason code with its message."""
     [failure] = run_scenario(scenario(WRONG)).failures
-    for code in ("circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"):
+    for code in ("circle_too_small", "no_theme_identified", "logistics_open", "no_facilitator"):
         assert code in failure.message
-    assert "The initiative circle has 0 companies; at least 5 are needed." in failure.message
+    assert "Companies in the initiative circle: 0; at least 5 are needed." in failure.message
 
 
 def test_accepted_when_refusal_expected(scenario) -> None:  # type: ignore[no-untyped-def]
@@ -217,7 +217,7 @@ def test_refused_for_other_reasons(scenario) -> None:  # type: ignore[no-untyped
         """)
     [failure] = run_scenario(path).failures
     assert failure.message.startswith("'hold_kickoff' was refused, but without no_vision; ")
-    assert ("its reasons were circle_too_small, no_theme_selected, logistics_open, "
+    assert ("its reasons were circle_too_small, no_theme_identified, logistics_open, "
             "no_facilitator") in failure.message
 
 
@@ -672,3 +672,19 @@ def test_now_is_a_step_of_its_own(scenario) -> None:  # type: ignore[no-untyped-
         """)
     [diag] = _load_error(path).diagnostics
     assert "'now' is a step of its own" in diag.message
+
+
+def test_a_scenario_names_a_version_of_a_bundled_template(scenario) -> None:  # type: ignore[no-untyped-def]
+    """template: verantwortungspartner@1.0 runs on that version (its consolidation is final)."""
+    path = scenario("""\
+        template: verantwortungspartner@1.0
+        steps:
+          - {do: partner_added, with: {id: a, name: A GmbH, kind: company}}
+          - do: consolidation_chosen
+            with: {form: association}
+            expect: refused
+            reasons: [not_in_phase]
+        """)
+    result = run_scenario(path)
+    assert result.process is not None
+    assert ([], "1.0") == (result.failures, result.process.template.version)

@@ -10,7 +10,8 @@ from starlette.testclient import TestClient
 
 from .conftest import KICKOFF_READY, bearer, fire, new_process
 
-KICKOFF_CODES = ["circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"]
+KICKOFF_CODES = ["circle_too_small", "no_theme_identified", "logistics_open",
+                 "no_facilitator"]
 
 
 def test_creating_a_process_answers_201_with_its_id_and_etag(local: TestClient) -> None:

@@ -85,8 +85,9 @@ def apply_effect(state: State, ev: CompiledEvent,
             return None, problems
         return state.add(target, {**ev.starts, **own({k: v for k, v in data.items()
                                                           if k in ev.keeps})}), []
-    target = ev.updates or ev.removes
-    if target is not None and ev.key is not None:
+    changed = ev.updates or ev.removes
+    if changed is not None and ev.key is not None:
+        target = changed
         record = _keyed(state, target, ev.key, data[ev.key])
         if record is None:
             problems.append(_payload_reason(

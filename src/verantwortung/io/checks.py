@@ -43,6 +43,7 @@ from ..model.rules import (
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
+from .effect_checks import check_removals
 from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
@@ -222,7 +223,11 @@ class _Checker:
                 fields = collection_fields(target, self.doc.collections, self.doc.triggers)
                 # a phase's record takes minutes later; phases are entered, never added
                 builtin_ok = e.updates is not None and target == "phases_entered"
-                if fields is None or (target in BUILTIN_COLLECTIONS and not builtin_ok):
+                if target in BUILTIN_COLLECTIONS and not builtin_ok:
+                    self.report((*loc, which), "E205", f"{target!r} is kept by the engine; "
+                                f"an event may only update it (its records take the "
+                                f"payload fields of phase triggers, e.g. minutes)")
+                elif fields is None:
                     self.report((*loc, which), "E205", f"unknown collection {target!r}; "
                                 f"collections are {_names(self.doc.collections)}")
                 else:
@@ -430,6 +435,7 @@ def check_document(doc: TemplateDocument, src: Sources, report: Report,
     checker.collections_()
     checker.triggers()
     checker.events()
+    check_removals(checker)
     checker.checks(doc.invariants, ("invariants",), set())
     check_deadlines(checker)
     checker.texts()

@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "E210": "id used twice",
     "E211": "message placeholder is not a plain name",
     "E212": "field is not a date",
+    "E213": "records an event removes are referred to",
     # the phase graph
     "E301": "no initial phase",
     "E302": "more than one initial phase",

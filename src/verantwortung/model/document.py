@@ -351,7 +351,7 @@ class TemplateDocument(_Spec):
 #: can count milestone meetings held: ``{count: phases_entered, where: {series: milestone}}``.
 BUILTIN_COLLECTIONS: dict[str, CollectionSpec] = {
     "phases_entered": CollectionSpec(
-        label=Text(de="Betretene Phasen", en="Phases entered"),
+        label=Text(de="Bisher erreichte Phasen", en="Phases reached so far"),
         fields={
             "phase": FieldSpec(type="text"),
             "series": FieldSpec(type="text", required=False),

@@ -30,8 +30,8 @@ def collection_fields(name: str, collections: Mapping[str, CollectionSpec],
             for field, spec in trig.payload.items():
                 fields.setdefault(field, spec)
         return fields
-    spec = collections.get(name) or BUILTIN_COLLECTIONS.get(name)
-    return None if spec is None else dict(spec.fields)
+    found = collections.get(name) or BUILTIN_COLLECTIONS.get(name)
+    return None if found is None else dict(found.fields)
 
 
 def key_field(collection: str, key: str, fields: Mapping[str, FieldSpec]) -> FieldSpec | None:
