@@ -17,7 +17,8 @@ def test_exported_names_are_pinned() -> None:
         "RuleError",
         "StoreError", "StoreNotFound", "StoredEvent",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
-        "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
+        "TransitionRefused", "UnmappedError", "VerantwortungError", "__version__",
+        "bundled_templates",
         "check_template", "load_template", "template_schema",
     }
     assert expected == set(v.__all__)

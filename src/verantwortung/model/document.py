@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .plan import MigrationSpec
 from .rules import MAX_NUMBER, Number, Rule
 
 __all__ = [
@@ -319,6 +320,10 @@ class TemplateDocument(_Spec):
         default_factory=dict,
         description="rules every state of a process must satisfy (checked by the testing "
         "tools after every step, not enforced at run time)")
+    migrates_from: list[MigrationSpec] = Field(
+        default_factory=list, max_length=20,
+        description="how processes of older versions are taken over: one plan per older "
+        "version, with phase, event, field, choice-value and parameter renames")
 
 
 #: Collections every process has without declaring them. ``phases_entered`` holds

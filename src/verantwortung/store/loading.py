@@ -52,6 +52,9 @@ def load(store: EventStore, process_id: str, *, use_snapshot: bool = True) -> Pr
     info = info_of(row)
     tpl = store.template_for(info, row.template_source)
     history = decode_events(rows)
+    if snap is not None and history[0].template_version != info.template_version:
+        # moved to another template version: its snapshots hold states of an older one
+        return load(store, process_id, use_snapshot=False)
     expected = info.version if snap is None else 2 + info.version - snap.seq
     if len(history) != expected or [e.seq for e in history[:1]] not in ([], [1]):
         raise StoreError(f"process {process_id}: index says version {info.version}, "

@@ -30,7 +30,6 @@ from ..exceptions import (
     ProcessNotFound,
     StoreError,
     StoreNotFound,
-    TemplateError,
     TransitionRefused,
 )
 from ..io.loader import bundled_path, load
@@ -38,6 +37,7 @@ from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
 from . import feed, loading, statements
+from . import templates as kept
 from .checks import check_export, check_process, check_rows, check_state
 from .migrate import prepare
 from .rows import (
@@ -50,7 +50,7 @@ from .rows import (
 )
 from .rows import now as _now
 from .schema import events, processes
-from .sources import export_source, missing_sqlite_file, template_source
+from .sources import missing_sqlite_file, template_source
 
 __all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "StoredEvent", "TemplateResolver"]
 
@@ -133,16 +133,9 @@ class EventStore:
         return self._templates[source]
 
     def template_for(self, info: ProcessInfo, source: str) -> ProcessTemplate:
-        """The template a stored process runs on (StoreError if it changed incompatibly)."""
-        try:
-            tpl = self._resolve(source)
-        except TemplateError as exc:
-            raise StoreError(f"process {info.id}: its template {source} no longer loads:\n"
-                             f"{exc}") from exc
-        if (tpl.id, tpl.version) != (info.template, info.template_version):
-            raise StoreError(f"process {info.id} was written by template {info.template} "
-                             f"{info.template_version}; {source} is {tpl.id} {tpl.version}")
-        return tpl
+        """The template a stored process runs on: from ``source``, or as the store kept it
+        (StoreError when the source changed without a new version, naming the change)."""
+        return kept.template_for(self, info, source)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -171,6 +164,8 @@ class EventStore:
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(processes), info_row)
+                kept.link(conn, proc.id, kept.remember(conn, proc.template,
+                                                       info_row["template_source"]))
                 stored = self._insert_events(conn, history)
         except IntegrityError as exc:
             raise StoreError(self._why_not_added(proc.id, history)) from exc
@@ -471,6 +466,7 @@ class EventStore:
             raise ProcessNotFound(process_id)
         data = self.load(process_id).to_dict()
         data["template_source"] = source
+        data.update(kept.export_template(self, process_id))  # importable without the file
         return data
 
     def import_process(self, data: dict[str, Any], source: str | Path | None = None
@@ -486,9 +482,7 @@ class EventStore:
         of the export's ``template`` id; a template that is neither is a StoreError that
         says so, never a guess at a file.
         """
-        if source is None:
-            source = export_source(data)
-        tpl = self._resolve(template_source(source))
+        tpl, source = kept.import_template(self, data, source)
         check_export(data, tpl)
         proc = Process.from_dict(tpl, data)
         check_state(data, proc)
