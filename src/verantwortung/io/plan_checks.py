@@ -30,10 +30,11 @@ def check_plans(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
         base: Loc = ("migrates_from", i)
         origin = (plan.template or tpl.id, plan.version)
         if origin == (tpl.id, tpl.version) or origin in seen:
-            why = ("is this template's own version" if origin in {(tpl.id, tpl.version)}
-                   else "has a plan already")
-            report(src.diagnostic((*base, "version"), "E504",
-                                  f"{origin[0]} {origin[1]} {why}"))
+            said = (f"{origin[0]} {origin[1]} is this template's own version: a plan "
+                    "takes over processes of an older one"
+                    if origin == (tpl.id, tpl.version)
+                    else f"a plan from {origin[0]} {origin[1]} is written above already")
+            report(src.diagnostic((*base, "version"), "E504", said))
         seen.add(origin)
         _targets(plan.phases, phases, (*base, "phases"), "E501", "phase", src, report)
         _targets(plan.events, kinds, (*base, "events"), "E502", "event or trigger", src,
