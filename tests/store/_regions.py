@@ -49,7 +49,8 @@ def story(tpl: v.ProcessTemplate, region: str, phase: str, companies: int) -> v.
         proc.fire("abort", payload={"reason": "Kein Träger gefunden"})
         return proc
     for name, payload in _STEPS:
-        if proc.phase == phase:
+        # a region in preparation has done all it can before the kick-off
+        if proc.phase == phase and (phase != "preparation" or name == "hold_kickoff"):
             break
         proc.fire(name, payload=payload)
     assert phase == proc.phase
