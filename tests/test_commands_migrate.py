@@ -45,8 +45,8 @@ def test_the_dry_run_reports_and_changes_nothing(tmp_path: Path,
     code, out, err = _run(capsys, "migrate", "--to", to, "--db", db)
     assert 1 == code
     assert "Nord" in out and "gathering -> preparation  blockiert" in out
-    assert "„Arbeit beginnen“ ist dann nicht möglich: Der Kreis hat 3 Unternehmen; " \
-           "mindestens 4 sind nötig." in out
+    assert "„Arbeit beginnen“ ist dann nicht möglich: Unternehmen im Kreis: 3, nötig: " \
+           "mindestens 4." in out
     assert "Ab Version 1.1 gilt „Mindestzahl Unternehmen“: 4 (bisher 3)." in out
     assert "„Kaffee serviert“ wird ab Version 1.1 nicht mehr geführt" in out
     assert "3 processes: 1 ok, 2 blocked (dry run: nothing was changed" in err
@@ -63,7 +63,7 @@ def test_json_and_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     (only,) = data["processes"]
     assert (ids["Süd"], "blocked", True) == (only["process"], only["status"],
                                              only["final_reachable"])
-    assert any("at least 4 are needed" in line["en"] for line in only["summary"])
+    assert any("needed: at least 4" in line["en"] for line in only["summary"])
 
 
 def test_apply_moves_the_ok_ones_and_force_the_named_one(
@@ -71,7 +71,7 @@ def test_apply_moves_the_ok_ones_and_force_the_named_one(
     """--apply moves ok processes (exit 1 while some stay); --force ID moves a blocked one."""
     db, ids = _store(tmp_path)
     to = str(EXAMPLE / "kreis-1.1.yaml")
-    code, out, err = _run(capsys, "migrate", "--to", to, "--db", db, "--apply")
+    code, out, _ = _run(capsys, "migrate", "--to", to, "--db", db, "--apply")
     assert 1 == code
     assert "West" in out and "umgestellt" in out
     code, out, _ = _run(capsys, "migrate", "--to", to, "--db", db, "--apply",

@@ -30,11 +30,11 @@ def test_the_summary_derives_from_both_templates_and_the_region() -> None:
         "„Kaffee serviert“ wird ab Version 1.1 nicht mehr geführt; die Einträge bleiben in "
         "der Historie.",
         "Ihre Region ist dann in der Phase „Vorbereitung“ (bisher „Sammeln“).",
-        "„Arbeit beginnen“ ist dann nicht möglich: Der Kreis hat 3 Unternehmen; mindestens "
-        "4 sind nötig.",
+        "„Arbeit beginnen“ ist dann nicht möglich: Unternehmen im Kreis: 3, nötig: "
+        "mindestens 4.",
     ] == [line.de for line in lines]
-    assert ("“Start work” is then not possible: The circle has 3 companies; at least 4 are "
-            "needed.") == lines[-1].en
+    assert ("“Start work” is then not possible: Companies in the circle: 3; needed: at "
+            "least 4.") == lines[-1].en
 
 
 def test_a_region_with_enough_companies_hears_only_what_the_templates_change() -> None:

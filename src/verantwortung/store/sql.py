@@ -153,10 +153,11 @@ class EventStore:
             # with the same id must be found again under its own path
             source = (tpl.id if bundled is not None and own_file == bundled.resolve()
                       else tpl.files[0])
+        origin = template_source(source)
         info_row = {
             "id": proc.id, "template": proc.template.id,
             "template_version": proc.template.version, "template_source":
-            template_source(source), "region": proc.region, "phase": proc.phase,
+            origin, "region": proc.region, "phase": proc.phase,
             "version": proc.version, "created_at": _now(), "updated_at": _now()}
         history = proc.history
         check_process(proc)
@@ -164,8 +165,7 @@ class EventStore:
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(processes), info_row)
-                kept.link(conn, proc.id, kept.remember(conn, proc.template,
-                                                       info_row["template_source"]))
+                kept.link(conn, proc.id, kept.remember(conn, proc.template, origin))
                 stored = self._insert_events(conn, history)
         except IntegrityError as exc:
             raise StoreError(self._why_not_added(proc.id, history)) from exc
