@@ -49,3 +49,16 @@ def test_a_process_without_a_plan_is_told_so() -> None:
     (line,) = what_changes(check(_ready(1), other), other)
     assert line.de.startswith("Version 1.1 kann Ihren Prozess nicht übernehmen")
     assert "no migration plan" in line.en
+
+
+def test_the_report_of_a_moved_process_names_the_move_and_the_old_events_by_new_labels(
+        ) -> None:
+    """The history shows the move (1.0 → 1.1) and old events under their new labels."""
+    from verantwortung.engine.migration import migrate
+    from verantwortung.render import report
+
+    page = report(migrate(_ready(2), NEW), "de", graphviz=False)
+    assert "Auf eine neue Vorlagenversion umgestellt" in page
+    assert "1.0 → 1.1" in page
+    assert "Partner aufgenommen" in page
+    assert "member_joined" not in page

@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model.process import START_EVENT, Event, Option
+from ..model.process import MIGRATED_EVENT, START_EVENT, Event, Option
+from ..store.cloudevents import kind_label
 from .dot import graphviz_available, run_dot, to_dot
 from .graph import Graph, build_graph, needs_input
 from .page import esc, inline_svg, page
@@ -76,23 +77,15 @@ def _actor(tpl_roles: Mapping[str, Any], actor: str | None, lang: str) -> str:
 
 
 def _event_label(proc: Process, kind: str, lang: str) -> str:
-    if kind == START_EVENT:
-        return ui("process_started", lang)
-    tpl = proc.template
-    try:
-        return label(tpl.trigger(kind).label, lang, kind)
-    except KeyError:
-        pass
-    try:
-        return label(tpl.event(kind).spec.label, lang, kind)
-    except KeyError:
-        return kind
+    return kind_label(proc.template, kind)[lang]
 
 
 def _detail(proc: Process, event: Event, names: _Lookup, lang: str) -> str:
     payload = event.payload
     if event.kind == START_EVENT:
         return str(payload.get("region") or "")
+    if event.kind == MIGRATED_EVENT:
+        return f"{payload['from']['version']} → {payload['to']['version']}"
     main = next((str(payload[k]) for k in _NAMES if payload.get(k)), "")
     refs = [(key, names(collection, payload[key])) for key, collection in _REFS.items()
             if isinstance(payload.get(key), str)]

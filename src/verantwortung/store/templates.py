@@ -9,9 +9,9 @@ store's ``templates=`` resolver) and compares digests:
 * same digest: that template is used (a wording fix of the file shows);
 * same id and version, another digest: the file was changed without a new version,
   and the load is refused with what differs;
-* the source is gone, no longer loads or now has another version: the kept template
-  is used, so a file may move or a bundled template get a new version while old
-  processes keep running.
+* the source is gone or now has another version: the kept template is used, so a
+  file may move or a bundled template get a new version while old processes keep
+  running (a source that is there but does not load is an error that says where).
 """
 
 from __future__ import annotations
@@ -136,7 +136,10 @@ def template_for(store: EventStore, info: ProcessInfo, source: str) -> ProcessTe
             "without a new version since the process was stored:\n  "
             + "\n  ".join(changes) + "\ngive the template a new version and a migration "
             "plan (migrates_from), then run verantwortung migrate")
-    if kept is not None:
+    # a source that is gone (or now another version) gives way to the kept copy; one
+    # that is there but broken is the user's to fix, and says where
+    gone = problem is not None and any(d.code == "E001" for d in problem.diagnostics)
+    if kept is not None and (problem is None or gone):
         return stored_template(store, kept)
     if problem is not None:
         raise StoreError(f"process {info.id}: its template {source} no longer loads:\n"
