@@ -225,6 +225,19 @@ phases:
     assert expected == actual
 
 
+def test_append_of_a_single_entry_says_how_to_write_it(write) -> None:  # type: ignore[no-untyped-def]
+    """``{append: x}`` without a list is E403 at the directive, quoting the fix in YAML."""
+    child = _child(write, """\
+phases:
+  kickoff:
+    checklist:
+      append: {de: Raum buchen, en: Book a room}
+""")
+    errors = [d for d in v.check_template(child) if d.severity == "error"]
+    assert [(d.path, d.line, d.code) for d in errors] == [(str(child), 7, "E403")]
+    assert "write 'append: [{de: Raum buchen, en: Book a room}]'" in errors[0].message
+
+
 def test_override_out_of_bounds_says_value_not_default(write) -> None:  # type: ignore[no-untyped-def]
     """E307 for a child's override names the value the consultant wrote, not a default."""
     _base(write)

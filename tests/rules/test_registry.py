@@ -29,13 +29,15 @@ def test_registering_a_name_twice_is_refused() -> None:
     reg = RuleRegistry(use_entry_points=False)
     reg.register("ok")(_rule)
     reg.add("ok", _rule)
-    with pytest.raises(ValueError, match="already registered"):
+    with pytest.raises(ValueError, match="already registered") as caught:
         reg.add("ok", lambda p, a: False)
+    assert f"by {__name__}._rule" in str(caught.value)
+    assert " at 0x" not in str(caught.value)
 
 
 def test_non_callable_is_refused() -> None:
     """Only callables can be rules."""
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="got int"):
         RuleRegistry(use_entry_points=False).add("x", 3)  # type: ignore[arg-type]
 
 

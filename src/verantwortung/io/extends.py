@@ -32,7 +32,7 @@ from typing import Any
 
 from ..exceptions import Diagnostic
 from ..model.template import SourceRef
-from .locate import Sources, copy_data
+from .locate import Sources, copy_data, flow_text
 
 __all__ = ["Layer", "blame_child", "merge_layers", "strip_directives"]
 
@@ -75,6 +75,12 @@ def _list_directive(value: Any) -> str | None:
         if name in (APPEND, REPLACE) and isinstance(items, list):
             return str(name)
     return None
+
+
+def _misused_directive(value: Any) -> bool:
+    """``{append: x}`` / ``{replace: x}`` where ``x`` is not a list."""
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in (
+        APPEND, REPLACE) and not isinstance(next(iter(value.values())), list)
 
 
 def _edge(entry: Any) -> tuple[Any, Any] | None:
@@ -148,6 +154,12 @@ class _Merge:
             self.overwrite(into, key, value, here, chere, edit=key in into)
             return
         directive = _list_directive(value)
+        if directive is None and not isinstance(old, dict) and _misused_directive(value):
+            (name, items), = value.items()
+            self.report(self.csrc.diagnostic(
+                (*chere, name), "E403", f"'{name}' takes a list of entries: write "
+                f"'{name}: [{flow_text(items)}]'"))
+            return
         if directive is not None or (isinstance(value, list) and isinstance(old, list)):
             self.list_(into, key, value, directive, here, chere)
             return

@@ -14,6 +14,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Union
 
+import yaml
 from pydantic import BaseModel, Tag, ValidationError
 
 from ..exceptions import Diagnostic, did_you_mean
@@ -189,7 +190,17 @@ _TYPE_NAMES = {
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    """A value as the template author wrote it: YAML flow text, quoted when it is text."""
+    return repr(value) if isinstance(value, str) and len(value) <= 40 else flow_text(value)
+
+
+def flow_text(value: Any) -> str:
+    """A value as YAML flow text (``{append: other}``, not a Python repr), kept short."""
+    try:
+        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                              width=10**6).strip().removesuffix("...").strip()
+    except yaml.YAMLError:  # not plain data: say what it is
+        text = type(value).__name__
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -88,9 +88,11 @@ class RuleRegistry(Mapping[str, CustomRuleFunc]):
         """Register ``func`` under ``name`` (ValueError if the name is taken by another)."""
         existing = self._rules.get(name)
         if existing is not None and existing is not func:
-            raise ValueError(f"custom rule {name!r} is already registered ({existing!r})")
+            raise ValueError(f"custom rule {name!r} is already registered "
+                             f"(by {_qualname(existing)})")
         if not callable(func):
-            raise TypeError(f"custom rule {name!r} must be callable, got {func!r}")
+            raise TypeError(f"custom rule {name!r} must be callable, "
+                            f"got {type(func).__name__}")
         self._rules[name] = func
         self._samples[name] = (satisfied_by, broken_by)
 
@@ -189,3 +191,10 @@ class _LazyRule:
 
 #: The process-wide registry that :func:`verantwortung.load_template` checks names against.
 registry = RuleRegistry()
+
+
+def _qualname(func: object) -> str:
+    """``module.name`` of a function, as a developer looks it up (no memory address)."""
+    module = getattr(func, "__module__", None) or "?"
+    name = getattr(func, "__qualname__", None) or type(func).__name__
+    return f"{module}.{name}"

@@ -204,9 +204,9 @@ def _take(planner: Planner, result: Exploration, t: Transition) -> Process | Non
                 (t.trigger, g.code) for g in t.guards if g.code not in failing)
             continue
         path = steps_since(proc, 1)
-        seeded = path[:len(base)] != base
+        reseeded = path[:len(base)] != base  # the base was seeded anew for this step
         result.taken[(t.trigger, t.source)] = shortened(planner, path,
-                                                                0 if seeded else len(base))
+                                                        0 if reseeded else len(base))
         result.guards_passed.update((t.trigger, g.code) for g in t.guards)
         return proc
     return None
