@@ -22,6 +22,7 @@ from ..model.process import Event
 from ..model.template import ProcessTemplate
 from .rows import chain, chain_rows, decode_events, info_of, now, seal
 from .schema import events, processes, snapshots
+from .templates import kept_row, template_for
 
 if TYPE_CHECKING:
     from .sql import EventStore
@@ -49,8 +50,9 @@ def load(store: EventStore, process_id: str, *, use_snapshot: bool = True) -> Pr
             events.c.seq >= snap.seq)).all())
         if snap is not None:
             rows[:0] = conn.execute(query.where(events.c.seq == 1)).all()
+        kept = kept_row(conn, process_id)
     info = info_of(row)
-    tpl = store.template_for(info, row.template_source)
+    tpl = template_for(store, info, row.template_source, kept)
     history = decode_events(rows)
     if snap is not None and history[0].template_version != info.template_version:
         # moved to another template version: its snapshots hold states of an older one

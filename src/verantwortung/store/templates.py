@@ -21,7 +21,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, String, Table, Text, insert, select, update
+from sqlalchemy import Column, String, Table, Text, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -33,12 +33,13 @@ from ..rules.registry import registry
 from .rows import ProcessInfo, now
 from .schema import metadata
 from .sources import export_source, template_source
+from .statements import Prepared
 
 if TYPE_CHECKING:
     from .sql import EventStore
 
-__all__ = ["document_text", "export_template", "import_template", "link", "process_templates",
-           "remember", "stored_template", "template_for", "templates"]
+__all__ = ["KEPT", "document_text", "export_template", "import_template", "kept_row", "link",
+           "process_templates", "remember", "stored_template", "template_for", "templates"]
 
 templates = Table(
     "vt_templates", metadata,
@@ -58,6 +59,7 @@ process_templates = Table(
 )
 
 _TEXTS: OrderedDict[int, tuple[Any, str]] = OrderedDict()
+_UNREAD: Any = object()
 
 
 def document_text(tpl: ProcessTemplate) -> str:
@@ -99,11 +101,20 @@ def link(conn: Connection, process_id: str, digest: str) -> None:
         conn.execute(insert(process_templates), {"process_id": process_id, "digest": digest})
 
 
+#: the kept template of a process (built and compiled once: it runs on every load)
+KEPT = Prepared(select(templates).select_from(process_templates.join(
+    templates, templates.c.digest == process_templates.c.digest)).where(
+    process_templates.c.process_id == bindparam("pid")))
+
+
+def kept_row(conn: Connection, process_id: str) -> Any:
+    """The ``vt_templates`` row of the template ``process_id`` runs on (or None)."""
+    return KEPT.run(conn, {"pid": process_id}).first()
+
+
 def _kept(store: EventStore, process_id: str) -> Any:
     with store._reading() as conn:
-        return conn.execute(select(templates).select_from(process_templates.join(
-            templates, templates.c.digest == process_templates.c.digest)).where(
-            process_templates.c.process_id == process_id)).first()
+        return kept_row(conn, process_id)
 
 
 def stored_template(store: EventStore, row: Any) -> ProcessTemplate:
@@ -119,9 +130,12 @@ def stored_template(store: EventStore, row: Any) -> ProcessTemplate:
     return store._templates[key]
 
 
-def template_for(store: EventStore, info: ProcessInfo, source: str) -> ProcessTemplate:
-    """The template a stored process runs on (see the module docstring)."""
-    kept = _kept(store, info.id)
+def template_for(store: EventStore, info: ProcessInfo, source: str,
+                 kept: Any = _UNREAD) -> ProcessTemplate:
+    """The template a stored process runs on (see the module docstring); ``kept``: its
+    :func:`kept_row`, when the caller read it already."""
+    if kept is _UNREAD:
+        kept = _kept(store, info.id)
     try:
         tpl: ProcessTemplate | None = store._resolve(source)
         problem: TemplateError | None = None
