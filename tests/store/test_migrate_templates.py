@@ -181,3 +181,28 @@ def test_an_unmapped_history_is_reported_and_left_alone(store_url: str) -> None:
     assert "ok" == done["Harz"].status  # aborted before any note: nothing to map
     assert 1 == moved and done["Harz"].applied
     assert ids
+
+
+def test_a_moved_process_exports_and_imports_elsewhere(store_url: str, tmp_path: Path) -> None:
+    """An export of a migrated process carries 1.1 and imports into another store exactly."""
+    with v.EventStore(f"sqlite:///{tmp_path / 'first.sqlite3'}") as store:
+        pid = stored_regions(store, OLD)["Fläming"]
+        mt.apply(store, NEW, SOURCE, region="Fläming")
+        data = store.export(pid)
+        proc = store.load(pid)
+    with v.EventStore(store_url) as store:
+        assert proc == store.import_process(data) == store.load(pid)
+
+
+def test_a_process_moved_by_another_run_counts_as_done(store_url: str) -> None:
+    """Two runs at once: the second finds the process at 1.1 and moves nothing twice."""
+    with v.EventStore(store_url) as store:
+        pid = stored_regions(store, OLD)["Harz"]
+        first = mt.apply(store, NEW, SOURCE, region="Harz")
+        old = store.load(pid)
+        again = mt.check(old, NEW)
+        with store.engine.connect() as conn:
+            moves = conn.execute(select(func.count()).select_from(events).where(
+                events.c.process_id == pid, events.c.kind == MIGRATED_EVENT)).scalar()
+    assert [True] == [c.applied for c in first]
+    assert (True, "ok", 1) == (again.applied, again.status, moves)

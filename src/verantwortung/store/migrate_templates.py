@@ -104,6 +104,9 @@ def check(old: Process, to: ProcessTemplate, *, actor: str | None = None,
     when = at or dt.datetime.now(dt.UTC)
     base = MigrationCheck(old.id, old.region, old.template.id, old.template.version,
                           to.version, old.phase, None, "unmapped", old=old)
+    if (old.template.id, old.template.version) == (to.id, to.version):
+        # moved meanwhile (by another run): the move is done, nothing to do here
+        return replace(base, phase_after=old.phase, status="ok", applied=True)
     plan = to.plan_from(old.template.id, old.template.version)
     if plan is None:
         return replace(base, unmapped=f"{to.id} {to.version} has no migration plan from "
