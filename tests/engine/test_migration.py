@@ -160,3 +160,24 @@ def test_any_old_history_migrates_to_a_process_that_replays_exactly(
     assert new == v.Process.replay(NEW, new.history)
     assert new == v.Process.from_json(NEW, new.to_json())
     assert steps.count("memo") == len(new.records("notes"))
+
+
+def test_a_split_event_becomes_several_each_with_its_own_fields(tmp_path: Path) -> None:
+    """coffee_served split into two new events: each gets the fields it declares."""
+    text = (EXAMPLE / "kreis-1.1.yaml").read_text(encoding="utf-8")
+    text = text.replace("collections:\n", "collections:\n  cups:\n    label: {de: Tassen, "
+                        "en: Cups}\n    fields: {cups: {type: int}}\n  servings:\n    label: "
+                        "{de: Runden, en: Rounds}\n    fields: {cups: {type: int}}\n", 1)
+    text = text.replace("events:\n  partner_joined:", "events:\n  cups_counted:\n    label: "
+                        "{de: Tassen gezählt, en: Cups counted}\n    adds: cups\n"
+                        "  serving_logged:\n    label: {de: Runde, en: Round}\n"
+                        "    adds: servings\n  partner_joined:", 1)
+    text = text.replace("    drop: [coffee_served]",
+                        "    split: {coffee_served: [cups_counted, serving_logged]}")
+    path = tmp_path / "kreis-1.1.yaml"
+    path.write_text(text, encoding="utf-8")
+    tpl = v.load_template(path)
+    new = migrate(_gathering(), tpl)
+    assert (({"cups": 12},), ({"cups": 12},)) == (new.records("cups"),
+                                                    new.records("servings"))
+    assert new == v.Process.replay(tpl, new.history)

@@ -3,7 +3,8 @@
 A history written by an older version is never rewritten. When it is read by the
 newer template, each old event is *upcast* by the newer template's plan for the
 version the event was written with (:class:`~verantwortung.model.plan.MigrationSpec`):
-its kind, fields and choice values renamed, its phase mapped, or dropped. The old
+its kind, fields and choice values renamed, its phase mapped, dropped, or split into
+several new events (each with the fields it declares). The old
 events were judged by the rules of their own version, so they are folded without
 the guards of the new one (their payloads, references and effects still are checked);
 what comes after the ``template_migrated`` event is replayed under the new rules as
@@ -73,10 +74,11 @@ def migrated_parameters(template: ProcessTemplate, start: Event) -> dict[str, An
     return out
 
 
-def _upcast(plan: MigrationSpec, event: Event) -> tuple[str, dict[str, Any]] | None:
-    """The kind and payload an old event has under the new template (None: dropped)."""
+def _upcast(plan: MigrationSpec, event: Event) -> list[tuple[str, dict[str, Any], bool]]:
+    """The events an old event is under the new template: (kind, payload, split); none
+    when it is dropped, several when it is split."""
     if event.kind in plan.drop:
-        return None
+        return []
     payload = dict(event.payload)
     for name, values in plan.values.get(event.kind, {}).items():
         if isinstance(payload.get(name), str) and payload[name] in values:
@@ -86,7 +88,10 @@ def _upcast(plan: MigrationSpec, event: Event) -> tuple[str, dict[str, Any]] | N
                              for v in payload[name]]
     renames = plan.fields.get(event.kind, {})
     payload = {follow(renames, k): v for k, v in payload.items()}
-    return follow(plan.events, event.kind), payload
+    parts = plan.split.get(event.kind)
+    if parts:
+        return [(kind, payload, True) for kind in parts]
+    return [(follow(plan.events, event.kind), payload, False)]
 
 
 def _fold_old(proc: Process, template: ProcessTemplate, event: Event) -> None:
@@ -94,18 +99,20 @@ def _fold_old(proc: Process, template: ProcessTemplate, event: Event) -> None:
     ct, state = proc._ct, proc._state
     plan = _plan(template, event)
     phase = target_phase(ct, plan, event)
-    upcast = None if event.kind == MIGRATED_EVENT else _upcast(plan, event)
-    if upcast is not None:
-        kind, payload = upcast
+    for kind, payload, split in [] if event.kind == MIGRATED_EVENT else _upcast(plan, event):
         trig, ev = ct.triggers.get(kind), ct.events.get(kind)
-        if trig is None and ev is None:
+        item = trig or ev
+        if item is None:
             raise UnmappedError(event.seq, event.kind, f"{kind} is no event of "
-                           f"{template.id} {template.version} (map it or drop it)")
-        data, invalid = (trig or ev).validate(payload)  # type: ignore[union-attr]
+                                f"{template.id} {template.version} (map it or drop it)")
+        if split:  # each part takes the fields it declares
+            payload = {k: v for k, v in payload.items() if k in item.validate.fields}
+        data, invalid = item.validate(payload)
         if not invalid and ev is not None:
             _, invalid = apply_effect(state, ev, data)
         if invalid:
-            raise UnmappedError(event.seq, event.kind, "; ".join(r.message_en for r in invalid))
+            raise UnmappedError(event.seq, event.kind,
+                                "; ".join(r.message_en for r in invalid))
         if trig is not None:
             series, index = ct.series_of[phase]
             state.add("phases_entered", {"phase": phase, "series": series, "index": index,

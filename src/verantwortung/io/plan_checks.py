@@ -39,6 +39,12 @@ def check_plans(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
         _targets(plan.phases, phases, (*base, "phases"), "E501", "phase", src, report)
         _targets(plan.events, kinds, (*base, "events"), "E502", "event or trigger", src,
                  report)
+        for old, parts in plan.split.items():
+            for j, part in enumerate(parts):
+                if part not in kinds:
+                    report(src.diagnostic((*base, "split", old, j), "E502", f"{old} is split "
+                                          f"into {part}, which is no event or trigger of this "
+                                          f"template{did_you_mean(part, kinds)}"))
         params = {k: v for k, v in plan.parameters.items() if v is not None}
         _targets(params, list(tpl.parameters), (*base, "parameters"), "E502", "parameter",
                  src, report)

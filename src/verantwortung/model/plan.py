@@ -3,9 +3,10 @@
 A template declares, under ``migrates_from:``, one plan per older version it takes
 processes over from. A plan renames (old id -> new id): phases, events and triggers,
 payload fields and choice values of an event, and parameters; it can drop events that
-have no counterpart. Renames are read as a chain (``a: b`` and ``b: c`` take ``a`` to
-``c``), so a plan written as a sequence of renames keeps working; a chain that comes
-back to where it started is refused when the template loads.
+have no counterpart, or split one old event into several new ones. Renames are read
+as a chain (``a: b`` and ``b: c`` take ``a`` to ``c``), so a plan written as a sequence
+of renames keeps working; a chain that comes back to where it started is refused when
+the template loads.
 
 Stored events are never rewritten: a plan is applied when old events are read
 (upcasting), and the move itself is the event ``template_migrated``.
@@ -44,6 +45,10 @@ class MigrationSpec(BaseModel):
         description="old event or trigger id -> new id (a rename)")
     drop: list[_Name] = Field(default_factory=list, max_length=_MAX,
                               description="old events that are not taken over")
+    split: dict[_Name, list[_Name]] = Field(
+        default_factory=dict, max_length=_MAX,
+        description="old event id -> the new events it becomes, each taking the (renamed) "
+        "payload fields it declares")
     fields: dict[_Name, dict[_Name, _Name]] = Field(
         default_factory=dict, max_length=_MAX,
         description="per old event id: old payload field -> new field")
