@@ -155,15 +155,36 @@ def test_a_move_that_fails_midway_leaves_the_process_as_it_was(
 
 
 def test_snapshots_of_the_old_version_are_not_used(store_url: str) -> None:
-    """A snapshot taken under 1.0 does not stand in for the migrated state."""
+    """A snapshot taken under 1.0 does not stand in for the migrated state; the move
+    writes a snapshot of its own, from which the process loads exactly."""
     with v.EventStore(store_url, snapshot_every=0) as store:
         ids = stored_regions(store, OLD)
-        pid = ids["Görlitz"]
+        pid = ids["Bördeland"]
         store.snapshot(pid)
-        mt.apply(store, NEW, SOURCE, region="Görlitz")
+        mt.apply(store, NEW, SOURCE, region="Bördeland")
         proc = store.load(pid)
+        with store.engine.connect() as conn:
+            seqs = list(conn.execute(select(snapshots.c.seq).where(
+                snapshots.c.process_id == pid).order_by(snapshots.c.seq)).scalars())
+        assert [proc.version - 1, proc.version] == seqs
         assert "1.1" == proc.template.version
         assert proc == v.Process.replay(NEW, proc.history)
+        assert proc == store.load(pid, use_snapshot=False)
+        store.fire(pid, "remark_added", payload={"text": "weiter"})
+        assert store.load(pid) == store.load(pid, use_snapshot=False)
+
+
+def test_a_snapshot_before_the_move_is_never_restored(store_url: str) -> None:
+    """With only a 1.0 snapshot left, a moved process still loads by replay."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        pid = stored_regions(store, OLD)["Görlitz"]
+        store.snapshot(pid)
+        mt.apply(store, NEW, SOURCE, region="Görlitz")
+        version = store.info(pid).version
+        with store.engine.begin() as conn:
+            conn.execute(snapshots.delete().where(snapshots.c.process_id == pid,
+                                                  snapshots.c.seq == version))
+        assert store.load(pid) == v.Process.replay(NEW, store.events(pid))
 
 
 def test_an_unmapped_history_is_reported_and_left_alone(store_url: str) -> None:

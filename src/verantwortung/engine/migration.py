@@ -30,16 +30,35 @@ from ..model.template import ProcessTemplate
 from .compiled import CompiledTemplate, compiled
 from .effects import apply_effect
 from .inputs import timestamp
+from .starting import check_start
 
 if TYPE_CHECKING:
     from .process import Process
 
-__all__ = ["migrate", "migrated_parameters", "moved", "replay_migrated", "target_phase"]
+__all__ = ["migrate", "migrated_parameters", "moved", "replay_migrated", "started",
+           "target_phase"]
 
 
 def moved(items: Sequence[Event]) -> bool:
     """Whether a history moved to another template version on the way."""
     return any(e.kind == MIGRATED_EVENT for e in items)
+
+
+def started(template: ProcessTemplate, head: list[Event]) -> tuple[Event, ProcessTemplate]:
+    """The start event of a stored history and the template with its parameter values.
+
+    A start written by an older version that ``template`` has a plan from counts (a
+    snapshot after the move restores such a history); its parameters are migrated.
+    """
+    first = head[0] if head else None
+    if first is not None and first.kind == START_EVENT and (
+            first.template, first.template_version) != (template.id, template.version) \
+            and template.plan_from(first.template, first.template_version) is not None:
+        params = migrated_parameters(template, first)
+    else:
+        first = check_start(template, head)
+        params = first.payload.get("parameters") or {}
+    return first, template.with_parameters(**params) if params else template
 
 
 def _plan(template: ProcessTemplate, event: Event) -> MigrationSpec:

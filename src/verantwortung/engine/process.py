@@ -23,7 +23,7 @@ from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
-from .migration import moved, replay_migrated
+from .migration import moved, replay_migrated, started
 from .reasons import generic, judge
 from .starting import check_exported_phase, check_start, exported_history
 from .state import State
@@ -128,9 +128,7 @@ class Process:
                 earlier is None and len(head) != snapshot_seq):
             raise ReplayError(f"snapshot at {snapshot_seq} does not fit a history of "
                               f"{len(items)} events")
-        first = check_start(template, head)
-        params = first.payload.get("parameters") or {}
-        tpl = template.with_parameters(**params) if params else template
+        first, tpl = started(template, head)  # also a start of an older version, moved
         proc = cls(compiled(tpl), first.process, first.payload["region"])
         proc._state.restore(snapshot)
         if earlier is None:

@@ -54,8 +54,9 @@ def load(store: EventStore, process_id: str, *, use_snapshot: bool = True) -> Pr
     info = info_of(row)
     tpl = template_for(store, info, row.template_source, kept)
     history = decode_events(rows)
-    if snap is not None and history[0].template_version != info.template_version:
-        # moved to another template version: its snapshots hold states of an older one
+    if snap is not None and history[1].template_version != info.template_version:
+        # a snapshot from before a move to another template version holds a state of
+        # the older one: replay instead (the move wrote a snapshot of its own)
         return load(store, process_id, use_snapshot=False)
     expected = info.version if snap is None else 2 + info.version - snap.seq
     if len(history) != expected or [e.seq for e in history[:1]] not in ([], [1]):

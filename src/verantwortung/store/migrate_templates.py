@@ -12,8 +12,9 @@ template's plan) and compared with itself before the move:
 :func:`apply` appends a ``template_migrated`` event to every ``ok`` process (and to
 those ``force`` names), each in its own transaction with optimistic concurrency: when
 another writer appended first, the process is read and judged again, and the move is
-retried with a growing random wait. A process is moved whole or not at all; stored
-events are never rewritten.
+retried with a growing random wait. A process is moved whole or not at all (the event,
+the index row, the template it now runs on and a fresh snapshot, in one transaction);
+stored events are never rewritten.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..model.process import Reason
 from ..model.template import ProcessTemplate
 from . import templates as kept
 from .checks import check_rows
+from .loading import write_snapshot
 from .rows import now, reason_of
 from .schema import processes
 
@@ -211,6 +213,7 @@ def write_move(store: EventStore, expected: int, new: Process, source: str) -> N
                     processes.c.id == new.id)).scalar()
                 raise ConcurrencyError(new.id, expected, actual)
             kept.link(conn, new.id, kept.remember(conn, tpl, source))
+            write_snapshot(conn, new)  # the old version's snapshots are not used again
             stored = store._insert_events(conn, moved)
     except IntegrityError as exc:
         raise ConcurrencyError(new.id, expected, None) from exc
