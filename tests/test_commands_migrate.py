@@ -80,6 +80,10 @@ def test_apply_moves_the_ok_ones_and_force_the_named_one(
     code, out, _ = _run(capsys, "status", ids["Nord"], "--db", db, "--format", "json")
     assert (0, "preparation") == (code, json.loads(out)["phase"])
     assert 0 == _run(capsys, "migrate", "--to", to, "--db", db)[0]  # nothing left
+    code, _, err = _run(capsys, "migrate", "--to", to, "--db", db, "--apply", "--force",
+                        ids["West"])
+    assert (0, f"--force {ids['West'][:8]}: not a process of an older version") == (
+        code, err.splitlines()[0].split(" (")[0])
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,7 +44,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from .render.migration import what_changes
     from .rules.registry import registry
     from .store import migrate_templates as mt
-    from .store.sources import template_source
 
     tpl = load(args.to, custom_rules=registry)
     if not tpl.migrations:
@@ -53,10 +52,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     with store_for(args) as store:
         force = {store.resolve(f) for f in args.force or ()}
         if args.apply:
-            results = mt.apply(store, tpl, template_source(args.to), region=args.region,
+            results = mt.apply(store, tpl, args.to, region=args.region,
                                force=force, actor=args.actor, judge=_reach)
         else:
             results = mt.dry_run(store, tpl, region=args.region, judge=_reach)
+    for pid in sorted(force - {r.process_id for r in results}):
+        _err(f"--force {pid[:8]}: not a process of an older version (nothing to move)")
     rows = [(r, what_changes(r, tpl)) for r in results]
     if args.format == "json":
         _out(json.dumps({"to": {"template": tpl.id, "version": tpl.version},

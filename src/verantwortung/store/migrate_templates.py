@@ -24,6 +24,7 @@ import random
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select, update
@@ -41,6 +42,7 @@ from .checks import check_rows
 from .loading import write_snapshot
 from .rows import now, reason_of
 from .schema import processes
+from .sources import template_source
 
 if TYPE_CHECKING:
     from .sql import EventStore
@@ -166,12 +168,14 @@ def _judged(store: EventStore, pid: str, to: ProcessTemplate, actor: str | None,
     return judge(result) if judge is not None and result.new is not None else result
 
 
-def apply(store: EventStore, to: ProcessTemplate, source: str, *, region: str | None = None,
+def apply(store: EventStore, to: ProcessTemplate, source: str | Path, *, region: str | None = None,
           force: Collection[str] = (), actor: str | None = None,
           at: dt.datetime | None = None, judge: Judge | None = None
           ) -> list[MigrationCheck]:
     """Move every ``ok`` process (and those in ``force``) to ``to``; the checks, with
-    ``applied`` set for the moved ones. ``source`` is where the store finds ``to``."""
+    ``applied`` set for the moved ones. ``source`` is where the store finds ``to`` (a
+    bundled id or a path; the store keeps the template itself too)."""
+    source = template_source(source)
     return [_apply_one(store, pid, to, source, pid in force, actor, at, judge)
             for pid in _older(store, to, region)]
 
