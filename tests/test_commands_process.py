@@ -45,7 +45,8 @@ def test_new_fire_status_history(db: str, capsys: pytest.CaptureFixture[str]) ->
     assert "circle_too_small: The initiative circle has 0 companies" in out
     code, out, _ = _run(capsys, "fire", pid, "partner_added", "--db", db, "--data",
                         '{"id": "p1", "name": "Muster GmbH", "kind": "company"}')
-    assert (0, "✓ partner_added (event 2), phase preparation") == (code, out.strip())
+    assert (0, "✓ „Partner aufgenommen“ (Ereignis 2), Phase „Vorbereitungsphase“") == (
+        code, out.strip())
     code, out, _ = _run(capsys, "status", pid, "--db", db, "--format", "json")
     status = json.loads(out)
     kickoff = next(o for o in status["options"] if o["name"] == "hold_kickoff")

@@ -58,3 +58,28 @@ def test_new_token_prints_a_token_and_its_hash(capsys: pytest.CaptureFixture[str
 def test_only_loopback_addresses_count_as_this_computer(host: str, loopback: bool) -> None:
     """Which addresses serve may use without a users file."""
     assert loopback == is_loopback(host)
+
+
+def test_serve_signs_sessions_with_a_key_kept_beside_the_users_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """With --users, serve makes USERS.session-key once and signs with it on every start;
+    a key file that is no key is a usage error."""
+    from verantwortung.web import hash_secret
+
+    users = tmp_path / "users.yaml"
+    users.write_text("users:\n  - name: anna\n    role: facilitator\n    password: "
+                     f"'{hash_secret('pw')}'\n", encoding="utf-8")
+    keys: list[bytes] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: keys.append(
+        app.state.ctx.sessions._key))
+    db = str(tmp_path / "s.sqlite3")
+    for _ in range(2):
+        assert 0 == main(["serve", "--users", str(users), "--db", db])
+    assert 2 == len(keys) and keys[0] == keys[1]
+    assert (tmp_path / "users.yaml.session-key").is_file()
+    assert "survive a restart" in capsys.readouterr().err
+    (tmp_path / "bad.key").write_text("x\n", encoding="ascii")
+    assert 2 == main(["serve", "--users", str(users), "--db", db,
+                      "--session-key", str(tmp_path / "bad.key")])
+    assert "at least 32 hex digits" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._commands_process import DB_ENV, store_for
-from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError
+from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted
 from ._console import err as _err
 from ._console import out as _out
 
@@ -117,10 +117,10 @@ def _dead_letters(args: argparse.Namespace) -> int:
         _out(json.dumps([d.to_dict() for d in letters], ensure_ascii=False, indent=2))
         return EXIT_OK
     for d in letters:
-        _out(f"{d.position:>7}  {d.process_id[:8]}  {d.kind:<26} {d.tries} tries  "
+        _out(f"{d.position:>7}  {d.process_id[:8]}  {d.kind:<26} "
+             f"{counted(d.tries, 'try', 'tries')}  "
              f"{d.created_at[:19]}  {d.error}")
-    noun = "dead letter" if len(letters) == 1 else "dead letters"
-    _err(f"{len(letters)} {noun} of relay {args.name!r}")
+    _err(f"{counted(len(letters), 'dead letter', 'dead letters')} of relay {args.name!r}")
     return EXIT_OK
 
 

@@ -12,10 +12,14 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError
+from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted
 from ._console import out as _out
+from .model.glossary import quote
+
+if TYPE_CHECKING:
+    from .model.template import ProcessTemplate
 
 __all__ = ["add_process_commands"]
 
@@ -120,9 +124,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     lang = args.lang
     de = lang == "de"
     label = proc.template.phase(proc.phase).label.get(lang)
-    one = proc.version == 1
-    noun = ("Ereignis" if one else "Ereignisse") if de else ("event" if one else "events")
-    _out(f"{proc.region} – {label} ({proc.phase}), {proc.version} {noun}")
+    events = counted(proc.version, *(("Ereignis", "Ereignisse") if de else ("event", "events")))
+    _out(f"{proc.region} – {label} ({proc.phase}), {events}")
     for d in due:  # what is due comes first: it is what needs doing
         _out(f"  {'!' if d.severity == 'overdue' else '·'} {d.label(lang)}: {d.message(lang)}")
     for o in (o for o in options if o.kind == "trigger"):
@@ -161,7 +164,7 @@ def cmd_fire(args: argparse.Namespace) -> int:
             if args.format == "json":
                 _json({"accepted": False, "reasons": [r.to_dict() for r in refused.reasons]})
             else:
-                _out(f"✗ {args.trigger} refused in phase {refused.phase}:")
+                _out(f"✗ {_refused_line(store, args, refused.phase)}:")
                 for r in refused.reasons:
                     _out(f"  · {r.code}: {r.message(args.lang)}")
             return EXIT_PROBLEMS
@@ -169,10 +172,37 @@ def cmd_fire(args: argparse.Namespace) -> int:
         _json({"accepted": True, "event": fired.event.to_dict(),
                "advisories": [a.to_dict() for a in fired.advisories]})
     else:
-        _out(f"✓ {args.trigger} (event {fired.event.seq}), phase {proc.phase}")
+        _out(f"✓ {_fired_line(proc, args.trigger, fired.event.seq, args.lang)}")
         for a in fired.advisories:
             _out(f"  ! {a.code}: {a.message(args.lang)}")
     return EXIT_OK
+
+
+def _step_words(tpl: ProcessTemplate, name: str, phase: str, lang: str) -> tuple[str, str]:
+    """A step's and a phase's labels in ``lang`` (their ids when the template lacks them)."""
+    found = {t.id: t.label for t in tpl.triggers} | {e.id: e.spec.label for e in tpl.events}
+    step = found[name].get(lang) if name in found else name
+    try:
+        where = tpl.phase(phase).label.get(lang)
+    except KeyError:
+        where = phase
+    return quote(step, lang), quote(where, lang)
+
+
+def _refused_line(store: Any, args: argparse.Namespace, phase: str) -> str:
+    try:
+        tpl = store.load(store.resolve(args.id)).template
+    except Exception:  # the refusal is what matters; the labels are a courtesy
+        return f"{args.trigger} ({phase})"
+    step, where = _step_words(tpl, args.trigger, phase, args.lang)
+    return (f"{step} in der Phase {where} abgelehnt" if args.lang == "de" else
+            f"{step} refused in the phase {where}")
+
+
+def _fired_line(proc: Any, name: str, seq: int, lang: str) -> str:
+    step, where = _step_words(proc.template, name, proc.phase, lang)
+    return (f"{step} (Ereignis {seq}), Phase {where}" if lang == "de" else
+            f"{step} (event {seq}), phase {where}")
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -41,8 +41,7 @@ def _due_rows(store: Any, at: dt.datetime, region: str | None,
               severity: str | None) -> list[tuple[Any, Any]]:
     """(process, due item) for every stored process, overdue first, then by date."""
     rows: list[tuple[Any, Any]] = []
-    for info in store.list(region=region):
-        proc = store.load(info.id)
+    for proc in store.load_all(region=region):
         rows.extend((proc, d) for d in proc.due(at=at)
                     if severity is None or d.severity == severity)
     rows.sort(key=lambda r: (r[1].severity != "overdue", r[1].since, r[0].region, r[1].code))
@@ -143,8 +142,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         raise CommandUsageError("give a process ID or --all, not both and not neither")
     at = parse_at(args.at)
     with store_for(args) as store:
-        ids = [info.id for info in store.list()] if args.all else [store.resolve(args.id)]
-        procs = [store.load(i) for i in ids]
+        procs = (list(store.load_all()) if args.all
+                 else [store.load(store.resolve(args.id))])
     data = calendar_bytes(procs, at, args.lang)
     Path(args.output).write_bytes(data)
     _out(f"{args.output}: {len(procs)} {'process' if len(procs) == 1 else 'processes'}")

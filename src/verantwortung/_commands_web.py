@@ -64,7 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _web()
     if args.hash or args.new_token:
         return _secrets(args)
-    from .web import UsersFileError, create_app, load_users
+    from .web import SessionKeyError, UsersFileError, create_app, load_users, session_key
 
     loopback = is_loopback(args.host)
     if args.users is None and not loopback:
@@ -76,11 +76,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for d in exc.diagnostics:
             _err(str(d))
         raise CommandUsageError(f"--users {args.users} cannot be used") from None
+    key_file = args.session_key or (f"{args.users}.session-key" if args.users else None)
+    try:
+        key = session_key(key_file) if key_file is not None else None
+    except SessionKeyError as exc:
+        raise CommandUsageError(str(exc)) from None
     import uvicorn
 
     with store_for(args, create=True) as store:
         hosts = ["localhost", "127.0.0.1", "::1", "[::1]"] if loopback else None
-        app = create_app(store, users=users, lang=args.lang, allowed_hosts=hosts)
+        app = create_app(store, users=users, lang=args.lang, allowed_hosts=hosts,
+                         session_key=key)
         shown = f"[{args.host}]" if ":" in args.host else args.host
         if users is None:
             _err(f"verantwortung serve: no users file, so one local user with every role "
@@ -89,7 +95,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         else:
             noun = "user" if len(users) == 1 else "users"
             _err(f"verantwortung serve: {len(users)} {noun} from {args.users}, on "
-                 f"http://{shown}:{args.port}/")
+                 f"http://{shown}:{args.port}/; sessions signed with the key in {key_file}, "
+                 "so they survive a restart")
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                     server_header=False, proxy_headers=False)
     return EXIT_OK
@@ -120,6 +127,10 @@ def add_web_commands(
     p.add_argument("--users", metavar="FILE",
                    help="YAML file of users with role and argon2 hashes of password and/or "
                         "API token (required for any address but loopback)")
+    p.add_argument("--session-key", metavar="FILE",
+                   help="file with the key that signs session cookies, made if missing "
+                        "(default with --users: FILE.session-key beside the users file; "
+                        "without either, sessions end when the server stops)")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"],
                    help="how much the server logs (default info)")

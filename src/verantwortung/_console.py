@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .model.text import counted
+
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "CommandUsageError", "counted", "err",
            "out"]
 
@@ -25,6 +27,3 @@ def err(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """``n`` with the noun in the right number: "1 error", "2 errors", "0 errors"."""
-    return f"{n} {one if n == 1 else many}"

@@ -190,8 +190,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     _out(f"invariants:                {inv['count']} checked over "
          f"{counted(inv['runs'], 'random run', 'random runs')} "
          f"({counted(inv['steps'], 'step', 'steps')})")
+    dl = coverage["deadlines"]
+    if dl["total"]:
+        _out(f"deadlines due, cleared:    {pct(dl['due'], dl['total'])}, "
+             f"{pct(dl['cleared'], dl['total'])}")
     if emitted:
-        _out(f"{len(emitted)} scenarios written to {args.emit_scenarios}")
+        _out(f"{counted(len(emitted), 'scenario', 'scenarios')} written to {args.emit_scenarios}")
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
@@ -266,6 +270,7 @@ def _parser() -> argparse.ArgumentParser:
     fmt(p)
     from ._commands_feed import add_feed_commands
     from ._commands_migrate import add_migrate_commands
+    from ._commands_portfolio import add_portfolio_commands
     from ._commands_process import add_process_commands
     from ._commands_render import add_render_commands
     from ._commands_time import add_time_commands
@@ -275,6 +280,7 @@ def _parser() -> argparse.ArgumentParser:
     add_feed_commands(command)
     add_migrate_commands(command)
     add_render_commands(command)
+    add_portfolio_commands(command)
     add_time_commands(command)
     add_web_commands(command)
     return parser

@@ -15,6 +15,8 @@ from typing import Any
 from .engine.process import Process
 from .exceptions import TransitionRefused
 from .io.loader import load
+from .model.glossary import field_label, value_label
+from .model.text import counted
 from .rules.registry import registry
 from .store.sql import EventStore
 
@@ -105,10 +107,21 @@ def _describe(proc: Process, name: str, payload: dict[str, Any], lang: str) -> s
     detail = (named or payload.get("name") or payload.get("title") or payload.get("text")
               or payload.get("host") or payload.get("details") or "")
     if "status" in payload:
-        detail = f"{detail} → {payload['status']}"
+        spec = _field_spec(proc, name, "status")
+        detail = f"{detail} → {value_label(payload['status'], lang, spec)}"
     if payload.get("speaker"):
-        detail += " (Sprecher)" if lang == "de" else " (speaker)"
+        detail += f" ({field_label('speaker', lang, _field_spec(proc, name, 'speaker'))})"
     return f"{label}: {detail}" if detail else label
+
+
+def _field_spec(proc: Process, event: str, field: str) -> Any:
+    """The spec of a field of ``event``'s records (for its labels), if it has one."""
+    try:
+        target = proc.template.event(event).spec.adds or proc.template.event(event).spec.updates
+    except KeyError:
+        return None
+    coll = proc.template.collections.get(target or "")
+    return coll.fields.get(field) if coll is not None else None
 
 
 def _name(proc: Process, collection: str, record_id: Any) -> str | None:
@@ -145,6 +158,7 @@ def run_demo(store: EventStore, *, lang: str = "de",
             label = tpl.phase(proc.phase).label.get(lang)
             echo(f"  {'':10}  → {label}")
             last_phase = proc.phase
-    done = "Ereignisse gespeichert in" if lang == "de" else "events stored in"
-    echo(f"{proc.version} {done} {store.url}")
+    events = counted(proc.version, *(("Ereignis", "Ereignisse") if lang == "de" else
+                                     ("event", "events")))
+    echo(f"{events} {'gespeichert in' if lang == 'de' else 'stored in'} {store.url}")
     return proc

@@ -74,3 +74,20 @@ def test_threads_move_processes_of_one_template_at_once() -> None:
         t.join()
     assert ["aborted"] * 8 == [p.phase for p in procs]
     assert [] == compiled(TPL).machine.models
+
+
+def test_a_refusal_picks_the_message_form_by_its_count() -> None:
+    """A guard message in forms by number says "1 Schuljahr" and "2 Schuljahre"."""
+    from tests.conftest import ROOT
+
+    tpl = v.load_template(ROOT / "examples" / "school_partnership" / "schule_wirtschaft.yaml")
+    proc = v.Process.start(tpl.with_parameters(years_min=3), region="X")
+    proc.fire("business_joined", payload={"id": "b1", "name": "Tischlerei", "trade": "craft"})
+    proc.fire("agreement_signed", payload={"signed_on": "2024-08-01"})
+    proc.fire("start_year")
+    [one] = next(o for o in proc.options() if o.name == "complete").reasons
+    assert one.message_de.startswith("Die Partnerschaft lief erst 1 Schuljahr;")
+    proc.fire("placement_held", payload={"id": "p1", "business": "b1", "pupils": 3})
+    proc.fire("start_year")
+    [two] = next(o for o in proc.options() if o.name == "complete").reasons
+    assert "The partnership has run for 2 school years" in two.message_en

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,35 @@ def test_due_is_the_same_after_a_store_load_with_and_without_a_snapshot(
         store.snapshot(proc.id)
         snapped = store.load(proc.id)
     assert proc.due(at=at) == plain.due(at=at) == snapped.due(at=at)
+
+
+def _told(items: tuple[v.Due, ...]) -> list[tuple[Any, ...]]:
+    return [(d, d.message_de, d.message_en) for d in items]
+
+
+@given(steps=_STEPS, days=st.lists(st.integers(min_value=-60, max_value=400), min_size=1,
+                                   max_size=6))
+def test_due_asked_again_on_other_days_and_after_events_is_never_stale(
+        steps: list[tuple[int, str, int]], days: list[int]) -> None:
+    """What due() keeps between calls never shows: any days, any order, events between."""
+    proc, last = _story(_TPL, steps)
+    for i, later in enumerate(days):
+        at = (dt.date.fromisoformat(last) + dt.timedelta(days=later)).isoformat()
+        fresh = v.Process.replay(_TPL, proc.history)
+        assert _told(fresh.due(at=at)) == _told(proc.due(at=at))
+        # an event dated like the latest one: what it changes shows from that day on
+        ahead = (dt.date.fromisoformat(last) + dt.timedelta(days=later % 30)).isoformat()
+        name, payload = (("note_added", {"text": "n"}) if i % 2 else
+                         ("event_scheduled", {"kind": "milestone", "date": ahead}))
+        proc.fire(name, payload=payload, at=proc.history[-1].at)
+
+
+def test_due_messages_are_written_when_read(tpl: v.ProcessTemplate) -> None:
+    """due() does not write messages nobody reads; each reads as before when asked."""
+    proc = _thueringen(tpl)
+    [due] = [d for d in proc.due(at="2012-11-04") if d.code == "milestone_overdue"]
+    assert "message_de" not in {f.name for f in dataclasses.fields(due)}
+    assert ("Seit dem letzten Treffen am 4. Juli 2012 sind 123 Tage vergangen; empfohlen "
+            "sind höchstens 120.") == due.message("de") == due.message_de
+    assert "123 days have passed since the last meeting on 4 July 2012; at most 120 are " \
+        "recommended." == due.message("en") == due.to_dict()["message_en"]

@@ -116,3 +116,17 @@ def test_unknown_formats_are_refused() -> None:
 def test_dot_strings_are_quoted_and_escaped(text: str, expected: str) -> None:
     """Every DOT string is quoted; quotes, backslashes, newlines and HTML are escaped."""
     assert expected == dot_string(text)
+
+
+def test_the_current_phase_carries_a_note_of_its_deadlines() -> None:
+    """A note beside the current phase lists its deadlines; red once one is overdue."""
+    tpl = v.load_template("verantwortungspartner")
+    proc = v.Process.start(tpl, region="Harz", at="2012-01-02")
+    proc.fire("event_scheduled", payload={"kind": "kickoff", "date": "2012-03-01"},
+              at="2012-01-03")
+    source = to_dot(build_graph(process=proc, at="2012-03-05"), "en")
+    assert "! Kick-off overdue (since 2 March 2012)" in source
+    assert "- Event coming up: not due" in source
+    assert 'class="deadlines overdue"' in source
+    assert '{ rank=same; "preparation"; "*deadlines*preparation"; }' in source
+    assert "deadlines" not in to_dot(build_graph(tpl), "en")

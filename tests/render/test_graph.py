@@ -48,7 +48,8 @@ def test_guards_carry_codes_rules_and_messages() -> None:
     codes = [g.code for g in kickoff.guards]
     assert ["circle_too_small", "no_theme_selected", "logistics_open", "no_facilitator"] == codes
     circle = kickoff.guards[0]
-    assert "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5" == circle.rule.de
+    assert ("Die Zahl der Einträge unter „Mitglieder des Initiativkreises“, deren Art "
+            "„Unternehmen“ ist, beträgt mindestens 5") == circle.rule.de
     assert circle.message.de.startswith("Der Initiativkreis hat {count} Unternehmen")
 
 
@@ -133,3 +134,27 @@ def test_a_guard_on_input_and_records_is_a_block_not_a_need(write: Any) -> None:
                  if e.trigger == "close_when_due")
     assert ("blocked", ["votes_or_many_phases"], ()) == (
         close.status, [r.code for r in close.reasons], close.needs)
+
+
+def _scheduled(template: v.ProcessTemplate) -> v.Process:
+    """A process in preparation with its kick-off scheduled for 1 March 2012."""
+    proc = v.Process.start(template, region="Harz", at="2012-01-02")
+    proc.fire("event_scheduled", payload={"kind": "kickoff", "date": "2012-03-01"},
+              at="2012-01-03")
+    return proc
+
+
+def test_a_process_graph_marks_the_deadlines_of_its_current_phase() -> None:
+    """Each deadline of the current phase: due ones first with since when, then the rest;
+    a template's graph has none."""
+    template = v.load_template("verantwortungspartner")
+    proc = _scheduled(template)
+    marks = build_graph(process=proc, at="2012-02-20").deadlines
+    assert [("meeting_upcoming", True), ("kickoff_overdue", False),
+            ("process_stalled", False)] == [(m.code, m.due) for m in marks]
+    assert Words("16. Februar 2012", "16 February 2012") == marks[0].since
+    later = build_graph(process=proc, at="2012-03-05").deadlines
+    assert ("kickoff_overdue", True, "overdue") == (later[0].code, later[0].due,
+                                                   later[0].severity)
+    assert "1 March 2012" in later[0].message.en  # type: ignore[union-attr]
+    assert () == build_graph(template).deadlines

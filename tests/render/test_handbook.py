@@ -9,6 +9,7 @@ import pytest
 import verantwortung as v
 from verantwortung.render import handbook
 from verantwortung.render.handbook import rule_sentences
+from verantwortung.render.words import label
 
 from .conftest import TRICKY, need_dot, outside_refs
 from .test_mermaid import check
@@ -49,11 +50,13 @@ def test_bundled_handbook_in_german_has_the_seed() -> None:
     for question in SEED_QUESTIONS:
         assert question in md
     circle = rule_sentences(tpl, "de")["circle_too_small"]
-    assert "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5." == circle
+    assert ("Die Zahl der Einträge unter „Mitglieder des Initiativkreises“, deren Art "
+            "„Unternehmen“ ist, beträgt mindestens 5.") == circle
     assert f"**Regel** {circle}" in md
     assert "Meldung bei Ablehnung: „Der Initiativkreis hat … Unternehmen; mindestens 5 sind " \
            "nötig.“" in md
-    assert "**Empfehlung** „Projekte“ (ohne Verworfen): 3 bis 5." in md
+    assert ("**Empfehlung** Die Zahl der Einträge unter „Projekte“, deren Status nicht "
+            "„Verworfen“ ist, beträgt 3 bis 5.") in md
     assert "- [ ] Vision für die Region festhalten" in md
     assert "| **Mindestzahl Unternehmen im Initiativkreis** `circle_min_companies` | 5 | 1–50 |" \
            in md
@@ -66,10 +69,10 @@ def test_variant_has_its_own_handbook() -> None:
     md = handbook(v.load_template("verantwortungspartner-thueringen"), lang="de")
     assert "Variante von verantwortungspartner" in md
     assert "### Meilensteintreffen 1–4" in md and "*4 Meilensteintreffen*" in md
-    assert "Durchgeführte „Meilensteintreffen“: mindestens 4." in md
-    assert "„Impulsveranstaltungen“: mindestens 1." in md
+    assert "Es fanden mindestens 4 Meilensteintreffen statt." in md
+    assert "Die Zahl der Einträge unter „Impulsveranstaltungen“ beträgt mindestens 1." in md
     assert "**Impulsveranstaltung durchgeführt** | Meilensteintreffen 1–4 | **Regel** " \
-           "„Schirmherrschaft“ ist festgehalten." in md
+           "„Schirmherrschaft übernommen“ ist erfasst." in md
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -139,3 +142,15 @@ def test_a_series_without_a_noun_counts_phases(tmp_path: Path) -> None:
     tpl = v.load_template(path)
     assert "*2 bis 3 Phasen*" in handbook(tpl, lang="de")
     assert "*2 to 3 phases*" in handbook(tpl, lang="en")
+
+
+def test_the_handbook_states_each_deadline_in_words() -> None:
+    """Every deadline is listed with when it becomes due, the parameter values filled in."""
+    tpl = v.load_template("verantwortungspartner")
+    md = handbook(tpl, "de")
+    assert "## Fristen" in md
+    assert "mehr als 120 Tage vergangen sind" in md  # milestone_interval_max_days
+    assert "laut „Datum“ in höchstens 14 Tagen ansteht" in md  # reminder_days
+    en = handbook(tpl.with_parameters(stall_days=30), "en")
+    assert "Due when more than 30 days have passed since the last entry." in en
+    assert all(label(d.spec.label, "de") in md for d in tpl.deadlines)

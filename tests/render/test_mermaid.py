@@ -121,3 +121,13 @@ def test_ids_are_mapped_and_unique() -> None:
 def test_text_is_one_line_with_entities() -> None:
     """Labels become one line; characters that end or start markup become entity codes."""
     assert "a#58; b#59; #34;c#34; #60;d#62; ü" == mermaid_text('a: b;\n"c" <d> ü')
+
+
+def test_the_note_at_the_current_phase_lists_its_deadlines() -> None:
+    """The note names each deadline of the phase: due ones with since when, then the rest."""
+    tpl = v.load_template("verantwortungspartner")
+    proc = v.Process.start(tpl, region="Harz", at="2012-01-02")
+    text = diagram(None, proc, lang="de")
+    assert "Fristen dieser Phase#58;" in text
+    assert "! Prozess ins Stocken geraten (seit 2. April 2012)" in text
+    assert "- Veranstaltung steht bevor#58; nicht fällig" in text

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import verantwortung as v
+from tests.conftest import ROOT
 from verantwortung.render import report
 from verantwortung.store.sql import EventStore
 
@@ -61,9 +62,45 @@ def test_report_shows_where_the_process_stands(midway: v.Process) -> None:
     assert "Außerdem jederzeit: Prozess abbrechen (Ein Abbruch braucht eine Begründung.)" in page
     assert '<span class="chip planned">Geplant</span>' in page
     assert '<g class="bar" data-label="Unternehmen" data-value="5">' in page
-    assert "<td>2. Meilensteintreffen</td><td>27</td>" in page
-    assert "<blockquote>Südthüringen 2030: jede Lehrstelle besetzt</blockquote>" in page
+    assert "<td>2. Meilensteintreffen</td><td>Teilnehmende: 27</td>" in page
+    assert "<dd>Südthüringen 2030: jede Lehrstelle besetzt</dd>" in page
     assert "Prozessbegleitung (Anna Schmidt)" in page
+
+
+def test_a_template_without_indicators_gets_figures_of_its_own_collections(
+        midway: v.Process) -> None:
+    """No indicators: a count per collection and a breakdown per choice field, by label."""
+    page = report(midway, graphviz=False)
+    assert '<div class="kpi" data-indicator="partners"><div class="n">7</div>' in page
+    assert '<figure class="breakdown" data-indicator="partners.kind">' in page
+    assert '<div class="kpi" data-indicator="series.milestone"><div class="n">2</div>' in page
+
+
+def _school() -> v.Process:
+    tpl = v.load_template(ROOT / "examples" / "school_partnership" / "schule_wirtschaft.yaml")
+    proc = v.Process.start(tpl, region="Gera")
+    proc.fire("business_joined", payload={"id": "b1", "name": XSS, "trade": "craft"})
+    proc.fire("agreement_signed", payload={"signed_on": "2024-08-01"})
+    proc.fire("start_year")
+    proc.fire("placement_held", payload={"id": "x1", "business": "b1", "pupils": 4})
+    return proc
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_report_shows_the_templates_own_indicators(lang: str) -> None:
+    """A standalone template: its indicators as figures, its collections as cards, and
+    none of the bundled method's words; references shown by name."""
+    page = report(_school(), lang=lang, graphviz=False)
+    label = "Schülerinnen und Schüler im Praktikum" if lang == "de" else "Pupils on placements"
+    assert (f'<div class="kpi" data-indicator="pupils_placed"><div class="n">4</div>'
+            f'<div class="l">{label}</div>') in page
+    craft = "Handwerk" if lang == "de" else "Craft"
+    assert f'<g class="bar" data-label="{craft}" data-value="1">' in page
+    assert 'id="records-placements"' in page and htmllib.escape(XSS) in page
+    for word in ("Initiativkreis", "initiative circle", "Projektteams", "Project teams",
+                 "Unternehmen", "Vision"):
+        assert word not in page
+    assert [] == outside_refs(page) and XSS not in page
 
 
 def test_report_in_english(midway: v.Process) -> None:
@@ -79,7 +116,7 @@ def test_report_of_a_finished_process(store: EventStore) -> None:
     proc = store.load(run_story(store).id)
     page = report(proc, graphviz=False)
     assert '<g class="phase current" data-phase="consolidation" data-state="current">' in page
-    assert "Der Prozess ist abgeschlossen; hier geschieht nichts mehr." in page
+    assert "Der Prozess ist beendet; hier geschieht nichts mehr." in page
     assert "Verantwortungspartner Mittelweser e. V." in page
     assert "Vereinsgründung" in page  # the template's label of the consolidation form
     assert htmllib.escape(XSS) in page and XSS not in page
@@ -165,3 +202,29 @@ def test_the_report_shows_what_is_due_at_the_top() -> None:
     assert page.index('id="due"') < page.index('id="progress"')
     assert "91 days have passed since the last entry on 2 January 2012" in page
     assert 'id="due"' not in report(proc, "en", graphviz=False, at="2012-02-01")
+
+
+def test_the_timeline_has_a_date_axis_of_meetings_schedules_and_due_items() -> None:
+    """Under the phase timeline: the kick-off held, the meeting scheduled, since when the
+    kick-off's minutes are due, and the day the report speaks of."""
+    tpl = v.load_template("verantwortungspartner")
+    proc = v.Process.start(tpl, region="Ilmtal", at="2012-01-02")
+    for pid in range(5):
+        proc.fire("partner_added", payload={"id": f"p{pid}", "name": f"F{pid}",
+                                            "kind": "company"}, at="2012-01-02")
+        proc.fire("circle_member_joined", payload={"partner": f"p{pid}"}, at="2012-01-02")
+    for name, payload in (("facilitator_assigned", {"name": "Anna"}),
+                          ("theme_proposed", {"id": "t", "title": "Fachkräfte"}),
+                          ("theme_selected", {"theme": "t"}),
+                          ("logistics_clarified", {"host": "IHK"})):
+        proc.fire(name, payload=payload, at="2012-01-02")
+    proc.fire("hold_kickoff", at="2012-03-01")
+    proc.fire("event_scheduled", payload={"kind": "milestone", "date": "2012-05-10"},
+              at="2012-03-02")
+    page = report(proc, "de", graphviz=False, at="2012-04-02")
+    axis = page[page.index('<svg class="date-axis"'):]
+    axis = axis[:axis.index("</svg>")]
+    assert 'class="mark held" data-day="2012-03-01"' in axis and "Auftaktveranstaltung" in axis
+    assert 'class="mark scheduled" data-day="2012-05-10"' in axis
+    assert 'class="mark due" data-day="2012-03-16"' in axis and "Protokoll fehlt" in axis
+    assert "Stand 2. April 2012" in axis

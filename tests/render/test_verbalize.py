@@ -18,43 +18,53 @@ RULE: TypeAdapter[Any] = TypeAdapter(Rule)
 @pytest.mark.parametrize(("spec", "de", "en"), [
     ({"count": "circle", "where": {"partner.kind": "company"},
       "min": {"param": "circle_min_companies"}},
-     "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5",
-     "“Initiative circle members” (only Company): at least 5"),
+     "Die Zahl der Einträge unter „Mitglieder des Initiativkreises“, deren Art „Unternehmen“ "
+     "ist, beträgt mindestens 5",
+     "The number of entries in “Initiative circle members” whose kind is “Company” is at "
+     "least 5"),
     ({"count": "projects", "min": 3, "max": 5},
-     "„Projekte“: 3 bis 5", "“Projects”: 3 to 5"),
+     "Die Zahl der Einträge unter „Projekte“ beträgt 3 bis 5",
+     "The number of entries in “Projects” is 3 to 5"),
     ({"count": "circle", "where": {"speaker": True}, "max": 2},
-     "„Mitglieder des Initiativkreises“ (Sprecher: ja): höchstens 2",
-     "“Initiative circle members” (speaker: yes): at most 2"),
+     "Die Zahl der Einträge unter „Mitglieder des Initiativkreises“, die als „Sprecherin oder "
+     "Sprecher“ markiert sind, beträgt höchstens 2",
+     "The number of entries in “Initiative circle members” marked as “spokesperson” is at "
+     "most 2"),
     ({"count": "phases_entered", "where": {"series": "milestone"}, "min": 3, "max": 3},
-     "Durchgeführte „Meilensteintreffen“: genau 3", "“Milestone meeting” held: exactly 3"),
+     "Es fanden genau 3 Meilensteintreffen statt", "Exactly 3 milestone meetings were held"),
+    ({"count": "phases_entered", "where": {"series": "milestone"}, "max": 1},
+     "Es fand höchstens 1 Meilensteintreffen statt", "At most 1 milestone meeting was held"),
     ({"count": "phases_entered", "where": {"phase": "kickoff"}, "min": 1},
-     "Phase „Auftaktveranstaltung“ erreicht", "Phase “Kick-off event” reached"),
+     "Die Phase „Auftaktveranstaltung“ ist erreicht", "The phase “Kick-off event” is reached"),
     ({"count": "phases_entered", "where": {"phase": ["closing", "consolidation"]}, "max": 0},
-     "Phase „Abschlussveranstaltung“ oder „Verstetigung“ noch nicht erreicht",
-     "Phase “Closing event” or “Consolidation” not reached yet"),
+     "Die Phase „Abschlussveranstaltung“ oder „Verstetigung“ ist noch nicht erreicht",
+     "The phase “Closing event” or “Consolidation” has not been reached yet"),
     ({"count": "phases_entered", "where": {"phase": "closing"}, "min": 2},
-     "Phase „Abschlussveranstaltung“ erreicht: mindestens 2",
-     "Phase “Closing event” reached: at least 2"),
-    ({"count": "goals", "max": 0}, "„Ziele“: keine", "“Goals”: none"),
-    ({"present": "facilitator"}, "„Prozessbegleitung“ ist festgehalten",
-     "“Process facilitator” is recorded"),
-    ({"present": "vision.text"}, "„Vision für die Region“ → „Text“ ist festgehalten",
-     "“Vision for the region” → “text” is recorded"),
+     "Die Phase „Abschlussveranstaltung“ wurde mindestens 2-mal erreicht",
+     "The phase “Closing event” was reached at least 2 times"),
+    ({"count": "goals", "max": 0}, "Unter „Ziele“ gibt es keine Einträge",
+     "There are no entries in “Goals”"),
+    ({"present": "facilitator"}, "„Prozessbegleitung benannt“ ist erfasst",
+     "“Facilitator assigned” has been recorded"),
+    ({"present": "vision.text"}, "„Text“ von „Vision für die Region“ ist angegeben",
+     "The “text” of “Vision for the region” is given"),
     ({"present": "payload.reason"}, "Beim Auslösen wird „Begründung“ angegeben",
      "“reason” is given when triggering"),
     ({"compare": {"left": {"count": "goals"}, "op": ">=", "right": {"param": "themes_min"}}},
-     "Anzahl „Ziele“ ist mindestens 1", "Number of “Goals” is at least 1"),
+     "Die Zahl der Einträge unter „Ziele“ ist mindestens 1",
+     "The number of entries in “Goals” is at least 1"),
     ({"compare": {"left": {"field": "vision.horizon_year"}, "op": "<", "right": 2040}},
-     "„Vision für die Region“ → „horizon_year“ ist kleiner als 2040",
-     "“Vision for the region” → “horizon_year” is less than 2040"),
+     "„Vision für die Region“ → „Zieljahr“ ist kleiner als 2040",
+     "“Vision for the region” → “target year” is less than 2040"),
     ({"all": [{"present": "vision"}, {"count": "goals", "min": 1}]},
-     "„Vision für die Region“ ist festgehalten und „Ziele“: mindestens 1",
-     "“Vision for the region” is recorded and “Goals”: at least 1"),
+     "„Vision festgehalten“ ist erfasst und die Zahl der Einträge unter „Ziele“ beträgt "
+     "mindestens 1",
+     "“Vision set” has been recorded and the number of entries in “Goals” is at least 1"),
     ({"any": [{"present": "vision"}, {"not": {"present": "logistics"}}]},
-     "Mindestens eines davon: „Vision für die Region“ ist festgehalten oder nicht: "
-     "(„Infrastruktur und Logistik“ ist festgehalten)",
-     "At least one of: “Vision for the region” is recorded or not: "
-     "(“Infrastructure and logistics” is recorded)"),
+     "Mindestens eines gilt: „Vision festgehalten“ ist erfasst; oder es gilt nicht: "
+     "„Logistik geklärt“ ist erfasst",
+     "At least one holds: “Vision set” has been recorded; or it does not hold that "
+     "“Logistics clarified” has been recorded"),
     ({"custom": "my_rule", "args": {"limit": 3}}, "Eigene Regel „my_rule“ (limit=3)",
      "Custom rule “my_rule” (limit=3)"),
 ])
@@ -65,25 +75,28 @@ def test_rule_kinds_read_as_phrases(spec: dict[str, Any], de: str, en: str) -> N
 
 
 def test_filter_lists_name_the_fewer_values() -> None:
-    """A status filter that covers all but one value names the one left out."""
+    """A status filter that covers all but one value names the one left out, in a clause."""
     check = TPL.trigger("hold_closing").transitions[0].guards[1]
-    assert "„Projekte“ (ohne Verworfen): mindestens 1" == rule_text(check.spec.rule, TPL)
+    assert "Die Zahl der Einträge unter „Projekte“, deren Status nicht „Verworfen“ ist, " \
+           "beträgt mindestens 1" == rule_text(check.spec.rule, TPL)
     few = RULE.validate_python({"count": "projects", "where": {"status": ["idea"]}, "min": 1})
-    assert "“Projects” (only Idea): at least 1" == rule_text(few, TPL, "en")
+    assert "The number of entries in “Projects” whose status is “Idea” is at least 1" == \
+           rule_text(few, TPL, "en")
 
 
 def test_invariants_read_as_sentences() -> None:
     """The bundled template's invariants become sentences too (the handbook lists them)."""
     texts = [rule_text(c.spec.rule, TPL) for c in TPL.invariants]
-    assert "Mindestens eines davon: Phase „Auftaktveranstaltung“ noch nicht erreicht oder " \
-           "„Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5" in texts
+    assert "Sobald die Phase „Auftaktveranstaltung“ erreicht ist, gilt: Die Zahl der Einträge " \
+           "unter „Mitglieder des Initiativkreises“, deren Art „Unternehmen“ ist, beträgt " \
+           "mindestens 5" in texts
 
 
 def test_parameter_values_of_the_variant_are_used() -> None:
     """A variant's parameter values (Thüringen: 4 milestones) appear in its sentences."""
     tpl = v.load_template("verantwortungspartner-thueringen")
     check = tpl.trigger("hold_closing").transitions[0].guards[0]
-    assert "Durchgeführte „Meilensteintreffen“: mindestens 4" == rule_text(check.spec.rule, tpl)
+    assert "Es fanden mindestens 4 Meilensteintreffen statt" == rule_text(check.spec.rule, tpl)
 
 
 def test_messages_get_bounds_and_blank_counts() -> None:

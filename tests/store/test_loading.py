@@ -162,3 +162,73 @@ def test_the_schema_2_snapshots_get_their_digest_columns(tmp_path: Path) -> None
         with store.engine.connect() as conn:
             assert before == conn.execute(text("SELECT * FROM vt_events ORDER BY seq")).all()
 
+
+
+# -- every stored process at once ---------------------------------------------------------
+
+
+def test_load_all_gives_each_process_as_load_does_a_page_in_four_queries(
+        store_url: str) -> None:
+    """load_all equals load for each process (with and without snapshots) in list order,
+    and reads a page of processes in four queries, not three per process."""
+    from sqlalchemy import event
+
+    from verantwortung.store import loading
+
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        made = [_with_notes(store, n) for n in (0, 3, 40)]  # snapshotted at their end
+        for n in (5, 1):
+            proc = v.Process.start(TPL, region="Emsdetten", at="2014-01-01")
+            for i in range(n):
+                proc.fire("note_added", payload={"text": f"N {i}"})
+            store.add(proc)  # no snapshot
+            made.append(proc)
+        store.fire(made[2].id, "note_added", payload={"text": "after the snapshot"})
+        statements: list[str] = []
+        event.listen(store.engine, "before_cursor_execute",
+                     lambda *args: statements.append(args[2]))
+        rows = store._rows(None, None, None)
+        statements.clear()
+        loaded = list(loading.load_all(store, rows, page=len(rows)))
+        assert 4 == len(statements)
+        assert [info.id for info in store.list()] == [p.id for p in loaded]
+        for proc in loaded:
+            assert store.load(proc.id) == proc
+            assert proc.history == store.load(proc.id, use_snapshot=False).history
+        assert {p.id for p in made} == {p.id for p in store.load_all()}
+        assert [p.id for p in store.list(region="Emsdetten")] == [
+            p.id for p in store.load_all(region="Emsdetten")]
+        assert 5 == len(list(loading.load_all(store, rows, page=2)))
+
+
+def test_load_all_names_a_corrupt_process(store_url: str) -> None:
+    """A corrupted payload in one stored process is a CorruptEventError naming it."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        good, bad = _with_notes(store, 2), v.Process.start(TPL, region="Kaputt")
+        bad.fire("note_added", payload={"text": "x"})
+        store.add(bad)
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE vt_events SET payload = '{broken' "
+                              "WHERE process_id = :p AND seq = 2"), {"p": bad.id})
+        with pytest.raises(v.CorruptEventError) as caught:
+            list(store.load_all())
+        assert bad.id in str(caught.value) and good.id not in str(caught.value)
+
+
+def test_due_of_a_lazily_loaded_process_does_not_read_its_earlier_events(
+        store_url: str) -> None:
+    """due() in the first phase (no phase entry yet) takes the start from the loaded start
+    event: the earlier events stay unread, and the items are those of a full replay."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = v.Process.start(TPL, region="Trier", at="2014-01-01")
+        proc.fire("event_scheduled", payload={"kind": "kickoff", "date": "2014-02-01"},
+                  at="2014-01-02")
+        for i in range(20):
+            proc.fire("note_added", payload={"text": f"Notiz {i}"}, at="2014-01-03")
+        store.add(proc)
+        store.snapshot(proc.id)
+        loaded = store.load(proc.id)
+        due = loaded.due(at="2014-06-01")
+        assert 1 == len(loaded._history)
+        assert ["kickoff_overdue", "process_stalled"] == [d.code for d in due]
+        assert proc.due(at="2014-06-01") == due

@@ -33,10 +33,13 @@ def test_full_coverage_of_healthy_templates(path: Path) -> None:
     ("trap_phase", ("C003", "base.yaml", 31, 3)),
     ("violated_invariant", ("C004", "violated_invariant.yaml", 6, 3)),
     ("running_project_lead", ("C004", "running_project_lead.yaml", 27, 3)),
+    ("never_due_deadline", ("C006", "never_due_deadline.yaml", 6, 3)),
+    ("never_cleared_deadline", ("W403", "never_cleared_deadline.yaml", 6, 3)),
 ])
 def test_broken_templates_name_the_culprit(name: str, culprit: tuple[str, str, int, int]
                                            ) -> None:
-    """An unsatisfiable guard, a trap phase and a violated invariant are found and located."""
+    """An unsatisfiable guard, a trap phase, a violated invariant and deadlines never due or
+    never cleared are found and located."""
     tpl = v.load_template(HERE / f"{name}.yaml")
     result = explore(tpl)
     random_runs(tpl, result, runs=30)

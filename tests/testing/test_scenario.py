@@ -601,7 +601,7 @@ def test_step_that_breaks_an_invariant_fails(scenario, lax) -> None:  # type: ig
     assert (f"breaks the invariant one_chamber_in_circle ({source}): The initiative circle "
             "has 2 chambers; the region agreed on one at most.") == failure.message
     assert 4 == result.ran
-    assert str(source).endswith("musterstadt.yaml:53:3")
+    assert str(source).endswith("musterstadt.yaml:62:3")
 
 
 def test_cli_run_fails_on_a_broken_invariant(scenario, lax, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -228,3 +228,22 @@ def test_no_request_body_makes_the_server_fail(local: TestClient, body: dict[str
     assert response.status_code in (201, 400, 403, 422)
     if response.status_code != 201:
         assert "application/problem+json" == response.headers["content-type"]
+
+
+def test_due_lists_what_is_due_on_a_date_and_refuses_a_date_that_is_none(
+        local: TestClient) -> None:
+    """GET …/due?at=DATE: the date and the items as due() gives them; 400 for no date."""
+    import datetime as dt
+
+    pid = new_process(local)
+    kickoff = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=5)).isoformat()
+    fire(local, pid, "event_scheduled", {"kind": "kickoff", "date": kickoff})
+    later = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=40)).isoformat()
+    body = local.get(f"/api/processes/{pid}/due?at={later}").json()
+    assert later == body["at"]
+    assert ["kickoff_overdue"] == [d["code"] for d in body["due"]]
+    assert "has not been held yet" in body["due"][0]["message_en"]
+    bad = local.get(f"/api/processes/{pid}/due?at=soon")
+    assert (400, "application/problem+json") == (bad.status_code,
+                                                 bad.headers["content-type"])
+    assert "/api/processes/{id}/due" in local.get("/api/openapi.json").json()["paths"]

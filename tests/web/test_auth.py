@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from verantwortung.web import User, UsersFileError, hash_secret, load_users, local_user
-from verantwortung.web.auth import Sessions, verify_password, verify_token
+from verantwortung.web.auth import verify_password, verify_token
 
 
 def test_a_users_file_gives_each_user_a_role_and_hashes(tmp_path: Path) -> None:
@@ -58,12 +58,3 @@ def test_the_actor_is_the_first_role_of_the_user_the_step_allows() -> None:
     assert "partner:kim" == kim.actor(None)
     assert "partner:kim" == kim.actor(("facilitator",))  # refused by the engine
     assert "facilitator:local" == local_user().actor(("facilitator",), ("partner",))
-
-
-def test_a_session_checks_its_csrf_token_in_constant_time() -> None:
-    """Only the session's own token passes; a dropped session is gone."""
-    sessions = Sessions()
-    s = sessions.new()
-    assert (True, False, False) == (s.csrf_ok(s.csrf), s.csrf_ok("x"), s.csrf_ok(None))
-    sessions.drop(s.id)
-    assert sessions.get(s.id) is None

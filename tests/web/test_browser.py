@@ -187,3 +187,47 @@ def test_a_refusal_in_the_browser_shows_the_reasons_at_the_fields(browser: Any,
     assert "fehlt" in w.page.locator("#f-partner_added-name-err").inner_text()
     w.shot("refusal")
     context.close()
+
+
+def test_due_items_show_on_the_pages_as_of_a_date_and_a_restart_keeps_the_session(
+        browser: Any, tmp_path: Path, users: list[User]) -> None:
+    """A kick-off scheduled in three days is a reminder today and overdue a month later
+    (the date form, by keyboard); the start page lists it; axe finds nothing serious;
+    after a restart on the same session key the facilitator is still signed in."""
+    import datetime as dt
+
+    from verantwortung.web import session_key
+
+    key = session_key(tmp_path / "key")
+    today = dt.datetime.now(dt.UTC).date()
+    later = (today + dt.timedelta(days=30)).isoformat()
+    with EventStore(f"sqlite:///{tmp_path / 'due.sqlite3'}") as store:
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        with serving(create_app(store, users=users, session_key=key)) as base:
+            w = _Watch(context, base)
+            _sign_in(w)
+            _new_region(w, "Saale-Holzland")
+            w.record("event_scheduled", kind="kickoff",
+                     date=(today + dt.timedelta(days=3)).isoformat())
+            upcoming = w.page.locator("section.due li")
+            assert ["meeting_upcoming"] == [upcoming.nth(i).get_attribute("data-due")
+                                            for i in range(upcoming.count())]
+            w.page.fill("#as-of-date", later)
+            with w.page.expect_navigation():
+                w.page.press("#as-of-date", "Enter")
+            assert "kickoff_overdue" == w.page.locator(
+                "section.due li.overdue").first.get_attribute("data-due")
+            assert "hat noch nicht stattgefunden" in w.page.locator("section.due").inner_text()
+            violations = _axe(w)
+            w.shot("due-process")
+            w.page.goto(f"{base}/?at={later}")
+            assert "Auftakt überfällig" in w.page.locator("td ul.due").inner_text()
+            violations += _axe(w)
+            w.shot("due-start-page")
+        with serving(create_app(store, users=users, session_key=key)) as again:
+            w.page.goto(again + "/")
+            assert w.page.url == again + "/"  # no sign-in page: the session survived
+            assert "anna" in w.page.locator("header.top").inner_text()
+        context.close()
+    assert [] == violations
+    assert [] == [e for e in w.errors if "axe" not in e]

@@ -95,7 +95,8 @@ def test_a_refusal_shows_the_form_again_with_its_reasons(local: TestClient) -> N
                                                    "f.kind": ""})
     assert 422 == response.status_code  # type: ignore[attr-defined]
     step = _step_form(response.text, "partner_added")  # type: ignore[attr-defined]
-    assert 'aria-invalid="true"' in step and "Feld &#39;kind&#39; fehlt" in step
+    assert 'aria-invalid="true"' in step and "Art fehlt." in step
+    assert "partner_added:" not in step  # the field's label, no internal id
     assert f'value="{htmllib.escape(XSS)}"' in step
     assert 1 == local.get(f"/api/processes/{pid}").json()["version"]
 
@@ -210,3 +211,31 @@ def test_the_history_names_referenced_records_by_name(local: TestClient) -> None
     fire(local, pid, "theme_selected", {"theme": "t1"})
     page = local.get(f"/processes/{pid}/history").text
     assert '<span class="k">Thema:</span> Fachkräfte sichern</span>' in page
+
+
+def test_the_process_page_and_the_start_page_show_what_is_due(local: TestClient) -> None:
+    """A kick-off scheduled and not held: both pages list it as overdue, as of a date."""
+    import datetime as dt
+
+    pid = new_process(local, "Saalekreis")
+    today = dt.datetime.now(dt.UTC).date()
+    kickoff = today + dt.timedelta(days=10)
+    assert 201 == fire(local, pid, "event_scheduled",
+                       {"kind": "kickoff", "date": kickoff.isoformat()}).status_code
+    later = (today + dt.timedelta(days=30)).isoformat()
+    page = local.get(f"/processes/{pid}?at={later}").text
+    assert 'data-due="kickoff_overdue" data-severity="overdue"' in page
+    assert "Auftakt überfällig" in page and "hat noch nicht stattgefunden" in page
+    assert 'data-due="meeting_upcoming"' in local.get(f"/processes/{pid}").text
+    start = local.get(f"/?at={later}&lang=en").text
+    assert 'data-due="kickoff_overdue"' in start and "Kick-off overdue" in start
+    early = local.get(f"/processes/{pid}?at={today.isoformat()}&lang=en").text
+    assert "Due on" in early and 'data-due="kickoff_overdue"' not in early
+
+
+def test_a_date_that_is_no_date_is_a_page_in_words(local: TestClient) -> None:
+    """?at=tomorrow is answered 400 with what to write instead; nothing else happens."""
+    pid = new_process(local)
+    for path in (f"/processes/{pid}?at=tomorrow", "/?at=2013-13-01"):
+        response = local.get(path)
+        assert 400 == response.status_code and "JJJJ-MM-TT" in response.text

@@ -21,18 +21,20 @@ from ..model.identity import semantic_digest
 from ..model.process import Option, Reason, freeze
 from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
-from ..model.text import fill
+from ..model.text import Plural, fill
 from ..rules.compile import Compiled, RecordView, build_rule
-from ..rules.dates import Day, localized
+from ..rules.dates import Day
 from ..rules.registry import registry
+from .indicators import CompiledIndicator, compile_indicators
 from .payload import PayloadValidator
-from .reasons import generic
+from .reasons import Vocabulary, generic
 from .state import Layout
 
 if TYPE_CHECKING:  # imported when the first template is compiled: validate never needs it
     from transitions import Machine
 
-__all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled"]
+__all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled",
+           "shown_values"]
 
 
 class _Placeholders(Mapping[str, Any]):
@@ -42,14 +44,19 @@ class _Placeholders(Mapping[str, Any]):
     instead of raising.
     """
 
-    __slots__ = ("_context", "_seen")
+    __slots__ = ("_context", "_lang", "_seen")
 
-    def __init__(self, context: Mapping[str, Any], seen: Mapping[str, Any]) -> None:
-        self._context, self._seen = context, seen
+    def __init__(self, context: Mapping[str, Any], seen: Mapping[str, Any],
+                 lang: str | None = None) -> None:
+        # lang: write the dates among the values for this language (else as ISO text)
+        self._context, self._seen, self._lang = context, seen, lang
 
     def __getitem__(self, key: str) -> Any:
         if key in self._seen:
-            return _fmt(self._seen[key])
+            value = self._seen[key]
+            if self._lang is not None and type(value) is Day:
+                return value.human(self._lang)
+            return _fmt(value)
         return self._context.get(key, "{" + key + "}")
 
     def __iter__(self) -> Iterator[str]:
@@ -74,38 +81,52 @@ class CompiledCheck:
     code: str
     hard: bool
     fn: Compiled
-    message_de: str
-    message_en: str
+    message_de: str | Plural  # a Plural: forms by number, picked when filled
+    message_en: str | Plural
     source: str | None
     context: Mapping[str, Any]
     needs_input: tuple[str, ...] = ()  # the payload fields, when only they decide the rule
 
-    def evaluate(self, view: RecordView, payload: Mapping[str, Any]) -> Reason | None:
-        """None when the rule passes, else the explained reason."""
+    def judge(self, view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, dict[str, Any]]:
+        """Whether the rule passes, and the values it saw."""
         try:
-            ok, seen = self.fn(view, payload)
+            return self.fn(view, payload)
         except VerantwortungError:
             raise
         except Exception as exc:  # a custom rule's own error: say which rule, keep the cause
             raise RuleError(self.code, self.source, exc) from exc
+
+    def text(self, values: Mapping[str, Any], lang: str) -> str:
+        """The message in ``lang`` (de or en), filled from ``values`` (dates for a reader)."""
+        return fill(self.message_de if lang == "de" else self.message_en,
+                    _Placeholders(self.context, values, lang))
+
+    def evaluate(self, view: RecordView, payload: Mapping[str, Any]) -> Reason | None:
+        """None when the rule passes, else the explained reason."""
+        ok, seen = self.judge(view, payload)
         if ok:
             return None
         # the values now, the text when someone reads it (options() judges every trigger);
         # the text is filled from the frozen values, so a record changed later cannot show
-        shown = _seen(seen)
-        values = shown if len(shown) == len(seen) else {**seen, **shown}
-        if any(type(v) is Day for v in seen.values()):  # a date reads differently per language
-            de, en = (localized(dict(values), lang, seen) for lang in ("de", "en"))
-            return Reason(code=self.code, hard=self.hard, seen=shown, source=self.source,
-                          message_de=fill(self.message_de, _Placeholders(self.context, de)),
-                          message_en=fill(self.message_en, _Placeholders(self.context, en)),
-                          needs_input=self.needs_input)
+        shown, values = shown_values(seen)
+        if Day in map(type, seen.values()):  # a date reads differently per language
+            return Reason.deferred(
+                self.code, self.message_de, self.message_en,
+                _Placeholders(self.context, values, "de"), hard=self.hard, seen=shown,
+                source=self.source, needs_input=self.needs_input,
+                values_en=_Placeholders(self.context, values, "en"))
         return Reason.deferred(self.code, self.message_de, self.message_en,
                                _Placeholders(self.context, values), hard=self.hard,
                                seen=shown, source=self.source, needs_input=self.needs_input)
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+_SCALARS = frozenset({str, int, float, bool, type(None), Day})  # a Day is immutable text
+
+
+def shown_values(seen: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a failed rule saw: its JSON-ready values, and the values its message reads."""
+    shown = _seen(seen)
+    return shown, shown if len(shown) == len(seen) else {**seen, **shown}
 
 
 def _seen(seen: dict[str, Any]) -> dict[str, Any]:
@@ -168,6 +189,8 @@ class CompiledEvent:
     guards: tuple[CompiledCheck, ...]
     advisories: tuple[CompiledCheck, ...]
     starts: Mapping[str, Any] = field(default_factory=dict)  # first values of status fields
+    #: the template's collections, whose labels its refusals name
+    collections: Mapping[str, CollectionSpec] = field(default_factory=dict)
     role_list: tuple[str, ...] | None = field(init=False)  # the roles sorted (None: any)
 
     def __post_init__(self) -> None:
@@ -209,6 +232,8 @@ class CompiledTemplate:
     finals: frozenset[str]
     series_of: Mapping[str, tuple[str | None, int | None]]
     changed_parameters: Mapping[str, Any]  # values that differ from the defaults
+    words: Vocabulary  # labels of steps, phases and roles, for generic reasons
+    indicators: tuple[CompiledIndicator, ...] = ()
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
 
@@ -225,8 +250,12 @@ class CompiledTemplate:
             t = self.triggers[trigger]
             found = self._blocked[key] = Option(
                 t.name, "trigger", False, t.label_de, t.label_en, None, t.role_list,
-                (generic("not_in_phase", name=t.name, phase=phase),))
+                (self.say("not_in_phase", name=t.name, phase=phase),))
         return found
+
+    def say(self, code: str, text: Mapping[str, Any] | None = None, **seen: Any) -> Reason:
+        """A generic reason (see :func:`generic`) whose message names this template's labels."""
+        return generic(code, self.words, text, **seen)
 
     def event_options(self, phase: str) -> tuple[Option, ...]:
         """The options of every domain event in ``phase``, without a payload (built once)."""
@@ -236,7 +265,7 @@ class CompiledTemplate:
                 Option(e.name, "event", True, e.label_de, e.label_en, None, e.role_list,
                        needs_input=e.validate.required) if phase in e.phases else
                 Option(e.name, "event", False, e.label_de, e.label_en, None, e.role_list,
-                       (generic("not_in_phase", name=e.name, phase=phase),))
+                       (self.say("not_in_phase", name=e.name, phase=phase),))
                 for e in self.events.values())
         return found
 
@@ -262,8 +291,8 @@ def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
     for c in checks:
         fn, reads = build_rule(c.spec.rule, tpl.collections, tpl.values, custom)
         out.append(CompiledCheck(
-            code=c.code, hard=c.hard, fn=fn, message_de=c.spec.message.get("de"),
-            message_en=c.spec.message.get("en"), source=str(c.source) if c.source else None,
+            code=c.code, hard=c.hard, fn=fn, message_de=c.spec.message.text("de"),
+            message_en=c.spec.message.text("en"), source=str(c.source) if c.source else None,
             context=context, needs_input=reads.payload if reads.input_only else ()))
     return tuple(out)
 
@@ -323,7 +352,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
             roles=frozenset(spec.roles) if spec.roles is not None else None,
             phases=frozenset(ev.phases), validate=PayloadValidator(ev.id, fields),
             adds=spec.adds, updates=spec.updates, key=spec.key, fields=fields,
-            guards=_checks(ev.guards, tpl, context),
+            collections=tpl.collections, guards=_checks(ev.guards, tpl, context),
             advisories=_checks(ev.advisories, tpl, context),
             starts={n: f.default for n, f in tpl.collections[spec.adds].fields.items()
                     if f.moves is not None and f.default is not None} if spec.adds else {})
@@ -342,7 +371,9 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
                             series_of={p.id: (p.series, p.index) for p in tpl.phases},
                             changed_parameters={k: v for k, v in tpl.values.items()
                                                 if v != tpl.parameters[k].default},
-                            collections=tpl.collections, machine=machine)
+                            collections=tpl.collections, machine=machine,
+                            words=Vocabulary(tpl),
+                            indicators=compile_indicators(tpl))
 
 
 _CACHE: OrderedDict[tuple[int, tuple[tuple[str, Any], ...]], CompiledTemplate] = OrderedDict()

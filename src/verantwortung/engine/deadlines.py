@@ -13,18 +13,19 @@ phase was entered, for the deadline did not apply before).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..model.process import Reason
 from ..model.template import ProcessTemplate
 from ..rules.compile import Edges, RecordView, build_timed
 from ..rules.dates import human_date, parse_day
 from ..rules.registry import registry
-from .compiled import CompiledCheck, CompiledTemplate
+from .compiled import CompiledCheck, CompiledTemplate, shown_values
+from .state import State
 
-__all__ = ["CompiledDeadline", "Due", "deadlines_of", "due_items"]
+__all__ = ["CompiledDeadline", "Due", "deadlines_of", "due_items", "turning_days"]
 
 Severity = Literal["reminder", "overdue"]
 _ORDER = {"overdue": 0, "reminder": 1}
@@ -32,21 +33,36 @@ _ORDER = {"overdue": 0, "reminder": 1}
 
 @dataclass(frozen=True, slots=True)
 class Due:
-    """A deadline that is due: since when, what the rule saw, and what to tell people."""
+    """A deadline that is due: since when, what the rule saw, and what to tell people.
+
+    The messages are written when read (most callers sort and count due items, or
+    show them in one language).
+    """
 
     code: str
     severity: Severity
     since: dt.date  # the date it became due
     label_de: str
     label_en: str
-    message_de: str
-    message_en: str
-    seen: Mapping[str, Any] = field(default_factory=dict)
-    source: str | None = None
+    seen: Mapping[str, Any]
+    source: str | None
+    texts: tuple[str, str]  # the message templates, de and en
+    check: CompiledCheck = field(compare=False, repr=False)  # what writes the messages
+    values: Mapping[str, Any] = field(compare=False, repr=False)  # what fills them
+
+    @property
+    def message_de(self) -> str:
+        """The message in German."""
+        return self.check.text(self.values, "de")
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return self.check.text(self.values, "en")
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (de or en)."""
-        return self.message_de if lang == "de" else self.message_en
+        return self.check.text(self.values, "de" if lang == "de" else "en")
 
     def label(self, lang: str = "en") -> str:
         """The deadline's name in ``lang``."""
@@ -77,6 +93,7 @@ class CompiledDeadline:
     label_de: str
     label_en: str
     edges: tuple[Edges, ...]
+    texts: tuple[str, str]  # the message templates, de and en
 
 
 class _Dated:
@@ -125,11 +142,12 @@ def _compile(tpl: ProcessTemplate) -> tuple[CompiledDeadline, ...]:
         fn, edges = build_timed(d.spec.rule, tpl.collections, tpl.values, custom)
         check = CompiledCheck(
             code=d.code, hard=d.spec.severity == "overdue", fn=fn,
-            message_de=d.spec.message.get("de"), message_en=d.spec.message.get("en"),
+            message_de=d.spec.message.text("de"), message_en=d.spec.message.text("en"),
             source=str(d.source) if d.source else None,
             context={**context, "trigger": "-", "phase": "-"})
         out.append(CompiledDeadline(check, d.spec.severity, frozenset(d.phases),
-                                    d.spec.label.get("de"), d.spec.label.get("en"), edges))
+                                    d.spec.label.get("de"), d.spec.label.get("en"), edges,
+                                    (check.message_de, check.message_en)))
     return tuple(out)
 
 
@@ -151,23 +169,37 @@ def due_items(ct: CompiledTemplate, view: RecordView, phase: str, last_at: dt.da
     today = at.date()
     entered = _phase_entered(view, started)
     found = []
-    memo: dict[Any, Any] = {}
+    memo = _memo(view, last_at)
+    dated = _Dated(view, today, last_at, memo)
     for deadline in deadlines_of(ct):
         if phase not in deadline.phases:
             continue
-        reason = deadline.check.evaluate(_Dated(view, today, last_at, memo), {})
-        if reason is None:
+        check = deadline.check
+        ok, seen = check.judge(dated, {})
+        if ok:
             continue
-        since = _since(deadline, _Dated(view, today, last_at, memo), entered)
-        found.append(_due(deadline, reason, since))
-    return tuple(sorted(found, key=lambda d: (_ORDER[d.severity], d.since, d.code)))
+        shown, values = shown_values(seen)
+        found.append(Due(check.code, deadline.severity, _since(deadline, dated, entered),
+                         deadline.label_de, deadline.label_en, shown, check.source,
+                         deadline.texts, check, values))
+    if len(found) > 1:
+        found.sort(key=lambda d: (_ORDER[d.severity], d.since, d.code))
+    return tuple(found)
 
 
-def _due(deadline: CompiledDeadline, reason: Reason, since: dt.date) -> Due:
-    return Due(code=reason.code, severity=deadline.severity, since=since,
-               label_de=deadline.label_de, label_en=deadline.label_en,
-               message_de=reason.message_de, message_en=reason.message_en,
-               seen=reason.seen, source=reason.source)
+def _memo(view: RecordView, last_at: dt.datetime | None) -> dict[Any, Any]:
+    """Where the facts of ``view`` that do not depend on the day are kept (the dates time
+    rules find, a rule's result on a given day): the process state keeps them until its
+    records or its latest event change; any other view, for this call only."""
+    if not isinstance(view, State):
+        return {}
+    memo = view.memo
+    if memo is None or memo.get(_LAST_AT) != last_at:
+        memo = view.memo = {_LAST_AT: last_at}
+    return memo
+
+
+_LAST_AT = object()  # the memo's key for the latest event's date it was made for
 
 
 def _phase_entered(view: RecordView, started: Callable[[], dt.date | None]) -> dt.date | None:
@@ -181,15 +213,38 @@ def _since(deadline: CompiledDeadline, dated: _Dated, entered: dt.date | None) -
     """The first day of the run of days, ending today, on which the deadline was due.
 
     The rule's result is constant between its edges, so it is judged once per edge,
-    walking back from today, until the day before an edge finds it not due.
+    walking back from today, until the day before an edge finds it not due. Both the
+    edges and the result on the day before one depend on the records, not on today:
+    they are kept in the memo.
     """
-    today = dated.at
+    today, memo = dated.at, dated.memo
     floor = entered if entered is not None and entered <= today else today
-    edges = sorted({d for e in deadline.edges for d in e(dated, today) if floor < d <= today},
-                   reverse=True)
+    key = ("edges", deadline.check.code)
+    edges: list[dt.date] | None = memo.get(key)
+    if edges is None:
+        edges = memo[key] = sorted({d for e in deadline.edges for d in e(dated, dt.date.max)})
     one_day = dt.timedelta(days=1)
     judge = deadline.check.fn  # only pass or fail matters here, not the message
-    for edge in edges:
-        if judge(_Dated(dated._view, edge - one_day, dated.last_at, dated.memo), {})[0]:
+    for i in range(bisect_right(edges, today) - 1, -1, -1):
+        edge = edges[i]
+        if edge <= floor:
+            break
+        passed = memo.get((key, edge))
+        if passed is None:
+            passed = memo[(key, edge)] = judge(
+                _Dated(dated._view, edge - one_day, dated.last_at, memo), {})[0]
+        if passed:
             return edge
     return floor
+
+
+def turning_days(ct: CompiledTemplate, view: RecordView, last_at: dt.datetime | None,
+                 code: str) -> list[dt.date]:
+    """The days on which the result of deadline ``code``'s rule can change for these
+    records, in order (the rule is constant from one to the next): where to look when
+    asking whether, and when, it can become due (the testing tools ask)."""
+    found = next((d for d in deadlines_of(ct) if d.check.code == code), None)
+    if found is None:
+        raise KeyError(code)
+    dated = _Dated(view, dt.date.max, last_at, {})
+    return sorted({d for e in found.edges for d in e(dated, dt.date.max)})

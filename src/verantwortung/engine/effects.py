@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..model.glossary import listing, quote, value_label
 from ..model.process import Reason
 from ..model.text import id_key
 from .compiled import CompiledEvent
+from .payload import field_words
 from .reasons import generic
 from .state import State, Undo
 
@@ -25,9 +27,24 @@ def own(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (list(v) if isinstance(v, list) else v) for k, v in data.items()}
 
 
-def _payload_reason(event: str, de: str, en: str, field: str) -> Reason:
-    return Reason(code="invalid_payload", message_de=f"{event}: {de}", message_en=f"{event}: {en}",
+def _payload_reason(de: str, en: str, field: str) -> Reason:
+    return Reason(code="invalid_payload", message_de=de, message_en=en,
                   seen={"field": field, "problem": "reference"})
+
+
+def _words(ev: CompiledEvent, collection: str, value: Any) -> tuple[str, ...]:
+    """The collection's label and the value, quoted, in de and en (for a message)."""
+    spec = ev.collections.get(collection)
+    names = [spec.label.get(lang) if spec is not None else collection for lang in ("de", "en")]
+    return (quote(names[0], "de"), quote(names[1], "en"), quote(str(value), "de"),
+            quote(str(value), "en"))
+
+
+def _unknown(ev: CompiledEvent, name: str, collection: str, value: Any) -> Reason:
+    where_de, where_en, v_de, v_en = _words(ev, collection, value)
+    field_de, field_en = field_words(name, ev.fields.get(name))
+    return _payload_reason(f"{field_de}: {v_de} gibt es unter {where_de} nicht.",
+                           f"{field_en}: {v_en} is not a known entry of {where_en}.", name)
 
 
 def _check_refs(state: State, ev: CompiledEvent, data: dict[str, Any]) -> list[Reason]:
@@ -38,9 +55,7 @@ def _check_refs(state: State, ev: CompiledEvent, data: dict[str, Any]) -> list[R
         values = data[name] if spec.type == "refs" else [data[name]]
         for value in values:
             if state.lookup(spec.to or "", value) is None:
-                problems.append(_payload_reason(
-                    ev.name, f"Feld {name!r}: {value!r} ist in {spec.to!r} nicht bekannt",
-                    f"field {name!r}: {value!r} is not a known entry of {spec.to!r}", name))
+                problems.append(_unknown(ev, name, spec.to or "", value))
     return problems
 
 
@@ -64,26 +79,26 @@ def apply_effect(state: State, ev: CompiledEvent,
         if not state.is_single(target):
             clash = _same_id(state, target, data["id"]) if "id" in data else None
             if clash is not None:
-                known = "" if clash == data["id"] else f" (als {clash!r})"
+                where_de, where_en, v_de, v_en = _words(ev, target, data["id"])
+                known = ("", "") if clash == data["id"] else (
+                    f" (als {quote(str(clash), 'de')})", f" (as {quote(str(clash), 'en')})")
                 problems.append(_payload_reason(
-                    ev.name, f"Kennung {data['id']!r} gibt es in {target!r} schon{known}",
-                    f"id {data['id']!r} already exists in {target!r}"
-                    f"{known.replace('als', 'as')}", "id"))
+                    f"Kennung: {v_de} gibt es unter {where_de} schon{known[0]}.",
+                    f"Id: {v_en} already exists in {where_en}{known[1]}.", "id"))
             for name, spec in ev.fields.items():
                 if spec.unique and name in data and state.holds(target, name, data[name]):
+                    where_de, where_en, v_de, v_en = _words(ev, target, data[name])
+                    field_de, field_en = field_words(name, spec)
                     problems.append(_payload_reason(
-                        ev.name, f"{data[name]!r} steht in {target!r} schon",
-                        f"{data[name]!r} is already in {target!r}", name))
+                        f"{field_de}: {v_de} steht unter {where_de} schon.",
+                        f"{field_en}: {v_en} is already in {where_en}.", name))
         if problems:
             return None, problems
         return state.add(target, {**ev.starts, **own(data)}), []
     if ev.updates is not None and ev.key is not None:
         record = state.lookup(ev.updates, data[ev.key])
         if record is None:
-            problems.append(_payload_reason(
-                ev.name, f"Feld {ev.key!r}: {data[ev.key]!r} ist in {ev.updates!r} nicht bekannt",
-                f"field {ev.key!r}: {data[ev.key]!r} is not a known entry of {ev.updates!r}",
-                ev.key))
+            problems.append(_unknown(ev, ev.key, ev.updates, data[ev.key]))
             return None, problems
         changes = {k: v for k, v in own(data).items() if k != ev.key}
         for name, new in changes.items():
@@ -91,12 +106,28 @@ def apply_effect(state: State, ev: CompiledEvent,
             old = record.get(name)
             if moves is not None and old is not None and new != old and new not in moves.get(
                     old, ()):
-                problems.append(generic("status_move_not_allowed", record=data[ev.key],
-                                        old=old, new=new,
-                                        allowed=", ".join(moves.get(old, ())) or "–"))
+                problems.append(generic(
+                    "status_move_not_allowed", None, _move_words(record, ev.fields[name], old, new,
+                                                                 moves.get(old, [])),
+                    record=data[ev.key], old=old, new=new,
+                    allowed=", ".join(moves.get(old, ())) or "–"))
         if problems:
             return None, problems
         return state.update(ev.updates, record, changes), []
     if problems:
         return None, problems
     return (lambda: None), []  # an event that only logs (e.g. a note without a collection)
+
+
+def _move_words(record: Mapping[str, Any], spec: Any, old: Any, new: Any,
+                allowed: list[str]) -> dict[str, str]:
+    """The words of a refused status move: the record's title, the statuses' labels."""
+    name = str(record.get("title") or record.get("name") or record.get("id"))
+    out = {"record": name}
+    for lang in ("de", "en"):
+        options = [quote(value_label(v, lang, spec), lang) for v in allowed]
+        out[f"old_{lang}"] = value_label(old, lang, spec)
+        out[f"new_{lang}"] = value_label(new, lang, spec)
+        out[f"allowed_{lang}"] = listing(options, lang, "or") or (
+            "kein Wechsel" if lang == "de" else "no other status")
+    return out

@@ -21,8 +21,12 @@ _SHOWN.maxstring = _SHOWN.maxother = 60
 
 
 def shown(value: object) -> str:
-    """A caller's value as a short quote for a message (it may be anything)."""
-    return _SHOWN.repr(value)
+    """A caller's value, shortened, for a message (it may be anything); a text without
+    Python's quotes, for the message quotes it as people do."""
+    text = _SHOWN.repr(value)
+    if isinstance(value, str) and len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
 
 
 def clean_actor(actor: object) -> tuple[str, Reason | None]:

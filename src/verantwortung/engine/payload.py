@@ -2,7 +2,9 @@
 
 Field specs become a TypedDict with ``extra='forbid'``; pydantic-core validates a
 payload in a few microseconds, and every problem becomes its own
-``invalid_payload`` reason naming the field and what was expected.
+``invalid_payload`` reason naming the field by its label and what was expected
+("Art: erwartet wird Unternehmen, Kommune, … oder Sonstige"); ``seen`` keeps the
+field's id and the problem's code for programs.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from ..model.document import FieldSpec
+from ..model.glossary import field_label, listing, quote, value_label
 from ..model.process import Reason
 from ..model.text import TextKind, check_text
 
-__all__ = ["PayloadValidator"]
+__all__ = ["PayloadValidator", "field_words"]
 
 # lengths and characters are the text policy's (model.text), checked after pydantic
 _Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, strict=True)]
@@ -41,6 +44,28 @@ MAX_VALUES = 10_000
 _KINDS: dict[str, TextKind] = {"id": "id", "ref": "id", "refs": "id", "text": "text"}
 _SHOWN = reprlib.Repr()
 _SHOWN.maxstring = _SHOWN.maxother = 60
+LANGS = ("de", "en")
+
+
+def _given(value: Any, lang: str) -> str:
+    """A value someone gave, shortened, a text in the quotes of ``lang``."""
+    if isinstance(value, str):
+        return quote(_SHOWN.repr(value)[1:-1], lang)
+    if isinstance(value, (list, tuple)):
+        shown = [_given(v, lang) for v in value[:5]]
+        return ", ".join(shown + (["…"] if len(value) > 5 else [])) or "[]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _SHOWN.repr(value)
+
+
+def _field(name: str, spec: FieldSpec | None, lang: str, item: Any = None) -> str:
+    """A field as a person reads it: its label, capitalised; the item of a list by number."""
+    text = field_label(name, lang, spec)
+    text = text[:1].upper() + text[1:]
+    if isinstance(item, int):
+        text += f" (Nr. {item + 1})" if lang == "de" else f" (no. {item + 1})"
+    return text
 
 
 def _date_input(value: Any) -> Any:
@@ -75,12 +100,17 @@ def _annotation(spec: FieldSpec) -> Any:
 def _expected(spec: FieldSpec) -> tuple[str, str]:
     """What a field expects, in de and en."""
     if spec.type == "choice":
-        values = ", ".join(spec.values or ())
-        return f"einer von: {values}", f"one of: {values}"
+        de, en = ([value_label(v, lang, spec) for v in spec.values or ()] for lang in LANGS)
+        return listing(de, "de", "or"), listing(en, "en", "or")
     if spec.type == "int":
-        bounds = (f" ({spec.min}..{spec.max})" if spec.min is not None or spec.max is not None
-                  else "")
-        return f"eine ganze Zahl{bounds}", f"a whole number{bounds}"
+        lo, hi = spec.min, spec.max
+        if lo is not None and hi is not None:
+            return f"eine ganze Zahl von {lo} bis {hi}", f"a whole number from {lo} to {hi}"
+        if lo is not None:
+            return f"eine ganze Zahl ab {lo}", f"a whole number of at least {lo}"
+        if hi is not None:
+            return f"eine ganze Zahl bis {hi}", f"a whole number of at most {hi}"
+        return "eine ganze Zahl", "a whole number"
     return {
         "id": ("eine Kennung (Text)", "an id (text)"),
         "ref": ("die Kennung eines Eintrags", "the id of an entry"),
@@ -131,6 +161,11 @@ def _shape_problem(payload: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def field_words(name: str, spec: FieldSpec | None) -> tuple[str, str]:
+    """A field's label in de and en, as a message starts with it."""
+    return _field(name, spec, "de"), _field(name, spec, "en")
+
+
 class PayloadValidator:
     """Validates and normalises the payload of one event or trigger."""
 
@@ -155,9 +190,8 @@ class PayloadValidator:
             payload = {}
         if not isinstance(payload, Mapping):
             return {}, [self._reason(
-                "Die Nutzdaten müssen ein Objekt mit Feldern sein.",
-                f"the payload must be a mapping of fields, got {type(payload).__name__}",
-                {})]
+                "Die Angaben müssen ein Objekt mit Feldern sein.",
+                "The entries must be a mapping of fields.", {})]
         if not payload and self._nothing_required:  # e.g. a meeting without minutes
             return dict(self._defaults), []
         shape = _shape_problem(payload)
@@ -185,9 +219,11 @@ class PayloadValidator:
             for i, item in enumerate(items):
                 text, problem = check_text(item, kind)
                 if problem is not None:
-                    where = f"{key}[{i}]" if isinstance(value, list) else key
+                    at = i if isinstance(value, list) else None
+                    spec = self.fields[key]
                     reasons.append(self._reason(
-                        f"Feld {where!r} {problem.de}", f"field {where!r} {problem.en}",
+                        f"{_field(key, spec, 'de', at)} {problem.de}.",
+                        f"{_field(key, spec, 'en', at)} {problem.en}.",
                         {"field": key, "problem": problem.code}))
                 clean.append(text)
             data[key] = clean if isinstance(value, list) else clean[0]
@@ -196,8 +232,7 @@ class PayloadValidator:
     def _reason(self, de: str, en: str, seen: dict[str, Any]) -> Reason:
         # a missing or wrong value of a declared field: other input resolves it
         key = seen.get("field")
-        return Reason(code="invalid_payload", message_de=f"{self.name}: {de}",
-                      message_en=f"{self.name}: {en}", seen=seen,
+        return Reason(code="invalid_payload", message_de=de, message_en=en, seen=seen,
                       needs_input=(key,) if key in self.fields else ())
 
     def _explain(self, err: Mapping[str, Any]) -> Reason:
@@ -205,19 +240,25 @@ class PayloadValidator:
         key = str(loc[0]) if loc else ""
         spec = self.fields.get(key)
         got = err.get("input")
-        shown = _SHOWN.repr(got)
         seen = {"field": key, "problem": err["type"]}
         if err["type"] == "extra_forbidden":
-            allowed = ", ".join(self.fields) or "keine"
-            return self._reason(f"Feld {key!r} ist nicht vorgesehen; erlaubt: {allowed}",
-                                f"field {key!r} is not allowed; fields are "
-                                f"{', '.join(self.fields) or 'none'}", seen)
+            names_de, names_en = ([_field(k, s, lang) for k, s in self.fields.items()]
+                                  for lang in LANGS)
+            return self._reason(
+                f"{quote(key, 'de')} ist hier keine vorgesehene Angabe; " + (
+                    f"vorgesehen sind {listing(names_de, 'de')}." if names_de else
+                    "hier gibt es keine."),
+                f"{quote(key, 'en')} is not an entry here; " + (
+                    f"the entries are {listing(names_en, 'en')}." if names_en else
+                    "there are none."), seen)
         if err["type"] == "missing":
-            return self._reason(f"Feld {key!r} fehlt", f"field {key!r} is required", seen)
+            return self._reason(f"{_field(key, spec, 'de')} fehlt.",
+                                f"{_field(key, spec, 'en')} is missing.", seen)
         if spec is None:  # pragma: no cover - every other error belongs to a known field
-            return self._reason(f"Feld {key!r}: {err['msg']}", f"field {key!r}: {err['msg']}",
-                                seen)
+            return self._reason(f"{quote(key, 'de')}: {err['msg']}",
+                                f"{quote(key, 'en')}: {err['msg']}", seen)
         de, en = _expected(spec)
-        where = f"{key}[{loc[1]}]" if len(loc) > 1 else key
-        return self._reason(f"Feld {where!r} erwartet {de}, erhalten: {shown}",
-                            f"field {where!r} expects {en}, got {shown}", seen)
+        at = loc[1] if len(loc) > 1 else None
+        return self._reason(f"{_field(key, spec, 'de', at)}: erwartet wird {de}; angegeben: "
+                            f"{_given(got, 'de')}.", f"{_field(key, spec, 'en', at)}: expected "
+                            f"{en}; given: {_given(got, 'en')}.", seen)

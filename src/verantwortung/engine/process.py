@@ -16,15 +16,17 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, cast
 
 from ..exceptions import ReplayError, TransitionRefused
+from ..model.indicators import Indicator
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
 from ..model.text import check_text
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .deadlines import Due, due_items
 from .effects import apply_effect, own
+from .indicators import indicator_values
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
 from .migration import moved, replay_migrated, started
-from .reasons import generic, judge
+from .reasons import judge, role_reasons
 from .starting import check_exported_phase, check_start, exported_history
 from .state import State
 
@@ -34,11 +36,16 @@ Listener = Callable[["Process", Event], None]
 RefusalListener = Callable[["Process", TransitionRefused], None]
 
 
+def _subscribed(listeners: list[Any], listener: Any) -> Callable[[], None]:
+    listeners.append(listener)
+    return lambda: listeners.remove(listener) if listener in listeners else None
+
+
 class Process:
     """One region's run of a process template. Build with :meth:`start` or :meth:`replay`."""
 
     __slots__ = ("__weakref__", "_base", "_ct", "_earlier", "_history", "_id", "_listeners",
-                 "_refused", "_region", "_state")
+                 "_refused", "_region", "_started", "_state")
 
     #: how far after the clock a new event may be dated: a typo such as ``9999-12-31``
     #: would otherwise put every later event out of order. Refused as
@@ -54,6 +61,7 @@ class Process:
         # all events, or (restored lazily) those after the first _base, read by _earlier()
         self._history: list[Event] = []
         self._base, self._earlier = 0, cast("Callable[[], list[Event]] | None", None)
+        self._started: dt.datetime | None = None  # the start, while the history is lazy
         self._listeners: list[Listener] | None = None  # made on the first subscribe
         self._refused: list[RefusalListener] | None = None  # rarely used: made on demand
 
@@ -135,7 +143,7 @@ class Process:
             proc._history.extend(e.frozen() for e in head)
         else:  # the snapshot's own event stays: the last event is always at hand
             proc._history.append(head[-1].frozen())
-            proc._base, proc._earlier = snapshot_seq - 1, earlier
+            proc._base, proc._earlier, proc._started = snapshot_seq - 1, earlier, first.at
         proc._apply(tail)
         return proc
 
@@ -216,6 +224,10 @@ class Process:
             raise KeyError(collection)
         return tuple(own(r) for r in self._state.records(collection))
 
+    def indicators(self) -> tuple[Indicator, ...]:
+        """The template's key figures on the current records, in the template's order."""
+        return indicator_values(self._ct.indicators, self._state)
+
     def invariant_violations(self) -> list[Reason]:
         """The template's invariants that the current state breaks (empty when all hold)."""
         return [r for inv in self._ct.invariants if (r := inv.evaluate(self._state, {}))]
@@ -230,17 +242,13 @@ class Process:
         """Call ``listener(process, event)`` after every accepted event; returns unsubscribe."""
         if self._listeners is None:
             self._listeners = []
-        listeners = self._listeners
-        listeners.append(listener)
-        return lambda: listeners.remove(listener) if listener in listeners else None
+        return _subscribed(self._listeners, listener)
 
     def subscribe_refusals(self, listener: RefusalListener) -> Callable[[], None]:
         """Call ``listener(process, refusal)`` for every refused fire; returns unsubscribe."""
         if self._refused is None:
             self._refused = []
-        refused = self._refused
-        refused.append(listener)
-        return lambda: refused.remove(listener) if listener in refused else None
+        return _subscribed(self._refused, listener)
 
     def fire(self, name: str, *, actor: str | None = None,
              payload: Mapping[str, Any] | None = None,
@@ -252,7 +260,7 @@ class Process:
         without an actor no role check applies (a trusted system call).
         """
         if not isinstance(name, str):
-            raise self._refusal(TransitionRefused(shown(name), self.phase, [generic(
+            raise self._refusal(TransitionRefused(shown(name), self.phase, [self._ct.say(
                 "unknown_trigger", name=shown(name),
                 known=", ".join([*self._ct.triggers, *self._ct.events]))]))
         if actor is not None:
@@ -262,7 +270,7 @@ class Process:
         try:
             when = timestamp(at)
         except ValueError:
-            raise self._refusal(TransitionRefused(name, self.phase, [generic(
+            raise self._refusal(TransitionRefused(name, self.phase, [self._ct.say(
                 "invalid_timestamp", at=shown(at))])) from None
         late = beyond_horizon(when, self.max_future)
         if late is not None:
@@ -273,16 +281,15 @@ class Process:
         """The deadlines due on ``at`` (default: now, UTC), overdue first.
 
         A pure function of the template, the history and the date: equal after replay,
-        a JSON round trip or a store load. A date before the latest event judges the
-        process as it was then (its events up to that date; none before it started).
-        ValueError for an ``at`` that is no date.
-        """
+        a JSON round trip or a store load. A date before the latest event judges the process
+        as it was then (its events up to that date; none before it started). ValueError for
+        an ``at`` that is no date."""
         when = timestamp(at)
         if self._history[-1].at > when:  # as of an earlier date: the story up to it
             earlier = [e for e in self._all_events() if e.at <= when]
             return Process.replay(self._ct.template, earlier).due(when) if earlier else ()
         return due_items(self._ct, self._state, self._state.phase, self._history[-1].at,
-                         lambda: self._all_events()[0].at.date(), when)
+                         lambda: (self._started or self._all_events()[0].at).date(), when)
 
     def _judge_on(self, at: dt.datetime | dt.date | str | None) -> None:
         """Let time rules judge on ``at`` (default: now, UTC), after the latest event."""
@@ -357,22 +364,15 @@ class Process:
         item = trig or ev
         assert item is not None
         phase = self._state.phase
-        reasons: list[Reason] = []
-        role = actor.partition(":")[0] if actor is not None else None
-        known_roles = self._ct.template.roles
-        if role is not None and known_roles and role not in known_roles:
-            reasons.append(generic("unknown_role", role=role,
-                                   roles=", ".join(sorted(known_roles))))
-        elif item.roles is not None and role is not None and role not in item.roles:
-            reasons.append(generic("role_not_allowed", role=role, name=item.name,
-                                   roles=", ".join(sorted(item.roles))))
+        reasons = role_reasons(actor, self._ct.template.roles, item.name, item.roles,
+                               self._ct.words)
         if at is not None and self._history and at < self._history[-1].at:
-            reasons.append(generic("event_out_of_order", at=at.isoformat(),
+            reasons.append(self._ct.say("event_out_of_order", at=at.isoformat(),
                                    last=self._history[-1].at.isoformat()))
         if trig is not None:
             edge = trig.edges.get(phase)
             if edge is None:
-                reasons.append(generic("not_in_phase", name=trig.name, phase=phase))
+                reasons.append(self._ct.say("not_in_phase", name=trig.name, phase=phase))
                 return reasons, [], None, {}
             if dry and payload is None:  # as options(): missing fields, guards on the defaults
                 empty, missing = trig.validate.empty
@@ -387,7 +387,7 @@ class Process:
             return reasons, advisories, edge.dest, data
         assert ev is not None
         if phase not in ev.phases:
-            reasons.append(generic("not_in_phase", name=ev.name, phase=phase))
+            reasons.append(self._ct.say("not_in_phase", name=ev.name, phase=phase))
             return reasons, [], None, {}
         if dry and payload is None:
             return reasons, [], None, {}  # an event's guards judge its payload: none given
@@ -414,7 +414,7 @@ class Process:
         trig, ev = self._ct.triggers.get(name), self._ct.events.get(name)
         phase = self._state.phase
         if trig is None and ev is None:
-            raise self._refusal(TransitionRefused(name, phase, [generic(
+            raise self._refusal(TransitionRefused(name, phase, [self._ct.say(
                 "unknown_trigger", name=name,
                 known=", ".join([*self._ct.triggers, *self._ct.events]))]))
         self._judge_on(at)  # time rules judge on the event's own date

@@ -20,6 +20,7 @@ from ..model.document import (
     CheckSpec,
     CollectionSpec,
     FieldSpec,
+    Message,
     ParameterSpec,
     TemplateDocument,
     Text,
@@ -42,10 +43,11 @@ from ..model.rules import (
 )
 from ..model.template import ANY_PHASE, ProcessTemplate
 from .codes import severity_of
+from .indicator_checks import check_indicators
 from .kinds import Payload as _Payload
 from .kinds import operand_kind
 from .locate import Sources
-from .messages import placeholder_names
+from .messages import check_message
 from .method import check_method
 from .time_checks import check_deadlines, check_time_rule
 
@@ -278,13 +280,8 @@ class _Checker:
             self.rule(spec.rule, (*cloc, "rule"), payload)
             offered = placeholders(spec.rule)  # None: a custom rule may offer any name
             allowed = (offered or set()) | ALWAYS_PLACEHOLDERS | set(self.doc.parameters)
-            for lang in ("de", "en"):
-                text = getattr(spec.message, lang)
-                for name in placeholder_names(text, (*cloc, "message", lang), self.report):
-                    if offered is not None and name not in allowed:
-                        self.report((*cloc, "message", lang), "E207",
-                                    f"unknown placeholder {{{name}}}; this rule offers "
-                                    f"{', '.join('{' + n + '}' for n in sorted(allowed))}")
+            check_message(spec.message, (*cloc, "message"),
+                          None if offered is None else allowed, self.report)
 
     def rule(self, rule: Any, loc: Loc, payload: _Payload) -> None:
         if isinstance(rule, CountRule):
@@ -393,8 +390,8 @@ class _Checker:
                             "text missing")
 
 
-def _walk_texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Text]]:
-    if isinstance(value, Text):
+def _walk_texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Text | Message]]:
+    if isinstance(value, (Text, Message)):
         yield loc, value
     elif isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():
@@ -424,6 +421,7 @@ def check_document(doc: TemplateDocument, src: Sources, report: Report,
     checker.events()
     checker.checks(doc.invariants, ("invariants",), set())
     check_deadlines(checker)
+    check_indicators(checker)
     checker.texts()
 
 

@@ -42,6 +42,8 @@ CODES: dict[str, str] = {
     "E210": "id used twice",
     "E211": "message placeholder is not a plain name",
     "E212": "field is not a date",
+    "E213": "message forms picked by a value the rule does not offer",
+    "E214": "indicator reads a field of the wrong type",
     # the phase graph
     "E301": "no initial phase",
     "E302": "more than one initial phase",
@@ -68,6 +70,7 @@ CODES: dict[str, str] = {
     "C003": "phase is a trap: no transition out of it can pass",
     "C004": "invariant violated",
     "C005": "transition never taken",
+    "C006": "deadline never becomes due",
     # scenario files (verantwortung validate and run, before the first step)
     "S001": "scenario: unknown trigger or event",
     "S002": "scenario: unknown role",
@@ -84,6 +87,7 @@ CODES: dict[str, str] = {
     "W304": "method: no consolidation phase",
     "W401": "guard never refuses in exploration",
     "W402": "exploration stopped: its budget ran out",
+    "W403": "deadline, once due, is never cleared",
 }
 
 

@@ -4,17 +4,22 @@ A message is filled with the values a rule saw (:func:`verantwortung.model.text.
 A format spec (``{count:>300000000}``), a conversion (``{x!r}``) or an expression
 (``{a.b}``, ``{a[0]}``) would make filling allocate or fail, so validation refuses them
 (E211) where they are written.
+
+A message written in forms by number (``de: {one: ..., other: ...}``) is picked by the
+value its ``by`` names (``count`` when not given); that name must be one the rule
+offers (E213), and every form is checked like a plain message.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
+from ..model.document import DEFAULT_PLURAL_BY, Forms, Message
 from .files import excerpt
 
-__all__ = ["placeholder_names"]
+__all__ = ["check_message", "placeholder_names"]
 
 Loc = tuple[str | int, ...]
 
@@ -43,3 +48,32 @@ def placeholder_names(text: str | None, loc: Loc, report: Callable[..., None]) -
             continue
         names.append(name)
     return names
+
+
+def check_message(message: Message, loc: Loc, allowed: Collection[str] | None,
+                  report: Callable[..., None]) -> None:
+    """Placeholders of every text and form of ``message``; ``allowed``: the names the rule
+    offers (None: any, for a custom rule)."""
+    def listed() -> str:
+        return ", ".join("{" + n + "}" for n in sorted(allowed or ()))
+
+    for lang in ("de", "en"):
+        written = getattr(message, lang)
+        forms = ([(f, getattr(written, f)) for f in ("zero", "one", "other")
+                  if getattr(written, f) is not None] if isinstance(written, Forms)
+                 else [(None, written)])
+        for form, text in forms:
+            where = (*loc, lang) if form is None else (*loc, lang, form)
+            for name in placeholder_names(text, where, report):
+                if allowed is not None and name not in allowed:
+                    report(where, "E207", f"unknown placeholder {{{name}}}; this rule offers "
+                           f"{listed()}")
+    uses_forms = any(isinstance(getattr(message, lang), Forms) for lang in ("de", "en"))
+    by = message.by or DEFAULT_PLURAL_BY
+    if message.by is not None and not uses_forms:
+        report((*loc, "by"), "E213", "'by' picks a form by number, but no language gives "
+               "forms; write de: {one: ..., other: ...} or remove 'by'")
+    elif uses_forms and allowed is not None and by not in allowed:
+        report((*loc, "by") if message.by else loc, "E213",
+               f"the forms are picked by {{{by}}}, which this rule does not offer; "
+               f"'by' takes one of {listed()}")

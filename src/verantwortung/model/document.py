@@ -11,10 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from .plan import MigrationSpec
-from .rules import MAX_NUMBER, Number, Rule
+from .rules import MAX_NUMBER, Number, Rule, WhereValue
+from .text import Plural
 
 __all__ = [
     "BUILTIN_COLLECTIONS",
@@ -23,11 +32,15 @@ __all__ = [
     "DeadlineSpec",
     "EventSpec",
     "FieldSpec",
+    "Forms",
     "Id",
+    "IndicatorSpec",
+    "Message",
     "ParameterSpec",
     "PhaseSpec",
     "RoleSpec",
     "SeriesSpec",
+    "SpreadSpec",
     "TemplateDocument",
     "Text",
     "TransitionSpec",
@@ -69,6 +82,65 @@ class Text(_Spec):
     def get(self, lang: str) -> str:
         """The text in ``lang``, falling back to the other language."""
         return (self.de if lang == "de" else self.en) or self.de or self.en or ""
+
+
+class Forms(_Spec):
+    """A message's forms by number in one language: ``one`` for 1, ``other`` for the rest.
+
+    ``zero`` is optional ("Es fand noch kein Meilensteintreffen statt").
+    """
+
+    zero: Words | None = Field(default=None, description="the form for 0 (else other)")
+    one: Words = Field(description="the form for 1")
+    other: Words = Field(description="the form for every other number")
+
+
+#: one language of a message: a text, or forms by number (a mapping)
+MessageText = Annotated[
+    Annotated[Words, Tag("text")] | Annotated[Forms, Tag("forms")],
+    Discriminator(
+        lambda v: "forms" if isinstance(v, (dict, Forms)) else "text" if isinstance(
+            v, str) else None,
+        custom_error_type="invalid_message",
+        custom_error_message="a message is a text, or its forms by number "
+        "{one: ..., other: ...}",
+    ),
+]
+
+#: the placeholder whose number picks a message's form when ``by`` is not given
+DEFAULT_PLURAL_BY = "count"
+
+
+class Message(_Spec):
+    """A rule's message in German and English; a language may give forms by number.
+
+    ``de: {one: "Es fand 1 Treffen statt.", other: "Es fanden {count} Treffen statt."}``
+    picks the form by the value ``by`` names (``count`` when not given).
+    """
+
+    by: Id | None = Field(default=None, description="the placeholder whose number picks "
+                          "the form (one/other) of a language written in forms; default count")
+    de: MessageText | None = None
+    en: MessageText | None = None
+
+    def text(self, lang: str) -> str | Plural:
+        """What fills the message in ``lang``: a text, or its forms by number."""
+        got = (self.de if lang == "de" else self.en) or self.de or self.en or ""
+        if isinstance(got, Forms):
+            return Plural(self.by or DEFAULT_PLURAL_BY, got.other, got.one, got.zero)
+        return got
+
+    def get(self, lang: str) -> str:
+        """The message in ``lang`` as one text (its ``other`` form when it has forms)."""
+        got = self.text(lang)
+        return got.other if isinstance(got, Plural) else got
+
+    def forms(self, lang: str) -> tuple[str, ...]:
+        """Every text the message has in ``lang`` (one, or each of its forms)."""
+        got = self.de if lang == "de" else self.en
+        if isinstance(got, Forms):
+            return tuple(t for t in (got.zero, got.one, got.other) if t is not None)
+        return (got,) if got else ()
 
 
 class ParameterSpec(_Spec):
@@ -180,7 +252,7 @@ class CheckSpec(_Spec):
     """A guard (blocks) or advisory (warns): a rule and its message in de and en."""
 
     rule: Rule
-    message: Text
+    message: Message
 
 
 class DeadlineSpec(_Spec):
@@ -196,7 +268,7 @@ class DeadlineSpec(_Spec):
     phases: list[str] = Field(min_length=1, description="phases (or series) where it applies")
     severity: Literal["reminder", "overdue"] = "overdue"
     rule: Rule
-    message: Text
+    message: Message
 
 
 class TransitionSpec(_Spec):
@@ -263,6 +335,64 @@ class EventSpec(_Spec):
         return self
 
 
+class SpreadSpec(_Spec):
+    """Keep records whose references reach at least ``min`` different values of a field.
+
+    ``field`` is a path through a ``refs`` (or ``ref``) field of the record to a field of
+    the records it names: ``members.kind`` keeps teams whose members are of ``min`` or
+    more kinds (the method's cross-sector teams, "vernetzte Projekte").
+    """
+
+    field: str = Field(max_length=MAX_TEXT)
+    min: int = Field(default=2, ge=1, le=MAX_NUMBER)
+
+
+class IndicatorSpec(_Spec):
+    """A key figure of a process, declared with the rule vocabulary.
+
+    Exactly one of ``count`` (records of a collection), ``sum`` (the total of an int
+    ``field``) or ``distinct`` (how many different values ``field`` holds; each id of a
+    refs list counts) names the collection. ``where`` filters the records as in a count
+    rule, ``spread`` keeps only records whose references are varied enough, and ``by``
+    breaks the figure down by the values of a field (a choice lists all its values).
+    """
+
+    label: Text
+    description: Text | None = None
+    count: Id | None = None
+    sum: Id | None = None
+    distinct: Id | None = None
+    field: str | None = Field(default=None, max_length=MAX_TEXT,
+                              description="the field a sum adds up or a distinct count reads")
+    where: dict[str, WhereValue] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    spread: SpreadSpec | None = None
+    by: str | None = Field(default=None, max_length=MAX_TEXT,
+                           description="a field to break the figure down by")
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> IndicatorSpec:
+        given = [k for k in ("count", "sum", "distinct") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("an indicator needs exactly one of 'count', 'sum' or 'distinct'")
+        if given[0] == "count" and self.field is not None:
+            raise ValueError("'field' belongs to a 'sum' or 'distinct' indicator")
+        if given[0] != "count" and self.field is None:
+            raise ValueError(f"a '{given[0]}' indicator needs 'field'")
+        if given[0] == "distinct" and self.by is not None:
+            raise ValueError("a 'distinct' indicator has no 'by' breakdown")
+        return self
+
+    @property
+    def collection(self) -> str:
+        """The collection the indicator reads."""
+        return self.count or self.sum or self.distinct or ""
+
+    @property
+    def measure(self) -> str:
+        """``count``, ``sum`` or ``distinct``."""
+        return "count" if self.count else "sum" if self.sum else "distinct"
+
+
 class SeriesSpec(_Spec):
     """A phase repeated ``min``..``max`` times, compiled to ``<id>_1`` .. ``<id>_<max>``."""
 
@@ -324,6 +454,10 @@ class TemplateDocument(_Spec):
         default_factory=list, max_length=20,
         description="how processes of older versions are taken over: one plan per older "
         "version, with phase, event, field, choice-value and parameter renames")
+    indicators: dict[Id, IndicatorSpec] = Field(
+        default_factory=dict, max_length=MAX_ENTRIES,
+        description="key figures of a process (counts, sums, distinct counts, breakdowns): "
+        "shown in the report, the handbook and the portfolio")
 
 
 #: Collections every process has without declaring them. ``phases_entered`` holds

@@ -30,7 +30,7 @@ from typing import Any, Literal, NamedTuple, NoReturn
 
 from typing_extensions import TypedDict
 
-from .text import fill
+from .text import Plural, fill
 
 __all__ = ["MIGRATED_EVENT", "START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList",
            "Option", "Reason", "freeze", "freeze_payload"]
@@ -185,14 +185,16 @@ def _event_adapter() -> Any:
 class _Text:
     """Message templates and the values that fill them, rendered when first read."""
 
-    __slots__ = ("de", "en", "values")
+    __slots__ = ("de", "en", "values", "values_en")
 
-    def __init__(self, de: str, en: str, values: Mapping[str, Any]) -> None:
+    def __init__(self, de: str | Plural, en: str | Plural, values: Mapping[str, Any],
+                 values_en: Mapping[str, Any] | None = None) -> None:
         self.de, self.en, self.values = de, en, values
+        self.values_en = values if values_en is None else values_en
 
     def render(self) -> tuple[str, str]:
         # names only, never raising: a stray brace in a message stays as written
-        return fill(self.de, self.values), fill(self.en, self.values)
+        return fill(self.de, self.values), fill(self.en, self.values_en)
 
 
 _set, _new = object.__setattr__, object.__new__
@@ -229,15 +231,16 @@ class Reason:
         _set(self, "needs_input", needs_input)
 
     @classmethod
-    def deferred(cls, code: str, message_de: str, message_en: str,
+    def deferred(cls, code: str, message_de: str | Plural, message_en: str | Plural,
                  values: Mapping[str, Any], *, hard: bool = True,
                  seen: dict[str, Any] | None = None, source: str | None = None,
-                 needs_input: tuple[str, ...] = ()) -> Reason:
-        """A reason whose messages are ``message_de.format_map(values)`` (and en), rendered
-        when first read."""
+                 needs_input: tuple[str, ...] = (),
+                 values_en: Mapping[str, Any] | None = None) -> Reason:
+        """A reason whose messages are ``message_de`` filled from ``values`` (and
+        ``message_en`` from ``values_en``, else the same values), rendered when first read."""
         self = _new(cls)
         _set(self, "code", code)
-        _set(self, "_text", _Text(message_de, message_en, values))
+        _set(self, "_text", _Text(message_de, message_en, values, values_en))
         _set(self, "hard", hard)
         _set(self, "seen", {} if seen is None else seen)
         _set(self, "source", source)

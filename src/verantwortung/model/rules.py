@@ -45,6 +45,7 @@ __all__ = [
     "SinceRule",
     "TimeRule",
     "UntilRule",
+    "WhereValue",
     "comparison_problem",
     "placeholders",
 ]

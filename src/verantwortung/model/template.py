@@ -25,6 +25,7 @@ from .document import (
     DeadlineSpec,
     EventSpec,
     FieldSpec,
+    IndicatorSpec,
     ParameterSpec,
     PhaseSpec,
     RoleSpec,
@@ -40,6 +41,7 @@ __all__ = [
     "Check",
     "Deadline",
     "EventDef",
+    "IndicatorDef",
     "Phase",
     "ProcessTemplate",
     "Series",
@@ -163,6 +165,14 @@ class EventDef(_Value):
     source: SourceRef | None = None
 
 
+class IndicatorDef(_Value):
+    """A key figure the template declares: its code, what it measures, where it was written."""
+
+    code: str
+    spec: IndicatorSpec
+    source: SourceRef | None = None
+
+
 class ProcessTemplate(_Value):
     """An immutable, validated process template for one set of parameter values."""
 
@@ -183,6 +193,7 @@ class ProcessTemplate(_Value):
     conforms_to: str | None = None  # the method whose shape the template keeps
     deadlines: tuple[Deadline, ...] = ()
     migrations: tuple[MigrationSpec, ...] = ()  # plans from older versions
+    indicators: tuple[IndicatorDef, ...] = ()
     document: TemplateDocument
     sources: Mapping[Loc, SourceRef]
     files: tuple[str, ...]
@@ -445,6 +456,9 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
             phases=tuple(dict.fromkeys(pid for ref in spec.phases
                                        for pid in expand_phase_ref(ref, phases, series))))
             for code, spec in doc.deadlines.items()),
+        indicators=tuple(IndicatorDef(code=code, spec=spec,
+                                      source=sources.get(("indicators", code)))
+                         for code, spec in doc.indicators.items()),
         invariants=tuple(Check(code=code, hard=True, spec=spec,
                                source=sources.get(("invariants", code)))
                          for code, spec in doc.invariants.items()),

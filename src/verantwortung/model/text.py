@@ -10,7 +10,8 @@ Ids collide when they read alike: :func:`id_key` folds case and compatibility fo
 (``P1``, ``p1`` and a fullwidth ``ｐ１`` are one id).
 
 Messages of a template fill ``{name}`` placeholders only; :func:`fill` never raises
-and never expands a format spec, whatever the text holds.
+and never expands a format spec, whatever the text holds. A message may come in forms
+by number (:class:`Plural`): the value it names picks "1 Ereignis" or "2 Ereignisse".
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["LIMITS", "TextKind", "TextProblem", "check_text", "fill", "id_key"]
+__all__ = ["LIMITS", "Plural", "TextKind", "TextProblem", "check_text", "counted", "fill",
+           "id_key"]
 
 TextKind = Literal["id", "line", "text"]
 
@@ -95,13 +97,63 @@ def _shown(value: Any) -> str:
     return text if len(text) <= _MAX_FILLED else text[: _MAX_FILLED - 1] + "…"
 
 
-def fill(text: str, values: Mapping[str, Any], missing: str | None = None) -> str:
+def _amount(value: Any) -> float | None:
+    """``value`` as a number when it is one (``3``, ``3.0``, ``"3"``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Plural:
+    """A message in forms by number; the value named ``by`` picks the form.
+
+    German and English know two forms (one, other); ``zero`` is an optional third for
+    "noch kein Treffen" instead of "0 Treffen". A value that is no number (not known
+    yet, as in the handbook) takes ``other``.
+    """
+
+    by: str
+    other: str
+    one: str | None = None
+    zero: str | None = None
+
+    def form(self, values: Mapping[str, Any]) -> str:
+        """The form for the number ``values[by]``."""
+        try:
+            n = _amount(values[self.by]) if self.by in values else None
+        except Exception:  # a mapping that fails to give a value must not break a message
+            n = None
+        if n == 0 and self.zero is not None:
+            return self.zero
+        if n is not None and abs(n) == 1 and self.one is not None:
+            return self.one
+        return self.other
+
+
+def counted(n: int, one: str, other: str) -> str:
+    """``n`` with its noun in the right number: "1 Ereignis", "2 Ereignisse", "0 events"."""
+    return f"{n} {one if n == 1 else other}"
+
+
+def fill(text: str | Plural, values: Mapping[str, Any], missing: str | None = None) -> str:
     """``text`` with each ``{name}`` replaced by its value; ``{{``/``}}`` are braces.
 
     A name without a value becomes ``missing``, or stays as written; anything else
     between braces (a format spec, an index) stays literal text, for messages say
-    values, they do not format them. Never raises.
+    values, they do not format them. A :class:`Plural` is filled in the form its
+    number picks. Never raises.
     """
+    if isinstance(text, Plural):
+        text = text.form(values)
+
     def one(match: re.Match[str]) -> str:
         name = match.group(1)
         if name is None:

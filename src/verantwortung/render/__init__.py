@@ -6,6 +6,7 @@
     render.diagram(tpl, fmt="png")                       # bytes, through Graphviz 'dot'
     render.handbook(tpl, fmt="md")                       # the method as a region reads it
     render.report(proc)                                  # one self-contained HTML file
+    render.portfolio(processes, fmt="csv", at="2014-06-30")   # across regions
 
 Everything is drawn from a small graph IR (:func:`build_graph`); SVG and PNG need
 the Graphviz program ``dot`` (:class:`GraphvizNotFoundError` otherwise).
@@ -19,6 +20,7 @@ from .dot import GraphvizError, GraphvizNotFoundError, graphviz_available, run_d
 from .graph import Graph, build_graph
 from .handbook import handbook
 from .mermaid import to_mermaid
+from .portfolio import portfolio
 from .report import report
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ __all__ = [
     "diagram",
     "graphviz_available",
     "handbook",
+    "portfolio",
     "report",
     "to_dot",
     "to_mermaid",
@@ -65,7 +68,8 @@ def diagram(template: ProcessTemplate | None = None, process: Process | None = N
 
 def diagram(template: ProcessTemplate | None = None, process: Process | None = None,
             fmt: str = "mermaid", lang: str = "de") -> str | bytes:
-    """The phase diagram of ``template``, or of ``process`` with its current state.
+    """The phase diagram of ``template``, or of ``process`` with its current state and
+    the deadlines of its current phase (those due today marked).
 
     ``fmt``: ``mermaid`` or ``dot`` (text), ``svg`` (text) or ``png`` (bytes) through
     Graphviz. ``lang``: ``de`` or ``en``. Raises :class:`GraphvizNotFoundError` when svg or

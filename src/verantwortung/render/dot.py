@@ -207,5 +207,32 @@ def to_dot(graph: Graph, lang: str = "de", *, rankdir: str = "TB") -> str:
             e = Edge(**{**{k: getattr(e, k) for k in Edge.__slots__}, "source": anywhere,
                         "primary": True})
         out.append(_edge(e, lang, process))
+    out.extend(_deadline_note(graph, lang))
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _deadline_note(graph: Graph, lang: str) -> list[str]:
+    """A note beside the current phase with its deadlines; red when one is overdue."""
+    from .mermaid import deadline_lines
+
+    if graph.current is None or not graph.deadlines:
+        return []
+    overdue = any(d.due and d.severity == "overdue" for d in graph.deadlines)
+    due = any(d.due for d in graph.deadlines)
+    text = "\n".join(_wrap(line, 56) for line in deadline_lines(graph, lang))
+    tooltip = "\n".join([text, *(d.message.get(lang) for d in graph.deadlines
+                                 if d.message is not None)])
+    note = f"*deadlines*{graph.current}"
+    fill, line = (("#fef2f2", "#991b1b") if overdue else ("#fef3c7", "#92400e") if due
+                  else ("#f9fafb", "#9ca3af"))
+    return [
+        "    " + dot_string(note) + _attrs(
+            label=dot_string(text), shape='"note"', style='"filled"', fontsize="10",
+            fillcolor=dot_string(fill), color=dot_string(line), fontcolor='"#111827"',
+            tooltip=dot_string(tooltip), id=dot_string("deadlines"),
+            **{"class": dot_string("deadlines" + (" overdue" if overdue else ""))}) + ";",
+        "    " + dot_string(graph.current) + " -> " + dot_string(note) + _attrs(
+            style='"dashed"', arrowhead='"none"', color=dot_string(line)) + ";",
+        f"    {{ rank=same; {dot_string(graph.current)}; {dot_string(note)}; }}",
+    ]

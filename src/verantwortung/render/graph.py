@@ -10,6 +10,7 @@ extracts a neutral graph before drawing it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,8 +23,8 @@ from .words import LANGS, label, ui
 if TYPE_CHECKING:
     from ..engine.process import Process
 
-__all__ = ["CheckInfo", "Cluster", "Edge", "Graph", "Node", "ReasonInfo", "Words",
-           "build_graph", "needs_input"]
+__all__ = ["CheckInfo", "Cluster", "DeadlineMark", "Edge", "Graph", "Node", "ReasonInfo",
+           "Words", "build_graph", "needs_input"]
 
 NodeState = Literal["current", "passed", "ahead"]
 EdgeStatus = Literal["allowed", "blocked"]
@@ -107,6 +108,19 @@ class Edge:
 
 
 @dataclass(frozen=True, slots=True)
+class DeadlineMark:
+    """A deadline of the current phase: due or not on the day the graph was drawn for,
+    since when, and what it says."""
+
+    code: str
+    label: Words
+    severity: str  # reminder, overdue
+    due: bool = False
+    since: Words | None = None  # the day it became due, as a person reads it
+    message: Words | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Cluster:
     """A phase series (``milestone_1`` .. ``milestone_<max>``) drawn as one group."""
 
@@ -139,6 +153,7 @@ class Graph:
     clusters: tuple[Cluster, ...] = ()
     current: str | None = None
     region: str | None = None
+    deadlines: tuple[DeadlineMark, ...] = ()  # those of the current phase, due ones first
     _index: Mapping[str, Node] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, node_id: str) -> Node:
@@ -233,9 +248,10 @@ def _reason(r: Any) -> ReasonInfo:
     return ReasonInfo(code=r.code, hard=r.hard, message=Words(r.message_de, r.message_en))
 
 
-def build_graph(template: ProcessTemplate | None = None, process: Process | None = None
-                ) -> Graph:
-    """The graph of ``template``, or of ``process`` on its template (with its state)."""
+def build_graph(template: ProcessTemplate | None = None, process: Process | None = None,
+                at: dt.datetime | dt.date | str | None = None) -> Graph:
+    """The graph of ``template``, or of ``process`` on its template (with its state and
+    the deadlines of its current phase, judged on ``at``: default now, UTC)."""
     if process is not None:
         template = process.template
     if template is None:
@@ -251,12 +267,28 @@ def build_graph(template: ProcessTemplate | None = None, process: Process | None
     edges = _template_edges(tpl)
     current: str | None = None
     region: str | None = None
+    marks: tuple[DeadlineMark, ...] = ()
     if process is not None:
         current, region = process.phase, process.region
         nodes, edges = _with_process(process, nodes, edges)
+        marks = _deadline_marks(process, at)
     return Graph(id=tpl.id, title=Words.of(tpl.title, tpl.id), nodes=tuple(nodes),
                  edges=tuple(edges), clusters=clusters, current=current, region=region,
-                 _index={n.id: n for n in nodes})
+                 deadlines=marks, _index={n.id: n for n in nodes})
+
+
+def _deadline_marks(proc: Process, at: dt.datetime | dt.date | str | None
+                    ) -> tuple[DeadlineMark, ...]:
+    """The deadlines that apply in the process's phase: the due ones first, as due()
+    orders them, then the others in the template's order."""
+    due = {d.code: d for d in proc.due(at=at)}
+    marks = [DeadlineMark(d.code, Words(d.label_de, d.label_en), d.severity, True,
+                          Words(d.since_text("de"), d.since_text("en")),
+                          Words(d.message_de, d.message_en)) for d in due.values()]
+    marks += [DeadlineMark(d.code, Words.of(d.spec.label, d.code), d.spec.severity)
+              for d in proc.template.deadlines
+              if proc.phase in d.phases and d.code not in due]
+    return tuple(marks)
 
 
 def _with_process(proc: Process, nodes: list[Node], edges: list[Edge]

@@ -4,7 +4,8 @@ Title and description, the phase diagram, each phase in order (a series once, as
 "Meilensteintreffen 1–5" with its minimum and maximum), what happens there, the
 guiding questions and the checklist, how to move on with every rule in plain
 language (and the message a refusal shows), recommendations (advisories), what is
-recorded, the roles and the parameters. A consultant's ``extends:`` variant gets
+recorded, the key figures (indicators),
+the roles and the parameters. A consultant's ``extends:`` variant gets
 its own handbook, with its own values.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from ..model.document import FieldSpec
 from ..model.template import Check, Phase, ProcessTemplate
+from .deadline_words import deadline_text
 from .doc import (
     Block,
     Diagram,
@@ -30,6 +32,7 @@ from .doc import (
     to_markdown,
 )
 from .dot import graphviz_available, run_dot, to_dot
+from .figures import describe, word
 from .graph import Cluster, build_graph
 from .mermaid import to_mermaid
 from .page import esc, inline_svg, page
@@ -191,6 +194,16 @@ def _events_table(tpl: ProcessTemplate, groups: Sequence[_Group], lang: str) -> 
                  tuple(rows))
 
 
+def _deadlines(tpl: ProcessTemplate, groups: Sequence[_Group], lang: str) -> Section:
+    """Each deadline: its label, kind and phases, and in words when it becomes due."""
+    items = tuple(Item([Text(label(d.spec.label, lang, d.code), "b"),
+                        Text(f" ({ui(d.spec.severity, lang)}; "
+                             f"{_where(tpl, d.phases, groups, lang)}): "),
+                        Text(deadline_text(d, tpl, lang))]) for d in tpl.deadlines)
+    return Section((Heading(2, [Text(ui("deadlines", lang))], anchor="deadlines"),
+                    Para([Text(ui("deadlines_text", lang), "muted")]), Items(items)))
+
+
 def _parameters_table(tpl: ProcessTemplate, lang: str) -> Table:
     rows: list[tuple[Inline, ...]] = []
     for name, spec in tpl.parameters.items():
@@ -204,6 +217,17 @@ def _parameters_table(tpl: ProcessTemplate, lang: str) -> Table:
                      [Text(label(spec.description, lang, ""))]))
     return Table((ui("parameter", lang), ui("value", lang), ui("range", lang),
                   ui("meaning", lang)), tuple(rows))
+
+
+def _indicators_table(tpl: ProcessTemplate, lang: str) -> Table:
+    rows: list[tuple[Inline, ...]] = []
+    for ind in tpl.indicators:
+        spec = ind.spec
+        rows.append(([Text(label(spec.label, lang, ind.code), "b")],
+                     [Text(describe(tpl, spec, lang))],
+                     [Text(label(spec.description, lang, "–") if spec.description else "–")]))
+    return Table((word("indicator", lang), word("measured", lang), word("meaning", lang)),
+                 tuple(rows))
 
 
 def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) -> list[Block]:
@@ -244,6 +268,8 @@ def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) ->
         blocks.append(Section((Heading(2, [Text(ui("invariants", lang))], anchor="invariants"),
                                Para([Text(ui("invariants_text", lang), "muted")]),
                                Items(always))))
+    if tpl.deadlines:
+        blocks.append(_deadlines(tpl, groups, lang))
     blocks.append(Section((Heading(2, [Text(ui("events", lang))], anchor="events"),
                            _events_table(tpl, groups, lang))))
     if tpl.roles:
@@ -252,6 +278,9 @@ def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) ->
                               else [])]) for rid, r in tpl.roles.items())
         blocks.append(Section((Heading(2, [Text(ui("roles", lang))], anchor="roles"),
                                Items(roles))))
+    if tpl.indicators:
+        blocks.append(Section((Heading(2, [Text(word("key_figures", lang))], anchor="indicators"),
+                               _indicators_table(tpl, lang))))
     if tpl.parameters:
         blocks.append(Section((Heading(2, [Text(ui("parameters", lang))], anchor="parameters"),
                                _parameters_table(tpl, lang))))

@@ -133,4 +133,18 @@ def _note(graph: Graph, lang: str) -> list[str]:
         lines.extend(f"- {ui('needs', lang)}: {r.message.get(lang)}" for r in e.needs)
         lines.extend(f"- {ui('recommendation', lang)}: {r.message.get(lang)}"
                      for r in e.warnings)
+    return lines + deadline_lines(graph, lang)
+
+
+def deadline_lines(graph: Graph, lang: str) -> list[str]:
+    """The current phase's deadlines in words: those due with since when, then the rest."""
+    if not graph.deadlines:
+        return []
+    lines = [f"{ui('phase_deadlines', lang)}:"]
+    for d in graph.deadlines:
+        if d.due and d.since is not None:
+            lines.append("! " + ui("deadline_due", lang, label=d.label.get(lang),
+                                   since=d.since.get(lang)))
+        else:
+            lines.append("- " + ui("deadline_not_due", lang, label=d.label.get(lang)))
     return lines

@@ -53,6 +53,8 @@ th { color: var(--muted); font-weight: 600; font-size: .8rem; text-transform: up
 td.date { white-space: nowrap; color: var(--muted); font-variant-numeric: tabular-nums; }
 .muted { color: var(--muted); }
 .small { font-size: .85rem; }
+.wide-table { overflow-x: auto; } td.num, th.num { text-align: right; }
+.chip.overdue { background: var(--no-soft); border-color: #fecaca; color: #991b1b; }
 .chip { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: .8rem;
   font-weight: 600; background: var(--soft); border: 1px solid var(--line); white-space: nowrap; }
 .chip.idea, .chip.planned { background: #eef2ff; border-color: #c7d2fe; color: #3730a3; }
@@ -73,6 +75,11 @@ ul.options ul { margin: 6px 0 0; padding-left: 20px; }
 .advice { background: var(--current-soft); border: 1px solid #fcd34d; border-radius: 8px;
   padding: 8px 12px; margin: 6px 0; }
 figure { margin: 0; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
+  gap: 14px; margin-top: 14px; }
+figure.breakdown figcaption { font-weight: 600; font-size: .9rem; margin-bottom: 4px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; margin: 0; }
+dt { color: var(--muted); } dd { margin: 0; }
 figure svg { width: 100%; height: auto; display: block; }
 figure.graph svg { max-height: 920px; max-width: 760px; margin: 0 auto; }
 ul.legend { list-style: none; padding: 0; margin: 0; align-self: center; font-size: .9rem; }

@@ -1,9 +1,11 @@
 """The HTML status report of one process: a single self-contained file to show a region.
 
 Where the process stands (a phase timeline, and the Graphviz diagram when
-Graphviz is installed), key figures, what can be done next and why not, the
-advisories, the meetings held, the projects and their status, vision and goals,
-the network's composition as a bar chart, and the dated history of events.
+Graphviz is installed), the key figures (the template's indicators, or figures of
+its own collections), what can be done next and why not, the advisories, the phases
+held, the records of each of the template's collections, and the dated history of
+events. Nothing here knows the names of any one template: references are shown by
+the name of the record they point at, choice values by their labels.
 Inline CSS and inline SVG only: no script, no font, no image, no address outside
 the file. Every text that comes from users or templates is HTML-escaped.
 """
@@ -11,27 +13,28 @@ the file. Every text that comes from users or templates is HTML-escaped.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..engine.inputs import timestamp
+from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
 from ..model.process import MIGRATED_EVENT, START_EVENT, Event, Option
+from ..model.rules import UntilRule
+from ..model.text import counted
+from ..rules.dates import human_date, parse_day
 from ..store.cloudevents import kind_label
+from .date_axis import DatedMark, date_axis
 from .dot import graphviz_available, run_dot, to_dot
+from .figures import Figure, figures, figures_html, word
 from .graph import Graph, build_graph, needs_input
 from .page import esc, inline_svg, page
-from .svg import Bar, bar_chart, timeline
+from .svg import timeline
 from .words import field_label, label, ui, value_label
 
 if TYPE_CHECKING:
     from ..engine.process import Process
 
 __all__ = ["report"]
-
-# payload fields that name a record of another collection, and that collection
-_REFS = {"partner": "partners", "theme": "themes", "project": "projects", "team": "teams"}
-_NAMES = ("name", "title", "text", "host", "details", "reason")
-
 
 def _date(when: dt.datetime, lang: str) -> str:
     return f"{when:%d.%m.%Y}" if lang == "de" else f"{when:%Y-%m-%d}"
@@ -50,8 +53,9 @@ def _records(proc: Process, collection: str) -> tuple[dict[str, Any], ...]:
         return ()
 
 
-def _name_of(record: Mapping[str, Any]) -> str:
-    return str(record.get("name") or record.get("title") or record.get("id") or "")
+def _name_field(spec: CollectionSpec) -> str | None:
+    """The field that names a record: the first text field of its collection."""
+    return next((f for f, fs in spec.fields.items() if fs.type == "text"), None)
 
 
 class _Lookup:
@@ -59,12 +63,27 @@ class _Lookup:
 
     def __init__(self, proc: Process) -> None:
         self.names: dict[str, dict[Any, str]] = {}
-        for collection in set(_REFS.values()):
-            self.names[collection] = {r.get("id"): _name_of(r)
-                                      for r in _records(proc, collection)}
+        for cid, spec in proc.template.collections.items():
+            if "id" not in spec.fields or spec.single:
+                continue
+            named = _name_field(spec)
+            self.names[cid] = {r.get("id"): str(r.get(named) or r.get("id") if named
+                                                else r.get("id")) for r in _records(proc, cid)}
 
-    def __call__(self, collection: str, record_id: Any) -> str:
-        return self.names.get(collection, {}).get(record_id) or str(record_id)
+    def __call__(self, collection: str | None, record_id: Any) -> str:
+        return self.names.get(collection or "", {}).get(record_id) or str(record_id)
+
+
+def _shown(value: Any, spec: FieldSpec | None, names: _Lookup, lang: str) -> str:
+    """A field value as a region reads it: a reference by name, a choice by its label."""
+    if spec is not None and spec.type == "ref":
+        return names(spec.to, value)
+    if isinstance(value, list):
+        to = spec.to if spec is not None else None
+        return ", ".join(names(to, v) for v in value)
+    if isinstance(value, bool) or (spec is not None and spec.type == "choice"):
+        return value_label(value, lang, spec)
+    return str(value)
 
 
 def _actor(tpl_roles: Mapping[str, Any], actor: str | None, lang: str) -> str:
@@ -80,41 +99,46 @@ def _event_label(proc: Process, kind: str, lang: str) -> str:
     return kind_label(proc.template, kind)[lang]
 
 
+def _fields_of(proc: Process, kind: str) -> Mapping[str, FieldSpec]:
+    """The fields an event's payload holds, as the template declares them."""
+    tpl = proc.template
+    try:
+        return tpl.trigger(kind).payload
+    except KeyError:
+        pass
+    try:
+        spec = tpl.event(kind).spec
+    except KeyError:
+        return {}
+    coll = tpl.collections.get(spec.adds or spec.updates or "")
+    fields = dict(coll.fields) if coll is not None else {}
+    if spec.updates is not None and spec.key is not None:
+        fields[spec.key] = FieldSpec(type="ref", to=spec.updates)
+    return fields
+
+
 def _detail(proc: Process, event: Event, names: _Lookup, lang: str) -> str:
     payload = event.payload
     if event.kind == START_EVENT:
         return str(payload.get("region") or "")
     if event.kind == MIGRATED_EVENT:
         return f"{payload['from']['version']} → {payload['to']['version']}"
-    main = next((str(payload[k]) for k in _NAMES if payload.get(k)), "")
-    refs = [(key, names(collection, payload[key])) for key, collection in _REFS.items()
-            if isinstance(payload.get(key), str)]
-    parts: list[str] = []
-    if main:
-        parts.append(main)
-        extra = [f"{field_label(key, lang)}: {name}" for key, name in refs]
-    else:
-        parts.extend(name for _, name in refs)
-        extra = []
-    try:
-        spec = proc.template.event(event.kind).spec
-        collection, updates = spec.adds or spec.updates, spec.updates is not None
-    except KeyError:
-        collection, updates = None, False
-    for key in ("kind", "form", "size"):
-        if payload.get(key):
-            extra.append(_value(proc, payload[key], lang, collection, key))
-    if updates and payload.get("status"):
-        parts.append("→ " + _value(proc, payload["status"], lang, collection, "status"))
-    if payload.get("speaker"):
-        extra.append(ui("speaker_mark", lang))
-    if isinstance(payload.get("members"), list):
-        extra.append(", ".join(names("partners", m) for m in payload["members"]))
-    if payload.get("date"):
-        extra.append(str(payload["date"]))
-    if isinstance(payload.get("attendance"), int):
-        parts.append(f"{payload['attendance']} {ui('attendance', lang)}")
-    text = " ".join(parts)
+    fields = _fields_of(proc, event.kind)
+    main: list[str] = []
+    extra: list[str] = []
+    for key, value in payload.items():
+        spec = fields.get(key)
+        if value in (None, "", [], False) or (spec is not None and spec.type == "id"):
+            continue
+        if spec is not None and spec.type == "text":
+            main.append(str(value))
+        elif value is True:
+            extra.append(field_label(key, lang, spec))
+        elif spec is not None and spec.type == "int":
+            extra.append(f"{field_label(key, lang, spec)}: {value}")
+        else:
+            extra.append(_shown(value, spec, names, lang))
+    text = " ".join(main)
     return f"{text} ({'; '.join(extra)})" if extra and text else text or "; ".join(extra)
 
 
@@ -135,7 +159,7 @@ def _header(proc: Process, graph: Graph, lang: str) -> str:
     sub = " · ".join([f"{label(tpl.title, lang, tpl.id)} ({ui('version', lang)} {tpl.version})",
                       f"{ui('process', lang)} {proc.id[:8]}",
                       f"{ui('as_of', lang)} {_date(last, lang)}",
-                      f"{proc.version} {ui('events_count', lang)}"])
+                      counted(proc.version, ui('events_one', lang), ui('events_count', lang))])
     return ('<header class="top"><div class="inner">'
             f'<p class="kicker">{esc(ui("report", lang))}</p>'
             f'<h1>{esc(proc.region)}</h1><p class="sub">{esc(sub)}</p>'
@@ -145,21 +169,11 @@ def _header(proc: Process, graph: Graph, lang: str) -> str:
 
 
 def _figures(proc: Process, graph: Graph, lang: str) -> str:
-    circle_ids = {r.get("partner") for r in _records(proc, "circle")}
-    partners = _records(proc, "partners")
-    companies = sum(1 for p in partners if p.get("id") in circle_ids and p.get("kind") == "company")
     held = [r for r in _records(proc, "phases_entered") if r.get("series")]
-    cluster = graph.clusters[0] if graph.clusters else None
-    figures = [(len(partners), ui("partners", lang)),
-               (companies, ui("circle_companies", lang))]
-    if cluster is not None:
-        figures.append((len(held), f"{cluster.label.get(lang)} (max. {cluster.max})"))
-    figures.extend([(len(_records(proc, "teams")), ui("teams", lang)),
-                    (len(_records(proc, "projects")), ui("projects", lang)),
-                    (len(_records(proc, "outcomes")), ui("outcomes", lang))])
-    cells = "".join(f'<div class="kpi"><div class="n">{n}</div><div class="l">{esc(text)}</div>'
-                    "</div>" for n, text in figures)
-    return f'<div class="grid">{cells}</div>'
+    series = [Figure(f"series.{c.id}", f"{c.label.get(lang)} (max. {c.max})",
+                     sum(1 for r in held if r.get("series") == c.id)) for c in graph.clusters]
+    return _card(word("key_figures", lang), figures_html((*series, *figures(proc, lang)), lang),
+                 anchor="figures")
 
 
 def _option_item(proc: Process, o: Option, lang: str) -> str:
@@ -220,94 +234,101 @@ def _due(proc: Process, at: dt.datetime | dt.date | str | None, lang: str) -> st
     return _card("Fällig" if lang == "de" else "Due", rows, anchor="due")
 
 
-def _meetings(proc: Process, graph: Graph, lang: str) -> str:
+def _until_sources(rule: Any) -> set[tuple[str, str]]:
+    """The (collection, date field) pairs the ``until:`` rules in ``rule`` read."""
+    if isinstance(rule, UntilRule):
+        return {(rule.until, rule.field)}
+    found: set[tuple[str, str]] = set()
+    for sub in (*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())):
+        found |= _until_sources(sub)
+    inner = getattr(rule, "not_", None)
+    return found | _until_sources(inner) if inner is not None else found
+
+
+def _date_axis(proc: Process, at: dt.datetime | dt.date | str | None, lang: str) -> str:
+    """The date axis: meetings held, what is scheduled (the dated records the template's
+    deadlines look ahead to) and since when something is due, up to the day asked about."""
+    tpl = proc.template
+    marks = [DatedMark(day, label(tpl.phase(rec["phase"]).label, lang, rec["phase"]), "held")
+             for rec in proc.records("phases_entered") if (day := parse_day(rec.get("at")))]
+    for collection, name in sorted({s for d in tpl.deadlines for s in _until_sources(d.spec.rule)
+                                    if s[0] in tpl.collections}):
+        spec = tpl.collections[collection]
+        kind = spec.fields.get("kind")
+        for rec in proc.records(collection):
+            day = parse_day(rec.get(name))
+            if day is not None:
+                text = (value_label(rec["kind"], lang, kind) if kind and rec.get("kind")
+                        else label(spec.label, lang, collection))
+                marks.append(DatedMark(day, text, "scheduled"))
+    items = proc.due(at=at)
+    marks += [DatedMark(d.since, d.label(lang), "due") for d in items]
+    today = (timestamp(at) if at is not None else dt.datetime.now(dt.UTC)).date()
+    start = proc.history[0].at.date()
+    word = "Stand" if lang == "de" else "As of"
+    return date_axis(marks, start, today, lang, f"{word} {human_date(today, lang)}")
+
+
+def _meetings(proc: Process, graph: Graph, names: _Lookup, lang: str) -> str:
+    builtin = BUILTIN_COLLECTIONS["phases_entered"].fields
     rows = []
     for r in _records(proc, "phases_entered"):
         phase = str(r.get("phase"))
         try:
             name = graph.node(phase).label.get(lang)
+            payload = _fields_of(proc, _trigger_into(proc, phase))
         except KeyError:
-            name = phase
+            name, payload = phase, {}
         when = dt.datetime.fromisoformat(str(r.get("at")))
-        attendance = r.get("attendance")
+        said = [f"{field_label(k, lang, payload.get(k))}: {_shown(v, payload.get(k), names, lang)}"
+                for k, v in r.items() if k not in builtin and v not in (None, "", [])]
         rows.append(f'<tr><td class="date">{esc(_date(when, lang))}</td><td>{esc(name)}</td>'
-                    f'<td>{esc(attendance) if attendance is not None else "–"}</td>'
-                    f'<td>{esc(r.get("minutes") or "")}</td></tr>')
+                    f'<td>{esc("; ".join(said)) or "–"}</td></tr>')
     if not rows:
         return _empty(lang)
     return (f'<table><thead><tr><th>{esc(ui("date", lang))}</th><th>{esc(ui("phase", lang))}'
-            f'</th><th>{esc(ui("attendance", lang))}</th><th>{esc(ui("detail", lang))}</th>'
+            f'</th><th>{esc(ui("detail", lang))}</th>'
             f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _projects(proc: Process, names: _Lookup, lang: str) -> str:
-    projects = _records(proc, "projects")
-    if not projects:
-        return _empty(lang, "no_projects")
-    rows = []
-    for p in projects:
-        status = str(p.get("status") or "idea")
-        theme = names("themes", p["theme"]) if p.get("theme") else "–"
-        rows.append(f'<tr data-project="{esc(p.get("id"))}"><td><strong>'
-                    f'{esc(p.get("title") or p.get("id"))}</strong></td>'
-                    f'<td>{esc(names("teams", p.get("team")))}</td><td>{esc(theme)}</td>'
-                    f'<td><span class="chip {esc(status)}">'
-                    f'{esc(_value(proc, status, lang, "projects", "status"))}'
-                    "</span></td></tr>")
-    outcomes = _records(proc, "outcomes")
-    extra = ""
-    if outcomes:
-        items = "".join(f"<li><strong>{esc(o.get('title'))}</strong> "
-                        '<span class="muted">('
-                        f'{esc(_value(proc, o.get("kind"), lang, "outcomes", "kind"))})</span>'
-                        "</li>" for o in outcomes)
-        extra = f"<h3>{esc(ui('outcomes', lang))}</h3><ul>{items}</ul>"
-    return (f'<table><thead><tr><th>{esc(ui("projects", lang))}</th><th>{esc(ui("team", lang))}'
-            f'</th><th>{esc(ui("theme", lang))}</th><th>{esc(ui("status", lang))}</th></tr>'
-            f'</thead><tbody>{"".join(rows)}</tbody></table>{extra}')
+def _trigger_into(proc: Process, phase: str) -> str:
+    """The trigger whose transition enters ``phase`` (the first one; KeyError if none)."""
+    for t in proc.template.transitions:
+        if t.dest == phase:
+            return t.trigger
+    raise KeyError(phase)
 
 
-def _vision(proc: Process, names: _Lookup, lang: str) -> str:
-    parts = []
-    for vision in _records(proc, "vision"):
-        year = f" ({esc(vision['horizon_year'])})" if vision.get("horizon_year") else ""
-        parts.append(f"<blockquote>{esc(vision.get('text'))}{year}</blockquote>")
-    goals = _records(proc, "goals")
-    if goals:
-        items = "".join(f"<li>{esc(g.get('text'))}</li>" for g in goals)
-        parts.append(f"<h3>{esc(ui('goals', lang))}</h3><ul>{items}</ul>")
-    themes = [names("themes", t.get("theme")) for t in _records(proc, "selected_themes")]
-    if themes:
-        parts.append(f"<h3>{esc(ui('theme', lang))}</h3><p>" +
-                     " ".join(f'<span class="chip">{esc(t)}</span>' for t in themes) + "</p>")
-    for form in _records(proc, "consolidation"):
-        details = f" – {esc(form['details'])}" if form.get("details") else ""
-        parts.append(f"<h3>{esc(ui('consolidation', lang))}</h3><p><strong>"
-                     f"{esc(_value(proc, form.get('form'), lang, 'consolidation', 'form'))}"
-                     f"</strong>{details}</p>")
-    return "".join(parts) or _empty(lang)
+def _cell(value: Any, spec: FieldSpec, names: _Lookup, lang: str) -> str:
+    if value in (None, "", []):
+        return "–"
+    if spec.type == "choice":
+        return (f'<span class="chip {esc(value)}">{esc(value_label(value, lang, spec))}'
+                "</span>")
+    return esc(_shown(value, spec, names, lang))
 
 
-def _network(proc: Process, names: _Lookup, lang: str) -> str:
-    partners = _records(proc, "partners")
-    if not partners:
-        return _empty(lang, "no_partners")
-    kinds = Counter(str(p.get("kind") or "other") for p in partners)
-    bars = [Bar(_value(proc, k, lang, "partners", "kind"), n, accent=k == "company")
-            for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))]
-    chart = bar_chart(bars, title=ui("partners_by_kind", lang))
-    circle = _records(proc, "circle")
-    speaker = f' <span class="chip">{esc(ui("speaker_mark", lang))}</span>'
-    members = "".join(f'<li>{esc(names("partners", m.get("partner")))}'
-                      f'{speaker if m.get("speaker") else ""}</li>' for m in circle)
-    listing = "".join(f'<li data-partner="{esc(p.get("id"))}">{esc(p.get("name"))} '
-                      '<span class="muted small">'
-                      f'{esc(_value(proc, p.get("kind"), lang, "partners", "kind"))}</span>'
-                      "</li>" for p in partners)
-    circle_html = (f"<h3>{esc(ui('circle', lang))}</h3><ul>{members}</ul>" if members else "")
-    return (f'<div class="cols"><div><h3>{esc(ui("partners_by_kind", lang))}</h3>'
-            f"<figure>{chart}</figure>{circle_html}</div><div><h3>{esc(ui('partners', lang))}"
-            f"</h3><ul>{listing}</ul></div></div>")
+def _collection(proc: Process, cid: str, spec: CollectionSpec, names: _Lookup,
+                lang: str) -> str:
+    """One card per collection that holds records: a table, or a single record's fields."""
+    records = _records(proc, cid)
+    if not records:
+        return ""
+    shown = {f: fs for f, fs in spec.fields.items() if fs.type != "id" and not fs.personal}
+    heads = "".join(f"<th>{esc(field_label(f, lang, fs))}</th>" for f, fs in shown.items())
+    if spec.single:
+        rec = records[0]
+        items = "".join(f"<dt>{esc(field_label(f, lang, fs))}</dt><dd>"
+                        f"{_cell(rec.get(f), fs, names, lang)}</dd>" for f, fs in shown.items()
+                        if rec.get(f) not in (None, "", []))
+        inner = f"<dl>{items}</dl>"
+    else:
+        rows = "".join(
+            f'<tr data-collection="{esc(cid)}" data-record="{esc(r.get("id", i))}">'
+            + "".join(f"<td>{_cell(r.get(f), fs, names, lang)}</td>" for f, fs in shown.items())
+            + "</tr>" for i, r in enumerate(records))
+        inner = f"<table><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>"
+    return _card(label(spec.label, lang, cid), inner, anchor=f"records-{cid}")
 
 
 def _history(proc: Process, names: _Lookup, lang: str) -> str:
@@ -349,18 +370,14 @@ def report(process: Process, lang: str = "de", *, graphviz: bool | None = None,
     options = proc.options()
     parts = [
         _header(proc, graph, lang), "<main>", _due(proc, at, lang),
-        _card(ui("fallback_diagram", lang), f"<figure>{timeline(graph, lang)}</figure>",
-              anchor="progress"),
+        _card(ui("fallback_diagram", lang), f"<figure>{timeline(graph, lang)}</figure>"
+              f'<figure class="dates">{_date_axis(proc, at, lang)}</figure>', anchor="progress"),
         _figures(proc, graph, lang),
         _card(ui("what_next", lang), _options(proc, graph, options, lang), anchor="next"),
         _card(ui("advisories", lang), _advisories(options, lang), anchor="advisories"),
-        '<div class="cols">',
-        _card(ui("meetings", lang), _meetings(proc, graph, lang), anchor="meetings"),
-        _card(f"{ui('vision', lang)} · {ui('goals', lang)}", _vision(proc, names, lang),
-              anchor="vision"),
-        "</div>",
-        _card(ui("projects", lang), _projects(proc, names, lang), anchor="projects"),
-        _card(ui("network", lang), _network(proc, names, lang), anchor="network"),
+        _card(ui("meetings", lang), _meetings(proc, graph, names, lang), anchor="meetings"),
+        *(_collection(proc, cid, spec, names, lang)
+          for cid, spec in proc.template.collections.items()),
     ]
     if graphviz if graphviz is not None else graphviz_available():
         svg = run_dot(to_dot(graph, lang)).decode("utf-8")

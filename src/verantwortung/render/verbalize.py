@@ -4,10 +4,11 @@ The vocabulary of rules is closed (count, present, compare, all, any, not, custo
 so each kind has one sentence pattern; parameter references become the values
 the template runs with, collections and fields their labels, choice values their
 glossary words. Labels are quoted, so the sentence stays grammatical whatever a
-template calls its collections::
+template calls its collections, and filters become relative clauses::
 
     {count: circle, where: {partner.kind: company}, min: {param: circle_min_companies}}
-    -> „Mitglieder des Initiativkreises“ (nur Unternehmen): mindestens 5
+    -> Die Zahl der Einträge unter „Mitglieder des Initiativkreises“, deren Art
+       „Unternehmen“ ist, beträgt mindestens 5
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
+from ..model.glossary import listing, quote
 from ..model.rules import (
     AllRule,
     AnyRule,
@@ -41,11 +43,6 @@ _OPS = {
     "==": ("ist gleich", "equals"), "!=": ("ist nicht gleich", "does not equal"),
 }
 UNKNOWN = "…"
-
-
-def quote(text: str, lang: str) -> str:
-    """``text`` in the typographic quotes of ``lang``."""
-    return f"„{text}“" if lang == "de" else f"“{text}”"
 
 
 def series_label(text: Any, lang: str) -> str:
@@ -98,25 +95,39 @@ class _Reader:
         found = self.tpl.series_of(series_id)
         return series_label(found.label, self.lang) if found else series_id
 
-    def where(self, collection: str, where: Mapping[str, Any]) -> str:
+    def where(self, collection: str, where: Mapping[str, Any], one: bool = False) -> str:
+        """A filter as a relative clause: ", deren Art „Unternehmen“ ist" (de, with its
+        opening comma; the caller closes it) or " whose kind is “Company”" (en); ``one``:
+        it follows one entry (dessen), not entries (deren)."""
+        whose = "dessen" if one else "deren"
         parts: list[str] = []
         for path, expected in where.items():
-            name, spec = self.field(collection, path)
+            _, spec = self.field(collection, path)
+            name = field_label(path.rsplit(".", 1)[-1], self.lang, spec)
             values = expected if isinstance(expected, list) else [expected]
+            if spec is not None and spec.type == "bool" and len(values) == 1:
+                mark = quote(name, self.lang)
+                parts.append(self.t(f"{'der' if one else 'die'} {'' if values[0] else 'nicht '}"
+                                    f"als {mark} markiert {'ist' if one else 'sind'}",
+                                    f"{'' if values[0] else 'not '}marked as {mark}"))
+                continue
             shown = [_number(v, self.tpl) if isinstance(v, ParamRef)
-                     else value_label(v, self.lang, spec)
-                     for v in values]
-            if spec is not None and spec.type == "choice" and spec.values:
-                rest = [v for v in spec.values if v not in values]
-                if rest and len(rest) < len(values):
-                    words = ", ".join(value_label(v, self.lang, spec) for v in rest)
-                    parts.append(self.t(f"ohne {words}", f"except {words}"))
-                else:
-                    words = ", ".join(shown)
-                    parts.append(self.t(f"nur {words}", f"only {words}"))
+                     else quote(value_label(v, self.lang, spec), self.lang) for v in values]
+            rest = ([v for v in spec.values if v not in values]
+                    if spec is not None and spec.type == "choice" and spec.values else [])
+            if rest and len(rest) < len(values):
+                words = [quote(value_label(v, self.lang, spec), self.lang) for v in rest]
+                some = (words[0] if len(words) == 1 else
+                        self.t("keiner von ", "none of ") + listing(words, self.lang))
+                parts.append(self.t(f"{whose} {name} {'nicht ' if len(words) == 1 else ''}"
+                                    f"{some} ist", f"whose {name.lower()} is "
+                                    f"{'not ' if len(words) == 1 else ''}{some}"))
             else:
-                parts.append(f"{name}: {', '.join(shown)}")
-        return f" ({'; '.join(parts)})" if parts else ""
+                parts.append(self.t(f"{whose} {name} {listing(shown, 'de', 'or')} ist",
+                                    f"whose {name.lower()} is {listing(shown, 'en', 'or')}"))
+        if not parts:
+            return ""
+        return self.t(", " + " und ".join(parts), " " + " and ".join(parts))
 
     def bounds(self, lo: Any, hi: Any) -> str:
         if lo is not None and hi is not None:
@@ -129,17 +140,25 @@ class _Reader:
                           f"at least {_number(lo, self.tpl)}")
         return self.t(f"höchstens {_number(hi, self.tpl)}", f"at most {_number(hi, self.tpl)}")
 
-    def counted(self, collection: str, where: Mapping[str, Any]) -> str:
-        if collection == "phases_entered":
-            rest = {k: v for k, v in where.items() if k not in ("series", "phase")}
-            if isinstance(where.get("series"), str):
-                name = quote(self.series(str(where["series"])), self.lang)
-                return self.t(f"Durchgeführte {name}", f"{name} held") + self.where(
-                    collection, rest)
-            if isinstance(where.get("phase"), (str, list)):
-                return self.t("Phase ", "phase ") + self.phases(where["phase"]) + self.t(
-                    " erreicht", " reached") + self.where(collection, rest)
-        return self.collection(collection) + self.where(collection, where)
+    def number_of(self, collection: str, where: Mapping[str, Any]) -> str:
+        """"die Zahl der Einträge unter „Projekte“, deren …," – a count's subject, its clause
+        closed (the label is quoted, not inflected, so any label reads right)."""
+        clause = self.where(collection, where)
+        return self.t(f"die Zahl der Einträge unter {self.collection(collection)}{clause}"
+                      f"{',' if clause else ''}",
+                      f"the number of entries in {self.collection(collection)}{clause}")
+
+    def held(self, series_id: str, rule: CountRule) -> str:
+        """"es fanden mindestens 3 Meilensteintreffen statt" – with the verb in number."""
+        found = self.tpl.series_of(series_id)
+        bound = self.bounds(rule.min, rule.max)
+        last = _number(rule.max if rule.max is not None else rule.min, self.tpl)
+        one = last == "1" and (rule.min is None or rule.max is None)
+        noun_text = (found.noun_one if one else found.noun) if found is not None else None
+        noun = (label(noun_text, self.lang) if noun_text is not None
+                else quote(self.series(series_id), self.lang))
+        return self.t(f"es {'fand' if one else 'fanden'} {bound} {noun} statt",
+                      f"{bound} {noun} {'was' if one else 'were'} held")
 
     def phases(self, ids: Any) -> str:
         names = []
@@ -151,18 +170,36 @@ class _Reader:
                 names.append(quote(str(pid), self.lang))
         return self.t(" oder ", " or ").join(names)
 
-    def count(self, rule: CountRule) -> str:
+    def reached(self, rule: CountRule) -> str | None:
+        """A count of entered phases read as "die Phase „X“ ist (noch nicht) erreicht"."""
         where = rule.where
-        reached = rule.count == "phases_entered" and set(where) == {"phase"}
-        if reached and rule.min is None and _number(rule.max, self.tpl) == "0":
-            return self.t(f"Phase {self.phases(where['phase'])} noch nicht erreicht",
-                          f"phase {self.phases(where['phase'])} not reached yet")
-        if reached and rule.max is None and _number(rule.min, self.tpl) == "1":
-            return self.t(f"Phase {self.phases(where['phase'])} erreicht",
-                          f"phase {self.phases(where['phase'])} reached")
+        if rule.count != "phases_entered" or set(where) != {"phase"}:
+            return None
+        names = self.phases(where["phase"])
         if rule.min is None and _number(rule.max, self.tpl) == "0":
-            return f"{self.counted(rule.count, where)}: {self.t('keine', 'none')}"
-        return f"{self.counted(rule.count, where)}: {self.bounds(rule.min, rule.max)}"
+            return self.t(f"die Phase {names} ist noch nicht erreicht",
+                          f"the phase {names} has not been reached yet")
+        if rule.max is None and _number(rule.min, self.tpl) == "1":
+            return self.t(f"die Phase {names} ist erreicht", f"the phase {names} is reached")
+        bounds = self.bounds(rule.min, rule.max)
+        return self.t(f"die Phase {names} wurde {bounds}-mal erreicht",
+                      f"the phase {names} was reached {bounds} times")
+
+    def count(self, rule: CountRule) -> str:
+        reached = self.reached(rule)
+        if reached is not None:
+            return reached
+        where = rule.where
+        if rule.count == "phases_entered" and isinstance(where.get("series"), str) and len(
+                where) == 1:
+            return self.held(str(where["series"]), rule)
+        if rule.min is None and _number(rule.max, self.tpl) == "0":
+            clause = self.where(rule.count, where)
+            return self.t(f"unter {self.collection(rule.count)} gibt es keine Einträge{clause}",
+                          f"there are no entries in {self.collection(rule.count)}{clause}")
+        return self.t(f"{self.number_of(rule.count, where)} beträgt "
+                      f"{self.bounds(rule.min, rule.max)}",
+                      f"{self.number_of(rule.count, where)} is {self.bounds(rule.min, rule.max)}")
 
     def path(self, path: str) -> str:
         head, _, rest = path.partition(".")
@@ -174,9 +211,39 @@ class _Reader:
         name, _ = self.field(head, rest)
         return f"{self.collection(head)} → {quote(name, self.lang)}"
 
+    def present(self, path: str) -> str:
+        """A record or one of its fields is there: named by the event that records it."""
+        head, _, rest = path.partition(".")
+        if rest:
+            name, _ = self.field(head, rest)
+            return self.t(f"{quote(name, 'de')} von {self.collection(head)} ist angegeben",
+                          f"the {quote(name, 'en')} of {self.collection(head)} is given")
+        event = next((e for e in self.tpl.events if e.spec.adds == head), None)
+        if event is not None:
+            done = quote(label(event.spec.label, self.lang, event.id), self.lang)
+            return self.t(f"{done} ist erfasst", f"{done} has been recorded")
+        return self.t(f"es gibt einen Eintrag {self.collection(head)}",
+                      f"there is an entry {self.collection(head)}")
+
+    def once(self, rule: AnyRule) -> str | None:
+        """any(phase P not reached yet, R) read as "sobald die Phase P erreicht ist, gilt: R"."""
+        if len(rule.any) != 2:
+            return None
+        first, then = rule.any
+        if not isinstance(first, CountRule):
+            return None
+        reached = self.reached(first)
+        if reached is None or first.min is not None or _number(first.max, self.tpl) != "0":
+            return None
+        names = self.phases(first.where["phase"])
+        text = self.read(then, nested=True)
+        text = text[:1].upper() + text[1:]
+        return self.t(f"sobald die Phase {names} erreicht ist, gilt: {text}",
+                      f"once the phase {names} is reached: {text[:1].lower() + text[1:]}")
+
     def operand(self, op: Any) -> str:
         if isinstance(op, CountOperand):
-            return self.t("Anzahl ", "number of ") + self.counted(op.count, op.where)
+            return self.number_of(op.count, op.where).rstrip(",")
         if isinstance(op, FieldOperand):
             if op.field.startswith("payload."):
                 return self.t("die Angabe ", "the given ") + self.path(op.field)
@@ -190,23 +257,27 @@ class _Reader:
             if rule.present.startswith("payload."):
                 return self.t(f"beim Auslösen wird {self.path(rule.present)} angegeben",
                               f"{self.path(rule.present)} is given when triggering")
-            return self.t(f"{self.path(rule.present)} ist festgehalten",
-                          f"{self.path(rule.present)} is recorded")
+            return self.present(rule.present)
         if isinstance(rule, CompareRule):
             c = rule.compare
             de, en = _OPS[c.op]
             return f"{self.operand(c.left)} {self.t(de, en)} {self.operand(c.right)}"
+        if isinstance(rule, AnyRule):
+            once = self.once(rule)
+            if once is not None:
+                return once
         if isinstance(rule, (AllRule, AnyRule)):
             parts = [self.read(r, nested=True) for r in
                      (rule.all if isinstance(rule, AllRule) else rule.any)]
             if isinstance(rule, AllRule):
                 text = self.t(" und ", " and ").join(parts)
             else:
-                text = self.t("mindestens eines davon: ", "at least one of: ") + self.t(
-                    " oder ", " or ").join(parts)
+                text = self.t("mindestens eines gilt: ", "at least one holds: ") + self.t(
+                    "; oder ", "; or ").join(parts)
             return f"({text})" if nested and len(parts) > 1 else text
         if isinstance(rule, NotRule):
-            return self.t("nicht: ", "not: ") + f"({self.read(rule.not_, nested=True)})"
+            return self.t("es gilt nicht: ", "it does not hold that ") + self.read(
+                rule.not_, nested=True)
         if isinstance(rule, CustomRule):
             args = ", ".join(f"{k}={v}" for k, v in rule.args.items())
             name = quote(rule.custom, self.lang)
@@ -243,4 +314,4 @@ def message_text(check: Check, tpl: ProcessTemplate, lang: str = "de") -> str:
         values["min"] = _number(rule.min, tpl) if rule.min is not None else UNKNOWN
         values["max"] = _number(rule.max, tpl) if rule.max is not None else UNKNOWN
         values["collection"] = rule.count
-    return fill(check.spec.message.get(lang), values, UNKNOWN)
+    return fill(check.spec.message.text(lang), values, UNKNOWN)

@@ -1,9 +1,7 @@
-"""Words the renderers show: UI texts and labels of choice values, in German and English.
+"""Words the renderers show: UI texts in German and English, and the method's glossary.
 
-Templates label phases, triggers, events, collections and parameters, but not the
-values of a ``choice`` field (``company``, ``running``) nor most field names. The
-renderers read them from this glossary of the method's vocabulary; a value it does
-not know is shown as written in the template.
+Labels of choice values and field names come from :mod:`verantwortung.model.glossary`
+(the engine's messages use it too); a value it does not know is shown as written.
 """
 
 from __future__ import annotations
@@ -11,72 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..model.glossary import field_label, value_label
+
 __all__ = ["LANGS", "field_label", "label", "ui", "value_label"]
 
 LANGS = ("de", "en")
 
-#: value or field id -> (German, English)
-_GLOSSARY: dict[str, tuple[str, str]] = {
-    # partner kinds
-    "company": ("Unternehmen", "Company"),
-    "municipality": ("Kommune", "Municipality"),
-    "district": ("Landkreis", "District"),
-    "association": ("Verein", "Association"),
-    "social_organisation": ("Soziale Organisation", "Social organisation"),
-    "chamber": ("Kammer", "Chamber"),
-    "business_association": ("Wirtschaftsverband", "Business association"),
-    "foundation": ("Stiftung", "Foundation"),
-    "education": ("Bildungseinrichtung", "Education"),
-    "other": ("Sonstige", "Other"),
-    # company sizes
-    "micro": ("Kleinstunternehmen", "Micro"),
-    "small": ("Klein", "Small"),
-    "medium": ("Mittel", "Medium"),
-    "large": ("Groß", "Large"),
-    # project status
-    "idea": ("Idee", "Idea"),
-    "planned": ("Geplant", "Planned"),
-    "running": ("Läuft", "Running"),
-    "completed": ("Abgeschlossen", "Completed"),
-    "continuing": ("Wird fortgeführt", "Continuing"),
-    "handed_over": ("Übergeben", "Handed over"),
-    "dropped": ("Verworfen", "Dropped"),
-    # outcome kinds
-    "product": ("Produkt", "Product"),
-    "programme": ("Programm", "Programme"),
-    "social_enterprise": ("Sozialunternehmen", "Social enterprise"),
-    "educational_institution": ("Bildungseinrichtung", "Educational institution"),
-    "publication": ("Veröffentlichung", "Publication"),
-    # consolidation forms
-    "working_group": ("Arbeitskreis", "Working group"),
-    "neighbour_extension": ("Ausweitung auf Nachbarregionen", "Extension to neighbouring regions"),
-    "cooperation_agreement": ("Kooperationsvereinbarung", "Cooperation agreement"),
-    "network_membership": ("Mitgliedschaft in einem Netzwerk", "Network membership"),
-    # scheduled event kinds
-    "kickoff": ("Auftakt", "Kick-off"),
-    "milestone": ("Meilensteintreffen", "Milestone meeting"),
-    "impulse": ("Impulsveranstaltung", "Impulse event"),
-    "closing": ("Abschluss", "Closing"),
-    # field names
-    "kind": ("Art", "kind"),
-    "size": ("Größe", "size"),
-    "status": ("Status", "status"),
-    "speaker": ("Sprecher", "speaker"),
-    "reason": ("Begründung", "reason"),
-    "partner": ("Partner", "partner"),
-    "name": ("Name", "name"),
-    "title": ("Titel", "title"),
-    "text": ("Text", "text"),
-    "theme": ("Thema", "theme"),
-    "team": ("Team", "team"),
-    "form": ("Form", "form"),
-    "date": ("Datum", "date"),
-    "host": ("Gastgeber", "host"),
-    "attendance": ("Teilnehmende", "attendance"),
-    "minutes": ("Protokoll", "minutes"),
-}
-
 _UI: dict[str, tuple[str, str]] = {
+    "phase_deadlines": ("Fristen dieser Phase", "Deadlines of this phase"),
+    "deadline_due": ("{label} (seit {since})", "{label} (since {since})"),
+    "deadline_not_due": ("{label}: nicht fällig", "{label}: not due"),
     "allowed": ("möglich", "possible"),
     "blocked": ("blockiert", "blocked"),
     "reasons": ("Gründe", "reasons"),
@@ -112,9 +54,16 @@ _UI: dict[str, tuple[str, str]] = {
     "every_phase": ("In jeder laufenden Phase", "In every running phase"),
     "events": ("Was festgehalten wird", "What is recorded"),
     "invariants": ("Was immer gilt", "What always holds"),
-    "invariants_text": ("Die Regeln oben sorgen dafür, dass jeder Stand eines Prozesses das "
-                        "erfüllt.", "The rules above make sure every state of a process "
-                        "meets these."),
+    "invariants_text": ("Die Regeln oben sorgen dafür, dass jeder Stand eines Prozesses diese "
+                        "Bedingungen erfüllt.", "The rules above make sure that every state "
+                        "of a process meets these conditions."),
+    "deadlines": ("Fristen", "Deadlines"),
+    "deadlines_text": ("Nichts wird terminiert: ob etwas fällig ist, ergibt sich aus den "
+                       "Einträgen eines Prozesses und dem Datum, an dem man fragt.",
+                       "Nothing is scheduled: whether something is due follows from a "
+                       "process's entries and the date one asks about."),
+    "reminder": ("Erinnerung", "reminder"),
+    "overdue": ("überfällig", "overdue"),
     "event": ("Ereignis", "Event"),
     "where_allowed": ("wann", "when"),
     "everywhere": ("in jeder laufenden Phase", "in every running phase"),
@@ -156,18 +105,19 @@ _UI: dict[str, tuple[str, str]] = {
     "template": ("Vorlage", "Template"),
     "process": ("Prozess", "Process"),
     "events_count": ("Ereignisse", "events"),
+    "events_one": ("Ereignis", "event"),
     "partners": ("Partner", "Partners"),
     "circle_companies": ("Unternehmen im Initiativkreis", "Companies in the initiative circle"),
     "teams": ("Projektteams", "Project teams"),
     "outcomes": ("Ergebnisse", "Outcomes"),
     "vision": ("Vision", "Vision"),
     "goals": ("Ziele", "Goals"),
-    "consolidation": ("Verstetigung", "Consolidation"),
+    "consolidation": ("Verstetigung", "Sustaining"),
     "possible_events": ("Jetzt festzuhalten", "Can be recorded now"),
-    "final_reached": ("Der Prozess ist abgeschlossen; hier geschieht nichts mehr.",
+    "final_reached": ("Der Prozess ist beendet; hier geschieht nichts mehr.",
                       "The process has ended; nothing more can happen."),
     "process_started": ("Prozess gestartet", "Process started"),
-    "speaker_mark": ("Sprecher", "speaker"),
+    "speaker_mark": ("Sprecherin oder Sprecher", "spokesperson"),
     "circle": ("Initiativkreis", "Initiative circle"),
     "fallback_diagram": ("Phasenverlauf", "Phase progress"),
     "optional": ("optional", "optional"),
@@ -183,34 +133,6 @@ def ui(key: str, lang: str, **values: Any) -> str:
     """A UI text in ``lang``, its ``{placeholders}`` filled from ``values``."""
     text = _pick(_UI[key], lang)
     return text.format(**values) if values else text
-
-
-def value_label(value: Any, lang: str, field: Any = None) -> str:
-    """The label of a choice value (``company`` -> ``Unternehmen``), else the value.
-
-    The ``labels:`` the template gives that choice field come first (the same value can
-    read differently in two fields: a partner that is an ``association`` is a Verein,
-    a consolidation as ``association`` is a Vereinsgründung); the built-in glossary is
-    the fallback for templates without labels.
-    """
-    if isinstance(value, bool):
-        return ("ja" if value else "nein") if lang == "de" else ("yes" if value else "no")
-    text = (getattr(field, "labels", None) or {}).get(str(value))
-    if text is not None and text.get(lang):
-        return str(text.get(lang))
-    pair = _GLOSSARY.get(str(value))
-    return _pick(pair, lang) if pair else str(value)
-
-
-def field_label(name: str, lang: str, declared: Any = None) -> str:
-    """The label of a field: the template's own label, the glossary's, or the name."""
-    text = getattr(declared, "label", None)
-    if text is not None:
-        got = text.get(lang)
-        if got:
-            return str(got)
-    pair = _GLOSSARY.get(name)
-    return _pick(pair, lang) if pair else name
 
 
 def label(text: Any, lang: str, fallback: str = "") -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
@@ -46,7 +47,7 @@ from ..model.rules import (
     SinceRule,
     UntilRule,
 )
-from .dates import Day, add_months, months_between, parse_day
+from .dates import add_months, day_text, months_between, parse_day
 
 __all__ = ["Compiled", "CompiledRule", "Edges", "Reads", "RecordView", "Tally", "build_rule",
            "build_timed", "compile_rule", "reference_day"]
@@ -337,7 +338,9 @@ class _Compiler:
                 records = records[-1:]
             if tests:
                 records = [rec for rec in records if all(t(view, rec) for t in tests)]
-            return [day for rec in records if (day := parse_day(rec.get(name))) is not None]
+            # in order, so the latest is the last and the next one is found by bisection
+            return sorted([day for rec in records
+                           if (day := parse_day(rec.get(name))) is not None])
 
         return dates
 
@@ -350,13 +353,13 @@ class _Compiler:
         name = rule.since if isinstance(rule, SinceRule) else rule.until
 
         def pick(view: RecordView, today: dt.date) -> dt.date | None:
-            found = dates(view)
+            found = dates(view)  # in order
             if not found:
                 return None
             if since:
-                return max(found)
-            ahead = [d for d in found if d >= today]  # the next date; else the last one
-            return min(ahead) if ahead else max(found)
+                return found[-1]
+            i = bisect_left(found, today)  # the next date; else the last one
+            return found[i] if i < len(found) else found[-1]
 
         def measure(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
             today = reference_day(view)
@@ -367,7 +370,7 @@ class _Compiler:
             first, second = (day, today) if since else (today, day)
             amount = months_between(first, second) if months else (second - first).days
             ok = (lo is None or amount >= lo) and (hi is None or amount <= hi)
-            return ok, {unit: amount, "date": Day(day), "min": lo, "max": hi,
+            return ok, {unit: amount, "date": day_text(day), "min": lo, "max": hi,
                         "collection": name}
 
         def shift(day: dt.date, amount: int) -> dt.date:
@@ -396,6 +399,8 @@ def _day(value: dt.datetime) -> dt.date:
 def reference_day(view: RecordView) -> dt.date | None:
     """The date a view is judged on (its ``at``), or None when it has none."""
     at = getattr(view, "at", None)
+    if type(at) is dt.date:  # the common case: a day asked about
+        return at
     if isinstance(at, dt.datetime):
         return at.date()
     return at if isinstance(at, dt.date) else None

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Day", "add_months", "human_date", "localized", "months_between", "parse_day"]
+__all__ = ["Day", "add_months", "day_text", "human_date", "localized", "months_between",
+           "parse_day"]
 
 _MONTHS = {
     "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
@@ -40,6 +41,12 @@ class Day(str):
     def human(self, lang: str) -> str:
         """"4. Juli 2012" (de) or "4 July 2012" (en)."""
         return human_date(self.date, lang)
+
+
+@lru_cache(maxsize=4096)
+def day_text(day: dt.date) -> Day:
+    """The :class:`Day` of a date (the same few dates are read again and again)."""
+    return Day(day)
 
 
 def human_date(day: dt.date, lang: str = "en") -> str:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from ..engine.process import Process
 from ..exceptions import ReplayError, StoreError
@@ -20,7 +23,7 @@ from ..model.process import Event
 from ..model.template import ProcessTemplate
 from .schema import events, processes
 
-__all__ = ["check_export", "check_process", "check_rows", "check_state"]
+__all__ = ["check_export", "check_process", "check_rows", "check_state", "why_not_added"]
 
 # the length of every bounded text column, from the schema itself
 _LIMITS: dict[str, int] = {name: length for table in (events, processes)
@@ -146,3 +149,19 @@ def _plain(value: Any) -> Any:
         return json.loads(json.dumps(value, sort_keys=True))
     except (TypeError, ValueError, RecursionError):
         return value
+
+
+def why_not_added(conn: Connection, process_id: str, history: Sequence[Event]) -> str:
+    """What an id clash that refused ``add`` was: the process, or one of its events."""
+    if conn.execute(select(processes.c.id).where(
+            processes.c.id == process_id)).first() is not None:
+        return f"process {process_id} is already stored"
+    ids = [e.id for e in history]
+    for start in range(0, len(ids), 500):
+        clash = conn.execute(select(events.c.id, events.c.process_id).where(
+            events.c.id.in_(ids[start:start + 500])).limit(1)).first()
+        if clash is not None:
+            return (f"process {process_id}: its event {clash.id} is stored already, "
+                    f"in process {clash.process_id} (a copy of an export under "
+                    "another id?)")
+    return f"process {process_id}: an id of it or of its events is stored already"

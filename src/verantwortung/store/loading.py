@@ -10,10 +10,10 @@ be the snapshot's, or :class:`~verantwortung.CorruptEventError` names the snapsh
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.engine import Connection
 
 from ..engine.process import Process
@@ -22,12 +22,12 @@ from ..model.process import Event
 from ..model.template import ProcessTemplate
 from .rows import chain, chain_rows, decode_events, info_of, now, seal
 from .schema import events, processes, snapshots
-from .templates import kept_row, template_for
+from .templates import template_for
 
 if TYPE_CHECKING:
     from .sql import EventStore
 
-__all__ = ["PAGE", "catch_up", "load", "write_snapshot"]
+__all__ = ["PAGE", "catch_up", "load", "load_all", "write_snapshot"]
 
 #: events read per query when a lazy history is read
 PAGE = 2000
@@ -50,9 +50,66 @@ def load(store: EventStore, process_id: str, *, use_snapshot: bool = True) -> Pr
             events.c.seq >= snap.seq)).all())
         if snap is not None:
             rows[:0] = conn.execute(query.where(events.c.seq == 1)).all()
-        kept = kept_row(conn, process_id)
+    return _build(store, row, snap, rows)
+
+
+def load_all(store: EventStore, rows: Sequence[Any], *, page: int = 200) -> Iterator[Process]:
+    """The processes of these index rows, in their order, read a page at a time.
+
+    Each is rebuilt as :func:`load` does (from its latest sealed snapshot and the events
+    after it), but a page costs four queries, not three per process.
+    """
+    for start in range(0, len(rows), page):
+        chunk = rows[start:start + page]
+        with store._reading() as conn:
+            snaps = _latest_snapshots(conn, chunk)
+            logs = _logs(conn, chunk, snaps)
+        for row in chunk:
+            yield _build(store, row, snaps.get(row.id), logs.get(row.id, []))
+
+
+def _latest_snapshots(conn: Connection, rows: Sequence[Any]) -> dict[str, Any]:
+    """The newest sealed snapshot at or before its version of each of ``rows``'s processes."""
+    version = {row.id: row.version for row in rows}
+    best: dict[str, int] = {}
+    for pid, seq in conn.execute(select(snapshots.c.process_id, snapshots.c.seq).where(
+            snapshots.c.process_id.in_(version), snapshots.c.seq > 1,
+            snapshots.c.state_digest.is_not(None))):
+        if seq <= version[pid] and seq > best.get(pid, 0):
+            best[pid] = seq
+    if not best:
+        return {}
+    return {snap.process_id: snap for snap in conn.execute(select(
+        snapshots.c.process_id, snapshots.c.seq, snapshots.c.state,
+        snapshots.c.history_digest, snapshots.c.state_digest).where(
+        tuple_(snapshots.c.process_id, snapshots.c.seq).in_(list(best.items()))))}
+
+
+def _logs(conn: Connection, rows: Sequence[Any], snaps: Mapping[str, Any]
+          ) -> dict[str, list[Any]]:
+    """Per process, the event rows :func:`load` reads: all of them up to its version, or
+    with a snapshot the first one and those from the snapshot's own on."""
+    whole = [row.id for row in rows if row.id not in snaps]
+    queries = [select(events).where(events.c.process_id.in_(whole))] if whole else []
+    if snaps:
+        snap = snapshots.alias("snap")
+        queries.append(select(events).join(snap, snap.c.process_id == events.c.process_id).where(
+            tuple_(snap.c.process_id, snap.c.seq).in_([(p, s.seq) for p, s in snaps.items()]),
+            or_(events.c.seq == 1, events.c.seq >= snap.c.seq)))
+    version = {row.id: row.version for row in rows}
+    out: dict[str, list[Any]] = {}
+    for query in queries:
+        for event in conn.execute(query.order_by(events.c.process_id, events.c.seq)):
+            if event.seq <= version[event.process_id]:
+                out.setdefault(event.process_id, []).append(event)
+    return out
+
+
+def _build(store: EventStore, row: Any, snap: Any, rows: list[Any]) -> Process:
+    """A process from its index row, its snapshot (or None) and the event rows read."""
+    process_id = row.id
     info = info_of(row)
-    tpl = template_for(store, info, row.template_source, kept)
+    tpl = template_for(store, info, row.template_source)
     history = decode_events(rows)
     if snap is not None and history[1].template_version != info.template_version:
         # a snapshot from before a move to another template version holds a state of

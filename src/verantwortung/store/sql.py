@@ -36,9 +36,9 @@ from ..io.loader import bundled_path, load
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
-from . import feed, loading, statements
+from . import feed, loading, projection, statements
 from . import templates as kept
-from .checks import check_export, check_process, check_rows, check_state
+from .checks import check_export, check_process, check_rows, check_state, why_not_added
 from .migrate import prepare
 from .rows import (
     ProcessInfo,
@@ -108,6 +108,7 @@ class EventStore:
             else:
                 self.engine = create_engine(url, pool_pre_ping=True)
             prepare(self.engine, url, create=create)
+            projection.ensure(self.engine)  # a store from before the summaries gets them
         except StoreNotFound:
             self.engine.dispose()
             raise
@@ -167,28 +168,14 @@ class EventStore:
                 conn.execute(insert(processes), info_row)
                 kept.link(conn, proc.id, kept.remember(conn, proc.template, origin))
                 stored = self._insert_events(conn, history)
+                projection.save(conn, proc)
         except IntegrityError as exc:
-            raise StoreError(self._why_not_added(proc.id, history)) from exc
+            with self._reading() as conn:
+                raise StoreError(why_not_added(conn, proc.id, history)) from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"process {proc.id}: the database refused it: "
                              f"{reason_of(exc)}") from exc
         self._listeners.notify(stored)
-
-    def _why_not_added(self, process_id: str, history: Sequence[Event]) -> str:
-        """What an id clash that refused :meth:`add` was: the process, or one of its events."""
-        with self._reading() as conn:
-            if conn.execute(select(processes.c.id).where(
-                    processes.c.id == process_id)).first() is not None:
-                return f"process {process_id} is already stored"
-            ids = [e.id for e in history]
-            for start in range(0, len(ids), 500):
-                clash = conn.execute(select(events.c.id, events.c.process_id).where(
-                    events.c.id.in_(ids[start:start + 500])).limit(1)).first()
-                if clash is not None:
-                    return (f"process {process_id}: its event {clash.id} is stored already, "
-                            f"in process {clash.process_id} (a copy of an export under "
-                            "another id?)")
-        return f"process {process_id}: an id of it or of its events is stored already"
 
     def append(self, proc: Process, expected_version: int) -> int:
         """Write the events of ``proc`` after ``expected_version``; return the new version.
@@ -218,6 +205,7 @@ class EventStore:
                         raise ProcessNotFound(proc.id)
                     raise ConcurrencyError(proc.id, expected_version,
                                            None if actual == expected_version else actual)
+                projection.save(conn, proc)  # the summary never lags a committed event
                 if self.snapshot_every and (proc.version // self.snapshot_every
                                             > expected_version // self.snapshot_every):
                     loading.write_snapshot(conn, proc)
@@ -371,13 +359,23 @@ class EventStore:
     def list(self, *, template: str | None = None, phase: str | None = None,
              region: str | None = None) -> list[ProcessInfo]:
         """Processes, newest first, filtered by template, phase and region."""
+        return [info_of(row) for row in self._rows(template, phase, region)]
+
+    def load_all(self, *, template: str | None = None, phase: str | None = None,
+                 region: str | None = None) -> Iterator[Process]:
+        """The processes :meth:`list` names, each as :meth:`load` gives it, read a page
+        of processes per query (asking every stored process is not one load each)."""
+        return loading.load_all(self, self._rows(template, phase, region))
+
+    def _rows(self, template: str | None, phase: str | None, region: str | None
+              ) -> builtins.list[Any]:
         query = select(processes).order_by(processes.c.created_at.desc(), processes.c.id)
         for column, value in ((processes.c.template, template), (processes.c.phase, phase),
                               (processes.c.region, region)):
             if value is not None:
                 query = query.where(column == value)
         with self._reading() as conn:
-            return [info_of(row) for row in conn.execute(query)]
+            return list(conn.execute(query))
 
     def count(self) -> int:
         """How many processes are stored."""

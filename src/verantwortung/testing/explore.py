@@ -3,7 +3,8 @@
 Breadth-first over the phase graph, the planner prepares the data each transition
 needs and fires it on a real process; so "reachable" means a concrete, accepted
 event sequence exists. Then every hard guard is broken on purpose (refusable?),
-and random runs check the template's invariants after every accepted event.
+each deadline is made due and cleared again (:mod:`.deadline_check`), and random
+runs check the template's invariants after every accepted event.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from ..engine.process import Process
 from ..exceptions import Diagnostic, TransitionRefused
 from ..model.template import Check, ProcessTemplate, SourceRef, Transition
+from .deadline_check import DeadlineOutcome, check_deadlines
 from .planner import Planner, Step, steps_since
 from .stories import seeded, shortened
 from .walk import walk_step
@@ -46,6 +48,7 @@ class Exploration:
     refusals: dict[tuple[str, str, str], Refusal] = field(default_factory=dict)
     guards_passed: set[tuple[str, str]] = field(default_factory=set)
     broken: dict[str, tuple[Step, ...]] = field(default_factory=dict)  # invariant -> story
+    deadlines: dict[str, DeadlineOutcome] = field(default_factory=dict)
     runs: int = 0
     run_steps: int = 0
     findings: list[Diagnostic] = field(default_factory=list)
@@ -84,6 +87,11 @@ class Exploration:
                        "refusable": len([g for g in guards if g in refusable])},
             "invariants": {"count": len(self.template.invariants), "runs": self.runs,
                            "steps": self.run_steps},
+            "deadlines": {"total": len(self.template.deadlines),
+                          "due": len([d for d in self.deadlines.values() if d.due]),
+                          "cleared": len([d for d in self.deadlines.values()
+                                          if d.cleared_by and not d.ends]),
+                          "found": [d.to_dict() for d in self.deadlines.values()]},
         }
 
 
@@ -180,6 +188,7 @@ def _explore(planner: Planner, result: Exploration,
     _break_guards(planner, result)
     _event_guards(planner, result)
     _break_invariants(planner, result)
+    result.deadlines = check_deadlines(planner, result.reach)
     _findings(result)
 
 
@@ -342,6 +351,16 @@ def _findings(result: Exploration) -> None:
             result.findings.append(_finding(
                 guard.source, fallback, "W401", f"guard {code!r} of {trigger!r} never refuses "
                 "in exploration: it may always hold", "warning"))
+    for d in tpl.deadlines:
+        found = result.deadlines.get(d.code)
+        if found is not None and found.due is None:
+            result.findings.append(_finding(
+                d.source, fallback, "C006", f"deadline {d.code!r} never becomes due: no story "
+                "into its phases and no date makes its rule fail"))
+        elif found is not None and (found.cleared_by is None or found.ends):
+            result.findings.append(_finding(
+                d.source, fallback, "W403", f"deadline {d.code!r}, once due, is cleared by no "
+                "step that keeps the process running, nor by time passing", "warning"))
     for (trigger, _origin), ts in result.declared.items():
         if not any((t.trigger, t.source) in result.taken for t in ts) and all(
                 t.source in result.reach for t in ts[:1]):

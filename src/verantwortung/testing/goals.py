@@ -35,7 +35,8 @@ from ..model.rules import (
     PresentRule,
 )
 from ..rules.registry import registry
-from .planner import Step, plain_value
+from .plan_parts import plain_value
+from .planner import Step
 
 if TYPE_CHECKING:
     from ..engine.process import Process

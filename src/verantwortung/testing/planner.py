@@ -27,10 +27,11 @@ from ..engine.compiled import CompiledEvent, CompiledTemplate, compiled
 from ..engine.process import Process
 from ..exceptions import TransitionRefused
 from ..model.document import BUILTIN_COLLECTIONS, FieldSpec
-from ..model.rules import AllRule, CountRule, NotRule, ParamRef
+from ..model.rules import CountRule, ParamRef
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, compile_rule
 from ..rules.registry import registry
+from .plan_parts import RecordsView, conjunction, custom_names, matches, plain_value, route
 
 __all__ = ["START", "Planner", "Step", "steps_since"]
 
@@ -85,6 +86,9 @@ class Planner:
         self.variant = 0
         #: goals met already that an attempt must not undo (parts of an ``all``)
         self.keep: list[tuple[Any, bool]] = []
+        #: the time new steps are dated (None: the time of the latest event), for stories
+        #: in which time passes (a deadline becoming due, then cleared)
+        self.clock: dt.datetime | None = None
 
     # -- running stories ----------------------------------------------------------------
 
@@ -103,8 +107,9 @@ class Planner:
     def try_fire(self, proc: Process, step: Step) -> bool:
         """Fire ``step``; False (and nothing changed) when refused."""
         try:
+            last = proc.history[-1].at
             proc.fire(step.name, actor=step.actor, payload=dict(step.payload),
-                      at=proc.history[-1].at)
+                      at=last if self.clock is None else max(self.clock, last))
         except TransitionRefused:
             return False
         return True
@@ -150,7 +155,7 @@ class Planner:
         key = repr(rule)
         found = self._probes.get(key)
         if found is None:
-            custom = {name: registry[name] for name in _custom_names(rule) if name in registry}
+            custom = {name: registry[name] for name in custom_names(rule) if name in registry}
             found = self._probes[key] = compile_rule(rule, self.template.collections,
                                                      self.template.values, custom)
         return found
@@ -158,13 +163,13 @@ class Planner:
     def holds(self, proc: Process, rule: Any, payload: Mapping[str, Any]) -> bool:
         """Whether ``rule`` passes on ``proc`` with ``payload``, as the engine judges it."""
         try:
-            return bool(self.probe(rule)(_View(proc), payload)[0])
+            return bool(self.probe(rule)(RecordsView(proc), payload)[0])
         except Exception:  # a custom rule that raises does not hold
             return False
 
     def seen(self, proc: Process, rule: Any, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The values ``rule`` saw on ``proc`` (``left``, ``right``, ``count`` ...)."""
-        return dict(self.probe(rule)(_View(proc), payload)[1])
+        return dict(self.probe(rule)(RecordsView(proc), payload)[1])
 
     def count(self, proc: Process, collection: str, where: Mapping[str, Any]) -> int:
         """How many records of ``collection`` match ``where``, counted as the engine does."""
@@ -305,7 +310,7 @@ class Planner:
         target = fspec.to or ""
         used = ({r.get(name) for r in proc.records(collection)} if fspec.unique else set())
         match = next((r["id"] for r in proc.records(target)
-                      if r["id"] not in used and _matches(proc, target, r, where)), None)
+                      if r["id"] not in used and matches(proc, target, r, where)), None)
         return match if match is not None else self.make(proc, target, where)
 
     def move(self, proc: Process, collection: str, record_id: Any, name: str,
@@ -313,7 +318,7 @@ class Planner:
         """Change ``name`` of a record along the field's moves until it is one of ``allowed``."""
         record = next((r for r in proc.records(collection) if r.get("id") == record_id), None)
         moves = self.template.collections[collection].fields[name].moves or {}
-        path = _route(moves, None if record is None else record.get(name), allowed)
+        path = route(moves, None if record is None else record.get(name), allowed)
         ev = self.updater(proc, collection, name)
         if path is None or ev is None or ev.key is None:
             return False
@@ -370,7 +375,7 @@ class Planner:
                  if skip is None or g.code != skip.code]
         if skip is not None and break_it:
             goals.append((skip.spec.rule, False))
-        if goals and not achieve(self, proc, _conjunction(goals), True, payload,
+        if goals and not achieve(self, proc, conjunction(goals), True, payload,
                                  trig.payload):
             if not best_effort:
                 return None
@@ -391,102 +396,3 @@ class Planner:
 
             if self.attempt(proc, payload, keeps):
                 met.append((rule, want))
-
-def plain_value(proc: Process, name: str, spec: FieldSpec, fresh: Callable[[str], str],
-                variant: int = 0) -> Any:
-    """A valid value of a field that is not a reference (ids from ``fresh``).
-
-    ``variant`` picks another value where there are several: the next choice, the
-    next number up from the least, true instead of false.
-    """
-    if spec.type == "id":
-        return fresh(name[:1] or "x")
-    if spec.type == "int":
-        least = spec.min if spec.min is not None else (
-            1 if spec.max is None or spec.max >= 1 else spec.max)
-        return least + variant if spec.max is None or least + variant <= spec.max else least
-    if spec.type == "bool":
-        return variant % 2 == 1
-    if spec.type == "date":
-        return proc.history[-1].at.date().isoformat()
-    if spec.type == "choice":
-        values = spec.values or [""]
-        return values[variant % len(values)]
-    return "Beispiel"
-
-
-def _conjunction(goals: Sequence[tuple[Any, bool]]) -> AllRule:
-    """One rule that holds when every goal's rule judges as wanted."""
-    return AllRule(all=[rule if want else NotRule(not_=rule) for rule, want in goals])
-
-
-def _route(moves: Mapping[str, Sequence[str]], start: Any,
-           allowed: Sequence[Any]) -> list[Any] | None:
-    """The shortest list of status values from ``start`` to one of ``allowed``."""
-    if start in allowed:
-        return []
-    paths: dict[Any, list[Any]] = {start: []}
-    queue = [start]
-    while queue:
-        here = queue.pop(0)
-        for nxt in moves.get(here, ()):
-            if nxt in paths:
-                continue
-            paths[nxt] = [*paths[here], nxt]
-            if nxt in allowed:
-                return paths[nxt]
-            queue.append(nxt)
-    return None
-
-
-def _custom_names(rule: Any) -> set[str]:
-    """The custom rules ``rule`` uses, at any depth."""
-    names: set[str] = set()
-    custom = getattr(rule, "custom", None)
-    if isinstance(custom, str):
-        names.add(custom)
-    for sub in [*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())]:
-        names |= _custom_names(sub)
-    if getattr(rule, "not_", None) is not None:
-        names |= _custom_names(rule.not_)
-    return names
-
-
-class _View:
-    """The RecordView protocol over a process's public, copied records."""
-
-    def __init__(self, proc: Process) -> None:
-        self.proc = proc
-
-    def records(self, collection: str) -> list[dict[str, Any]]:
-        return list(self.proc.records(collection))
-
-    def single(self, collection: str) -> dict[str, Any] | None:
-        if not self.proc.template.collections.get(collection, _MULTI).single:
-            return None
-        found = self.proc.records(collection)
-        return found[0] if found else None
-
-    def lookup(self, collection: str, record_id: Any) -> dict[str, Any] | None:
-        return next((r for r in self.proc.records(collection) if r.get("id") == record_id),
-                    None)
-
-
-_MULTI = BUILTIN_COLLECTIONS["phases_entered"]
-
-
-def _matches(proc: Process, collection: str, record: Mapping[str, Any],
-             where: Mapping[str, Any]) -> bool:
-    for path, expected in where.items():
-        head, _, rest = path.partition(".")
-        value = record.get(head)
-        if rest:
-            spec = proc.template.collections[collection].fields[head]
-            target = next((r for r in proc.records(spec.to or "") if r.get("id") == value), None)
-            if target is None or not _matches(proc, spec.to or "", target, {rest: expected}):
-                return False
-            continue
-        allowed = expected if isinstance(expected, (list, tuple)) else [expected]
-        if value not in allowed:
-            return False
-    return True

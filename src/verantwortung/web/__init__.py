@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .app import MAX_BODY, create_app
 from .auth import User, UsersFileError, hash_secret, load_users, local_user
+from .sessions import SessionKeyError, session_key
 
-__all__ = ["MAX_BODY", "User", "UsersFileError", "create_app", "hash_secret", "load_users",
-           "local_user"]
+__all__ = ["MAX_BODY", "SessionKeyError", "User", "UsersFileError", "create_app",
+           "hash_secret", "load_users", "local_user", "session_key"]

@@ -8,6 +8,7 @@ reason; a role that may not take the step is 403, no or an unknown token 401.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -190,6 +191,18 @@ def _options(ctx: WebContext, user: User, request: Request, data: dict[str, Any]
                          headers=_etag(proc.version))
 
 
+def _due(ctx: WebContext, user: User, request: Request, data: dict[str, Any]) -> Response:
+    text = request.query_params.get("at", "").strip()
+    try:
+        at = dt.date.fromisoformat(text) if text else dt.datetime.now(dt.UTC).date()
+    except ValueError:
+        raise _ProblemError(problem(400, "Invalid date", f"at: {text!r} is not a date; "
+                                    "write YYYY-MM-DD")) from None
+    proc = _load(ctx, request.path_params["id"])
+    return json_response({"at": at.isoformat(), "due": [d.to_dict() for d in proc.due(at=at)]},
+                         headers=_etag(proc.version))
+
+
 def _history(ctx: WebContext, user: User, request: Request, data: dict[str, Any]) -> Response:
     proc = _load(ctx, request.path_params["id"])
     return json_response([e.to_dict() for e in proc.history], headers=_etag(proc.version))
@@ -273,6 +286,7 @@ def api_routes() -> list[Route]:
         Route("/api/processes/{id}/options", _endpoint(_options), methods=["GET"]),
         Route("/api/processes/{id}/events", _endpoint(_fire, body=True), methods=["POST"]),
         Route("/api/processes/{id}/history", _endpoint(_history), methods=["GET"]),
+        Route("/api/processes/{id}/due", _endpoint(_due), methods=["GET"]),
         Route("/api/feed", _endpoint(_feed), methods=["GET"]),
         Route("/api/openapi.json", _endpoint(_spec), methods=["GET"]),
     ]

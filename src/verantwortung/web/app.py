@@ -26,6 +26,7 @@ from .auth import User
 from .context import Authenticator, WebContext
 from .pages import http_error, page_routes
 from .safety import ErrorIds, SecurityHeaders, SizeLimit
+from .sessions import MAX_AGE, Sessions
 
 __all__ = ["MAX_BODY", "create_app"]
 
@@ -43,7 +44,8 @@ def create_app(store: EventStore, *, authenticate: Authenticator | None = None,
                users: Sequence[User] | None = None, lang: str = "de",
                templates: Mapping[str, str] | None = None,
                allowed_hosts: Iterable[str] | None = None, max_body: int = MAX_BODY,
-               secure_cookies: bool = False) -> Starlette:
+               secure_cookies: bool = False, session_key: bytes | None = None,
+               session_max_age: int = MAX_AGE) -> Starlette:
     """The web app and API on ``store``, for uvicorn or any ASGI server.
 
     Who is asking: ``authenticate(request)`` (an embedding app's own login) returns a
@@ -52,6 +54,10 @@ def create_app(store: EventStore, *, authenticate: Authenticator | None = None,
     ``templates`` maps the ids a new process may be started from to their sources
     (default: the bundled templates); no request names a file. ``allowed_hosts``: the
     Host headers served (guards a loopback server against DNS rebinding).
+    ``session_key`` signs the session cookies (:func:`~verantwortung.web.session_key`
+    reads one from a file): with the same key, sessions survive a restart; without
+    one, a random key ends them with the server. A session lasts ``session_max_age``
+    seconds.
     """
     if lang not in ("de", "en"):
         raise ValueError(f"language {lang!r}; languages are de, en")
@@ -59,7 +65,8 @@ def create_app(store: EventStore, *, authenticate: Authenticator | None = None,
         tid: tid for tid in bundled_templates()}
     ctx = WebContext(store, authenticate=authenticate,
                      users=list(users) if users is not None else None, lang=lang,
-                     template_sources=sources, secure_cookies=secure_cookies)
+                     template_sources=sources, secure_cookies=secure_cookies,
+                     sessions=Sessions(session_key, max_age=session_max_age))
     middleware = [Middleware(ErrorIds), Middleware(SecurityHeaders),
                   Middleware(SizeLimit, max_body=max_body)]
     if allowed_hosts is not None:

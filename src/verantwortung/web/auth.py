@@ -1,4 +1,4 @@
-"""Who may do what: users, their roles, passwords and API tokens, sessions with CSRF tokens.
+"""Who may do what: users, their roles, passwords and API tokens (sessions: :mod:`.sessions`).
 
 A users file (YAML, read by the project's safe reader) lists each user with a role of
 the template and an argon2 hash of a password (for the pages) and/or of a bearer token
@@ -18,8 +18,6 @@ that a busy API client pays for argon2 once, not on every request.
 from __future__ import annotations
 
 import hashlib
-import hmac
-import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -29,8 +27,8 @@ from typing import Any
 
 from ..exceptions import Diagnostic, VerantwortungError
 
-__all__ = ["LOCAL_NAME", "Session", "Sessions", "User", "UsersFileError", "hash_secret",
-           "load_users", "local_user", "verify_password", "verify_token"]
+__all__ = ["LOCAL_NAME", "User", "UsersFileError", "hash_secret", "load_users", "local_user",
+           "verify_password", "verify_token"]
 
 LOCAL_NAME = "local"
 _FIELDS = ("name", "role", "roles", "password", "token")
@@ -197,49 +195,3 @@ def load_users(path: str | Path) -> list[User]:
     if problems:
         raise UsersFileError(problems)
     return users
-
-
-# -- sessions ------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Session:
-    """A browser's session: its CSRF token and, once signed in, its user."""
-
-    id: str
-    csrf: str
-    user: User | None = None
-
-    def csrf_ok(self, token: str | None) -> bool:
-        """Whether a form carried this session's CSRF token."""
-        return token is not None and hmac.compare_digest(self.csrf, token)
-
-
-class Sessions:
-    """Sessions in memory (a restart signs everyone out), oldest dropped beyond ``size``."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._items: OrderedDict[str, Session] = OrderedDict()
-        self._lock = threading.Lock()
-        self._size = size
-
-    def get(self, session_id: str | None) -> Session | None:
-        """The session of this cookie value, or None."""
-        if not session_id:
-            return None
-        with self._lock:
-            return self._items.get(session_id)
-
-    def new(self, user: User | None = None) -> Session:
-        """A fresh session with a new id and CSRF token."""
-        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user)
-        with self._lock:
-            self._items[session.id] = session
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return session
-
-    def drop(self, session_id: str) -> None:
-        """Forget a session (signing out)."""
-        with self._lock:
-            self._items.pop(session_id, None)

@@ -11,7 +11,8 @@ from starlette.requests import Request
 
 from ..model.template import ProcessTemplate
 from ..store.sql import EventStore
-from .auth import Session, Sessions, User, local_user, verify_token
+from .auth import User, local_user, verify_token
+from .sessions import Session, Sessions
 from .writing import Writer
 
 __all__ = ["COOKIE", "Authenticator", "WebContext", "context_of"]
@@ -74,8 +75,8 @@ class WebContext:
         return local_user() if self.local else None
 
     def session(self, request: Request) -> Session | None:
-        """The browser's session of this request, if its cookie names one."""
-        return self.sessions.get(request.cookies.get(COOKIE))
+        """The browser's session of this request, if its cookie carries a valid one."""
+        return self.sessions.get(request.cookies.get(COOKIE), self.users or ())
 
     def page_user(self, request: Request, session: Session | None) -> User | None:
         """The user of a page request: the embedding app's, the session's, or local."""

@@ -76,6 +76,12 @@ def _paths() -> dict[str, Any]:
             "responses": {"201": _json({"type": "object"}, "the stored event"),
                           "400": _PROBLEM, "401": _PROBLEM, "403": _PROBLEM,
                           "404": _PROBLEM, "412": _PROBLEM, "422": _PROBLEM}}},
+        "/api/processes/{id}/due": {"get": {
+            "summary": "What is due in a process on a date (default today), overdue first",
+            "parameters": [*_ID, {"name": "at", "in": "query", "required": False,
+                                  "schema": {"type": "string", "format": "date"}}],
+            "responses": {"200": _json({"type": "object"}, "the date and the due items"),
+                          "400": _PROBLEM, "404": _PROBLEM}}},
         "/api/processes/{id}/history": {"get": {
             "summary": "Every event of a process", "parameters": _ID,
             "responses": {"200": _json({"type": "array"}, "the events in order")}}},

@@ -8,6 +8,7 @@ again with the form as it was filled and every reason next to its field.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
@@ -23,11 +24,12 @@ from ..engine.process import Process
 from ..exceptions import ConcurrencyError, ParameterError, ProcessNotFound, TransitionRefused
 from ..render.words import label
 from .api import fire_as
-from .auth import Session, User, verify_password
+from .auth import User, verify_password
 from .context import COOKIE, WebContext, context_of
 from .forms import payload_from_form
 from .safety import csp_with_style
-from .views import Submitted, history_rows, steps, timeline
+from .sessions import Session
+from .views import Submitted, due_rows, history_rows, steps, timeline
 from .words import LANGS, words
 
 __all__ = ["http_error", "page_routes"]
@@ -60,8 +62,9 @@ class _Page:
     def finish(self, response: Response) -> Response:
         """Set the session cookie on a new session (HttpOnly, SameSite=Strict)."""
         if self.new_session and self.session is not None:
-            response.set_cookie(COOKIE, self.session.id, httponly=True, samesite="strict",
-                                secure=self.ctx.secure_cookies, path="/")
+            response.set_cookie(COOKIE, self.ctx.sessions.cookie(self.session), httponly=True,
+                                samesite="strict", secure=self.ctx.secure_cookies, path="/",
+                                max_age=self.ctx.sessions.max_age)
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -115,7 +118,18 @@ def _guarded(handler: Callable[[_Page], Response], *, post: bool = False,
 # -- the pages --------------------------------------------------------------------------------
 
 
+def _as_of(page: _Page) -> dt.date | None:
+    """The date of ``?at=YYYY-MM-DD`` (None: today); ValueError for one that is no date."""
+    text = page.request.query_params.get("at", "").strip()
+    return dt.date.fromisoformat(text) if text else None
+
+
 def _index(page: _Page) -> Response:
+    try:
+        at = _as_of(page)
+    except ValueError:
+        return page.error(400, page.w("bad_date"), page.w("bad_date_text"))
+    due = {proc.id: due_rows(proc, page.lang, at) for proc in page.ctx.store.load_all()}
     rows = []
     for info in page.ctx.store.list():
         phase = info.phase
@@ -125,8 +139,16 @@ def _index(page: _Page) -> Response:
                           if p.id == info.phase), info.phase)
         rows.append({"id": info.id, "region": info.region, "template": info.template,
                      "phase": phase, "version": info.version,
-                     "updated": info.updated_at[:16].replace("T", " ")})
-    return page.html("index.html", processes=rows)
+                     "updated": info.updated_at[:16].replace("T", " "),
+                     "due": due.get(info.id, [])})
+    return page.html("index.html", processes=rows, at=_day_text(at, page.lang),
+                     at_iso=at.isoformat() if at else "")
+
+
+def _day_text(at: dt.date | None, lang: str) -> str:
+    from ..rules.dates import human_date
+
+    return human_date(at or dt.datetime.now(dt.UTC).date(), lang)
 
 
 def _parameters(page: _Page, template_id: str) -> list[dict[str, Any]]:
@@ -186,16 +208,23 @@ def _create(page: _Page) -> Response:
 
 
 def _process_page(page: _Page, proc: Process, status: int = 200,
-                  submitted: Submitted | None = None, notice: str = "") -> Response:
+                  submitted: Submitted | None = None, notice: str = "",
+                  at: dt.date | None = None) -> Response:
     triggers, events, elsewhere = steps(proc, page.lang, submitted)
     phase = proc.template.phase(proc.phase)
     return page.html("process.html", status, proc=proc, phase=label(phase.label, page.lang),
+                     due=due_rows(proc, page.lang, at), at=_day_text(at, page.lang),
+                     at_iso=at.isoformat() if at else "",
                      timeline=timeline(proc, page.lang), triggers=triggers, events=events,
                      elsewhere=elsewhere, notice=notice, final=proc.is_final,
                      history=history_rows(proc, page.lang)[:5])
 
 
 def _show(page: _Page) -> Response:
+    try:
+        at = _as_of(page)
+    except ValueError:
+        return page.error(400, page.w("bad_date"), page.w("bad_date_text"))
     proc = page.ctx.store.load(page.request.path_params["id"])
     notice = ""
     done = page.request.query_params.get("done", "")
@@ -203,7 +232,7 @@ def _show(page: _Page) -> Response:
         event = proc.history[int(done) - 1]
         notice = page.w("done", label=history_rows(proc, page.lang)[-int(done)].label,
                         seq=event.seq)
-    return _process_page(page, proc, notice=notice)
+    return _process_page(page, proc, notice=notice, at=at)
 
 
 def _do(page: _Page) -> Response:
@@ -252,6 +281,15 @@ def _report(page: _Page) -> Response:
     return _own_page(page, report(proc, lang=page.lang))
 
 
+def _portfolio(page: _Page) -> Response:
+    from ..render import portfolio
+    from ..store import projection
+
+    listed = projection.current(page.ctx.store)
+    return _own_page(page, portfolio(listed.processes, "html", page.lang,
+                                     started=listed.started))
+
+
 def _handbook(page: _Page) -> Response:
     from ..render import handbook
 
@@ -288,14 +326,14 @@ def _login(page: _Page) -> Response:
     if user is None or not verify_password(user, password):
         return page.html("login.html", 401, failed=True, name=name)
     assert page.session is not None
-    page.ctx.sessions.drop(page.session.id)  # a new id on sign-in: no session fixation
+    page.ctx.sessions.drop(page.session)  # a new id on sign-in: no session fixation
     page.session, page.new_session = page.ctx.sessions.new(user), True
     return page.redirect("/")
 
 
 def _logout(page: _Page) -> Response:
     assert page.session is not None
-    page.ctx.sessions.drop(page.session.id)
+    page.ctx.sessions.drop(page.session)
     response = page.redirect("/login" if not page.ctx.local else "/")
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -319,6 +357,7 @@ def page_routes() -> list[Route]:
     return [
         Route("/", _guarded(_index), methods=["GET"]),
         Route("/new", _guarded(_new), methods=["GET"]),
+        Route("/portfolio", _guarded(_portfolio), methods=["GET"]),
         Route("/new", _guarded(_create, post=True), methods=["POST"]),
         Route("/processes/{id}", _guarded(_show), methods=["GET"]),
         Route("/processes/{id}/do/{name}", _guarded(_do, post=True), methods=["POST"]),

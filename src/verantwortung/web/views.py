@@ -13,7 +13,8 @@ from ..render import build_graph
 from ..render.words import label, value_label
 from .forms import FormField, form_fields, payload_fields, record_name
 
-__all__ = ["HistoryRow", "Step", "TimelineItem", "history_rows", "steps", "timeline"]
+__all__ = ["DueRow", "HistoryRow", "Step", "TimelineItem", "due_rows", "history_rows", "steps",
+           "timeline"]
 
 
 @dataclass(slots=True)
@@ -40,6 +41,17 @@ class Step:
     open: bool = False  # the form the last submission came from
     preview: bool | None = None  # the result of "would this pass?"
     refused: bool = False
+
+
+@dataclass(slots=True)
+class DueRow:
+    """A due item in words: what, how pressing, since when, and the deadline's message."""
+
+    code: str
+    severity: str  # overdue, reminder
+    label: str
+    message: str
+    since: str
 
 
 @dataclass(slots=True)
@@ -72,11 +84,6 @@ def _reason_texts(proc: Process, reasons: Sequence[Reason], lang: str) -> list[s
     out = []
     for r in reasons:
         if r.code == "invalid_payload" and r.seen.get("field"):
-            continue
-        if r.code == "not_in_phase":  # the engine's sentence names ids; this one the phase
-            phase = label(proc.template.phase(proc.phase).label, lang, proc.phase)
-            out.append(f"In der Phase „{phase}“ nicht möglich." if lang == "de"
-                       else f"Not possible in the phase “{phase}”.")
             continue
         out.append(r.message(lang))
     return out
@@ -161,3 +168,9 @@ def history_rows(proc: Process, lang: str) -> list[HistoryRow]:
     return [HistoryRow(e.seq, _when(e.at, lang), kind_label(proc.template, e.kind)[lang],
                        _actor(proc, e.actor, lang), _details(proc, e, lang))
             for e in reversed(proc.history)]
+
+
+def due_rows(proc: Process, lang: str, at: dt.datetime | dt.date | None = None) -> list[DueRow]:
+    """The process's due items on ``at`` (default: now, UTC), overdue first, in words."""
+    return [DueRow(d.code, d.severity, d.label(lang), d.message(lang), d.since_text(lang))
+            for d in proc.due(at=at)]

@@ -75,6 +75,17 @@ _WORDS: dict[str, tuple[str, str]] = {
               "Someone else recorded something meanwhile. Please check and send again."),
     "yes": ("ja", "yes"),
     "none_selected": ("– keine Auswahl –", "– none –"),
+    "due": ("Fällig", "Due"),
+    "due_on": ("Fällig am {date}", "Due on {date}"),
+    "nothing_due": ("Am {date} ist nichts fällig.", "Nothing is due on {date}."),
+    "overdue": ("überfällig", "overdue"),
+    "reminder": ("Erinnerung", "reminder"),
+    "due_since": ("seit {date}", "since {date}"),
+    "as_of": ("Stand am", "As of"),
+    "show": ("Anzeigen", "Show"),
+    "bad_date": ("Kein gültiges Datum", "Not a valid date"),
+    "bad_date_text": ("Bitte geben Sie das Datum als JJJJ-MM-TT an, etwa 2013-01-01.",
+                      "Please give the date as YYYY-MM-DD, for example 2013-01-01."),
 }
 
 

@@ -1,0 +1,131 @@
+"""The store's process summaries: written with every append, equal to a full replay."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from sqlalchemy import select
+
+import verantwortung as v
+from tests.conftest import ROOT
+from verantwortung.store import projection
+from verantwortung.store.sql import EventStore
+from verantwortung.testing import event_sequences
+from verantwortung.testing.planner import Planner
+
+SCHOOL_PATH = ROOT / "examples" / "school_partnership" / "schule_wirtschaft.yaml"
+SCHOOL = v.load_template(SCHOOL_PATH)
+
+
+def _stored(store: EventStore) -> dict[str, dict[str, Any]]:
+    with store.engine.connect() as conn:
+        return {r.process_id: dict(r._mapping) for r in conn.execute(
+            select(projection.summaries))}
+
+
+def _replayed(store: EventStore) -> dict[str, dict[str, Any]]:
+    out = {}
+    for info in store.list():
+        proc = store.load(info.id, use_snapshot=False)
+        summary = projection.summary_of(proc)
+        out[info.id] = {k: getattr(summary, k) for k in projection.Summary.__slots__}
+    return out
+
+
+def _school_story(store: EventStore) -> str:
+    proc = v.Process.start(SCHOOL, region="Gera", at="2024-08-01")
+    store.add(proc, str(SCHOOL_PATH))
+    steps = [("business_joined", {"id": "b1", "name": "Bäckerei", "trade": "craft"}),
+             ("business_joined", {"id": "b2", "name": "Werk", "trade": "industry"}),
+             ("agreement_signed", {"signed_on": "2024-08-20"}), ("start_year", {}),
+             ("placement_held", {"id": "x1", "business": "b1", "pupils": 4})]
+    for day, (name, payload) in enumerate(steps, start=2):
+        store.fire(proc.id, name, payload=payload, at=f"2024-09-{day:02d}")
+    return proc.id
+
+
+def test_every_append_keeps_the_summary_equal_to_a_replay(store_url: str) -> None:
+    """After add and each fire, the stored summary is what a full replay computes."""
+    with EventStore(store_url, snapshot_every=3) as store:
+        pid = _school_story(store)
+        assert _replayed(store) == _stored(store)
+        row = _stored(store)[pid]
+        assert ("school_year_1", 6, "2024-09-05T00:00:00+00:00", "placement_held") == (
+            row["phase"], row["version"], row["phase_since"], row["last_kind"])
+        figures = json.loads(row["indicators"])
+        assert (2, 4) == (figures["businesses"], figures["pupils_placed"])
+
+
+def test_a_refused_fire_leaves_the_summary_as_it_was(store_url: str) -> None:
+    """A refusal writes nothing: not an event, not a summary."""
+    with EventStore(store_url) as store:
+        pid = _school_story(store)
+        before = _stored(store)
+        with contextlib.suppress(v.TransitionRefused):
+            store.fire(pid, "complete", at="2024-10-01")
+        assert before == _stored(store)
+
+
+def test_rebuild_writes_the_summaries_again_from_the_log(store_url: str) -> None:
+    """Summaries lost or wrong are rebuilt from the events, equal to a replay."""
+    with EventStore(store_url) as store:
+        pid = _school_story(store)
+        with store.engine.begin() as conn:
+            conn.execute(projection.summaries.update().values(phase="planning", version=1))
+        assert 1 == projection.rebuild(store)
+        assert _replayed(store) == _stored(store)
+        with store.engine.begin() as conn:
+            conn.execute(projection.summaries.delete())
+        assert 1 == projection.rebuild(store, [pid])
+        assert _replayed(store) == _stored(store)
+
+
+def test_a_store_without_summaries_gets_them_as_it_goes(tmp_path: Any) -> None:
+    """A store from before the table: opening creates it; the next append fills the row;
+    until then the portfolio replays."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    with EventStore(url) as store:
+        pid = _school_story(store)
+    with EventStore(url) as store, store.engine.begin() as conn:
+        projection.summaries.drop(conn)
+    with EventStore(url) as store:
+        assert {} == _stored(store)
+        [proc] = projection.current(store).processes
+        assert proc == store.load(pid)
+        store.fire(pid, "placement_held", payload={"id": "x2", "business": "b2",
+                                                   "pupils": 2}, at="2024-10-01")
+        assert _replayed(store) == _stored(store)
+
+
+def test_current_restores_what_a_load_gives(store_url: str) -> None:
+    """Processes from their summaries equal processes loaded from the log."""
+    with EventStore(store_url) as store:
+        pid = _school_story(store)
+        other = v.Process.start(v.load_template("verantwortungspartner"), region="Ilmtal")
+        store.add(other)
+        listed = projection.current(store)
+        got = {p.id: p for p in listed.processes}
+        assert {pid, other.id} == set(got)
+        for p in got.values():
+            assert store.load(p.id, use_snapshot=False) == p
+            assert store.load(p.id).indicators() == p.indicators()
+        assert "2024-08-01" == listed.started[pid].date().isoformat()
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(steps=event_sequences(SCHOOL, max_steps=20))
+def test_summaries_equal_a_replay_whatever_happened(tmp_path: Any, steps: list[Any]) -> None:
+    """Any story, written step by step through the store: summary == replay."""
+    proc = Planner(SCHOOL).run(steps)
+    assert proc is not None
+    url = f"sqlite:///{tmp_path / f'p{abs(hash(tuple(map(str, steps))))}.sqlite3'}"
+    with EventStore(url, snapshot_every=4) as store:
+        first = v.Process.replay(SCHOOL, proc.history[:1])
+        store.add(first, str(SCHOOL_PATH))
+        for e in proc.history[1:]:
+            store.fire(proc.id, e.kind, actor=e.actor, payload=dict(e.payload), at=e.at)
+        assert _replayed(store) == _stored(store)
