@@ -108,7 +108,7 @@ def test_a_choice_value_without_a_mapping_is_unmapped() -> None:
     with pytest.raises(v.UnmappedError) as caught:
         migrate(old, tpl)
     assert (2, "member_joined") == (caught.value.seq, caught.value.kind)
-    assert "kind" in caught.value.detail
+    assert "firm" in caught.value.detail
 
 
 def test_replay_refuses_a_plan_that_changed_since_the_move() -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .document import TemplateDocument, Text
+from .document import Message, TemplateDocument, Text
 
 __all__ = ["semantic_content", "semantic_differences", "semantic_digest"]
 
@@ -34,12 +34,12 @@ _CACHE_SIZE = 64
 
 def _wording(value: Any) -> bool:
     """Whether ``value`` is wording only: a text, or a list or mapping of texts."""
-    if isinstance(value, Text):
+    if isinstance(value, (Text, Message)):
         return True
     if isinstance(value, (list, tuple)) and value:
-        return all(isinstance(v, Text) for v in value)
+        return all(isinstance(v, (Text, Message)) for v in value)
     if isinstance(value, dict) and value:
-        return all(isinstance(v, Text) for v in value.values())
+        return all(isinstance(v, (Text, Message)) for v in value.values())
     return False
 
 
@@ -48,7 +48,11 @@ def _plain(value: Any) -> Any:
         out = {}
         for name, info in type(value).model_fields.items():
             item = getattr(value, name)
-            if name in _NOT_SEMANTIC or item is None or _wording(item):
+            # a value left at its default is not written: a new optional key of the
+            # format (with a default) must not change the digest of every template
+            if name in _NOT_SEMANTIC or item is None or _wording(item) or (
+                    not info.is_required()
+                    and item == info.get_default(call_default_factory=True)):
                 continue
             out[info.alias or name] = _plain(item)
         return out
