@@ -96,7 +96,19 @@ def _actor(tpl_roles: Mapping[str, Any], actor: str | None, lang: str) -> str:
 
 
 def _event_label(proc: Process, kind: str, lang: str) -> str:
-    return kind_label(proc.template, kind)[lang]
+    if kind == START_EVENT:
+        return ui("process_started", lang)
+    if kind == MIGRATED_EVENT:
+        return kind_label(proc.template, kind)[lang]
+    tpl = proc.template
+    try:
+        return label(tpl.trigger(kind).label, lang, kind)
+    except KeyError:
+        pass
+    try:
+        return label(tpl.event(kind).spec.label, lang, kind)
+    except KeyError:  # an event of an older version: by the name its plan gives it now
+        return kind_label(tpl, kind)[lang]
 
 
 def _fields_of(proc: Process, kind: str) -> Mapping[str, FieldSpec]:

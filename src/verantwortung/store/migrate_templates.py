@@ -228,5 +228,6 @@ def write_move(store: EventStore, expected: int, new: Process, source: str) -> N
     except SQLAlchemyError as exc:
         raise StoreError(f"process {new.id}: the database refused it: {reason_of(exc)}"
                          ) from exc
+    kept.note(store, new.id, tpl, source)
     store._loaded.pop(new.id, None)
     store._listeners.notify(stored)

@@ -175,6 +175,7 @@ class EventStore:
         except SQLAlchemyError as exc:
             raise StoreError(f"process {proc.id}: the database refused it: "
                              f"{reason_of(exc)}") from exc
+        kept.note(self, proc.id, proc.template, origin)
         self._listeners.notify(stored)
 
     def append(self, proc: Process, expected_version: int) -> int:

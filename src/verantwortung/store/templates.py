@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, String, Table, Text, bindparam, insert, select, update
@@ -112,9 +113,34 @@ def kept_row(conn: Connection, process_id: str) -> Any:
     return KEPT.run(conn, {"pid": process_id}).first()
 
 
-def _kept(store: EventStore, process_id: str) -> Any:
-    with store._reading() as conn:
-        return kept_row(conn, process_id)
+def _links(store: EventStore) -> OrderedDict[tuple[str, str, str], Any]:
+    """The kept rows this store object has seen, by process, template id and version: a
+    process's link changes only with a move, and a move changes its version."""
+    found = store.__dict__.get("_kept_links")
+    if found is None:
+        found = store.__dict__["_kept_links"] = OrderedDict()
+    return found
+
+
+def note(store: EventStore, process_id: str, tpl: ProcessTemplate, origin: str) -> None:
+    """Remember what :func:`remember` and :func:`link` stored for ``process_id``."""
+    links = _links(store)
+    links[(process_id, tpl.id, tpl.version)] = SimpleNamespace(
+        digest=semantic_digest(tpl.document), template=tpl.id, version=tpl.version,
+        document=document_text(tpl), origin=origin)
+    while len(links) > 10_000:
+        links.popitem(last=False)
+
+
+def _kept(store: EventStore, info: ProcessInfo) -> Any:
+    key = (info.id, info.template, info.template_version)
+    links = _links(store)
+    if key not in links:
+        with store._reading() as conn:
+            links[key] = kept_row(conn, info.id)
+        while len(links) > 10_000:
+            links.popitem(last=False)
+    return links[key]
 
 
 def stored_template(store: EventStore, row: Any) -> ProcessTemplate:
@@ -135,7 +161,7 @@ def template_for(store: EventStore, info: ProcessInfo, source: str,
     """The template a stored process runs on (see the module docstring); ``kept``: its
     :func:`kept_row`, when the caller read it already."""
     if kept is _UNREAD:
-        kept = _kept(store, info.id)
+        kept = _kept(store, info)
     try:
         tpl: ProcessTemplate | None = store._resolve(source)
         problem: TemplateError | None = None
@@ -165,7 +191,8 @@ def template_for(store: EventStore, info: ProcessInfo, source: str,
 
 def export_template(store: EventStore, process_id: str) -> dict[str, Any]:
     """What an export carries of its template: the expanded document and its digest."""
-    kept = _kept(store, process_id)
+    with store._reading() as conn:
+        kept = kept_row(conn, process_id)
     if kept is None:
         return {}
     return {"template_digest": kept.digest, "template_document": json.loads(kept.document)}
