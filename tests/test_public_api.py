@@ -18,8 +18,9 @@ def test_exported_names_are_pinned() -> None:
         "RuleError",
         "StoreError", "StoreNotFound", "StoredEvent",
         "ProcessTemplate", "Reason", "ReplayError", "TemplateError",
-        "TransitionRefused", "VerantwortungError", "__version__", "bundled_templates",
-        "bundled_versions", "check_template", "load_template", "template_schema",
+        "TransitionRefused", "UnmappedError", "VerantwortungError", "__version__",
+        "bundled_templates", "bundled_versions", "check_template", "load_template",
+        "template_schema",
     }
     assert expected == set(v.__all__)
     for name in v.__all__:

@@ -38,6 +38,7 @@ __all__ = [
     "StoredEvent",
     "TemplateError",
     "TransitionRefused",
+    "UnmappedError",
     "VerantwortungError",
     "__version__",
     "bundled_templates",
@@ -56,6 +57,7 @@ _LAZY = {
     "ReplayError": "verantwortung.exceptions",
     "RuleError": "verantwortung.exceptions",
     "StoreError": "verantwortung.exceptions",
+    "UnmappedError": "verantwortung.exceptions",
     "ConcurrencyError": "verantwortung.exceptions",
     "CorruptEventError": "verantwortung.exceptions",
     "ProcessNotFound": "verantwortung.exceptions",
@@ -106,6 +108,7 @@ if TYPE_CHECKING:
         StoreNotFound,
         TemplateError,
         TransitionRefused,
+        UnmappedError,
         VerantwortungError,
     )
     from .model.process import Event, Fired, Option, Reason

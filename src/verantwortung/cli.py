@@ -272,6 +272,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     fmt(p)
     from ._commands_feed import add_feed_commands
+    from ._commands_migrate import add_migrate_commands
     from ._commands_portfolio import add_portfolio_commands
     from ._commands_process import add_process_commands
     from ._commands_render import add_render_commands
@@ -280,6 +281,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_process_commands(command)
     add_feed_commands(command)
+    add_migrate_commands(command)
     add_render_commands(command)
     add_portfolio_commands(command)
     add_time_commands(command)

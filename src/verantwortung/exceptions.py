@@ -9,6 +9,8 @@
     ├── TransitionRefused           a trigger or domain event was refused; .reasons
                                     carries every failing reason, not the first
     ├── ReplayError                 events are not a consistent history of a template
+    │   └── UnmappedError           an old event has no place in a newer version (.seq,
+    │                               .kind, .detail): its migration plan misses it
     ├── RuleError                   a custom rule raised while it was evaluated
     ├── DeliveryError               a webhook receiver could not be reached (.url)
     └── StoreError                  the event store cannot do what was asked
@@ -45,6 +47,7 @@ __all__ = [
     "StoreNotFound",
     "TemplateError",
     "TransitionRefused",
+    "UnmappedError",
     "VerantwortungError",
     "did_you_mean",
 ]
@@ -148,6 +151,15 @@ class TransitionRefused(VerantwortungError):
 
 class ReplayError(VerantwortungError):
     """Events do not form a consistent history of the given template."""
+
+
+class UnmappedError(ReplayError):
+    """An old event (or one of its values) that a migration plan gives no place in the
+    newer template version."""
+
+    def __init__(self, seq: int, kind: str, detail: str) -> None:
+        self.seq, self.kind, self.detail = seq, kind, detail
+        super().__init__(f"event {seq} ({kind}): {detail}")
 
 
 class StoreError(VerantwortungError):

@@ -12,6 +12,7 @@ import pytest
 
 import verantwortung as v
 from verantwortung.engine.compiled import compiled
+from verantwortung.model.identity import semantic_digest
 
 TPL = v.load_template("verantwortungspartner")
 
@@ -33,10 +34,12 @@ def proc() -> v.Process:
 
 
 def test_start(proc: v.Process) -> None:
-    """A new process is in the initial phase with one process_started event."""
+    """A new process is in the initial phase with one process_started event, which
+    records the region and the semantic digest of the template."""
     assert "preparation" == proc.phase
     assert ["process_started"] == [e.kind for e in proc.history]
-    assert {"region": "Trier"} == proc.history[0].payload
+    assert {"region": "Trier", "template_digest": semantic_digest(TPL.document)} == (
+        proc.history[0].payload)
     assert ("verantwortungspartner", "2.0") == (proc.history[0].template,
                                                 proc.history[0].template_version)
 

@@ -174,7 +174,8 @@ def _ummanz(proc: Process) -> None:
 
 
 def _sued_westthueringen(proc: Process) -> None:
-    """At MT1 on 11 March 2014, 13 entrepreneurs choose a theme and form a circle with two spokespersons."""
+    """At MT1 on 11 March 2014, 13 entrepreneurs choose a theme and form a circle with two
+    spokespersons."""
     [kickoff], [mt1] = _events(proc, "hold_kickoff"), _events(proc, "hold_milestone")
     assert dt.date(2014, 3, 11) == _day(mt1)
     assert (0, 0) == (len(_before(proc, kickoff).records("circle")),

@@ -317,14 +317,17 @@ def test_a_store_opened_for_reading_is_never_created(store_url: str, tmp_path: P
 
 
 def test_export_records_where_the_template_comes_from(store_url: str) -> None:
-    """export adds template_source, so import_process needs no source for it."""
+    """export adds template_source and the template itself, so import_process needs no
+    source for it."""
     with v.EventStore(store_url) as store:
         proc = _new(store)
         data = store.export(proc.id)
         with pytest.raises(v.ProcessNotFound):
             store.export("nope")
     assert "verantwortungspartner" == data["template_source"]
-    assert proc.to_dict() == {k: val for k, val in data.items() if k != "template_source"}
+    added = {"template_source", "template_digest", "template_document"}
+    assert proc.to_dict() == {k: val for k, val in data.items() if k not in added}
+    assert added <= set(data)
 
 
 def test_fire_backs_off_with_jitter_within_its_retry_budget(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import RuleError, VerantwortungError
 from ..model.document import CollectionSpec, FieldSpec
 from ..model.events import event_fields
+from ..model.identity import semantic_digest
 from ..model.process import Option, Reason, freeze
 from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
 from ..model.template import Check, ProcessTemplate
@@ -238,6 +239,11 @@ class CompiledTemplate:
     indicators: tuple[CompiledIndicator, ...] = ()
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        """The semantic digest of the template (see :mod:`verantwortung.model.identity`)."""
+        return semantic_digest(self.template.document)
 
     def blocked_option(self, trigger: str, phase: str) -> Option:
         """The option of a trigger that has no transition from ``phase`` (built once)."""

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from types import MappingProxyType
 from typing import Any, ClassVar, cast
 
 from ..exceptions import ReplayError, TransitionRefused
@@ -26,6 +25,7 @@ from .deadlines import Due, due_items
 from .effects import apply_effect, own
 from .indicators import indicator_values
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
+from .migration import moved, replay_migrated, started
 from .reasons import judge, role_reasons
 from .starting import check_exported_phase, check_region, check_start, exported_history
 from .state import State
@@ -33,7 +33,6 @@ from .state import State
 __all__ = ["Listener", "Process", "RefusalListener"]
 
 Listener = Callable[["Process", Event], None]
-_NO_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
 RefusalListener = Callable[["Process", TransitionRefused], None]
 
 
@@ -79,10 +78,9 @@ class Process(Correcting):
         proc = cls(compiled(tpl), process_id or os.urandom(16).hex(), region)
         if listeners:
             proc._listeners = list(listeners)
-        # every value that differs from the template's default, however it was set (here,
-        # or by load_template(parameters=...)), so that replay and the store rebuild it;
-        # none: a payload of plain texts, which the garbage collector does not track
-        payload: dict[str, Any] = {"region": region}
+        # every value that differs from the default, however it was set (here or by
+        # load_template(parameters=...)), and the template's digest: what replay checks
+        payload: dict[str, Any] = {"region": region, "template_digest": proc._ct.digest}
         if proc._ct.changed_parameters:
             payload["parameters"] = dict(proc._ct.changed_parameters)
         proc._append(START_EVENT, actor, payload, timestamp(at))
@@ -100,6 +98,8 @@ class Process(Correcting):
             items = [e if isinstance(e, Event) else Event.from_dict(e) for e in events]
         except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
             raise ReplayError(f"not a valid event: {exc}") from exc
+        if moved(items):  # the history crosses a change of template version
+            return replay_migrated(cls, template, items)
         first = check_start(template, items)
         params = first.payload.get("parameters") or {}
         proc = cls.start(template, region=first.payload["region"], parameters=params,
@@ -134,9 +134,7 @@ class Process(Correcting):
                 earlier is None and len(head) != snapshot_seq):
             raise ReplayError(f"snapshot at {snapshot_seq} does not fit a history of "
                               f"{len(items)} events")
-        first = check_start(template, head)
-        params = first.payload.get("parameters") or {}
-        tpl = template.with_parameters(**params) if params else template
+        first, tpl = started(template, head)  # also a start of an older version, moved
         proc = cls(compiled(tpl), first.process, first.payload["region"])
         proc._state.restore(snapshot, owned=owned)
         if earlier is None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..exceptions import InvalidRegion, ReplayError
+from ..model.identity import semantic_digest
 from ..model.process import START_EVENT, Event
 from ..model.template import ProcessTemplate
 from ..model.text import check_text
@@ -38,6 +39,13 @@ def check_start(template: ProcessTemplate, items: list[Event]) -> Event:
     if (first.template, first.template_version) != (template.id, template.version):
         raise ReplayError(f"history was written by template {first.template} "
                           f"{first.template_version}, not {template.id} {template.version}")
+    recorded = first.payload.get("template_digest")
+    if recorded is not None and recorded != semantic_digest(template.document):
+        raise ReplayError(f"template {template.id} {template.version} is not the one this "
+                          "history was written with: its rules changed without a new "
+                          f"version (semantic digest {str(recorded)[:12]}, now "
+                          f"{semantic_digest(template.document)[:12]}); give the template "
+                          "a new version and a migration plan")
     return first
 
 

@@ -60,6 +60,11 @@ CODES: dict[str, str] = {
     "E401": "base template cannot be found",
     "E402": "extends cycle or chain too long",
     "E403": "merge directive without effect",
+    # migration plans (migrates_from)
+    "E501": "migration plan maps onto an unknown phase",
+    "E502": "migration plan maps onto an unknown event, trigger or parameter",
+    "E503": "migration plan renames form a cycle",
+    "E504": "migration plan from this template's own version, or two plans from one version",
     # exploration with data (verantwortung check)
     "C001": "phase cannot be reached with any data",
     "C002": "guard can never pass",

@@ -25,10 +25,11 @@ from .checks import check_document, check_graph
 from .extends import Layer, blame_child, merge_layers, strip_directives
 from .files import SUFFIXES, Roots, excerpt, normalise_roots
 from .partial import validate_partially
-from .yaml_source import Limits, SourceDoc, load_yaml_file
+from .plan_checks import check_plans
+from .yaml_source import Limits, SourceDoc, load_yaml_bytes, load_yaml_file
 
 __all__ = ["VERSION_MARK", "analyze", "bundled_ids", "bundled_path", "bundled_versions", "load",
-           "names_bundled", "resolve_source", "split_reference"]
+           "load_text", "names_bundled", "resolve_source", "split_reference"]
 
 MAX_EXTENDS_DEPTH = 8
 
@@ -202,6 +203,8 @@ def _read(doc: SourceDoc, path: Path, diags: list[Diagnostic], reading: _Reading
                                                    (*reading.chain, resolved)))
     if merged is None:
         return None
+    # a base's migration plans take over the base's older versions, not this template's
+    merged.data.pop("migrates_from", None)
     return merge_layers(merged, layer, diags.append)
 
 
@@ -264,6 +267,7 @@ def _check(layer: Layer, custom_rules: Collection[str]
             diags.append(Diagnostic(layer.path, 1, 1, "E307", problem))
         return None, diags
     check_graph(tpl, src, diags.append)
+    check_plans(tpl, src, diags.append)
     if any(d.severity == "error" for d in diags):
         return None, diags
     warnings = tuple(sorted(d for d in diags if d.severity == "warning"))
@@ -287,3 +291,22 @@ def load(source: str | Path, *, custom_rules: Collection[str],
     if tpl is None:
         raise TemplateError(diags)
     return tpl.with_parameters(**parameters) if parameters else tpl
+
+
+def load_text(text: str, name: str, *, custom_rules: Collection[str]) -> ProcessTemplate:
+    """Load a template from its text (an expanded document, as a store keeps it).
+
+    ``name`` stands for the file in diagnostics. The text may not extend another file:
+    what a store keeps is complete in itself.
+    """
+    doc = load_yaml_bytes(text.encode("utf-8"), name)
+    diags = list(doc.diagnostics)
+    if doc.ok and "extends" in doc.data:
+        diags.append(Diagnostic(name, 1, 1, "E103", "a stored template cannot extend "
+                                "another one"))
+    if not doc.ok or diags:
+        raise TemplateError(diags)
+    tpl, found = _check(strip_directives(_layer(doc), diags.append), custom_rules)
+    if tpl is None:
+        raise TemplateError([*diags, *found])
+    return tpl

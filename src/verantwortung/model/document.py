@@ -1,9 +1,8 @@
 """The template format as written in YAML: frozen pydantic models, unknown keys refused.
 
-A document is what a consultant writes. After ``extends:`` is resolved it is
-validated against :class:`TemplateDocument`; :mod:`verantwortung.model.template`
-then expands it (milestone series, ``from: "*"``) into a :class:`ProcessTemplate`.
-The JSON Schema of this module is what ``verantwortung schema`` prints.
+A document is what a consultant writes; once ``extends:`` is resolved it is validated
+against :class:`TemplateDocument`, then :mod:`verantwortung.model.template` expands it
+into a :class:`ProcessTemplate`. Its JSON Schema is what ``verantwortung schema`` prints.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from .plan import MigrationSpec
 from .rules import MAX_NUMBER, Number, Rule, WhereValue
 from .text import Plural
 
@@ -474,6 +474,10 @@ class TemplateDocument(_Spec):
         default_factory=dict,
         description="rules every state of a process must satisfy (checked by the testing "
         "tools after every step, not enforced at run time)")
+    migrates_from: list[MigrationSpec] = Field(
+        default_factory=list, max_length=20,
+        description="how processes of older versions are taken over: one plan per older "
+        "version, with phase, event, field, choice-value and parameter renames")
     indicators: dict[Id, IndicatorSpec] = Field(
         default_factory=dict, max_length=MAX_ENTRIES,
         description="key figures of a process (counts, sums, distinct counts, breakdowns): "

@@ -32,11 +32,14 @@ from typing_extensions import TypedDict
 
 from .text import Plural, fill
 
-__all__ = ["START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList", "Option", "Reason",
-           "freeze", "freeze_payload"]
+__all__ = ["MIGRATED_EVENT", "START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList",
+           "Option", "Reason", "freeze", "freeze_payload"]
 
 #: The kind of the first event of every process: it carries region and parameters.
 START_EVENT = "process_started"
+#: The kind of the event that moves a process to another template version (written by
+#: the library: never fired by a caller).
+MIGRATED_EVENT = "template_migrated"
 
 
 def _read_only(self: Any, *args: Any, **kwargs: Any) -> NoReturn:

@@ -33,6 +33,7 @@ from .document import (
     Text,
     TransitionSpec,
 )
+from .plan import MigrationSpec
 from .rules import Number, ParamRef
 
 __all__ = [
@@ -191,6 +192,7 @@ class ProcessTemplate(_Value):
     extends: str | None = None  # the base template as the file names it
     conforms_to: str | None = None  # the method whose shape the template keeps
     deadlines: tuple[Deadline, ...] = ()
+    migrations: tuple[MigrationSpec, ...] = ()  # plans from older versions
     indicators: tuple[IndicatorDef, ...] = ()
     correction_roles: tuple[str, ...] = ("facilitator",)  # who may correct, retract, erase
     document: TemplateDocument
@@ -222,6 +224,11 @@ class ProcessTemplate(_Value):
             if e.id == event_id:
                 return e
         raise KeyError(event_id)
+
+    def plan_from(self, template_id: str, version: str) -> MigrationSpec | None:
+        """The plan that takes over processes of ``template_id`` ``version`` (or None)."""
+        return next((p for p in self.migrations if p.version == version
+                     and (p.template or self.id) == template_id), None)
 
     @property
     def initial_phase(self) -> Phase:
@@ -457,5 +464,6 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
                                source=sources.get(("invariants", code)))
                          for code, spec in doc.invariants.items()),
         series=tuple(series.values()), extends=doc.extends, conforms_to=doc.conforms_to,
-        correction_roles=tuple(doc.corrections.roles), document=doc,
+        correction_roles=tuple(doc.corrections.roles),
+        migrations=tuple(doc.migrates_from), document=doc,
         sources=MappingProxyType(dict(sources)), files=files)

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 from ..engine.corrections import LABELS, LIBRARY_EVENTS, describe
 from ..engine.inputs import timestamp
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
-from ..model.process import START_EVENT, Event, Option
+from ..model.process import MIGRATED_EVENT, START_EVENT, Event, Option
 from ..model.rules import UntilRule
 from ..model.text import counted
 from ..rules.dates import human_date, parse_day
+from ..store.cloudevents import kind_label
 from .date_axis import DatedMark, date_axis
 from .dot import graphviz_available, run_dot, to_dot
 from .figures import Figure, figures, figures_html, word
@@ -94,6 +95,8 @@ def _event_label(proc: Process, kind: str, lang: str) -> str:
         return ui("process_started", lang)
     if kind in LIBRARY_EVENTS:
         return LABELS[kind][lang]
+    if kind == MIGRATED_EVENT:
+        return kind_label(proc.template, kind)[lang]
     tpl = proc.template
     try:
         return label(tpl.trigger(kind).label, lang, kind)
@@ -101,8 +104,8 @@ def _event_label(proc: Process, kind: str, lang: str) -> str:
         pass
     try:
         return label(tpl.event(kind).spec.label, lang, kind)
-    except KeyError:
-        return kind
+    except KeyError:  # an event of an older version: by the name its plan gives it now
+        return kind_label(tpl, kind)[lang]
 
 
 def _fields_of(proc: Process, kind: str) -> Mapping[str, FieldSpec]:
@@ -129,6 +132,8 @@ def _detail(proc: Process, event: Event, names: _Lookup, lang: str) -> str:
         return str(payload.get("region") or "")
     if event.kind in LIBRARY_EVENTS:
         return describe(proc, event, lang)
+    if event.kind == MIGRATED_EVENT:
+        return f"{payload['from']['version']} → {payload['to']['version']}"
     fields = _fields_of(proc, event.kind)
     main: list[str] = []
     extra: list[str] = []

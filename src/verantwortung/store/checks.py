@@ -127,7 +127,8 @@ def _check_raw_event(i: int, item: Any, tpl: ProcessTemplate) -> None:
     if when is None or when.tzinfo is None:
         raise ReplayError(f"event {i}: 'at' must be an ISO 8601 time with a zone, not "
                           f"{ascii(at)[:40]}")
-    if (item.get("template"), item.get("template_version")) != (tpl.id, tpl.version):
+    written = (item.get("template"), item.get("template_version"))
+    if written != (tpl.id, tpl.version) and tpl.plan_from(*map(str, written)) is None:
         raise ReplayError(f"event {i} was written by template {item.get('template')} "
                           f"{item.get('template_version')}, not {tpl.id} {tpl.version}")
 

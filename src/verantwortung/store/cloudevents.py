@@ -25,7 +25,8 @@ from ..engine.compiled import compiled
 from ..engine.corrections import CORRECTED, ERASED, LABELS, RETRACTED
 from ..exceptions import StoreError
 from ..model.document import FieldSpec
-from ..model.process import START_EVENT
+from ..model.plan import follow
+from ..model.process import MIGRATED_EVENT, START_EVENT
 from ..model.template import ProcessTemplate
 from .rows import StoredEvent
 
@@ -39,10 +40,18 @@ DEFAULT_SOURCE = "urn:verantwortung"
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 # events the library writes itself, not declared by a template
+_VERSION = {"type": "object", "properties": {"template": {"type": "string"}, "version": {
+    "type": "string"}, "digest": {"type": "string"}}, "required": ["template", "version",
+                                                                   "digest"]}
 _LIBRARY_KINDS: dict[str, tuple[dict[str, str], dict[str, Any], list[str]]] = {
     START_EVENT: ({"de": "Prozess gestartet", "en": "Process started"},
                   {"region": {"type": "string", "minLength": 1},
-                   "parameters": {"type": "object"}}, ["region"]),
+                   "parameters": {"type": "object"}, "template_digest": {"type": "string"}},
+                  ["region"]),
+    MIGRATED_EVENT: ({"de": "Auf eine neue Vorlagenversion umgestellt",
+                      "en": "Moved to a new template version"},
+                     {"from": _VERSION, "to": _VERSION, "plan": {"type": "string"}},
+                     ["from", "to", "plan"]),
     CORRECTED: (LABELS[CORRECTED], {"event": {"type": "string"}, "reason": {"type": "string"},
                                     "payload": {"type": "object"}},
                 ["event", "reason", "payload"]),
@@ -61,7 +70,10 @@ def kind_label(tpl: ProcessTemplate | None, kind: str) -> dict[str, str]:
         return dict(_LIBRARY_KINDS[kind][0])
     if tpl is not None:
         ct = compiled(tpl)
-        item = ct.triggers.get(kind) or ct.events.get(kind)
+        # an event of an older version: by the name a migration plan gives it now
+        names = [kind, *(follow(p.events, kind) for p in tpl.migrations)]
+        item = next((i for n in names if (i := ct.triggers.get(n) or ct.events.get(n))),
+                    None)
         if item is not None:
             return {"de": item.label_de, "en": item.label_en}
     return {"de": kind, "en": kind}
@@ -170,7 +182,7 @@ def event_schemas(tpl: ProcessTemplate) -> dict[str, dict[str, Any]]:
     ct = compiled(tpl)
     kinds: dict[str, tuple[dict[str, Any], list[str]]] = {
         kind: (dict(props), list(required)) for kind, (_, props, required)
-        in _LIBRARY_KINDS.items()}
+        in _LIBRARY_KINDS.items() if kind != MIGRATED_EVENT or tpl.migrations}
     for trig in ct.triggers.values():
         kinds[trig.name] = _payload_schema(trig.validate.fields)
     for ev in ct.events.values():

@@ -7,6 +7,10 @@ the column is added, every event gets a position, and the counter starts after t
 last one. No event is changed otherwise, and none is lost: a failed migration leaves
 the store as it was.
 
+Schema 4 adds the tables of the templates the store runs (``vt_templates``) and which
+one each process runs on (``vt_process_templates``); a process stored before has no
+row there and loads from its template source as before.
+
 Schema 3 adds two columns to the snapshots: the digest of the history a snapshot folds
 and a seal over its state. Existing snapshots keep them empty and are then not used (a
 load replays the events instead, and the next snapshot written has them); event rows
@@ -28,10 +32,11 @@ from sqlalchemy.exc import DBAPIError
 
 from ..exceptions import StoreNotFound
 from .schema import dead_letters, events, followers, metadata, positions, processes, snapshots
+from .templates import process_templates, templates
 
 __all__ = ["backfill_order", "prepare"]
 
-_NEW_TABLES = [positions, followers, dead_letters]
+_NEW_TABLES = [positions, followers, dead_letters, templates, process_templates]
 
 
 def prepare(engine: Engine, url: str, *, create: bool) -> None:
@@ -65,6 +70,7 @@ def _ready(engine: Engine) -> bool:
         with engine.connect() as conn:
             conn.execute(select(events.c.position).limit(1)).all()
             conn.execute(select(snapshots.c.state_digest).limit(1)).all()
+            conn.execute(select(process_templates.c.digest).limit(1)).all()
             return conn.execute(select(positions.c.id).where(positions.c.id == 1)
                                 ).first() is not None
     except DBAPIError:  # no such column or table: a store of an older schema

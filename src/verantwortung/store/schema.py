@@ -31,8 +31,9 @@ __all__ = ["SCHEMA_VERSION", "dead_letters", "events", "followers", "metadata", 
            "processes", "snapshots"]
 
 #: 1: events numbered per process only; 2: every event has a store-wide ``position``;
-#: 3: a snapshot carries the digest of the history it folds and a seal over its state
-SCHEMA_VERSION = 3
+#: 3: a snapshot carries the digest of the history it folds and a seal over its state;
+#: 4: the templates the store runs are kept in it (store/templates.py)
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 

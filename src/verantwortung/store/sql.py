@@ -30,7 +30,6 @@ from ..exceptions import (
     ProcessNotFound,
     StoreError,
     StoreNotFound,
-    TemplateError,
     TransitionRefused,
 )
 from ..io.loader import VERSION_MARK, bundled_path, load
@@ -38,6 +37,7 @@ from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
 from . import erasure, feed, integrity, loading, projection, statements
+from . import templates as kept
 from .checks import check_export, check_process, check_rows, check_state, why_not_added
 from .feed_methods import FeedMethods
 from .migrate import prepare
@@ -51,7 +51,7 @@ from .rows import (
 )
 from .rows import now as _now
 from .schema import events, processes
-from .sources import export_source, missing_sqlite_file, pinned_source, template_source
+from .sources import missing_sqlite_file, pinned_source, template_source
 
 __all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "StoredEvent", "TemplateResolver"]
 
@@ -136,17 +136,9 @@ class EventStore(FeedMethods):
         return self._templates[source]
 
     def template_for(self, info: ProcessInfo, source: str) -> ProcessTemplate:
-        """The template a stored process runs on (StoreError if it changed incompatibly)."""
-        source = pinned_source(source, info.template_version)
-        try:
-            tpl = self._resolve(source)
-        except TemplateError as exc:
-            raise StoreError(f"process {info.id}: its template {source} no longer loads:\n"
-                             f"{exc}") from exc
-        if (tpl.id, tpl.version) != (info.template, info.template_version):
-            raise StoreError(f"process {info.id} was written by template {info.template} "
-                             f"{info.template_version}; {source} is {tpl.id} {tpl.version}")
-        return tpl
+        """The template a stored process runs on: from ``source``, or as the store kept it
+        (StoreError when the source changed without a new version, naming the change)."""
+        return kept.template_for(self, info, pinned_source(source, info.template_version))
 
     # -- writing --------------------------------------------------------------------------
 
@@ -165,10 +157,11 @@ class EventStore(FeedMethods):
             # with the same id must be found again under its own path
             source = (tpl.id if bundled is not None and own_file == bundled.resolve()
                       else tpl.files[-1])
+        origin = template_source(source)
         info_row = {
             "id": proc.id, "template": proc.template.id,
             "template_version": proc.template.version, "template_source":
-            template_source(source), "region": proc.region, "phase": proc.phase,
+            origin, "region": proc.region, "phase": proc.phase,
             "version": proc.version, "created_at": _now(), "updated_at": _now()}
         history = proc.history
         check_process(proc)
@@ -176,6 +169,7 @@ class EventStore(FeedMethods):
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(processes), info_row)
+                kept.link(conn, proc.id, kept.remember(conn, proc.template, origin))
                 stored = self._insert_events(conn, history)
                 projection.save(conn, proc)
         except IntegrityError as exc:
@@ -184,6 +178,7 @@ class EventStore(FeedMethods):
         except SQLAlchemyError as exc:
             raise StoreError(f"process {proc.id}: the database refused it: "
                              f"{reason_of(exc)}") from exc
+        kept.note(self, proc.id, proc.template, origin)
         self._listeners.notify(stored)
 
     def append(self, proc: Process, expected_version: int) -> int:
@@ -438,6 +433,7 @@ class EventStore(FeedMethods):
             raise ProcessNotFound(process_id)
         data = self.load(process_id).to_dict()
         data["template_source"] = source
+        data.update(kept.export_template(self, process_id))  # importable without the file
         return data
 
     def import_process(self, data: dict[str, Any], source: str | Path | None = None
@@ -453,9 +449,7 @@ class EventStore(FeedMethods):
         of the export's ``template`` id; a template that is neither is a StoreError that
         says so, never a guess at a file.
         """
-        if source is None:
-            source = export_source(data)
-        tpl = self._resolve(template_source(source))
+        tpl, source = kept.import_template(self, data, source)
         check_export(data, tpl)
         proc = Process.from_dict(tpl, data)
         check_state(data, proc)

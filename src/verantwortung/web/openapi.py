@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
-from ..model.process import START_EVENT
+from ..model.process import MIGRATED_EVENT, START_EVENT
 from ..model.template import ProcessTemplate
 from ..store.cloudevents import event_schemas
 
@@ -35,7 +35,7 @@ def _payloads(templates: Mapping[str, ProcessTemplate]) -> tuple[dict[str, Any],
     for tid, tpl in templates.items():
         for ce_type, doc in event_schemas(tpl).items():
             kind = ce_type.removeprefix("verantwortung.")
-            if kind == START_EVENT:  # written by the library, never fired
+            if kind in (START_EVENT, MIGRATED_EVENT):  # written by the library only
                 continue
             name = f"{tid}.{kind}"
             schemas[name] = {**doc["properties"]["data"]["properties"]["payload"],
