@@ -16,9 +16,10 @@ from verantwortung.store.schema import events, processes, snapshots
 from ._regions import STORIES, stored_regions
 
 NEW_PATH = Path(__file__).parents[1] / "model" / "migration" / "verantwortungspartner-1.1.yaml"
-OLD = v.load_template("verantwortungspartner")
+OLD = v.load_template("verantwortungspartner", version="1.0")
 NEW = v.load_template(NEW_PATH)
 SOURCE = str(NEW_PATH.resolve())
+BUNDLED = v.load_template("verantwortungspartner")  # 2.0, with its plan from 1.0
 
 
 def _counts(store: v.EventStore) -> dict[str, Any]:
@@ -227,3 +228,38 @@ def test_a_process_moved_by_another_run_counts_as_done(store_url: str) -> None:
                 events.c.process_id == pid, events.c.kind == MIGRATED_EVENT)).scalar()
     assert [True] == [c.applied for c in first]
     assert (True, "ok", 1) == (again.applied, again.status, moves)
+
+
+# -- the bundled template's own move, 1.0 -> 2.0 ----------------------------------------
+
+
+def test_the_bundled_2_0_plans_the_move_from_1_0() -> None:
+    """2.0 declares a plan from 1.0 (names kept, so it maps nothing)."""
+    plan = BUNDLED.plan_from("verantwortungspartner", "1.0")
+    assert plan is not None and ("2.0", "1.0") == (BUNDLED.version, OLD.version)
+
+
+def test_bundled_1_0_processes_in_every_phase_move_to_2_0(store_url: str) -> None:
+    """Dry run of 1.0 processes in eight phases: phases kept, nothing changed; apply moves
+    each ok one with one template_migrated event; replay, JSON and load are exact, and a
+    process that ended its guided phase in 1.0 lives on in 2.0's Verstetigung."""
+    with v.EventStore(store_url) as store:
+        ids = stored_regions(store, OLD)
+        report = {c.region: c for c in mt.dry_run(store, BUNDLED)}
+        assert {r: STORIES[r][0] for r in STORIES} == {r: c.phase_after for r, c in report.items()}
+        assert all(c.new is not None for c in report.values())
+        assert {r for r, c in report.items() if c.status == "ok"} == set(report), {
+            r: [(x.trigger, [y.code for y in x.reasons]) for x in c.refused]
+            for r, c in report.items()}
+        assert {c.region for c in mt.dry_run(store, BUNDLED)} == set(STORIES)  # nothing moved
+        moved = {c.region for c in mt.apply(store, BUNDLED, "verantwortungspartner") if c.applied}
+        assert set(STORIES) == moved
+        for region, pid in ids.items():
+            proc = store.load(pid)
+            assert (MIGRATED_EVENT, "2.0") == (proc.history[-1].kind, proc.template.version)
+            assert proc == v.Process.replay(BUNDLED, proc.history)
+            assert proc == v.Process.from_json(BUNDLED, proc.to_json())
+            assert proc == store.load(pid, use_snapshot=False)
+        goerlitz = store.load(ids["Görlitz"])
+        assert "consolidation" == goerlitz.phase
+        assert any(o.name == "conclude" and o.allowed for o in goerlitz.options())

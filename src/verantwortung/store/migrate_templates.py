@@ -128,6 +128,8 @@ def check(old: Process, to: ProcessTemplate, *, actor: str | None = None,
             continue
         earlier = before.get(option.name)
         seen = {r.code for r in earlier.reasons} if earlier is not None else set()
+        if earlier is None or "not_in_phase" in seen:
+            continue  # a step the old version did not offer here: new, not taken away
         fresh = tuple(r for r in option.reasons if r.code not in seen)
         if fresh:
             refused.append(Refused(option.name, option.label_de, option.label_en, fresh))
