@@ -254,7 +254,7 @@ def test_bundled_1_0_processes_in_every_phase_move_to_2_0(store_url: str) -> Non
         assert {c.region for c in mt.dry_run(store, BUNDLED)} == set(STORIES)  # nothing moved
         moved = {c.region for c in mt.apply(store, BUNDLED, "verantwortungspartner") if c.applied}
         assert set(STORIES) == moved
-        for region, pid in ids.items():
+        for pid in ids.values():
             proc = store.load(pid)
             assert (MIGRATED_EVENT, "2.0") == (proc.history[-1].kind, proc.template.version)
             assert proc == v.Process.replay(BUNDLED, proc.history)
