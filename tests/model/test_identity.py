@@ -26,11 +26,11 @@ DIGESTS = {
     ("verantwortungspartner", "1.0"):
         "298393384dc2194476672ed412611f3ef229f14bc2e2e7623b39286b109948d5",
     ("verantwortungspartner", "2.0"):
-        "f1c2ad764c9b635dde608eef2470b67ae850dddc4089d7fc228cbdf0ab61ccac",
+        "d87ac2a209b1071edf09678ec9a9de5797830ecc84308d305df5d04de3edac2e",
     ("verantwortungspartner-thueringen", "1.0"):
         "9c2663e957f38d4d9a3023c1547741e0f3295f5b902c810a7ed748b0b127ee61",
     ("verantwortungspartner-thueringen", "2.0"):
-        "7311c0af2e1c5bbc136e4f980773cadf0edef313950f5c906e8216bac90f3020",
+        "3c87fad839fd9efcdedcb44387c5b710967152ae9fc075a59947756ad3c19d7b",
 }
 
 

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import pytest
-import yaml
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from tests.conftest import ROOT
+import verantwortung as v
 from verantwortung.model.document import IndicatorSpec
 from verantwortung.model.indicators import Indicator
 from verantwortung.model.process import freeze
 
-DRAFT = ROOT / "process_templates" / "indicators-2.0.yaml.txt"
 
-
-def test_the_draft_for_the_bundled_template_is_a_valid_indicators_block() -> None:
-    """Every entry of the proposed 2.0 block is a well-formed indicator with both labels."""
-    block = yaml.safe_load(DRAFT.read_text(encoding="utf-8"))["indicators"]
-    specs = TypeAdapter(dict[str, IndicatorSpec]).validate_python(block)
-    assert len(specs) >= 15
-    assert all(s.label.de and s.label.en for s in specs.values())
-    assert "spread" in DRAFT.read_text(encoding="utf-8")
+def test_the_bundled_template_declares_the_methods_key_figures() -> None:
+    """2.0 declares the method's goals as indicators (network, cross-sector teams, projects,
+    meetings, funding, consolidation), each with both labels; the Thüringen variant inherits
+    them; 1.0 declares none."""
+    tpl = v.load_template("verantwortungspartner")
+    codes = {i.code for i in tpl.indicators}
+    assert {"network_size", "partners_by_kind", "companies_engaged", "people_involved",
+            "cross_sector_teams", "projects_by_status", "outcomes_by_kind",
+            "meeting_attendance", "funding_raised", "communication_by_channel",
+            "political_contacts", "consolidation_forms"} <= codes
+    assert all(i.spec.label.de and i.spec.label.en for i in tpl.indicators)
+    assert codes == {i.code for i in v.load_template("verantwortungspartner-thueringen")
+                     .indicators}
+    assert () == v.load_template("verantwortungspartner", version="1.0").indicators
 
 
 @pytest.mark.parametrize("data", [

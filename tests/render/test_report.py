@@ -68,13 +68,25 @@ def test_report_shows_where_the_process_stands(midway: v.Process) -> None:
     assert "Prozessbegleitung (Anna Schmidt)" in page
 
 
-def test_a_template_without_indicators_gets_figures_of_its_own_collections(
-        midway: v.Process) -> None:
-    """No indicators: a count per collection and a breakdown per choice field, by label."""
-    page = report(midway, graphviz=False)
-    assert '<div class="kpi" data-indicator="partners"><div class="n">7</div>' in page
+def test_a_template_without_indicators_gets_figures_of_its_own_collections() -> None:
+    """No indicators (the bundled 1.0 declares none): a count per collection and a
+    breakdown per choice field, by label."""
+    proc = v.Process.start(v.load_template("verantwortungspartner", version="1.0"),
+                           region="Harz", at="2012-01-02")
+    for n, kind in enumerate(("company", "company", "municipality")):
+        proc.fire("partner_added", payload={"id": f"p{n}", "name": f"P{n}", "kind": kind})
+    page = report(proc, graphviz=False)
+    assert '<div class="kpi" data-indicator="partners"><div class="n">3</div>' in page
     assert '<figure class="breakdown" data-indicator="partners.kind">' in page
-    assert '<div class="kpi" data-indicator="series.milestone"><div class="n">2</div>' in page
+    assert '<div class="kpi" data-indicator="series.milestone"><div class="n">0</div>' in page
+
+
+def test_the_bundled_template_reports_its_indicators(midway: v.Process) -> None:
+    """2.0's key figures are its indicators: the network, companies, cross-sector teams."""
+    page = report(midway, graphviz=False)
+    assert '<div class="kpi" data-indicator="network_size"><div class="n">7</div>' in page
+    assert 'data-indicator="cross_sector_teams"' in page
+    assert "Vernetzte Projektteams" in page
 
 
 def _school() -> v.Process:
