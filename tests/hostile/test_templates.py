@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 import tracemalloc
 from pathlib import Path
@@ -205,3 +206,17 @@ def test_the_largest_valid_template_renders_within_seconds(write) -> None:  # ty
     tracemalloc.stop()
     assert time.monotonic() - started < 10
     assert peak < 200 * 1024 * 1024
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_the_largest_valid_template_lays_out_with_graphviz_within_its_bound(write) -> None:  # type: ignore[no-untyped-def]
+    """With Graphviz, the diagram of a template at every bound is laid out well within
+    the time the renderer allows dot (a slower layout is a GraphvizError, never a hang)."""
+    long = "x" * 2000
+    text = (MINIMAL.replace("{min: 3, max: 5}", "{min: 3, max: 20}")
+            .replace("{de: Mini, en: Mini}", f"{{de: {long}, en: {long}}}"))
+    tpl = v.load_template(write(text))
+    started = time.monotonic()
+    page = handbook(tpl, fmt="html", graphviz=True)
+    assert time.monotonic() - started < 30
+    assert "<svg" in page
