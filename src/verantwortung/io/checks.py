@@ -213,7 +213,7 @@ class _Checker:
             self.checks(t.advisories, (*loc, "advisories"), payload)
 
     def events(self) -> None:
-        if "corrections" in self.doc.model_fields_set:  # the default needs no role declared
+        if self.doc.corrections.roles != ["facilitator"]:  # the default needs no role declared
             self.roles(self.doc.corrections.roles, ("corrections",))
         for eid, e in self.doc.events.items():
             loc: Loc = ("events", eid)

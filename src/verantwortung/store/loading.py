@@ -23,7 +23,6 @@ from ..model.template import ProcessTemplate
 from . import integrity
 from .rows import chain, chain_rows, decode_events, info_of, now, seal
 from .schema import events, processes, snapshots
-from .templates import template_for
 
 if TYPE_CHECKING:
     from .sql import EventStore
@@ -111,7 +110,7 @@ def _build(store: EventStore, row: Any, snap: Any, rows: list[Any]) -> Process:
     """A process from its index row, its snapshot (or None) and the event rows read."""
     process_id = row.id
     info = info_of(row)
-    tpl = template_for(store, info, row.template_source)
+    tpl = store.template_for(info, row.template_source)
     history = decode_events(rows)
     if snap is not None and history[1].template_version != info.template_version:
         # a snapshot from before a move to another template version holds a state of
