@@ -59,7 +59,8 @@ def test_a_correction_the_later_story_relied_on_is_refused_with_every_reason() -
     assert ["history_would_break"] == [r.code for r in reasons]
     assert ("circle_too_small", 16) == (reasons[0].seen["refused"], reasons[0].seen["seq"])
     assert "Auftaktveranstaltung" in reasons[0].message_de
-    assert "relied on it: The initiative circle has 4 companies" in reasons[0].message_en
+    assert ("relied on it: Companies in the initiative circle: 4; the minimum is 5."
+            in reasons[0].message_en)
     assert before == proc.to_dict()
     with pytest.raises(v.TransitionRefused) as info:  # a partner the members point at
         proc.retract(ids["p2"], reason="falsch")
