@@ -27,7 +27,7 @@ def test_demo_runs_the_whole_method(db: str, capsys: pytest.CaptureFixture[str])
     """demo prints refusals in German, goes on in the Verstetigung and ends normally."""
     code, out, _ = _run(capsys, "demo", "--db", db)
     assert 0 == code
-    assert "Der Initiativkreis hat 3 Unternehmen; mindestens 5 sind nötig." in out
+    assert "Der Initiativkreis hat 3 Unternehmen; die Mindestzahl ist 5." in out
     assert "→ Verstetigung" in out and "→ Beendet" in out
     code, out, _ = _run(capsys, "list", "--db", db, "--format", "json")
     [row] = json.loads(out)

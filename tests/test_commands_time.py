@@ -55,8 +55,8 @@ def test_due_over_the_demo_store_lists_the_missing_minutes(
     code, out, _ = _run(capsys, "due", "--db", demo, "--at", "2014-02-25", "--lang", "en")
     assert 0 == code
     assert "Minutes missing (overdue, since 4 February 2014)" in out
-    assert ("The meeting on 20 January 2014 has no minutes yet; they were due after 14 days, "
-            "and 36 have passed.") in out
+    assert ("The minutes of the meeting on 20 January 2014 are still missing after 36 days "
+            "(time allowed in days: 14).") in out
 
 
 def test_due_as_json_lists_every_item_with_its_process(

@@ -60,10 +60,10 @@ def test_milestone_overdue_from_the_121st_day_naming_the_last_meeting(
     assert "milestone_overdue" not in _codes(proc, "2012-11-01")
     [due] = [d for d in proc.due(at="2012-11-04") if d.code == "milestone_overdue"]
     assert (dt.date(2012, 11, 2), "overdue") == (due.since, due.severity)
-    assert ("Seit dem letzten Treffen am 4. Juli 2012 sind 123 Tage vergangen; empfohlen "
-            "sind höchstens 120.") == due.message("de")
-    assert ("123 days have passed since the last meeting on 4 July 2012; at most 120 are "
-            "recommended.") == due.message("en")
+    assert ("Seit dem letzten Treffen am 4. Juli 2012 sind 123 Tage vergangen; empfohlener "
+            "längster Abstand in Tagen: 120.") == due.message("de")
+    assert ("123 days have passed since the last meeting on 4 July 2012; recommended "
+            "longest interval in days: 120.") == due.message("en")
     assert {"days": 123, "date": "2012-07-04", "max": 120} == {
         k: due.seen[k] for k in ("days", "date", "max")}
 
@@ -237,7 +237,7 @@ def test_due_messages_are_written_when_read(tpl: v.ProcessTemplate) -> None:
     proc = _thueringen(tpl)
     [due] = [d for d in proc.due(at="2012-11-04") if d.code == "milestone_overdue"]
     assert "message_de" not in {f.name for f in dataclasses.fields(due)}
-    assert ("Seit dem letzten Treffen am 4. Juli 2012 sind 123 Tage vergangen; empfohlen "
-            "sind höchstens 120.") == due.message("de") == due.message_de
-    assert "123 days have passed since the last meeting on 4 July 2012; at most 120 are " \
-        "recommended." == due.message("en") == due.to_dict()["message_en"]
+    assert ("Seit dem letzten Treffen am 4. Juli 2012 sind 123 Tage vergangen; empfohlener "
+            "längster Abstand in Tagen: 120.") == due.message("de") == due.message_de
+    assert "123 days have passed since the last meeting on 4 July 2012; recommended " \
+        "longest interval in days: 120." == due.message("en") == due.to_dict()["message_en"]

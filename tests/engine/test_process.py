@@ -69,8 +69,8 @@ def test_refusal_carries_every_reason_in_both_languages(proc: v.Process) -> None
     assert ["circle_too_small", "no_theme_identified", "logistics_open", "no_facilitator"] == [
         r.code for r in info.value.reasons]
     circle = reasons["circle_too_small"]
-    assert "Der Initiativkreis hat 0 Unternehmen; mindestens 5 sind nötig." == circle.message_de
-    assert "Companies in the initiative circle: 0; at least 5 are needed." == circle.message_en
+    assert "Der Initiativkreis hat 0 Unternehmen; die Mindestzahl ist 5." == circle.message_de
+    assert "Companies in the initiative circle: 0; the minimum is 5." == circle.message_en
     assert {"count": 0, "min": 5, "max": None, "collection": "circle"} == circle.seen
     assert circle.source is not None and "verantwortungspartner.yaml:" in circle.source
 

@@ -56,8 +56,8 @@ def test_process_view_marks_states_and_edges(midway: v.Process) -> None:
     dot = to_dot(build_graph(process=midway), "de")
     assert 'id="phase-milestone_2"' in dot and 'class="phase current"' in dot
     assert '"milestone_2" -> "closing" [label="✗ Abschlussveranstaltung\\ndurchführen"' in dot
-    assert ("• Durchgeführte Meilensteintreffen: 2; vor der Abschlussveranstaltung sind "
-            "mindestens 3 nötig.") in dot
+    assert ("• Durchgeführte Meilensteintreffen: 2; für die Abschlussveranstaltung ist "
+            "die Mindestzahl 3.") in dot
     need_dot()
     svg = diagram(None, midway, fmt="svg")
     assert 'id="phase&#45;milestone_2" class="node phase current"' in svg

@@ -90,8 +90,8 @@ def test_process_marks_outgoing_allowed_and_blocked(midway: v.Process) -> None:
     closing = out["hold_closing"]
     assert ("blocked", ["too_few_milestones"]) == (closing.status,
                                                    [r.code for r in closing.reasons])
-    assert ("Durchgeführte Meilensteintreffen: 2; vor der Abschlussveranstaltung sind "
-            "mindestens 3 nötig.") == closing.reasons[0].message.de
+    assert ("Durchgeführte Meilensteintreffen: 2; für die Abschlussveranstaltung ist "
+            "die Mindestzahl 3.") == closing.reasons[0].message.de
     assert ["projects_outside_expectation"] == [r.code for r in closing.warnings]
     assert all(e.status is None for e in graph.edges if e.source != "milestone_2")
 

@@ -53,8 +53,8 @@ def test_bundled_handbook_in_german_has_the_seed() -> None:
     assert ("Die Zahl der Einträge unter „Mitglieder des Initiativkreises“, deren Art "
             "„Unternehmen“ ist, beträgt mindestens 5.") == circle
     assert f"**Regel** {circle} *(Wahl der Region)*" in md
-    assert "Meldung bei Ablehnung: „Der Initiativkreis hat … Unternehmen; mindestens 5 sind " \
-           "nötig.“" in md
+    assert "Meldung bei Ablehnung: „Der Initiativkreis hat … Unternehmen; die Mindestzahl " \
+           "ist 5.“" in md
     assert ("**Empfehlung** Die Zahl der Einträge unter „Projekte“, deren Status weder „Nicht "
             "umsetzbar“ noch „Verworfen“ ist, beträgt 3 bis 5. *(so will es die Methode)*") in md
     assert "- [ ] Vision für die Region formulieren" in md

@@ -89,8 +89,8 @@ def test_mid_process_shows_blocked_reasons_in_a_note(lang: str) -> None:
     check(text)
     if lang == "de":
         assert "    milestone_2 --> closing : ✗ Abschlussveranstaltung durchführen" in text
-        assert ("        - Durchgeführte Meilensteintreffen#58; 2#59; vor der "
-                "Abschlussveranstaltung sind mindestens 3 nötig.") in text
+        assert ("        - Durchgeführte Meilensteintreffen#58; 2#59; für die "
+                "Abschlussveranstaltung ist die Mindestzahl 3.") in text
     else:
         assert "    milestone_2 --> milestone_3 : ✓ Hold a milestone meeting" in text
     assert "class preparation,kickoff,milestone_1 passed" in text

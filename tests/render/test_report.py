@@ -56,8 +56,8 @@ def test_report_shows_where_the_process_stands(midway: v.Process) -> None:
     assert 'id="current-phase" data-phase="milestone_2">Aktuelle Phase: 2. Meilensteintreffen' \
         in page
     assert '<li class="blocked" data-trigger="hold_closing" data-state="blocked">' in page
-    assert ("<li>Durchgeführte Meilensteintreffen: 2; vor der Abschlussveranstaltung sind "
-            "mindestens 3 nötig.</li>") in page
+    assert ("<li>Durchgeführte Meilensteintreffen: 2; für die Abschlussveranstaltung ist "
+            "die Mindestzahl 3.</li>") in page
     assert "Empfehlung: Projekte: 1; üblich sind 3 bis 5." in page
     assert '<li class="allowed" data-trigger="hold_milestone" data-state="allowed">' in page
     assert "Außerdem jederzeit: Prozess abbrechen (Ein Abbruch braucht eine Begründung.)" in page

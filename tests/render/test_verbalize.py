@@ -105,7 +105,7 @@ def test_parameter_values_of_the_variant_are_used() -> None:
 def test_messages_get_bounds_and_blank_counts() -> None:
     """A message shows the bounds and parameters; the count it cannot know is '…'."""
     kickoff = TPL.trigger("hold_kickoff").transitions[0]
-    assert "Der Initiativkreis hat … Unternehmen; mindestens 5 sind nötig." == message_text(
+    assert "Der Initiativkreis hat … Unternehmen; die Mindestzahl ist 5." == message_text(
         kickoff.guards[0], TPL, "de")
     closing = TPL.trigger("hold_closing").transitions[0]
     assert "Projects: …; 3 to 5 are usual." == message_text(

@@ -190,7 +190,7 @@ def test_refused_when_ok_expected_lists_every_reason(scenario) -> None:  # type:
     [failure] = run_scenario(scenario(WRONG)).failures
     for code in ("circle_too_small", "no_theme_identified", "logistics_open", "no_facilitator"):
         assert code in failure.message
-    assert "Companies in the initiative circle: 0; at least 5 are needed." in failure.message
+    assert "Companies in the initiative circle: 0; the minimum is 5." in failure.message
 
 
 def test_accepted_when_refusal_expected(scenario) -> None:  # type: ignore[no-untyped-def]
@@ -645,8 +645,8 @@ def test_expect_not_due_tells_the_message_of_what_is_due(scenario) -> None:  # t
         """)
     [failure] = run_scenario(path).failures
     assert ("expected process_stalled not to be due on 2012-04-02, but: 91 days have passed "
-            "since the last entry on 2 January 2012; something should happen at least every "
-            "90 days.") == failure.message
+            "since the last entry on 2 January 2012; longest pause without an entry in days: "
+            "90.") == failure.message
 
 
 def test_a_now_going_backwards_is_a_located_error(scenario) -> None:  # type: ignore[no-untyped-def]

@@ -44,7 +44,7 @@ def test_options_name_every_reason_of_a_blocked_kickoff(local: TestClient) -> No
                                       [r["code"] for r in kickoff["reasons"]])
     first = kickoff["reasons"][0]
     assert {"code", "message", "values", "hard"} == set(first)
-    assert "Der Initiativkreis hat 0 Unternehmen; mindestens 5 sind nötig." == \
+    assert "Der Initiativkreis hat 0 Unternehmen; die Mindestzahl ist 5." == \
         first["message"]["de"]
     assert {"count": 0, "min": 5, "max": None, "collection": "circle"} == first["values"]
 

@@ -24,9 +24,9 @@ from .serving import serving
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-KICKOFF_REASONS = ["Der Initiativkreis hat 0 Unternehmen; mindestens 5 sind nötig.",
-                   "Identifizierte Themen: 0; vor der Auftaktveranstaltung sind mindestens 1 "
-                   "nötig.",
+KICKOFF_REASONS = ["Der Initiativkreis hat 0 Unternehmen; die Mindestzahl ist 5.",
+                   "Identifizierte Themen: 0; für die Auftaktveranstaltung ist die "
+                   "Mindestzahl 1.",
                    "Infrastruktur und Logistik sind noch nicht geklärt.",
                    "Es ist noch keine Prozessbegleitung benannt."]
 

@@ -40,7 +40,7 @@ def test_a_process_page_shows_every_reason_of_a_blocked_step(local: TestClient) 
     pid = new_process(local)
     step = _step_form(local.get(f"/processes/{pid}").text, "hold_kickoff")
     assert 'data-state="blocked"' in step and "<fieldset disabled>" in step
-    for text in ("Der Initiativkreis hat 0 Unternehmen; mindestens 5 sind nötig.",
+    for text in ("Der Initiativkreis hat 0 Unternehmen; die Mindestzahl ist 5.",
                  "Infrastruktur und Logistik sind noch nicht geklärt.",
                  "Es ist noch keine Prozessbegleitung benannt."):
         assert f"<li>{text}</li>" in step
