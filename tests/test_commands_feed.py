@@ -164,7 +164,8 @@ def test_schema_events_describes_every_kind_the_feed_writes(
     """schema --events has a schema per trigger and event, and the demo's feed fits it."""
     code, out, _ = _run(capsys, "schema", "--events", "verantwortungspartner")
     schemas = json.loads(out)
-    kinds = ({"process_started", "event_corrected", "event_retracted", "person_erased"}
+    kinds = ({"process_started", "event_corrected", "event_retracted", "person_erased",
+              "template_migrated"}
              | {t.id for t in TPL.triggers} | {e.id for e in TPL.events})
     assert (0, {f"verantwortung.{k}" for k in kinds}) == (code, set(schemas))
     partner = schemas["verantwortung.partner_added"]["properties"]["data"]["properties"][

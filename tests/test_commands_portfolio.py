@@ -19,7 +19,7 @@ def test_json_of_the_demo_store(demo: str, capsys: pytest.CaptureFixture[str]) -
     data = json.loads(out)
     assert (0, "") == (code, err)
     assert ["Mittelweser"] == [r["region"] for r in data["rows"]]
-    assert [{"phase": "consolidation", "processes": 1}] == [
+    assert [{"phase": "concluded", "processes": 1}] == [
         {k: p[k] for k in ("phase", "processes")} for p in data["summary"]["per_phase"]]
 
 

@@ -42,12 +42,12 @@ def test_the_handbook_lists_the_indicators(lang: str) -> None:
     heading = "## Kennzahlen" if lang == "de" else "## Key figures"
     assert heading in text
     assert all(i.spec.label.get(lang) in text for i in MUSTER.indicators)
-    assert heading not in handbook(v.load_template("verantwortungspartner"), lang)
+    assert heading not in handbook(v.load_template("verantwortungspartner", version="1.0"), lang)
 
 
 def test_generic_figures_leave_out_single_records() -> None:
     """Without indicators: one figure per list collection, labelled by the template."""
-    proc = v.Process.start(v.load_template("verantwortungspartner"), region="X")
+    proc = v.Process.start(v.load_template("verantwortungspartner", version="1.0"), region="X")
     labels = [f.label for f in figures(proc, "de")]
     assert "Partner" in labels and "Prozessbegleitung" not in labels
     assert not any(re.search(r"[a-z]_[a-z]", label) for label in labels)

@@ -222,7 +222,7 @@ def test_due_items_show_on_the_pages_as_of_a_date_and_a_restart_keeps_the_sessio
             violations = _axe(w)
             w.shot("due-process")
             w.page.goto(f"{base}/?at={later}")
-            assert "Auftakt überfällig" in w.page.locator("td ul.due").inner_text()
+            assert "Auftaktveranstaltung überfällig" in w.page.locator("td ul.due").inner_text()
             violations += _axe(w)
             w.shot("due-start-page")
         with serving(create_app(store, users=users, session_key=key)) as again:

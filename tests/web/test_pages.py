@@ -225,7 +225,7 @@ def test_the_process_page_and_the_start_page_show_what_is_due(local: TestClient)
     later = (today + dt.timedelta(days=30)).isoformat()
     page = local.get(f"/processes/{pid}?at={later}").text
     assert 'data-due="kickoff_overdue" data-severity="overdue"' in page
-    assert "Auftakt überfällig" in page and "hat noch nicht stattgefunden" in page
+    assert "Auftaktveranstaltung überfällig" in page and "hat noch nicht stattgefunden" in page
     assert 'data-due="meeting_upcoming"' in local.get(f"/processes/{pid}").text
     start = local.get(f"/?at={later}&lang=en").text
     assert 'data-due="kickoff_overdue"' in start and "Kick-off overdue" in start
