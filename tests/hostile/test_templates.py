@@ -192,12 +192,17 @@ def test_a_truncated_file_is_reported_inside_it(tmp_path: Path, text: str) -> No
         assert 1 <= d.column <= len(lines[d.line - 1]) + 1
 
 
-def test_the_largest_valid_template_renders_within_seconds(write) -> None:  # type: ignore[no-untyped-def]
-    """A template at every bound (20-member series, 2,000-character texts) renders fast."""
+def _largest(write) -> v.ProcessTemplate:  # type: ignore[no-untyped-def]
+    """A template at every bound: a 20-member series, 2,000-character texts."""
     long = "x" * 2000
     text = (MINIMAL.replace("{min: 3, max: 5}", "{min: 3, max: 20}")
             .replace("{de: Mini, en: Mini}", f"{{de: {long}, en: {long}}}"))
-    tpl = v.load_template(write(text))
+    return v.load_template(write(text))
+
+
+def test_the_largest_valid_template_renders_within_seconds(write) -> None:  # type: ignore[no-untyped-def]
+    """A template at every bound (20-member series, 2,000-character texts) renders fast."""
+    tpl = _largest(write)
     tracemalloc.start()
     started = time.monotonic()
     handbook(tpl, fmt="html", graphviz=False)
@@ -212,10 +217,7 @@ def test_the_largest_valid_template_renders_within_seconds(write) -> None:  # ty
 def test_the_largest_valid_template_lays_out_with_graphviz_within_its_bound(write) -> None:  # type: ignore[no-untyped-def]
     """With Graphviz, the diagram of a template at every bound is laid out well within
     the time the renderer allows dot (a slower layout is a GraphvizError, never a hang)."""
-    long = "x" * 2000
-    text = (MINIMAL.replace("{min: 3, max: 5}", "{min: 3, max: 20}")
-            .replace("{de: Mini, en: Mini}", f"{{de: {long}, en: {long}}}"))
-    tpl = v.load_template(write(text))
+    tpl = _largest(write)
     started = time.monotonic()
     page = handbook(tpl, fmt="html", graphviz=True)
     assert time.monotonic() - started < 30
