@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ..engine.deadlines import Due
 from ..engine.migration import migrate
@@ -40,7 +39,7 @@ from ..model.template import ProcessTemplate
 from . import templates as kept
 from .checks import check_rows
 from .loading import write_snapshot
-from .rows import now, reason_of
+from .rows import now, write_errors
 from .schema import processes
 from .sources import template_source
 
@@ -208,28 +207,18 @@ def write_move(store: EventStore, expected: int, new: Process, source: str) -> N
     moved: Sequence[Any] = new.events_since(expected)
     check_rows(new.id, moved)
     tpl = new.template
-    try:
-        with store.engine.begin() as conn:
-            done = conn.execute(update(processes).where(
-                processes.c.id == new.id, processes.c.version == expected).values(
-                version=new.version, phase=new.phase, template=tpl.id,
-                template_version=tpl.version, template_source=source, updated_at=now()))
-            if done.rowcount != 1:
-                actual = conn.execute(select(processes.c.version).where(
-                    processes.c.id == new.id)).scalar()
-                raise ConcurrencyError(new.id, expected, actual)
-            kept.link(conn, new.id, kept.remember(conn, tpl, source))
-            write_snapshot(conn, new)  # the old version's snapshots are not used again
-            stored = store._insert_events(conn, moved)
-    except IntegrityError as exc:
-        raise ConcurrencyError(new.id, expected, None) from exc
-    except OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise ConcurrencyError(new.id, expected, None) from exc
-        raise StoreError(f"process {new.id}: {reason_of(exc)}") from exc
-    except SQLAlchemyError as exc:
-        raise StoreError(f"process {new.id}: the database refused it: {reason_of(exc)}"
-                         ) from exc
+    with write_errors(new.id, expected), store.engine.begin() as conn:
+        done = conn.execute(update(processes).where(
+            processes.c.id == new.id, processes.c.version == expected).values(
+            version=new.version, phase=new.phase, template=tpl.id,
+            template_version=tpl.version, template_source=source, updated_at=now()))
+        if done.rowcount != 1:
+            actual = conn.execute(select(processes.c.version).where(
+                processes.c.id == new.id)).scalar()
+            raise ConcurrencyError(new.id, expected, actual)
+        kept.link(conn, new.id, kept.remember(conn, tpl, source))
+        write_snapshot(conn, new)  # the old version's snapshots are not used again
+        stored = store._insert_events(conn, moved)
     kept.note(store, new.id, tpl, source)
     store._loaded.pop(new.id, None)
     store._listeners.notify(stored)

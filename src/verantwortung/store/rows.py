@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from ..exceptions import CorruptEventError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from ..exceptions import ConcurrencyError, CorruptEventError, StoreError
 from ..model.process import Event
 
 __all__ = ["ProcessInfo", "StoredEvent", "chain", "chain_rows", "decode_events",
@@ -137,6 +140,23 @@ def decode_stored(rows: Sequence[Any]) -> list[StoredEvent]:
 def reason_of(exc: BaseException) -> str:
     """The driver's own message, without SQLAlchemy's statement dump and links."""
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+@contextmanager
+def write_errors(process_id: str, expected: int) -> Iterator[None]:
+    """Database errors of a write to ``process_id`` as the store reports them: a clash or a
+    lock is a ConcurrencyError (another writer came first), anything else a StoreError."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise ConcurrencyError(process_id, expected, None) from exc
+    except OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise ConcurrencyError(process_id, expected, None) from exc
+        raise StoreError(f"process {process_id}: {reason_of(exc)}") from exc
+    except SQLAlchemyError as exc:
+        raise StoreError(f"process {process_id}: the database refused it: "
+                         f"{reason_of(exc)}") from exc
 
 
 def info_of(row: Any) -> ProcessInfo:

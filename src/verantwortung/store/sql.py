@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..engine.process import Process
 from ..exceptions import (
@@ -48,6 +48,7 @@ from .rows import (
     event_row,
     info_of,
     reason_of,
+    write_errors,
 )
 from .rows import now as _now
 from .schema import events, processes
@@ -195,35 +196,25 @@ class EventStore(FeedMethods):
             return expected_version
         check_rows(proc.id, new)
         ours = proc.events_since(expected_version - 1)[0].id
-        try:
-            with self.engine.begin() as conn:
-                # the stored event at expected_version must be the one this process built
-                # on: otherwise its new events rest on a history that is not the store's
-                done = statements.ADVANCE.run(conn, {
-                    "pid": proc.id, "expected": expected_version, "last_id": ours,
-                    "new_version": proc.version, "new_phase": proc.phase, "now": _now()})
-                if done.rowcount != 1:
-                    actual = conn.execute(select(processes.c.version).where(
-                        processes.c.id == proc.id)).scalar()
-                    if actual is None:
-                        raise ProcessNotFound(proc.id)
-                    raise ConcurrencyError(proc.id, expected_version,
-                                           None if actual == expected_version else actual)
-                projection.save(conn, proc)  # the summary never lags a committed event
-                if self.snapshot_every and (proc.version // self.snapshot_every
-                                            > expected_version // self.snapshot_every):
-                    loading.write_snapshot(conn, proc)
-                # last: the counter row is held from here to the commit, which is short
-                stored = self._insert_events(conn, new)
-        except IntegrityError as exc:
-            raise ConcurrencyError(proc.id, expected_version, None) from exc
-        except OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ConcurrencyError(proc.id, expected_version, None) from exc
-            raise StoreError(f"process {proc.id}: {reason_of(exc)}") from exc
-        except SQLAlchemyError as exc:
-            raise StoreError(f"process {proc.id}: the database refused it: "
-                             f"{reason_of(exc)}") from exc
+        with write_errors(proc.id, expected_version), self.engine.begin() as conn:
+            # the stored event at expected_version must be the one this process built
+            # on: otherwise its new events rest on a history that is not the store's
+            done = statements.ADVANCE.run(conn, {
+                "pid": proc.id, "expected": expected_version, "last_id": ours,
+                "new_version": proc.version, "new_phase": proc.phase, "now": _now()})
+            if done.rowcount != 1:
+                actual = conn.execute(select(processes.c.version).where(
+                    processes.c.id == proc.id)).scalar()
+                if actual is None:
+                    raise ProcessNotFound(proc.id)
+                raise ConcurrencyError(proc.id, expected_version,
+                                       None if actual == expected_version else actual)
+            projection.save(conn, proc)  # the summary never lags a committed event
+            if self.snapshot_every and (proc.version // self.snapshot_every
+                                        > expected_version // self.snapshot_every):
+                loading.write_snapshot(conn, proc)
+            # last: the counter row is held from here to the commit, which is short
+            stored = self._insert_events(conn, new)
         self._listeners.notify(stored)
         return proc.version
 
