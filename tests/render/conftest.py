@@ -7,10 +7,12 @@ missing install step never turns into a green run.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +35,24 @@ def need(condition: bool, what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{what} is missing in CI: it must be installed there")
     pytest.skip(f"{what} is not installed")
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def launch_chromium() -> Iterator[Any]:
+    """Headless Chromium from Debian, driven by Playwright (no downloaded browser); skips
+    without them. For module-scoped ``browser`` fixtures: ``yield from launch_chromium()``."""
+    need(importlib.util.find_spec("playwright") is not None, "Playwright for Python")
+    need(shutil.which("chromium") is not None or Path(CHROMIUM).exists(), "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
 
 
 def need_dot() -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html as htmllib
-import importlib.util
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,11 +14,14 @@ from tests.conftest import ROOT
 from verantwortung.render import report
 from verantwortung.store.sql import EventStore
 
-from .conftest import ARTIFACTS, XSS, need, need_dot, outside_refs, run_story
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from .conftest import (
+    ARTIFACTS,
+    XSS,
+    launch_chromium,
+    need_dot,
+    outside_refs,
+    run_story,
+)
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -156,14 +157,7 @@ def test_unknown_language_is_refused(midway: v.Process) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium from Debian, driven by Playwright (no downloaded browser)."""
-    need(importlib.util.find_spec("playwright") is not None, "Playwright for Python")
-    need(shutil.which("chromium") is not None or Path(CHROMIUM).exists(), "Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str], list[str]]:

@@ -6,24 +6,19 @@ Debian's chromium is driven by Playwright (no downloaded browser), against uvico
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.render.conftest import ARTIFACTS, need
+from tests.render.conftest import ARTIFACTS, launch_chromium
 from verantwortung.store.sql import EventStore
 from verantwortung.web import User, create_app
 
 from .conftest import PASSWORDS, XSS
 from .serving import serving
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 KICKOFF_REASONS = ["Der Initiativkreis hat 0 Unternehmen; die Mindestzahl ist 5.",
                    "Identifizierte Themen: 0; für die Auftaktveranstaltung ist die "
                    "Mindestzahl 1.",
@@ -34,14 +29,7 @@ KICKOFF_REASONS = ["Der Initiativkreis hat 0 Unternehmen; die Mindestzahl ist 5.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium from Debian, driven by Playwright."""
-    need(importlib.util.find_spec("playwright") is not None, "Playwright for Python")
-    need(shutil.which("chromium") is not None or Path(CHROMIUM).exists(), "Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture
