@@ -80,7 +80,7 @@ def test_templates_and_validate_commands_do_not_import_the_store() -> None:
 
 def test_feed_default_source_matches_the_cloudevents_default() -> None:
     """The CLI's --source default is the store's CloudEvents default."""
-    from verantwortung._commands_feed import DEFAULT_SOURCE
+    from verantwortung.cli.feed import DEFAULT_SOURCE
     from verantwortung.store.cloudevents import DEFAULT_SOURCE as STORE_DEFAULT
 
     assert STORE_DEFAULT == DEFAULT_SOURCE

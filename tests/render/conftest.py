@@ -18,7 +18,7 @@ import pytest
 
 import verantwortung as v
 from tests.conftest import ROOT, SHIPPED_TEMPLATES
-from verantwortung.demo import STORY
+from verantwortung.cli.demo import story
 from verantwortung.store.sql import EventStore
 
 HERE = Path(__file__).resolve().parent
@@ -119,7 +119,7 @@ def run_story(store: EventStore) -> v.Process:
     proc = v.Process.start(v.load_template("verantwortungspartner"), region="Mittelweser",
                            at="2013-09-01", actor="coordinator")
     store.add(proc, "verantwortungspartner")
-    steps = list(STORY)
+    steps = story()
     kickoff = next(i for i, step in enumerate(steps) if step[0] == "hold_kickoff")
     steps.insert(kickoff, ("partner_added", "2013-10-20", "coordinator",
                            {"id": "xss", "name": XSS, "kind": "association"}))

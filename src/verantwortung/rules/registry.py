@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "Sample", "registry"]
+__all__ = ["ENTRY_POINT_GROUP", "RuleRegistry", "Sample", "import_rules", "registry"]
 
 ENTRY_POINT_GROUP = "verantwortung.rules"
 CustomRuleFunc = Callable[..., Any]

@@ -63,6 +63,7 @@ __all__ = [
     "ScenarioFailure",
     "ScenarioResult",
     "check_scenario",
+    "describe",
     "is_scenario_file",
     "load_scenario",
     "run_scenario",

@@ -1,16 +1,14 @@
-"""The command line: output format, exit codes, and no tracebacks."""
+"""The template commands: validate (templates and scenarios), templates, schema, codes."""
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, SHIPPED_TEMPLATES
+from tests.conftest import MINIMAL, ROOT, SHIPPED_TEMPLATES
 from verantwortung.cli import main
 
 LINE = re.compile(r"^.+:\d+:\d+: [EW]\d{3} .+$")
@@ -53,14 +51,6 @@ def test_validate_json(write, capsys) -> None:  # type: ignore[no-untyped-def]
     assert {"path", "line", "column", "code", "severity", "message"} == set(diag)
 
 
-@pytest.mark.parametrize("argv", [[], ["validate"], ["nope"], ["validate", "--format", "x", "a"],
-                                  ["templates", "--bogus"]])
-def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    """Missing arguments and unknown commands or options exit 2."""
-    assert 2 == main(argv)
-    assert "Traceback" not in capsys.readouterr().err
-
-
 def test_templates_lists_the_bundled(capsys: pytest.CaptureFixture[str]) -> None:
     """templates lists ids, versions and titles; JSON on request."""
     assert 0 == main(["templates"])
@@ -98,37 +88,7 @@ def test_codes_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(CODES) == len(capsys.readouterr().out.splitlines())
 
 
-def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
-    """--help and --version exit 0."""
-    assert 0 == main(["--help"])
-    assert 0 == main(["--version"])
-    assert "0.1.0" in capsys.readouterr().out
-
-
-def test_python_dash_m_runs_the_cli() -> None:
-    """python -m verantwortung is the same command."""
-    done = subprocess.run([sys.executable, "-m", "verantwortung", "codes"],
-                          capture_output=True, text=True, check=False)
-    assert 0 == done.returncode
-    assert "E001" in done.stdout
-
-
-def test_every_option_of_every_command_says_what_it_does() -> None:
-    """--help explains every argument of every command; none is left without a text."""
-    import argparse
-
-    from verantwortung.cli import _parser
-
-    parser = _parser()
-    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    silent = [f"{name} {'/'.join(action.option_strings) or action.dest}"
-              for name, command in sub.choices.items() for action in command._actions
-              if not isinstance(action, argparse._HelpAction) and not action.help]
-    assert [] == silent
-
-
-SHIPPED_SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "examples").rglob(
-    "*.scenario.yaml"))
+SHIPPED_SCENARIOS = sorted((ROOT / "examples").rglob("*.scenario.yaml"))
 
 TYPO_STORY = """\
 template: verantwortungspartner
@@ -176,39 +136,3 @@ def test_validate_json_for_templates_and_scenarios(write, capsys) -> None:  # ty
     assert [("template", True), ("scenario", False)] == [(f["kind"], f["valid"])
                                                          for f in report["files"]]
     assert (4, 0, False) == (report["errors"], report["warnings"], report["ok"])
-
-
-def test_run_reports_unknown_names_before_running(write, capsys) -> None:  # type: ignore[no-untyped-def]
-    """`run` prints every unknown name of a scenario and runs none of its steps."""
-    path = write(TYPO_STORY, "typo.scenario.yaml")
-    assert 1 == main(["run", str(path)])
-    out, err = capsys.readouterr()
-    assert 4 == len([line for line in out.splitlines() if ": S00" in line])
-    assert "step 1" not in out
-    assert "0 passed, 1 failed" in err
-
-
-EVERY_RULE = Path(__file__).resolve().parents[1] / "examples" / "every_rule"
-
-
-def test_rules_option_imports_custom_rules_before_the_command(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    """--rules FILE.py registers a region's rules, so check works on its template."""
-    from verantwortung.rules import registry
-
-    if "every_rule_company_speaker" in registry:  # registered by the example's own tests
-        registry.remove("every_rule_company_speaker")
-    template = str(EVERY_RULE / "every_rule.yaml")
-    assert 1 == main(["check", template])
-    assert "E208 unknown custom rule 'every_rule_company_speaker'" in capsys.readouterr().out
-    assert 0 == main(["--rules", str(EVERY_RULE / "every_rule_rules.py"), "check", template])
-    assert "guards passable:           21/21 (100%)" in capsys.readouterr().out
-
-
-def test_rules_option_that_cannot_be_imported_is_a_usage_error(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    """A --rules module that is not there exits 2 with one line saying why."""
-    assert 2 == main(["--rules", "no_such_rules_module", "codes"])
-    err = capsys.readouterr().err
-    assert "--rules no_such_rules_module: ModuleNotFoundError: No module named" in err
-    assert "Traceback" not in err

@@ -10,7 +10,7 @@ import pytest
 import verantwortung as v
 from verantwortung.cli import main
 
-SCENARIO = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / \
+SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "scenarios" / \
     "deadlines.scenario.yaml"
 
 
@@ -18,15 +18,6 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-@pytest.fixture
-def demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    """A store holding the demo process (Mittelweser, 2013-09 to 2014-12)."""
-    db = str(tmp_path / "demo.sqlite3")
-    assert 0 == main(["demo", "--db", db])
-    capsys.readouterr()
-    return db
 
 
 @pytest.fixture
@@ -51,12 +42,14 @@ def test_due_at_2013_01_01_over_the_demo_store_says_nothing_is_due(
 
 def test_due_over_the_demo_store_lists_the_missing_minutes(
         demo: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """On 25 February 2014 the kick-off of 20 January has no minutes: overdue since 4 Feb."""
-    code, out, _ = _run(capsys, "due", "--db", demo, "--at", "2014-02-25", "--lang", "en")
+    """On 1 April 2014 the first milestone meeting of 10 March has no minutes (the kick-off
+    has): overdue since 25 March."""
+    code, out, _ = _run(capsys, "due", "--db", demo, "--at", "2014-04-01", "--lang", "en")
     assert 0 == code
-    assert "Minutes missing (overdue, since 4 February 2014)" in out
-    assert ("The minutes of the meeting on 20 January 2014 are still missing after 36 days "
+    assert "Minutes missing (overdue, since 25 March 2014)" in out
+    assert ("The minutes of the meeting on 10 March 2014 are still missing after 22 days "
             "(time allowed in days: 14).") in out
+    assert "20 January 2014" not in out
 
 
 def test_due_as_json_lists_every_item_with_its_process(

@@ -12,14 +12,11 @@ import argparse
 import ipaddress
 import secrets
 import sys
-from collections.abc import Callable
 
-from ._commands_process import DB_ENV, store_for
-from ._console import EXIT_OK, CommandUsageError
-from ._console import err as _err
-from ._console import out as _out
+from .console import EXIT_OK, CommandUsageError, err, out
+from .options import Command, add_db, add_lang, store_for
 
-__all__ = ["add_web_commands", "is_loopback"]
+__all__ = ["add_commands", "is_loopback"]
 
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -45,17 +42,17 @@ def _web() -> None:
 
 
 def _secrets(args: argparse.Namespace) -> int:
-    from .web import hash_secret
+    from ..web import hash_secret
 
     if args.new_token:
         token = secrets.token_urlsafe(32)
-        _out(f"token: {token}")
-        _out(f"hash:  {hash_secret(token)}")
+        out(f"token: {token}")
+        out(f"hash:  {hash_secret(token)}")
         return EXIT_OK
     secret = sys.stdin.readline().rstrip("\r\n")
     if not secret:
         raise CommandUsageError("--hash reads the secret from standard input; it was empty")
-    _out(hash_secret(secret))
+    out(hash_secret(secret))
     return EXIT_OK
 
 
@@ -64,7 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _web()
     if args.hash or args.new_token:
         return _secrets(args)
-    from .web import SessionKeyError, UsersFileError, create_app, load_users, session_key
+    from ..web import SessionKeyError, UsersFileError, create_app, load_users, session_key
 
     loopback = is_loopback(args.host)
     if args.users is None and not loopback:
@@ -74,7 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         users = load_users(args.users) if args.users is not None else None
     except UsersFileError as exc:
         for d in exc.diagnostics:
-            _err(str(d))
+            err(str(d))
         raise CommandUsageError(f"--users {args.users} cannot be used") from None
     key_file = args.session_key or (f"{args.users}.session-key" if args.users else None)
     try:
@@ -89,12 +86,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          session_key=key)
         shown = f"[{args.host}]" if ":" in args.host else args.host
         if users is None:
-            _err(f"verantwortung serve: no users file, so one local user with every role "
+            err(f"verantwortung serve: no users file, so one local user with every role "
                  f"works without signing in; only this computer reaches "
                  f"http://{shown}:{args.port}/")
         else:
             noun = "user" if len(users) == 1 else "users"
-            _err(f"verantwortung serve: {len(users)} {noun} from {args.users}, on "
+            err(f"verantwortung serve: {len(users)} {noun} from {args.users}, on "
                  f"http://{shown}:{args.port}/; sessions signed with the key in {key_file}, "
                  "so they survive a restart")
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
@@ -112,18 +109,14 @@ def _port(text: str) -> int:
     return value
 
 
-def add_web_commands(
-    command: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
-) -> None:
+def add_commands(command: Command) -> None:
     """Register serve on the main parser."""
     p = command("serve", cmd_serve)
-    p.add_argument("--db", metavar="URL", help=f"store URL or SQLite file (env {DB_ENV}; "
-                   "default sqlite:///verantwortung.sqlite3)")
+    add_db(p)
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: only this computer)")
     p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
-    p.add_argument("--lang", choices=["de", "en"], default="de",
-                   help="language of the pages (default de; ?lang=en switches)")
+    add_lang(p, "the pages", note="; ?lang=en switches")
     p.add_argument("--users", metavar="FILE",
                    help="YAML file of users with role and argon2 hashes of password and/or "
                         "API token (required for any address but loopback)")

@@ -1,8 +1,5 @@
-"""The render commands (diagram, handbook, report) through their own argparse parser.
-
-cli.main() knows them once the lead registers add_render_commands; until then these
-tests build the same sub-command parser around them.
-"""
+"""The render commands (diagram, handbook, report) through a parser of their own, so
+that the library's errors reach the test instead of an exit code."""
 
 from __future__ import annotations
 
@@ -13,13 +10,12 @@ from pathlib import Path
 import pytest
 
 import verantwortung as v
-from verantwortung._commands_render import add_render_commands
-from verantwortung._console import CommandUsageError
+from tests.render.conftest import XSS, mid_process, need_dot, outside_refs
+from tests.render.test_mermaid import check
+from verantwortung.cli.console import CommandUsageError
+from verantwortung.cli.render import add_commands
 from verantwortung.render import GraphvizNotFoundError
 from verantwortung.store.sql import EventStore
-
-from .conftest import XSS, mid_process, need_dot, outside_refs
-from .test_mermaid import check
 
 
 def run(*argv: str) -> int:
@@ -33,7 +29,7 @@ def run(*argv: str) -> int:
         p.set_defaults(func=func)
         return p
 
-    add_render_commands(command)
+    add_commands(command)
     args = parser.parse_args(list(argv))
     return int(args.func(args))
 

@@ -25,12 +25,9 @@ ATTRIBUTES = {"specversion", "type", "source", "id", "time", "subject", "datacon
 
 
 @pytest.fixture
-def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+def db(demo: str) -> str:
     """A SQLite store file holding the demo region."""
-    path = str(tmp_path / "feed.sqlite3")
-    assert 0 == main(["demo", "--db", path])
-    capsys.readouterr()
-    return path
+    return demo
 
 
 @pytest.fixture
@@ -119,7 +116,7 @@ def test_feed_follow_prints_events_as_they_are_stored(db: str) -> None:
         pid = _new_process(store)
         last = store.last_position()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(Path(__file__).resolve().parents[1] / "src"), os.environ.get("PYTHONPATH", "")])}
+        [str(Path(__file__).resolve().parents[2] / "src"), os.environ.get("PYTHONPATH", "")])}
     child = subprocess.Popen([sys.executable, "-m", "verantwortung", "feed", "--db", db,
                               "--after", str(last), "--follow", "--limit", "1", "--poll",
                               "0.05"], stdout=subprocess.PIPE, text=True, env=env)

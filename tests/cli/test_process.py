@@ -27,7 +27,7 @@ def test_demo_runs_the_whole_method(db: str, capsys: pytest.CaptureFixture[str])
     """demo prints refusals in German, goes on in the Verstetigung and ends normally."""
     code, out, _ = _run(capsys, "demo", "--db", db)
     assert 0 == code
-    assert "Der Initiativkreis hat 3 Unternehmen; die Mindestzahl ist 5." in out
+    assert "Der Initiativkreis hat 4 Unternehmen; die Mindestzahl ist 5." in out
     assert "→ Verstetigung" in out and "→ Beendet" in out
     code, out, _ = _run(capsys, "list", "--db", db, "--format", "json")
     [row] = json.loads(out)
@@ -161,7 +161,7 @@ def test_import_finds_a_custom_template_from_the_export(
     """An export of a process on a template file imports without --template, also when
     the file is gone (the export carries the template); without either, the missing
     template is named instead of a guessed path."""
-    example = Path(__file__).parents[1] / "examples" / "custom_template" / "musterstadt.yaml"
+    example = Path(__file__).parents[2] / "examples" / "custom_template" / "musterstadt.yaml"
     template = tmp_path / "musterstadt.yaml"
     template.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
     db, other = str(tmp_path / "a.sqlite3"), str(tmp_path / "b.sqlite3")

@@ -11,15 +11,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ._commands_process import store_for
-from ._console import EXIT_OK, CommandUsageError
-from ._console import out as _out
+from .console import EXIT_OK, CommandUsageError, out, out_json
+from .options import Command, add_at, add_db, add_format, add_lang, store_for
 
-__all__ = ["add_time_commands", "parse_at"]
+__all__ = ["add_commands", "calendar_bytes", "parse_at"]
 
 _SEVERITY_WORDS = {"de": {"overdue": "überfällig", "reminder": "Erinnerung"},
                    "en": {"overdue": "overdue", "reminder": "reminder"}}
@@ -54,26 +53,24 @@ def cmd_due(args: argparse.Namespace) -> int:
     with store_for(args) as store:
         rows = _due_rows(store, at, args.region, args.severity)
     if args.format == "json":
-        import json
-
-        _out(json.dumps({"at": at.date().isoformat(), "due": [
+        out_json({"at": at.date().isoformat(), "due": [
             {"process": p.id, "region": p.region, "template": p.template.id, "phase": p.phase,
-             **d.to_dict()} for p, d in rows]}, ensure_ascii=False, indent=2))
+             **d.to_dict()} for p, d in rows]})
         return EXIT_OK
     lang = args.lang
-    from .rules.dates import human_date
+    from ..rules.dates import human_date
 
     on = human_date(at.date(), lang)
     if not rows:
-        _out(f"Am {on} ist nichts fällig." if lang == "de" else f"Nothing is due on {on}.")
+        out(f"Am {on} ist nichts fällig." if lang == "de" else f"Nothing is due on {on}.")
         return EXIT_OK
-    _out(f"Fällig am {on}:" if lang == "de" else f"Due on {on}:")
+    out(f"Fällig am {on}:" if lang == "de" else f"Due on {on}:")
     for proc, d in rows:
         word = _SEVERITY_WORDS[lang][d.severity]
         since = ("seit " if lang == "de" else "since ") + d.since_text(lang)
-        _out(f"  {'!' if d.severity == 'overdue' else '·'} {proc.region} ({proc.id[:8]}) "
+        out(f"  {'!' if d.severity == 'overdue' else '·'} {proc.region} ({proc.id[:8]}) "
              f"– {d.label(lang)} ({word}, {since})")
-        _out(f"      {d.message(lang)}")
+        out(f"      {d.message(lang)}")
     return EXIT_OK
 
 
@@ -86,7 +83,7 @@ def _uid(*parts: str) -> str:
 def _entries(proc: Any, at: dt.datetime, lang: str) -> Iterable[tuple[str, dt.date, str, str]]:
     """(uid, day, summary, description) of the scheduled events, meetings and due items."""
     tpl = proc.template
-    from .rules.dates import parse_day
+    from ..rules.dates import parse_day
 
     scheduled = tpl.collections.get("scheduled_events")
     labels = (scheduled.fields["kind"].labels or {}) if scheduled is not None and \
@@ -146,32 +143,27 @@ def cmd_calendar(args: argparse.Namespace) -> int:
                  else [store.load(store.resolve(args.id))])
     data = calendar_bytes(procs, at, args.lang)
     Path(args.output).write_bytes(data)
-    _out(f"{args.output}: {len(procs)} {'process' if len(procs) == 1 else 'processes'}")
+    out(f"{args.output}: {len(procs)} {'process' if len(procs) == 1 else 'processes'}")
     return EXIT_OK
 
 
-def add_time_commands(
-    command: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
-) -> None:
+def _common(p: argparse.ArgumentParser) -> None:
+    """--db, --at and --lang of due and calendar."""
+    add_db(p)
+    add_at(p, "the date to judge on, YYYY-MM-DD (default: now, UTC)")
+    add_lang(p, "the texts")
+
+
+def add_commands(command: Command) -> None:
     """Register ``due`` and ``calendar`` on the main parser."""
-
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", metavar="URL", help="store URL or SQLite file (env "
-                       "VERANTWORTUNG_DB; default sqlite:///verantwortung.sqlite3)")
-        p.add_argument("--at", metavar="DATE", help="the date to judge on, YYYY-MM-DD "
-                       "(default: now, UTC)")
-        p.add_argument("--lang", choices=["de", "en"], default="de",
-                       help="language of the texts (default de)")
-
     p = command("due", cmd_due)
-    common(p)
+    _common(p)
     p.add_argument("--region", help="only processes of this region")
     p.add_argument("--severity", choices=["reminder", "overdue"], help="only these items")
-    p.add_argument("--format", choices=["text", "json"], default="text",
-                   help="human-readable text (default) or JSON for scripts")
+    add_format(p)
     p = command("calendar", cmd_calendar)
     p.add_argument("id", nargs="?", metavar="ID", help="process id (or a unique prefix)")
     p.add_argument("--all", action="store_true", help="every stored process")
     p.add_argument("-o", "--output", metavar="FILE.ics", required=True,
                    help="the iCalendar file to write")
-    common(p)
+    _common(p)

@@ -1,4 +1,5 @@
-"""'verantwortung check': exit codes, located culprits, JSON coverage."""
+"""The scenario commands: run (unknown names first) and check (exit codes, located
+culprits, JSON coverage)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_templates import TYPO_STORY
 from verantwortung.cli import main
 
-HERE = Path(__file__).parent / "check_templates"
+HERE = Path(__file__).resolve().parents[1] / "testing" / "check_templates"
 
 
 @pytest.mark.parametrize(("name", "line"), [
@@ -47,3 +49,13 @@ def test_negative_runs_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     """--runs takes a whole number of at least 0."""
     assert 2 == main(["check", "verantwortungspartner", "--runs", "-5"])
     assert "negative" in capsys.readouterr().err
+
+
+def test_run_reports_unknown_names_before_running(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`run` prints every unknown name of a scenario and runs none of its steps."""
+    path = write(TYPO_STORY, "typo.scenario.yaml")
+    assert 1 == main(["run", str(path)])
+    out, err = capsys.readouterr()
+    assert 4 == len([line for line in out.splitlines() if ": S00" in line])
+    assert "step 1" not in out
+    assert "0 passed, 1 failed" in err

@@ -11,17 +11,13 @@ process is (or would be) moved, 1 when some are not, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ._commands_process import store_for
-from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted
-from ._console import err as _err
-from ._console import out as _out
+from .console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted, err, out, out_json
+from .options import Command, add_db, add_format, add_lang, store_for
 
-__all__ = ["add_migrate_commands"]
+__all__ = ["add_commands"]
 
 _STATUS = {"de": {"ok": "ok", "blocked": "blockiert", "unmapped": "nicht abbildbar",
                   "migrated": "umgestellt"},
@@ -31,7 +27,7 @@ _STATUS = {"de": {"ok": "ok", "blocked": "blockiert", "unmapped": "nicht abbildb
 
 def _reach(check: Any) -> Any:
     """The check with ``final_reachable``; a process that can no longer end is blocked."""
-    from .testing.reach import final_reachable
+    from ..testing.reach import final_reachable
 
     reachable = final_reachable(check.new)
     status = check.status if reachable else "blocked"
@@ -40,12 +36,11 @@ def _reach(check: Any) -> Any:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Dry-run (or with --apply, do) the move of stored processes to --to TEMPLATE."""
-    from .io.loader import load
-    from .render.migration import what_changes
-    from .rules.registry import registry
-    from .store import migrate_templates as mt
+    from .. import load_template
+    from ..render.migration import what_changes
+    from ..store import migrate_templates as mt
 
-    tpl = load(args.to, custom_rules=registry)
+    tpl = load_template(args.to)
     if not tpl.migrations:
         raise CommandUsageError(f"{args.to} declares no migration plan (migrates_from), "
                                 "so it takes over no process of another version")
@@ -57,13 +52,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         else:
             results = mt.dry_run(store, tpl, region=args.region, judge=_reach)
     for pid in sorted(force - {r.process_id for r in results}):
-        _err(f"--force {pid[:8]}: not a process of an older version (nothing to move)")
+        err(f"--force {pid[:8]}: not a process of an older version (nothing to move)")
     rows = [(r, what_changes(r, tpl)) for r in results]
     if args.format == "json":
-        _out(json.dumps({"to": {"template": tpl.id, "version": tpl.version},
-                         "applied": args.apply, "processes": [
-                             {**r.to_dict(), "summary": [line._asdict() for line in lines]}
-                             for r, lines in rows]}, ensure_ascii=False, indent=2))
+        out_json({"to": {"template": tpl.id, "version": tpl.version},
+                  "applied": args.apply, "processes": [
+                      {**r.to_dict(), "summary": [line._asdict() for line in lines]}
+                      for r, lines in rows]})
     else:
         _print(rows, args.lang, args.apply)
     done = sum(r.applied for r in results) if args.apply else sum(
@@ -76,39 +71,34 @@ def _print(rows: list[tuple[Any, list[Any]]], lang: str, applied: bool) -> None:
     for r, lines in rows:
         status = "migrated" if r.applied else r.status
         after = r.phase_after or "?"
-        _out(f"{r.region}  {r.process_id[:8]}  {r.from_version} -> {r.to_version}  "
+        out(f"{r.region}  {r.process_id[:8]}  {r.from_version} -> {r.to_version}  "
              f"{r.phase_before} -> {after}  {words[status]}")
         if r.final_reachable is False:
-            _out("  " + ("Kein normaler Abschluss ist mehr erreichbar." if lang == "de"
+            out("  " + ("Kein normaler Abschluss ist mehr erreichbar." if lang == "de"
                          else "No normal end can be reached any more."))
         for line in lines:
-            _out(f"  {line.de if lang == 'de' else line.en}")
+            out(f"  {line.de if lang == 'de' else line.en}")
     counts = {s: sum((("migrated" if r.applied else r.status) == s) for r, _ in rows)
               for s in ("migrated", "ok", "blocked", "unmapped")}
     if not rows:
-        _err("no stored process of an older version")
+        err("no stored process of an older version")
         return
     shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     tail = "" if applied else " (dry run: nothing was changed; --apply moves the ok ones)"
-    _err(f"{counted(len(rows), 'process', 'processes')}: {shown}{tail}")
+    err(f"{counted(len(rows), 'process', 'processes')}: {shown}{tail}")
 
 
-def add_migrate_commands(
-    command: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
-) -> None:
+def add_commands(command: Command) -> None:
     """Register ``migrate`` on the main parser."""
     p = command("migrate", cmd_migrate)
     p.add_argument("--to", required=True, metavar="TEMPLATE",
                    help="the newer template (bundled id or file) with its migrates_from plan")
-    p.add_argument("--db", metavar="URL", help="store URL or SQLite file (env "
-                   "VERANTWORTUNG_DB; default sqlite:///verantwortung.sqlite3)")
+    add_db(p)
     p.add_argument("--region", help="only the processes of this region")
     p.add_argument("--apply", action="store_true",
                    help="move the ok processes (default: a dry run that changes nothing)")
     p.add_argument("--force", action="append", metavar="ID",
                    help="also move this blocked process (id or prefix; repeatable)")
     p.add_argument("--actor", default=None, help="who migrates, recorded in the event")
-    p.add_argument("--format", choices=["text", "json"], default="text",
-                   help="human-readable text (default) or JSON for scripts")
-    p.add_argument("--lang", choices=["de", "en"], default="de",
-                   help="language of the summary (default de)")
+    add_format(p)
+    add_lang(p, "the summary")

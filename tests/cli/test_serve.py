@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from verantwortung._commands_web import is_loopback
 from verantwortung.cli import main
+from verantwortung.cli.serve import is_loopback
 
 pytest.importorskip("starlette", reason="serve needs the extra [web]")
 

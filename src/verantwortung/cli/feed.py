@@ -12,46 +12,23 @@ import argparse
 import json
 import time
 import urllib.parse
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._commands_process import DB_ENV, store_for
-from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted
-from ._console import err as _err
-from ._console import out as _out
+from .console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted, err, out, out_json
+from .options import Command, add_db, add_format, add_lang, positive, store_for, whole
+
+if TYPE_CHECKING:
+    from ..store import EventStore
 
 #: the CloudEvents ``source`` of ``store.cloudevents.DEFAULT_SOURCE``, repeated here so that
 #: building the parser does not import the store (and SQLAlchemy) for every command
 DEFAULT_SOURCE = "urn:verantwortung"
 
-__all__ = ["add_feed_commands"]
+__all__ = ["DEFAULT_SOURCE", "add_commands"]
 
 
-def _positive(text: str) -> float:
-    """A number of seconds > 0 for argparse."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text} is not more than 0")
-    return value
-
-
-def _whole(least: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < least:
-            raise argparse.ArgumentTypeError(f"{value} is less than {least}")
-        return value
-    return parse
-
-
-def _check_after(store: Any, after: int) -> None:
+def _check_after(store: EventStore, after: int) -> None:
     end = store.last_position()
     if after > end:
         raise CommandUsageError(f"--after {after} is beyond the end of the feed: the last "
@@ -67,7 +44,7 @@ def _text_line(ce: dict[str, Any], lang: str) -> str:
 
 def cmd_feed(args: argparse.Namespace) -> int:
     """Print every stored event of every process as a CloudEvent, in store-wide order."""
-    from .store.cloudevents import CloudEvents
+    from ..store.cloudevents import CloudEvents
 
     if args.follow and args.format == "json":
         raise CommandUsageError("--follow writes events as they come: use --format jsonl "
@@ -84,7 +61,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
                 if args.format == "json":
                     items.append(ce)
                 else:
-                    _out(_text_line(ce, args.lang) if args.format == "text"
+                    out(_text_line(ce, args.lang) if args.format == "text"
                          else json.dumps(ce, ensure_ascii=False, separators=(",", ":")))
                 position, shown = stored.position, shown + 1
             if not args.follow:
@@ -92,7 +69,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
             if not batch:
                 time.sleep(args.poll)
     if args.format == "json":
-        _out(json.dumps(items, ensure_ascii=False, indent=2))
+        out_json(items)
     return EXIT_OK
 
 
@@ -109,24 +86,24 @@ def _secret(path: str | None) -> bytes | None:
 
 
 def _dead_letters(args: argparse.Namespace) -> int:
-    from .store.relay import list_dead_letters
+    from ..store.relay import list_dead_letters
 
     with store_for(args) as store:
         letters = list_dead_letters(store, args.name)
     if args.format == "json":
-        _out(json.dumps([d.to_dict() for d in letters], ensure_ascii=False, indent=2))
+        out_json([d.to_dict() for d in letters])
         return EXIT_OK
     for d in letters:
-        _out(f"{d.position:>7}  {d.process_id[:8]}  {d.kind:<26} "
+        out(f"{d.position:>7}  {d.process_id[:8]}  {d.kind:<26} "
              f"{counted(d.tries, 'try', 'tries')}  "
              f"{d.created_at[:19]}  {d.error}")
-    _err(f"{counted(len(letters), 'dead letter', 'dead letters')} of relay {args.name!r}")
+    err(f"{counted(len(letters), 'dead letter', 'dead letters')} of relay {args.name!r}")
     return EXIT_OK
 
 
 def cmd_relay(args: argparse.Namespace) -> int:
     """Post every event to a URL as a signed webhook, in order, resuming where it stopped."""
-    from .store.relay import Relay
+    from ..store.relay import Relay
 
     if args.dead_letters:
         return _dead_letters(args)
@@ -141,52 +118,53 @@ def cmd_relay(args: argparse.Namespace) -> int:
                       max_tries=args.max_tries, timeout=args.timeout, backoff=args.backoff,
                       source=args.source)
         result = relay.run(limit=args.limit, until_idle=args.until_idle, poll=args.poll)
-    _err(f"relay {args.name!r}: {result.delivered} delivered, {result.dead_lettered} to "
+    err(f"relay {args.name!r}: {result.delivered} delivered, {result.dead_lettered} to "
          f"the dead letters, at position {result.position}")
     return EXIT_PROBLEMS if result.dead_lettered else EXIT_OK
 
 
-def add_feed_commands(
-    command: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
-) -> None:
-    """Register feed and relay on the main parser (without importing the store)."""
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", metavar="URL", help=f"store URL or SQLite file (env {DB_ENV}; "
-                       "default sqlite:///verantwortung.sqlite3)")
-        p.add_argument("--limit", type=_whole(0), metavar="N", help="stop after N events")
-        p.add_argument("--poll", type=_positive, default=1.0, metavar="SECONDS",
-                       help="how often to look for new events while waiting (default 1)")
-        p.add_argument("--source", default=DEFAULT_SOURCE, metavar="URI",
-                       help=f"the CloudEvents 'source' (default {DEFAULT_SOURCE})")
+def _common(p: argparse.ArgumentParser) -> None:
+    """--db, --limit, --poll and --source of feed and relay."""
+    add_db(p)
+    p.add_argument("--limit", type=whole(0), metavar="N", help="stop after N events")
+    p.add_argument("--poll", type=positive, default=1.0, metavar="SECONDS",
+                   help="how often to look for new events while waiting (default 1)")
+    p.add_argument("--source", default=DEFAULT_SOURCE, metavar="URI",
+                   help=f"the CloudEvents 'source' (default {DEFAULT_SOURCE})")
 
-    p = command("feed", cmd_feed)
-    common(p)
-    p.add_argument("--after", type=_whole(0), default=0, metavar="N",
-                   help="start after position N (default 0: from the first event)")
-    p.add_argument("--follow", action="store_true",
-                   help="keep running and print new events as they are stored")
-    p.add_argument("--format", choices=["jsonl", "json", "text"], default="jsonl",
-                   help="one CloudEvent per line (default), a JSON array, or text")
-    p.add_argument("--lang", choices=["de", "en"], default="de",
-                   help="language of the labels in --format text (default de)")
+
+def _add_relay(command: Command) -> None:
     p = command("relay", cmd_relay)
-    common(p)
+    _common(p)
     p.add_argument("--to", metavar="URL", help="the webhook receiver (http:// or https://)")
     p.add_argument("--secret-file", metavar="FILE",
                    help="a file holding the shared secret that signs each delivery "
                         "(HMAC-SHA256); without it deliveries are not signed")
     p.add_argument("--name", default="relay",
                    help="the relay's name: its position is stored under it (default relay)")
-    p.add_argument("--max-tries", type=_whole(1), default=5, metavar="N",
+    p.add_argument("--max-tries", type=whole(1), default=5, metavar="N",
                    help="tries per event before it goes to the dead letters (default 5)")
-    p.add_argument("--timeout", type=_positive, default=10.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=positive, default=10.0, metavar="SECONDS",
                    help="how long to wait for the receiver per try (default 10)")
-    p.add_argument("--backoff", type=_positive, default=0.5, metavar="SECONDS",
+    p.add_argument("--backoff", type=positive, default=0.5, metavar="SECONDS",
                    help="the first wait after a failed try, doubled per try up to 30 s "
                         "(default 0.5)")
     p.add_argument("--until-idle", action="store_true",
                    help="stop when every stored event is relayed (default: keep waiting)")
     p.add_argument("--dead-letters", action="store_true",
                    help="list the events this relay gave up on, and do nothing else")
-    p.add_argument("--format", choices=["text", "json"], default="text",
-                   help="of --dead-letters: text (default) or JSON")
+    add_format(p, help="of --dead-letters: text (default) or JSON")
+
+
+def add_commands(command: Command) -> None:
+    """Register feed and relay on the main parser (without importing the store)."""
+    p = command("feed", cmd_feed)
+    _common(p)
+    p.add_argument("--after", type=whole(0), default=0, metavar="N",
+                   help="start after position N (default 0: from the first event)")
+    p.add_argument("--follow", action="store_true",
+                   help="keep running and print new events as they are stored")
+    add_format(p, ("jsonl", "json", "text"),
+               help="one CloudEvent per line (default), a JSON array, or text")
+    add_lang(p, "the labels in --format text")
+    _add_relay(command)

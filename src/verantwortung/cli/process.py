@@ -10,37 +10,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted
-from ._console import out as _out
-from .model.glossary import quote
+from ..model.glossary import quote
+from .console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted, out, out_json
+from .options import Command, add_at, add_db, add_format, add_lang, add_output, store_for
 
 if TYPE_CHECKING:
-    from .model.template import ProcessTemplate
+    from ..model.template import ProcessTemplate
+    from ..store import EventStore
 
-__all__ = ["add_process_commands"]
-
-DB_ENV = "VERANTWORTUNG_DB"
-
-
-def _db_url(value: str | None) -> str:
-    url = value or os.environ.get(DB_ENV) or "sqlite:///verantwortung.sqlite3"
-    return url if "://" in url else f"sqlite:///{url}"
-
-
-def store_for(args: argparse.Namespace, *, create: bool = False) -> Any:
-    """The store of ``--db``; only commands that write (``create=True``) may create it."""
-    from .store.sql import EventStore
-
-    return EventStore(_db_url(args.db), create=create)
-
-
-def _json(value: Any) -> None:
-    _out(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+__all__ = ["add_commands"]
 
 
 def _param(text: str) -> tuple[str, Any]:
@@ -78,12 +59,10 @@ def _data(text: str | None) -> dict[str, Any]:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Start a process of TEMPLATE for a region; print its id."""
-    from .engine.process import Process
-    from .io.loader import load
-    from .rules.registry import registry
+    from .. import Process, load_template
 
     params = dict(_param(p) for p in args.param or ())
-    tpl = load(args.template, custom_rules=registry)
+    tpl = load_template(args.template)
     try:
         proc = Process.start(tpl, region=args.region, parameters=params or None,
                              actor=args.actor, at=args.at)
@@ -92,9 +71,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     with store_for(args, create=True) as store:
         store.add(proc, args.template)
     if args.format == "json":
-        _json({"id": proc.id, "phase": proc.phase, "region": proc.region})
+        out_json({"id": proc.id, "phase": proc.phase, "region": proc.region})
     else:
-        _out(proc.id)
+        out(proc.id)
     return EXIT_OK
 
 
@@ -103,10 +82,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     with store_for(args) as store:
         rows = store.list(template=args.template, phase=args.phase, region=args.region)
     if args.format == "json":
-        _json([r.to_dict() for r in rows])
+        out_json([r.to_dict() for r in rows])
         return EXIT_OK
     for r in rows:
-        _out(f"{r.id}  {r.template:<24} {r.phase:<14} v{r.version:<5} {r.region}")
+        out(f"{r.id}  {r.template:<24} {r.phase:<14} v{r.version:<5} {r.region}")
     return EXIT_OK
 
 
@@ -116,45 +95,45 @@ def cmd_status(args: argparse.Namespace) -> int:
         proc = store.load(store.resolve(args.id))
     options, due = proc.options(), proc.due()
     if args.format == "json":
-        _json({"id": proc.id, "region": proc.region, "phase": proc.phase,
+        out_json({"id": proc.id, "region": proc.region, "phase": proc.phase,
                "version": proc.version, "options": [o.to_dict() for o in options],
                "due": [d.to_dict() for d in due]})
         return EXIT_OK
-    from .render.words import field_label
+    from ..render.words import field_label
 
     lang = args.lang
     de = lang == "de"
     label = proc.template.phase(proc.phase).label.get(lang)
     events = counted(proc.version, *(("Ereignis", "Ereignisse") if de else ("event", "events")))
-    _out(f"{proc.region} – {label} ({proc.phase}), {events}")
+    out(f"{proc.region} – {label} ({proc.phase}), {events}")
     for d in due:  # what is due comes first: it is what needs doing
-        _out(f"  {'!' if d.severity == 'overdue' else '·'} {d.label(lang)}: {d.message(lang)}")
+        out(f"  {'!' if d.severity == 'overdue' else '·'} {d.label(lang)}: {d.message(lang)}")
     for o in (o for o in options if o.kind == "trigger"):
         # a step that only waits for its own input (abort's reason) is not blocked
         mark = ("✎" if o.needs_input else "✓") if o.allowed else "✗"
         target = f" → {o.target}" if o.target else ""
-        _out(f"  {mark} {o.name}{target}: {o.label_de if de else o.label_en}")
+        out(f"  {mark} {o.name}{target}: {o.label_de if de else o.label_en}")
         if o.allowed and o.needs_input:
             fields = proc.template.trigger(o.name).payload
-            _out(f"      {'braucht Angaben' if de else 'needs input'}: " + ", ".join(
+            out(f"      {'braucht Angaben' if de else 'needs input'}: " + ", ".join(
                 field_label(f, lang, fields.get(f)) for f in o.needs_input))
         for r in o.reasons:
             if r.code != "not_in_phase":
-                _out(f"      · {r.message(lang)}")
+                out(f"      · {r.message(lang)}")
         for a in o.advisories:
-            _out(f"      ! {a.message(lang)}")
+            out(f"      ! {a.message(lang)}")
     if proc.is_final:
-        _out("  Endphase: hier geschieht nichts mehr." if de else
+        out("  Endphase: hier geschieht nichts mehr." if de else
              "  Final phase: nothing more can happen.")
         return EXIT_OK
     allowed = [o.name for o in options if o.kind == "event" and o.allowed]
-    _out(("  Mögliche Ereignisse: " if de else "  Possible events: ") + ", ".join(allowed))
+    out(("  Mögliche Ereignisse: " if de else "  Possible events: ") + ", ".join(allowed))
     return EXIT_OK
 
 
 def cmd_fire(args: argparse.Namespace) -> int:
     """Fire a trigger or record a domain event (retries when another writer came first)."""
-    from .exceptions import TransitionRefused
+    from ..exceptions import TransitionRefused
 
     payload = _data(args.data)
     with store_for(args) as store:
@@ -163,19 +142,19 @@ def cmd_fire(args: argparse.Namespace) -> int:
                                      payload=payload, at=args.at)
         except TransitionRefused as refused:
             if args.format == "json":
-                _json({"accepted": False, "reasons": [r.to_dict() for r in refused.reasons]})
+                out_json({"accepted": False, "reasons": [r.to_dict() for r in refused.reasons]})
             else:
-                _out(f"✗ {_refused_line(store, args, refused.phase)}:")
+                out(f"✗ {_refused_line(store, args, refused.phase)}:")
                 for r in refused.reasons:
-                    _out(f"  · {r.code}: {r.message(args.lang)}")
+                    out(f"  · {r.code}: {r.message(args.lang)}")
             return EXIT_PROBLEMS
     if args.format == "json":
-        _json({"accepted": True, "event": fired.event.to_dict(),
+        out_json({"accepted": True, "event": fired.event.to_dict(),
                "advisories": [a.to_dict() for a in fired.advisories]})
     else:
-        _out(f"✓ {_fired_line(proc, args.trigger, fired.event.seq, args.lang)}")
+        out(f"✓ {_fired_line(proc, args.trigger, fired.event.seq, args.lang)}")
         for a in fired.advisories:
-            _out(f"  ! {a.code}: {a.message(args.lang)}")
+            out(f"  ! {a.code}: {a.message(args.lang)}")
     return EXIT_OK
 
 
@@ -190,7 +169,7 @@ def _step_words(tpl: ProcessTemplate, name: str, phase: str, lang: str) -> tuple
     return quote(step, lang), quote(where, lang)
 
 
-def _refused_line(store: Any, args: argparse.Namespace, phase: str) -> str:
+def _refused_line(store: EventStore, args: argparse.Namespace, phase: str) -> str:
     try:
         tpl = store.load(store.resolve(args.id)).template
     except Exception:  # the refusal is what matters; the labels are a courtesy
@@ -208,7 +187,7 @@ def _fired_line(proc: Any, name: str, seq: int, lang: str) -> str:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     """Erase one person's personal data (name, e-mail, phone) from a stored process."""
-    from .exceptions import TransitionRefused
+    from ..exceptions import TransitionRefused
 
     with store_for(args) as store:
         try:
@@ -217,20 +196,20 @@ def cmd_erase(args: argparse.Namespace) -> int:
                                       collection=args.collection)
         except TransitionRefused as refused:
             if args.format == "json":
-                _json({"erased": False, "reasons": [r.to_dict() for r in refused.reasons]})
+                out_json({"erased": False, "reasons": [r.to_dict() for r in refused.reasons]})
             else:
-                _out("✗ Nichts gelöscht:" if args.lang == "de" else "✗ Nothing was erased:")
+                out("✗ Nichts gelöscht:" if args.lang == "de" else "✗ Nothing was erased:")
                 for r in refused.reasons:
-                    _out(f"  · {r.code}: {r.message(args.lang)}")
+                    out(f"  · {r.code}: {r.message(args.lang)}")
             return EXIT_PROBLEMS
     event = proc.history[-1]
     if args.format == "json":
-        _json({"erased": True, "event": event.to_dict()})
+        out_json({"erased": True, "event": event.to_dict()})
     elif args.lang == "de":
-        _out(f"✓ Personenbezogene Angaben zu {args.person} gelöscht "
+        out(f"✓ Personenbezogene Angaben zu {args.person} gelöscht "
              f"({', '.join(event.payload['fields'])}; Ereignis {event.seq})")
     else:
-        _out(f"✓ Erased the personal data of {args.person} "
+        out(f"✓ Erased the personal data of {args.person} "
              f"({', '.join(event.payload['fields'])}; event {event.seq})")
     return EXIT_OK
 
@@ -240,11 +219,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     with store_for(args) as store:
         history = store.events(store.info(store.resolve(args.id)).id)
     if args.format == "json":
-        _json([e.to_dict() for e in history])
+        out_json([e.to_dict() for e in history])
         return EXIT_OK
     for e in history:
         payload = json.dumps(e.payload, ensure_ascii=False)
-        _out(f"{e.seq:>5}  {e.at:%Y-%m-%d %H:%M}  {e.kind:<28} {e.phase:<14} "
+        out(f"{e.seq:>5}  {e.at:%Y-%m-%d %H:%M}  {e.kind:<28} {e.phase:<14} "
              f"{e.actor or '-':<20} {payload}")
     return EXIT_OK
 
@@ -257,7 +236,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
     else:
-        _out(text)
+        out(text)
     return EXIT_OK
 
 
@@ -273,7 +252,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandUsageError(f"{args.file}: not a process export (no 'history')")
     with store_for(args, create=True) as store:
         proc = store.import_process(data, args.template)
-    _out(proc.id)
+    out(proc.id)
     return EXIT_OK
 
 
@@ -286,75 +265,85 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_process_commands(
-    command: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
-) -> None:
-    """Register the process commands on the main parser."""
 
-    def db(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", metavar="URL", help=f"store URL or SQLite file (env {DB_ENV}; "
-                       "default sqlite:///verantwortung.sqlite3)")
 
-    def common(p: argparse.ArgumentParser, *, lang: bool = True) -> None:
-        db(p)
-        p.add_argument("--format", choices=["text", "json"], default="text",
-                       help="human-readable text (default) or JSON for scripts")
-        if lang:
-            p.add_argument("--lang", choices=["de", "en"], default="de",
-                           help="language of labels and messages (default de)")
+IDENT = "process id, or a unique start of it (as 'list' and the report show it)"
+ACTOR = ("who acts: a role of the template, optionally with a name "
+         "('facilitator:Anna'); without it the call is trusted and skips the role check")
+WHEN = "when it happened: YYYY-MM-DD or an ISO date and time (default: now, UTC)"
+LANG = "labels and messages"
 
-    ident = "process id, or a unique start of it (as 'list' and the report show it)"
-    actor = ("who acts: a role of the template, optionally with a name "
-             "('facilitator:Anna'); without it the call is trusted and skips the role check")
-    at = "when it happened: YYYY-MM-DD or an ISO date and time (default: now, UTC)"
+
+def _common(p: argparse.ArgumentParser, *, lang: bool = True) -> None:
+    """--db and --format of every process command, and --lang of those that speak."""
+    add_db(p)
+    add_format(p)
+    if lang:
+        add_lang(p, LANG)
+
+
+def _acting(p: argparse.ArgumentParser) -> None:
+    """--actor and --at of a command that writes an event."""
+    p.add_argument("--actor", help=ACTOR)
+    add_at(p, WHEN)
+
+
+def _add_new_list_status(command: Command) -> None:
+    """new, list and status."""
     p = command("new", cmd_new)
     p.add_argument("template", help="bundled template id or path")
     p.add_argument("--region", required=True, help="the region the process runs in")
     p.add_argument("--param", action="append", metavar="KEY=VALUE",
                    help="a parameter of the template (repeatable; VALUE is read as JSON "
                         "when it parses, else as text)")
-    p.add_argument("--actor", help=actor)
-    p.add_argument("--at", metavar="DATE", help=at)
-    common(p, lang=False)
+    _acting(p)
+    _common(p, lang=False)
     p = command("list", cmd_list)
     p.add_argument("--phase", help="only processes in this phase (a phase id)")
     p.add_argument("--template", help="only processes of this template id")
     p.add_argument("--region", help="only processes of this region")
-    common(p, lang=False)
+    _common(p, lang=False)
     p = command("status", cmd_status)
-    p.add_argument("id", help=ident)
-    common(p)
+    p.add_argument("id", help=IDENT)
+    _common(p)
+
+
+def _add_fire_erase(command: Command) -> None:
+    """fire and erase: the commands that append an event to a stored process."""
     p = command("fire", cmd_fire)
-    p.add_argument("id", help=ident)
+    p.add_argument("id", help=IDENT)
     p.add_argument("trigger", help="a phase trigger or a domain event of the template")
-    p.add_argument("--actor", help=actor)
-    p.add_argument("--at", metavar="DATE", help=at)
+    _acting(p)
     p.add_argument("--data", metavar="JSON|@FILE",
                    help="the payload as a JSON object, or @FILE to read it from a file")
-    common(p)
+    _common(p)
     p = command("erase", cmd_erase)
-    p.add_argument("id", help=ident)
+    p.add_argument("id", help=IDENT)
     p.add_argument("person", help="the id of the person whose personal data is erased")
     p.add_argument("--reason", required=True,
                    help="why (kept in the log; do not repeat the erased data in it)")
     p.add_argument("--collection", help="the collection the person is in (default: the "
                    "first collection with personal fields that has this id)")
-    p.add_argument("--actor", help=actor)
-    p.add_argument("--at", metavar="DATE", help=at)
-    common(p)
+    _acting(p)
+    _common(p)
+
+
+def add_commands(command: Command) -> None:
+    """Register the process commands on the main parser."""
+    _add_new_list_status(command)
+    _add_fire_erase(command)
     p = command("history", cmd_history)
-    p.add_argument("id", help=ident)
-    common(p, lang=False)
+    p.add_argument("id", help=IDENT)
+    _common(p, lang=False)
     p = command("export", cmd_export)
-    p.add_argument("id", help=ident)
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    db(p)
+    p.add_argument("id", help=IDENT)
+    add_output(p)
+    add_db(p)
     p = command("import", cmd_import)
     p.add_argument("file", help="a JSON file written by 'export'")
     p.add_argument("--template", help="template id or path (default: where the export "
                    "says its template came from, or the bundled template of its id)")
-    db(p)
+    add_db(p)
     p = command("demo", cmd_demo)
-    db(p)
-    p.add_argument("--lang", choices=["de", "en"], default="de",
-                   help="language of the story (default de)")
+    add_db(p)
+    add_lang(p, "the story")

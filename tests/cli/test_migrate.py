@@ -10,7 +10,7 @@ import pytest
 import verantwortung as v
 from verantwortung.cli import main
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "migration"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "migration"
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Callable
 
-from ._commands_process import DB_ENV, store_for
-from ._commands_render import _write
-from ._console import EXIT_OK, CommandUsageError, counted, out
+from .console import EXIT_OK, CommandUsageError, counted, out, write_output
+from .options import Command, add_at, add_db, add_format, add_lang, add_output, store_for
 
-__all__ = ["add_portfolio_commands", "cmd_portfolio", "cmd_rebuild_summaries"]
+__all__ = ["add_commands", "cmd_portfolio", "cmd_rebuild_summaries"]
 
 
 def _date(text: str | None) -> dt.datetime | None:
     """``--at`` as the end of that day (or that moment), UTC; None when not given."""
     if text is None:
         return None
-    from .render.portfolio_data import report_date
+    from ..render.portfolio_data import report_date
 
     try:
         return report_date(text)
@@ -37,8 +35,8 @@ def _date(text: str | None) -> dt.datetime | None:
 def cmd_portfolio(args: argparse.Namespace) -> int:
     """Show every stored process on one page: phase, days in phase, what is due and what
     blocks it, indicators, and a summary across regions (HTML, JSON or CSV)."""
-    from .render import portfolio
-    from .store import projection
+    from ..render import portfolio
+    from ..store import projection
 
     at = _date(args.at)
     with store_for(args) as store:
@@ -48,13 +46,13 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
             listed = projection.as_of(store, at, template=args.template, region=args.region)
     text = portfolio(listed.processes, fmt=args.format, lang=args.lang, at=at,
                      started=listed.started)
-    _write(args.output, text)
+    write_output(args.output, text)
     return EXIT_OK
 
 
 def cmd_rebuild_summaries(args: argparse.Namespace) -> int:
     """Write the store's process summaries (what portfolio reads) again from the log."""
-    from .store import projection
+    from ..store import projection
 
     with store_for(args, create=True) as store:
         ids = [store.resolve(i) for i in args.ids] if args.ids else None
@@ -63,27 +61,18 @@ def cmd_rebuild_summaries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_portfolio_commands(
-    command: Callable[[str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
-) -> None:
+def add_commands(command: Command) -> None:
     """Register the portfolio commands on the main parser."""
-
-    def db(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", metavar="URL", help=f"store URL or SQLite file (env {DB_ENV}; "
-                       "default sqlite:///verantwortung.sqlite3)")
-
     p = command("portfolio", cmd_portfolio)
-    db(p)
-    p.add_argument("--at", metavar="DATE", help="the reporting date, YYYY-MM-DD: every "
-                   "process as it was at the end of that day (default: now)")
+    add_db(p)
+    add_at(p, "the reporting date, YYYY-MM-DD: every process as it was at the end of that "
+           "day (default: now)")
     p.add_argument("--template", metavar="ID", help="only processes of this template id")
     p.add_argument("--region", help="only the processes of this region")
-    p.add_argument("--format", choices=["html", "json", "csv"], required=True,
-                   help="html: one self-contained page; json; csv (UTF-8 with BOM)")
-    p.add_argument("--lang", choices=["de", "en"], default="de",
-                   help="language of labels and texts (default de)")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the portfolio to FILE instead of stdout")
+    add_format(p, ("html", "json", "csv"), required=True,
+               help="html: one self-contained page; json; csv (UTF-8 with BOM)")
+    add_lang(p, "labels and texts")
+    add_output(p, "the portfolio")
     p = command("rebuild-summaries", cmd_rebuild_summaries)
-    db(p)
+    add_db(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="only these processes (default all)")

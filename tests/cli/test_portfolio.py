@@ -1,8 +1,5 @@
 """The portfolio commands: portfolio (HTML, JSON, CSV; --at) and rebuild-summaries."""
 
-# pytest passes the imported demo fixture to the tests by name
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
@@ -10,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_commands_time import _run, demo  # noqa: F401
+from tests.cli.test_due import _run
 
 
 def test_json_of_the_demo_store(demo: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,74 @@
+"""The command line (cli/__init__): parser, exit codes, --rules, and no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verantwortung.cli import main
+
+
+@pytest.mark.parametrize("argv", [[], ["validate"], ["nope"], ["validate", "--format", "x", "a"],
+                                  ["templates", "--bogus"]])
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Missing arguments and unknown commands or options exit 2."""
+    assert 2 == main(argv)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help and --version exit 0."""
+    assert 0 == main(["--help"])
+    assert 0 == main(["--version"])
+    assert "0.1.0" in capsys.readouterr().out
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    """python -m verantwortung is the same command."""
+    done = subprocess.run([sys.executable, "-m", "verantwortung", "codes"],
+                          capture_output=True, text=True, check=False)
+    assert 0 == done.returncode
+    assert "E001" in done.stdout
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    """--help explains every argument of every command; none is left without a text."""
+    import argparse
+
+    from verantwortung.cli import _parser
+
+    parser = _parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    silent = [f"{name} {'/'.join(action.option_strings) or action.dest}"
+              for name, command in sub.choices.items() for action in command._actions
+              if not isinstance(action, argparse._HelpAction) and not action.help]
+    assert [] == silent
+
+
+EVERY_RULE = Path(__file__).resolve().parents[2] / "examples" / "every_rule"
+
+
+def test_rules_option_imports_custom_rules_before_the_command(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """--rules FILE.py registers a region's rules, so check works on its template."""
+    from verantwortung.rules import registry
+
+    if "every_rule_company_speaker" in registry:  # registered by the example's own tests
+        registry.remove("every_rule_company_speaker")
+    template = str(EVERY_RULE / "every_rule.yaml")
+    assert 1 == main(["check", template])
+    assert "E208 unknown custom rule 'every_rule_company_speaker'" in capsys.readouterr().out
+    assert 0 == main(["--rules", str(EVERY_RULE / "every_rule_rules.py"), "check", template])
+    assert "guards passable:           21/21 (100%)" in capsys.readouterr().out
+
+
+def test_rules_option_that_cannot_be_imported_is_a_usage_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A --rules module that is not there exits 2 with one line saying why."""
+    assert 2 == main(["--rules", "no_such_rules_module", "codes"])
+    err = capsys.readouterr().err
+    assert "--rules no_such_rules_module: ModuleNotFoundError: No module named" in err
+    assert "Traceback" not in err
