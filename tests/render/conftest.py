@@ -115,7 +115,7 @@ def store(tmp_path: Path) -> Iterator[EventStore]:
 
 def run_story(store: EventStore) -> v.Process:
     """The demo's Mittelweser story through ``store``, with a partner named like a script
-    joining before the kick-off; ends in consolidation."""
+    joining before the kick-off; ends in concluded."""
     proc = v.Process.start(v.load_template("verantwortungspartner"), region="Mittelweser",
                            at="2013-09-01", actor="coordinator")
     store.add(proc, "verantwortungspartner")
