@@ -265,8 +265,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-
-
 IDENT = "process id, or a unique start of it (as 'list' and the report show it)"
 ACTOR = ("who acts: a role of the template, optionally with a name "
          "('facilitator:Anna'); without it the call is trusted and skips the role check")
