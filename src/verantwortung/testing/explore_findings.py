@@ -46,12 +46,14 @@ def _switched_off(guard: Check, tpl: ProcessTemplate) -> bool:
 
 def finding(source: SourceRef | None, fallback: str, code: str, message: str,
              severity: str = "error") -> Diagnostic:
+    """A finding at ``source``, or at the top of ``fallback`` (the template's file)."""
     path, line, col = (source.path, source.line, source.column) if source else (fallback, 1, 1)
     return Diagnostic(path, line, col, code, message,
                       "warning" if severity == "warning" else "error")
 
 
 def findings(result: Exploration) -> None:
+    """Add to ``result.findings`` what exploring could not cover (C001-C006, W401, W403)."""
     tpl = result.template
     fallback = tpl.files[0] if tpl.files else tpl.id
     _phase_findings(result, fallback)

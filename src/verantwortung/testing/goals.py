@@ -1,7 +1,7 @@
-"""Make a rule pass or fail by firing steps: the planner's one walker over the vocabulary.
+"""Make a rule pass or fail by firing steps: the planner's visitor over the vocabulary.
 
 :func:`achieve` takes a rule and what it should come to (pass or fail) and picks a
-tactic by the rule's kind:
+tactic by the rule's kind (:class:`~verantwortung.model.rule_walk.RuleVisitor`):
 
 * ``count``: add matching records up to the bound (or one past ``max`` to fail);
 * ``present``: add the single record, set the field, or fill/drop the payload field;
@@ -9,7 +9,9 @@ tactic by the rule's kind:
   payload field) that makes ``left op right`` true — to fail, the negated operator;
 * ``all`` / ``any``: every part, or one part, comes to the wanted result;
 * ``not``: the part comes to the opposite;
-* ``custom``: the sample its registration declares (``satisfied_by`` / ``broken_by``).
+* ``custom``: the sample its registration declares (``satisfied_by`` / ``broken_by``);
+* ``since`` / ``until``: none, as no step moves time (the deadline check asks about
+  later days instead).
 
 Each tactic runs on a copy of the process and is kept only when the whole rule then
 judges as wanted, so a tactic may guess.
