@@ -99,3 +99,31 @@ def test_a_guard_its_parameter_switches_off_is_not_asked_to_refuse(selected: int
     assert explored == (("hold_kickoff", "no_theme_selected") in refused)
     assert [] == [d.message for d in result.findings
                   if d.code == "W401" and "of 'hold_kickoff'" in d.message]
+
+
+TIMED_GUARD = """\
+id: timed
+version: "1"
+title: {de: Zeit, en: Time}
+phases:
+  start: {initial: true, label: {de: Start, en: Start}}
+  middle: {label: {de: Mitte, en: Middle}}
+  end: {final: true, label: {de: Ende, en: End}}
+triggers:
+  go: {label: {de: Los, en: Go}, from: start, to: middle}
+  finish:
+    label: {de: Fertig, en: Finish}
+    from: middle
+    to: end
+    guards:
+      waited:
+        rule: {since: phases_entered, min: 0}
+        message: {de: Warten., en: Wait.}
+"""
+
+
+def test_a_guard_with_a_time_rule_is_explored(write) -> None:  # type: ignore[no-untyped-def]
+    """A time rule in a guard is left to time (no step moves it), not an internal error."""
+    result = explore(v.load_template(write(TIMED_GUARD)))
+    assert ["W401"] == [d.code for d in result.findings]  # since >= 0 days always holds
+    assert {"start", "middle", "end"} == set(result.reach)

@@ -20,7 +20,7 @@ from ..model.document import CollectionSpec, FieldSpec
 from ..model.events import event_fields
 from ..model.identity import semantic_digest
 from ..model.process import Option, Reason, freeze
-from ..model.rules import AllRule, AnyRule, CustomRule, NotRule
+from ..model.rule_walk import custom_names
 from ..model.template import Check, ProcessTemplate
 from ..model.text import Plural, fill
 from ..rules.compile import Compiled, RecordView, build_rule
@@ -301,20 +301,7 @@ def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
 
 
 def _custom_names(checks: tuple[Check, ...]) -> set[str]:
-    names: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, CustomRule):
-            names.add(node.custom)
-        elif isinstance(node, (AllRule, AnyRule)):
-            for sub in node.all if isinstance(node, AllRule) else node.any:
-                walk(sub)
-        elif isinstance(node, NotRule):
-            walk(node.not_)
-
-    for c in checks:
-        walk(c.spec.rule)
-    return names
+    return {name for c in checks for name in custom_names(c.spec.rule)}
 
 
 def _compile(tpl: ProcessTemplate) -> CompiledTemplate:

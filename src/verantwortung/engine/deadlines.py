@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..model.rule_walk import custom_names
 from ..model.template import ProcessTemplate
 from ..model.text import Plural
 from ..rules.compile import Edges, RecordView, build_timed
@@ -139,7 +140,7 @@ def _compile(tpl: ProcessTemplate) -> tuple[CompiledDeadline, ...]:
                for k, v in tpl.values.items()}
     out = []
     for d in tpl.deadlines:
-        custom = {name: registry[name] for name in _custom_names(d.spec.rule)}
+        custom = {name: registry[name] for name in custom_names(d.spec.rule)}
         fn, edges = build_timed(d.spec.rule, tpl.collections, tpl.values, custom)
         check = CompiledCheck(
             code=d.code, hard=d.spec.severity == "overdue", fn=fn,
@@ -150,14 +151,6 @@ def _compile(tpl: ProcessTemplate) -> tuple[CompiledDeadline, ...]:
                                     d.spec.label.get("de"), d.spec.label.get("en"), edges,
                                     (check.message_de, check.message_en)))
     return tuple(out)
-
-
-def _custom_names(rule: Any) -> set[str]:
-    names = {rule.custom} if isinstance(getattr(rule, "custom", None), str) else set()
-    for sub in (*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())):
-        names |= _custom_names(sub)
-    inner = getattr(rule, "not_", None)
-    return names | _custom_names(inner) if inner is not None else names
 
 
 def due_items(ct: CompiledTemplate, view: RecordView, phase: str, last_at: dt.datetime | None,

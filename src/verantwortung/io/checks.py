@@ -26,32 +26,19 @@ from ..model.document import (
     Text,
 )
 from ..model.events import collection_fields, event_fields, key_field
-from ..model.rules import (
-    AllRule,
-    AnyRule,
-    CompareRule,
-    CountOperand,
-    CountRule,
-    CustomRule,
-    FieldOperand,
-    NotRule,
-    ParamRef,
-    PresentRule,
-    SinceRule,
-    UntilRule,
-    comparison_problem,
-    placeholders,
-)
-from ..model.template import ANY_PHASE, ProcessTemplate
+from ..model.field_path import resolve_field
+from ..model.rule_walk import placeholders
+from ..model.rules import ParamRef
+from ..model.template import ANY_PHASE, ProcessTemplate, TriggerDef
 from .codes import severity_of
 from .effect_checks import check_removals
 from .indicator_checks import check_indicators
 from .kinds import Payload as _Payload
-from .kinds import operand_kind
 from .locate import Sources
 from .messages import check_message
 from .method import check_method
-from .time_checks import check_deadlines, check_time_rule
+from .rule_checks import check_rule
+from .time_checks import check_deadlines
 
 __all__ = ["check_document", "check_graph"]
 
@@ -135,32 +122,36 @@ class _Checker:
                         f"phase {pid!r} is a second initial phase (first: {initial[0]!r})")
         if not self.finals:
             self.report(("phases",), "E308", "no phase is marked 'final: true'", key=True)
-        names = set(self.doc.phases)
         for pid, p in self.doc.phases.items():
-            loc: Loc = ("phases", pid)
-            if p.series is None:
-                continue
-            if p.final:
-                self.report((*loc, "final"), "E104", f"series {pid!r} cannot be final")
-            lo = self.number(p.series.min, (*loc, "series", "min"))
-            hi = self.number(p.series.max, (*loc, "series", "max"))
-            if isinstance(lo, int) and isinstance(hi, int):
-                if lo < 1 or lo > hi or hi > MAX_SERIES:
-                    self.report((*loc, "series"), "E306", f"series {pid!r} needs "
-                                f"1 <= min <= max <= {MAX_SERIES}; it has min {lo}, max {hi}")
-                    hi = min(hi, MAX_SERIES)
-                if len(f"{pid}_{hi}") > 64:  # a member's id is a phase id: 64 characters
-                    self.report((*loc,), "E306", f"series id {pid!r} is too long for its "
-                                f"members' ids ({pid}_{hi}); ids have at most 64 characters",
-                                key=True)
-                clash = [f"{pid}_{n}" for n in range(1, hi + 1) if f"{pid}_{n}" in names]
-                for other in clash:
-                    self.report(("phases", other), "E210", f"phase {other!r} clashes with "
-                                f"member {other!r} of series {pid!r}", key=True)
-            for which, value in (("min", lo), ("max", hi)):
-                if value is not None and not isinstance(value, int):
-                    self.report((*loc, "series", which), "E104",
-                                f"series {which} must be a whole number, got {value!r}")
+            if p.series is not None:
+                self.series_(pid, p.final, p.series.min, p.series.max)
+
+    def series_(self, pid: str, final: bool, low: Any, high: Any) -> None:
+        """A series is not final, and has whole bounds 1 <= min <= max <= MAX_SERIES."""
+        loc: Loc = ("phases", pid)
+        if final:
+            self.report((*loc, "final"), "E104", f"series {pid!r} cannot be final")
+        lo = self.number(low, (*loc, "series", "min"))
+        hi = self.number(high, (*loc, "series", "max"))
+        if isinstance(lo, int) and isinstance(hi, int):
+            if lo < 1 or lo > hi or hi > MAX_SERIES:
+                self.report((*loc, "series"), "E306", f"series {pid!r} needs "
+                            f"1 <= min <= max <= {MAX_SERIES}; it has min {lo}, max {hi}")
+                hi = min(hi, MAX_SERIES)
+            self.members(pid, hi)
+        for which, value in (("min", lo), ("max", hi)):
+            if value is not None and not isinstance(value, int):
+                self.report((*loc, "series", which), "E104",
+                            f"series {which} must be a whole number, got {value!r}")
+
+    def members(self, pid: str, hi: int) -> None:
+        """The members' ids (``pid_1`` .. ``pid_hi``) are short enough and clash with no phase."""
+        if len(f"{pid}_{hi}") > 64:  # a member's id is a phase id: 64 characters
+            self.report(("phases", pid), "E306", f"series id {pid!r} is too long for its "
+                        f"members' ids ({pid}_{hi}); ids have at most 64 characters", key=True)
+        for other in [f"{pid}_{n}" for n in range(1, hi + 1) if f"{pid}_{n}" in self.doc.phases]:
+            self.report(("phases", other), "E210", f"phase {other!r} clashes with "
+                        f"member {other!r} of series {pid!r}", key=True)
 
     def number(self, value: Any, loc: Loc) -> Any:
         return self.param(value, loc) if isinstance(value, ParamRef) else value
@@ -264,19 +255,23 @@ class _Checker:
                 if value not in (f.values or ()):
                     self.report((*floc, "labels", value), "E104", f"label for {value!r}, which "
                                 f"is not among the values {sorted(f.values or ())}", key=True)
-            if f.moves is not None and f.default is None:
-                self.report((*floc, "moves"), "E104", "a field with moves needs a 'default': "
-                            "the value every record starts with", key=True)
             if f.moves is not None:
-                allowed = set(f.values or ())
-                for state, targets in f.moves.items():
-                    if state not in allowed:
-                        self.report((*floc, "moves", state), "E104", f"move from {state!r}: "
-                                    f"not among the values {sorted(allowed)}", key=True)
-                    for i, value in enumerate(targets):
-                        if value not in allowed:
-                            self.report((*floc, "moves", state, i), "E104", f"move to "
-                                        f"{value!r}: not among the values {sorted(allowed)}")
+                self.moves(f, floc)
+
+    def moves(self, f: FieldSpec, floc: Loc) -> None:
+        """A field with moves has a default, and moves between its values only."""
+        if f.default is None:
+            self.report((*floc, "moves"), "E104", "a field with moves needs a 'default': "
+                        "the value every record starts with", key=True)
+        allowed = set(f.values or ())
+        for state, targets in (f.moves or {}).items():
+            if state not in allowed:
+                self.report((*floc, "moves", state), "E104", f"move from {state!r}: "
+                            f"not among the values {sorted(allowed)}", key=True)
+            for i, value in enumerate(targets):
+                if value not in allowed:
+                    self.report((*floc, "moves", state, i), "E104", f"move to "
+                                f"{value!r}: not among the values {sorted(allowed)}")
 
     def collections_(self) -> None:
         for cid, c in self.doc.collections.items():
@@ -290,51 +285,11 @@ class _Checker:
     def checks(self, specs: Mapping[str, CheckSpec], loc: Loc, payload: _Payload) -> None:
         for code, spec in specs.items():
             cloc = (*loc, code)
-            self.rule(spec.rule, (*cloc, "rule"), payload)
+            check_rule(self, spec.rule, (*cloc, "rule"), payload)
             offered = placeholders(spec.rule)  # None: a custom rule may offer any name
             allowed = (offered or set()) | ALWAYS_PLACEHOLDERS | set(self.doc.parameters)
             check_message(spec.message, (*cloc, "message"),
                           None if offered is None else allowed, self.report)
-
-    def rule(self, rule: Any, loc: Loc, payload: _Payload) -> None:
-        if isinstance(rule, CountRule):
-            self.count(rule.count, rule.where, loc)
-            for which in ("min", "max"):
-                value = getattr(rule, which)
-                if isinstance(value, ParamRef):
-                    self.param(value, (*loc, which))
-        elif isinstance(rule, PresentRule):
-            self.path(rule.present, (*loc, "present"), payload)
-        elif isinstance(rule, CompareRule):
-            kinds = []
-            for side in ("left", "right"):
-                op = getattr(rule.compare, side)
-                oloc = (*loc, "compare", side)
-                if isinstance(op, ParamRef):
-                    self.param(op, oloc, numeric=False)
-                elif isinstance(op, CountOperand):
-                    self.count(op.count, op.where, oloc)
-                elif isinstance(op, FieldOperand):
-                    self.path(op.field, (*oloc, "field"), payload)
-                kinds.append(operand_kind(op, self.collections, self.doc.parameters, payload))
-            problem = comparison_problem(rule.compare.op, *kinds)
-            if problem is not None:
-                self.report((*loc, "compare", "op"), "E104", problem)
-        elif isinstance(rule, (AllRule, AnyRule)):
-            subs = rule.all if isinstance(rule, AllRule) else rule.any
-            kind = "all" if isinstance(rule, AllRule) else "any"
-            for i, sub in enumerate(subs):
-                self.rule(sub, (*loc, kind, i), payload)
-        elif isinstance(rule, NotRule):
-            self.rule(rule.not_, (*loc, "not"), payload)
-        elif isinstance(rule, (SinceRule, UntilRule)):
-            check_time_rule(self, rule, loc)
-        elif isinstance(rule, CustomRule) and self.custom_rules is not None \
-                and rule.custom not in self.custom_rules:
-            known = ", ".join(sorted(self.custom_rules))
-            listing = f"registered: {known}" if known else "no custom rules are registered"
-            self.report((*loc, "custom"), "E208", f"unknown custom rule {rule.custom!r}; "
-                        f"{listing}")
 
     def count(self, cid: str, where: Mapping[str, Any], loc: Loc) -> None:
         coll = self.collections.get(cid)
@@ -359,23 +314,17 @@ class _Checker:
     def field_path(self, cid: str, path: str, loc: Loc, *, key: bool = True
                    ) -> FieldSpec | None:
         """Resolve ``field`` or ``ref_field.field`` within collection ``cid``."""
-        coll = self.collections[cid]
-        head, _, rest = path.partition(".")
-        field = coll.fields.get(head)
-        if field is None:
-            self.report(loc, "E206", f"collection {cid!r} has no field {head!r}"
-                        f"{did_you_mean(head, coll.fields)}; fields are "
-                        f"{_names(coll.fields)}", key=key)
-            return None
-        if not rest:
-            return field
-        if field.type != "ref":
-            self.report(loc, "E206", f"{head!r} is not a reference, so {path!r} cannot "
-                        "look into it", key=key)
-            return None
-        if field.to not in self.collections:
-            return None  # the unknown target collection is reported (E205) at its 'to:'
-        return self.field_path(field.to, rest, loc, key=key)
+        found = resolve_field(self.collections, cid, path)
+        if found.problem == "unknown_field":
+            fields = self.collections[found.collection].fields
+            self.report(loc, "E206", f"collection {found.collection!r} has no field "
+                        f"{found.name!r}{did_you_mean(found.name, fields)}; fields are "
+                        f"{_names(fields)}", key=key)
+        elif found.problem == "not_a_reference":
+            self.report(loc, "E206", f"{found.name!r} is not a reference, so {found.rest!r} "
+                        "cannot look into it", key=key)
+        # an unknown target collection is reported (E205) at its 'to:'
+        return found.field
 
     def path(self, path: str, loc: Loc, payload: _Payload) -> None:
         head, _, rest = path.partition(".")
@@ -454,24 +403,10 @@ def check_graph(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
     outgoing: dict[str, list[str]] = {p.id: [] for p in tpl.phases}
     incoming: dict[str, list[str]] = {p.id: [] for p in tpl.phases}
     for trig in tpl.triggers:
-        first: dict[str, Any] = {}
-        clashes: dict[Any, list[str]] = {}
         for t in trig.transitions:
             outgoing[t.source].append(t.dest)
             incoming[t.dest].append(t.source)
-            if t.source in first and first[t.source] != t.origin:
-                clashes.setdefault(t.origin, []).append(t.source)
-            first.setdefault(t.source, t.origin)
-        for origin, phases in clashes.items():
-            series = {tpl.phase(p).series for p in phases}
-            what = (f"series {series.pop()!r}" if len(series) == 1 and None not in series
-                    else "phase " + ", ".join(repr(p) for p in phases))
-            message = (f"trigger {trig.id!r} already has a transition from {what}; which one "
-                       "fires would be undefined")
-            if origin is None:  # pragma: no cover - every transition comes from a file
-                say(("triggers", trig.id), "E309", message)
-            else:
-                report(Diagnostic(origin.path, origin.line, origin.column, "E309", message))
+        _nondeterminism(tpl, trig, say, report)
     initial = [p.id for p in tpl.phases if p.initial]
     if len(initial) == 1:
         reached = _closure(initial, outgoing)
@@ -487,6 +422,27 @@ def check_graph(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
                 say(at(p.id), "E304", f"phase {p.id!r} is a trap: no sequence of triggers "
                     f"leads from it to a final phase ({', '.join(finals)})")
     check_method(tpl, say)
+
+
+def _nondeterminism(tpl: ProcessTemplate, trig: TriggerDef,
+                    say: Callable[[Loc, str, str], None], report: Report) -> None:
+    """E309 where a trigger has a second transition from a phase (at the second one)."""
+    first: dict[str, Any] = {}
+    clashes: dict[Any, list[str]] = {}
+    for t in trig.transitions:
+        if t.source in first and first[t.source] != t.origin:
+            clashes.setdefault(t.origin, []).append(t.source)
+        first.setdefault(t.source, t.origin)
+    for origin, phases in clashes.items():
+        series = {tpl.phase(p).series for p in phases}
+        what = (f"series {series.pop()!r}" if len(series) == 1 and None not in series
+                else "phase " + ", ".join(repr(p) for p in phases))
+        message = (f"trigger {trig.id!r} already has a transition from {what}; which one "
+                   "fires would be undefined")
+        if origin is None:  # pragma: no cover - every transition comes from a file
+            say(("triggers", trig.id), "E309", message)
+        else:
+            report(Diagnostic(origin.path, origin.line, origin.column, "E309", message))
 
 
 def _closure(start: list[str], edges: Mapping[str, list[str]]) -> set[str]:

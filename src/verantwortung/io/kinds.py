@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ..model.document import CollectionSpec, FieldSpec, ParameterSpec
+from ..model.document import CollectionSpec, ParameterSpec
+from ..model.field_path import resolve_field
 from ..model.rules import CountOperand, ParamRef
 
 __all__ = ["Payload", "operand_kind"]
@@ -37,21 +38,9 @@ def operand_kind(op: Any, collections: Mapping[str, CollectionSpec],
         field = payload.get(rest) if isinstance(payload, Mapping) else None
     elif coll is None or not coll.single or not rest:
         return None
-    else:
-        field = _field(collections, head, rest)
+    else:  # problems with the path are reported apart
+        field = resolve_field(collections, head, rest).field
     return None if field is None else _FIELD_KINDS.get(field.type)
-
-
-def _field(collections: Mapping[str, CollectionSpec], cid: str, path: str) -> FieldSpec | None:
-    """The field ``path`` leads to from collection ``cid`` (None; problems are reported apart)."""
-    head, _, rest = path.partition(".")
-    field = collections[cid].fields.get(head)
-    if field is None or not rest:
-        return field
-    target = field.to if field.type == "ref" else None
-    if target is None or target not in collections:
-        return None
-    return _field(collections, target, rest)
 
 
 def _value_kind(value: bool | int | float | str) -> str:

@@ -17,12 +17,13 @@ if TYPE_CHECKING:
 __all__ = ["check_deadlines", "check_time_rule"]
 
 
-def check_time_rule(checker: _Checker, rule: SinceRule | UntilRule, loc: Loc) -> None:
-    """A time rule reads a known collection's date field, and numbers for its bounds."""
-    key = "since" if isinstance(rule, SinceRule) else "until"
-    source = rule.since if isinstance(rule, SinceRule) else rule.until
-    for which in ("min", "max"):
-        value = getattr(rule, which)
+def check_time_rule(checker: _Checker, rule: SinceRule | UntilRule, loc: Loc, key: str) -> None:
+    """A time rule reads a known collection's date field, and numbers for its bounds.
+
+    ``key`` is the rule's kind, ``since`` or ``until``: where its source is written.
+    """
+    source = rule.source
+    for which, value in (("min", rule.min), ("max", rule.max)):
         if isinstance(value, ParamRef):
             checker.param(value, (*loc, which))
     if source == ANY_EVENT:

@@ -15,7 +15,8 @@ A rule is a mapping with exactly one kind key::
 
 Rules are compiled once into Python callables by the engine; nothing here is
 interpreted per call. Each rule exposes the names of the values it saw, which a
-guard's message may use as ``{placeholders}``.
+guard's message may use as ``{placeholders}`` (see :mod:`.rule_walk`, which walks the
+rule tree for every consumer).
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ __all__ = [
     "UntilRule",
     "WhereValue",
     "comparison_problem",
-    "placeholders",
 ]
 
 Scalar = str | int | float | bool
@@ -289,27 +289,4 @@ def comparison_problem(op: str, left: str | None, right: str | None) -> str | No
     if op in ORDERING and kinds & {"text", "bool"}:
         return (f"{op!r} needs numbers or dates on both sides; "
                 f"{_KIND_WORDS[(kinds & {'text', 'bool'}).pop()]} takes only == or !=")
-    return None
-
-
-def placeholders(rule: Any) -> frozenset[str] | None:
-    """Names a message may use for the values this rule saw; None means any (custom rules)."""
-    if isinstance(rule, CountRule):
-        return frozenset({"count", "min", "max", "collection"})
-    if isinstance(rule, PresentRule):
-        return frozenset({"path", "value"})
-    if isinstance(rule, CompareRule):
-        return frozenset({"left", "right", "op"})
-    if isinstance(rule, (SinceRule, UntilRule)):
-        return frozenset({rule.unit, "date", "min", "max", "collection"})
-    if isinstance(rule, (AllRule, AnyRule)):
-        names: set[str] = set()
-        for sub in rule.all if isinstance(rule, AllRule) else rule.any:
-            inner = placeholders(sub)
-            if inner is None:
-                return None
-            names |= inner
-        return frozenset(names)
-    if isinstance(rule, NotRule):
-        return placeholders(rule.not_)
     return None

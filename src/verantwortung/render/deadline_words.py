@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.glossary import field_label
-from ..model.rules import ANY_EVENT, NotRule, ParamRef, SinceRule, UntilRule
+from ..model.rule_walk import RuleVisitor
+from ..model.rules import ANY_EVENT, NotRule, ParamRef, Rule, SinceRule, UntilRule
 from ..model.template import Deadline, ProcessTemplate
 from .verbalize import _Reader, rule_text
 
@@ -128,14 +129,32 @@ class _Words:
 
 def deadline_text(deadline: Deadline, tpl: ProcessTemplate, lang: str = "de") -> str:
     """When ``deadline`` becomes due, as a sentence in ``lang`` with the template's values."""
-    words = _Words(tpl, lang)
-    rule, inside = deadline.spec.rule, False
-    if isinstance(rule, NotRule) and isinstance(rule.not_, (SinceRule, UntilRule)):
-        rule, inside = rule.not_, True
-    if isinstance(rule, SinceRule):
-        return words.since(rule, inside)
-    if isinstance(rule, UntilRule):
-        return words.until(rule, inside)
-    text = rule_text(rule, tpl, lang).rstrip(".")
-    return words.t(f"Fällig, sobald dies nicht mehr gilt: {text}.",
-                   f"Due as soon as this no longer holds: {text}.")
+    return _Sentence(_Words(tpl, lang)).visit(deadline.spec.rule)
+
+
+class _Sentence(RuleVisitor[str]):
+    """A deadline's sentence by the kind of its rule; ``inside``: under a ``not``."""
+
+    def __init__(self, words: _Words, inside: bool = False) -> None:
+        self.words, self.inside = words, inside
+
+    def visit_since(self, rule: SinceRule) -> str:
+        return self.words.since(rule, self.inside)
+
+    def visit_until(self, rule: UntilRule) -> str:
+        return self.words.until(rule, self.inside)
+
+    def visit_not(self, rule: NotRule) -> str:
+        if isinstance(rule.not_, (SinceRule, UntilRule)):
+            return _Sentence(self.words, inside=True).visit(rule.not_)
+        return self._holds(rule)
+
+    def _holds(self, rule: Rule) -> str:
+        """Any other rule: due as soon as it no longer holds."""
+        words = self.words
+        text = rule_text(rule, words.tpl, words.lang).rstrip(".")
+        return words.t(f"Fällig, sobald dies nicht mehr gilt: {text}.",
+                       f"Due as soon as this no longer holds: {text}.")
+
+    visit_count = visit_present = visit_compare = visit_all = visit_any = visit_custom = \
+        _holds

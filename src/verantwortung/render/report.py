@@ -20,7 +20,8 @@ from ..engine.corrections import LABELS, LIBRARY_EVENTS, describe
 from ..engine.inputs import timestamp
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
 from ..model.process import MIGRATED_EVENT, START_EVENT, Event, Option
-from ..model.rules import UntilRule
+from ..model.rule_walk import nodes
+from ..model.rules import Rule, UntilRule
 from ..model.text import counted
 from ..rules.dates import human_date, parse_day
 from ..store.cloudevents import kind_label
@@ -245,15 +246,9 @@ def _due(proc: Process, at: dt.datetime | dt.date | str | None, lang: str) -> st
     return _card("Fällig" if lang == "de" else "Due", rows, anchor="due")
 
 
-def _until_sources(rule: Any) -> set[tuple[str, str]]:
+def _until_sources(rule: Rule) -> set[tuple[str, str]]:
     """The (collection, date field) pairs the ``until:`` rules in ``rule`` read."""
-    if isinstance(rule, UntilRule):
-        return {(rule.until, rule.field)}
-    found: set[tuple[str, str]] = set()
-    for sub in (*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())):
-        found |= _until_sources(sub)
-    inner = getattr(rule, "not_", None)
-    return found | _until_sources(inner) if inner is not None else found
+    return {(node.until, node.field) for node in nodes(rule, UntilRule)}
 
 
 def _date_axis(proc: Process, at: dt.datetime | dt.date | str | None, lang: str) -> str:

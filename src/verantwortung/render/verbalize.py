@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
+from ..model.field_path import resolve_field
 from ..model.glossary import listing, quote
+from ..model.rule_walk import RuleVisitor
 from ..model.rules import (
     AllRule,
     AnyRule,
@@ -30,6 +32,9 @@ from ..model.rules import (
     NotRule,
     ParamRef,
     PresentRule,
+    Rule,
+    SinceRule,
+    UntilRule,
 )
 from ..model.template import Check, ProcessTemplate
 from ..model.text import fill
@@ -81,15 +86,12 @@ class _Reader:
 
     def field(self, collection: str, path: str) -> tuple[str, FieldSpec | None]:
         """Label of a field path (``partner.kind``) and the spec of its last field."""
-        spec: FieldSpec | None = None
-        names: list[str] = []
-        current: str | None = collection
-        for part in path.split("."):
-            coll = self.collections.get(current or "")
-            spec = coll.fields.get(part) if coll else None
-            names.append(field_label(part, self.lang, spec))
-            current = spec.to if spec is not None else None
-        return " → ".join(names), spec
+        parts = path.split(".")
+        found = resolve_field(self.collections, collection, path).specs
+        specs = [*found, *[None] * (len(parts) - len(found))]
+        names = [field_label(part, self.lang, spec) for part, spec in zip(parts, specs,
+                                                                          strict=True)]
+        return " → ".join(names), specs[-1]
 
     def series(self, series_id: str) -> str:
         found = self.tpl.series_of(series_id)
@@ -272,43 +274,71 @@ class _Reader:
             return self.path(op.field)
         return _number(op, self.tpl)
 
-    def read(self, rule: Any, nested: bool = False) -> str:
-        if isinstance(rule, CountRule):
-            return self.count(rule)
-        if isinstance(rule, PresentRule):
-            if rule.present.startswith("payload."):
-                return self.t(f"beim Auslösen wird {self.path(rule.present)} angegeben",
-                              f"{self.path(rule.present)} is given when triggering")
-            return self.present(rule.present)
-        if isinstance(rule, CompareRule):
-            c = rule.compare
-            de, en = _OPS[c.op]
-            right = self.operand(c.right)
-            if isinstance(c.left, FieldOperand) and isinstance(c.right, str):
-                right = self.choice_value(c.left.field, c.right) or right
-            return f"{self.operand(c.left)} {self.t(de, en)} {right}"
-        if isinstance(rule, AnyRule):
-            once = self.once(rule)
-            if once is not None:
-                return once
-        if isinstance(rule, (AllRule, AnyRule)):
-            parts = [self.read(r, nested=True) for r in
-                     (rule.all if isinstance(rule, AllRule) else rule.any)]
-            if isinstance(rule, AllRule):
-                text = self.t(" und ", " and ").join(parts)
-            else:
-                text = self.t("mindestens eines gilt: ", "at least one holds: ") + self.t(
-                    "; oder ", "; or ").join(parts)
-            return f"({text})" if nested and len(parts) > 1 else text
-        if isinstance(rule, NotRule):
-            return self.t("es gilt nicht: ", "it does not hold that ") + self.read(
-                rule.not_, nested=True)
-        if isinstance(rule, CustomRule):
-            args = ", ".join(f"{k}={v}" for k, v in rule.args.items())
-            name = quote(rule.custom, self.lang)
-            text = self.t(f"eigene Regel {name}", f"custom rule {name}")
-            return f"{text} ({args})" if args else text
-        return str(rule)  # pragma: no cover - the model allows no other kind
+    def read(self, rule: Rule, nested: bool = False) -> str:
+        """``rule`` as a phrase; ``nested``: inside another rule (a junction is bracketed)."""
+        return _Phrase(self, nested).visit(rule)
+
+
+class _Phrase(RuleVisitor[str]):
+    """One rule as a phrase, in the reader's template and language."""
+
+    def __init__(self, reader: _Reader, nested: bool) -> None:
+        self.reader, self.nested = reader, nested
+        self.t = reader.t
+
+    def visit_count(self, rule: CountRule) -> str:
+        return self.reader.count(rule)
+
+    def visit_present(self, rule: PresentRule) -> str:
+        r = self.reader
+        if rule.present.startswith("payload."):
+            return self.t(f"beim Auslösen wird {r.path(rule.present)} angegeben",
+                          f"{r.path(rule.present)} is given when triggering")
+        return r.present(rule.present)
+
+    def visit_compare(self, rule: CompareRule) -> str:
+        c, r = rule.compare, self.reader
+        de, en = _OPS[c.op]
+        right = r.operand(c.right)
+        if isinstance(c.left, FieldOperand) and isinstance(c.right, str):
+            right = r.choice_value(c.left.field, c.right) or right
+        return f"{r.operand(c.left)} {self.t(de, en)} {right}"
+
+    def _parts(self, rules: list[Rule]) -> list[str]:
+        return [self.reader.read(r, nested=True) for r in rules]
+
+    def _bracketed(self, text: str, parts: list[str]) -> str:
+        return f"({text})" if self.nested and len(parts) > 1 else text
+
+    def visit_all(self, rule: AllRule) -> str:
+        parts = self._parts(rule.all)
+        return self._bracketed(self.t(" und ", " and ").join(parts), parts)
+
+    def visit_any(self, rule: AnyRule) -> str:
+        once = self.reader.once(rule)
+        if once is not None:
+            return once
+        parts = self._parts(rule.any)
+        text = self.t("mindestens eines gilt: ", "at least one holds: ") + self.t(
+            "; oder ", "; or ").join(parts)
+        return self._bracketed(text, parts)
+
+    def visit_not(self, rule: NotRule) -> str:
+        return self.t("es gilt nicht: ", "it does not hold that ") + self.reader.read(
+            rule.not_, nested=True)
+
+    def visit_custom(self, rule: CustomRule) -> str:
+        args = ", ".join(f"{k}={v}" for k, v in rule.args.items())
+        name = quote(rule.custom, self.reader.lang)
+        text = self.t(f"eigene Regel {name}", f"custom rule {name}")
+        return f"{text} ({args})" if args else text
+
+    # a time rule reads as a deadline (:mod:`.deadline_words` gives it its sentence)
+    def visit_since(self, rule: SinceRule) -> str:
+        return str(rule)
+
+    def visit_until(self, rule: UntilRule) -> str:
+        return str(rule)
 
 
 def rule_text(rule: Any, tpl: ProcessTemplate, lang: str = "de",

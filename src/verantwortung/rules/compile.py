@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
+from ..model.rule_walk import RuleVisitor
 from ..model.rules import (
     ANY_EVENT,
     AllRule,
@@ -44,6 +45,7 @@ from ..model.rules import (
     NotRule,
     ParamRef,
     PresentRule,
+    Rule,
     SinceRule,
     UntilRule,
 )
@@ -117,7 +119,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-class _Compiler:
+class _Compiler(RuleVisitor[Compiled]):
     def __init__(self, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
                  custom: Mapping[str, Callable[..., Any]]) -> None:
         self.collections = {**BUILTIN_COLLECTIONS, **collections}
@@ -214,35 +216,47 @@ class _Compiler:
         constant = self.value(op)
         return lambda view, payload: constant
 
-    def compile(self, rule: Any) -> Compiled:
-        if isinstance(rule, CountRule):
-            return self._count(rule)
-        if isinstance(rule, PresentRule):
-            read = self.field(rule.present)
-            path = rule.present
+    # -- one method per kind of rule (see :class:`~verantwortung.model.rule_walk.RuleVisitor`)
 
-            def present(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
-                value = read(view, payload)
-                return value not in (None, "", [], {}), {"path": path, "value": value}
+    def visit_count(self, rule: CountRule) -> Compiled:
+        return self._count(rule)
 
-            return present
-        if isinstance(rule, CompareRule):
-            return self._compare(rule)
-        if isinstance(rule, (AllRule, AnyRule)):
-            return self._junction(rule)
-        if isinstance(rule, NotRule):
-            inner = self.compile(rule.not_)
+    def visit_present(self, rule: PresentRule) -> Compiled:
+        read = self.field(rule.present)
+        path = rule.present
 
-            def negate(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
-                ok, seen = inner(view, payload)
-                return not ok, seen
+        def present(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+            value = read(view, payload)
+            return value not in (None, "", [], {}), {"path": path, "value": value}
 
-            return negate
-        if isinstance(rule, CustomRule):
-            return self._custom(rule)
-        if isinstance(rule, (SinceRule, UntilRule)):
-            return self._time(rule)
-        raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover - the model forbids it
+        return present
+
+    def visit_compare(self, rule: CompareRule) -> Compiled:
+        return self._compare(rule)
+
+    def visit_all(self, rule: AllRule) -> Compiled:
+        return self._junction(rule.all, stop=False)
+
+    def visit_any(self, rule: AnyRule) -> Compiled:
+        return self._junction(rule.any, stop=True)
+
+    def visit_not(self, rule: NotRule) -> Compiled:
+        inner = self.visit(rule.not_)
+
+        def negate(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+            ok, seen = inner(view, payload)
+            return not ok, seen
+
+        return negate
+
+    def visit_custom(self, rule: CustomRule) -> Compiled:
+        return self._custom(rule)
+
+    def visit_since(self, rule: SinceRule) -> Compiled:
+        return self._time(rule, since=True)
+
+    def visit_until(self, rule: UntilRule) -> Compiled:
+        return self._time(rule, since=False)
 
     def _count(self, rule: CountRule) -> Compiled:
         count = self.counter(rule.count, rule.where)
@@ -271,10 +285,10 @@ class _Compiler:
 
         return compare
 
-    def _junction(self, rule: AllRule | AnyRule) -> Compiled:
-        # the result a short-circuit evaluation stops at: a failure for all, a pass for any
-        stop = not isinstance(rule, AllRule)
-        parts = [self.compile(r) for r in (rule.all if isinstance(rule, AllRule) else rule.any)]
+    def _junction(self, rules: Sequence[Rule], *, stop: bool) -> Compiled:
+        """``stop``: the result a short-circuit evaluation stops at (a failure for ``all``,
+        a pass for ``any``)."""
+        parts = [self.visit(r) for r in rules]
 
         def junction(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
             seen: Seen = {}
@@ -312,7 +326,7 @@ class _Compiler:
                ) -> Callable[[RecordView], list[dt.date]]:
         """The dates of the records a time rule looks at (the latest event's for ``*``)."""
         self.reads_records = True
-        source = rule.since if isinstance(rule, SinceRule) else rule.until
+        source = rule.source
         if source == ANY_EVENT:
             return lambda view: [_day(last)] if (last := getattr(view, "last_at", None)) else []
         tests = [self._test(self.getter(source, path), self.value(expected))
@@ -344,13 +358,13 @@ class _Compiler:
 
         return dates
 
-    def _time(self, rule: SinceRule | UntilRule) -> Compiled:
+    def _time(self, rule: SinceRule | UntilRule, *, since: bool) -> Compiled:
         dates = self._dates(rule)
         lo = self.value(rule.min) if rule.min is not None else None
         hi = self.value(rule.max) if rule.max is not None else None
-        since, months = isinstance(rule, SinceRule), rule.unit == "months"
+        months = rule.unit == "months"
         unit, passes_missing = rule.unit, rule.missing == "pass"
-        name = rule.since if isinstance(rule, SinceRule) else rule.until
+        name = rule.source
 
         def pick(view: RecordView, today: dt.date) -> dt.date | None:
             found = dates(view)  # in order
@@ -420,7 +434,7 @@ def build_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: Map
                custom: Mapping[str, Callable[..., Any]] | None = None) -> CompiledRule:
     """:func:`compile_rule`, together with what the compiled rule reads."""
     compiler = _Compiler(collections, values, custom or {})
-    fn = compiler.compile(rule)
+    fn = compiler.visit(rule)
     return CompiledRule(fn, Reads(tuple(compiler.payload_fields), compiler.reads_records))
 
 
@@ -429,5 +443,5 @@ def build_timed(rule: Any, collections: Mapping[str, CollectionSpec], values: Ma
                 ) -> tuple[Compiled, tuple[Edges, ...]]:
     """A compiled rule and, for every time rule in it, where its result can change."""
     compiler = _Compiler(collections, values, custom or {})
-    fn = compiler.compile(rule)
+    fn = compiler.visit(rule)
     return fn, tuple(compiler.edges)

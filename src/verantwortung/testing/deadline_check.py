@@ -21,6 +21,7 @@ from typing import Any
 from ..engine.compiled import compiled
 from ..engine.deadlines import turning_days
 from ..engine.process import Process
+from ..model.rule_walk import walk
 from ..model.rules import ANY_EVENT, SinceRule, UntilRule
 from ..model.template import ProcessTemplate
 from .plan_parts import RecordsView
@@ -77,19 +78,10 @@ def _one(planner: Planner, reach: Mapping[str, Sequence[Step]], tpl: ProcessTemp
     return best[1] if best is not None else DeadlineOutcome(deadline.code)
 
 
-def _time_rules(rule: Any) -> Iterator[SinceRule | UntilRule]:
-    if isinstance(rule, (SinceRule, UntilRule)):
-        yield rule
-    for sub in (*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())):
-        yield from _time_rules(sub)
-    if getattr(rule, "not_", None) is not None:
-        yield from _time_rules(rule.not_)
-
-
 def _seeded(planner: Planner, proc: Process, rule: Any) -> Iterator[Process]:
     """``proc``, then copies with a record made for each time rule that reads records."""
     yield proc
-    for time_rule in _time_rules(rule):
+    for time_rule in (n for n in walk(rule) if isinstance(n, (SinceRule, UntilRule))):
         if time_rule.source == ANY_EVENT or time_rule.source not in planner.template.collections:
             continue
         trial = Process.replay(planner.template, proc.history)

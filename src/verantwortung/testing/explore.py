@@ -18,9 +18,11 @@ from typing import Any
 
 from ..engine.process import Process
 from ..exceptions import Diagnostic, TransitionRefused
-from ..model.rules import CountRule, ParamRef
-from ..model.template import Check, EventDef, ProcessTemplate, SourceRef, Transition
+from ..model.rule_walk import RuleVisitor, walk
+from ..model.rules import CompareRule, CountRule, FieldOperand, Rule
+from ..model.template import Check, EventDef, ProcessTemplate, Transition
 from .deadline_check import DeadlineOutcome, check_deadlines
+from .explore_findings import finding, findings, guards_to_check
 from .plan_parts import route
 from .planner import Planner, Step, steps_since
 from .stories import seeded, shortened
@@ -71,7 +73,7 @@ class Exploration:
         covered = [k for k, ts in declared.items()
                    if any((t.trigger, t.source) in self.taken for t in ts)]
         expanded = [(t.trigger, t.source) for t in self.template.transitions]
-        guards = _guards(self.template)
+        guards = guards_to_check(self.template)
         refusable = {(trigger, code) for trigger, code, _ in self.refusals}
         return {
             "phases": {"reached": len([p for p in phases if p in self.reach]),
@@ -95,38 +97,6 @@ class Exploration:
                                           if d.cleared_by and not d.ends]),
                           "found": [d.to_dict() for d in self.deadlines.values()]},
         }
-
-
-def _guards(tpl: ProcessTemplate) -> dict[tuple[str, str], Check]:
-    """The guards to pass and refuse; not those the parameter values switch off."""
-    out: dict[tuple[str, str], Check] = {}
-    for t in tpl.transitions:
-        for g in t.guards:
-            if not _switched_off(g, tpl):
-                out.setdefault((t.trigger, g.code), g)
-    for ev in tpl.events:
-        for g in ev.guards:
-            if not _switched_off(g, tpl):
-                out.setdefault((ev.id, g.code), g)
-    return out
-
-
-def _switched_off(guard: Check, tpl: ProcessTemplate) -> bool:
-    """A count with a parameter minimum of 0 and no maximum always holds: a region's
-    choice that is off (``themes_selected_before_kickoff: 0``), not a guard that fails to
-    refuse by mistake."""
-    rule = guard.spec.rule
-    low = getattr(rule, "min", None)
-    if not isinstance(rule, CountRule) or rule.max is not None or not isinstance(low, ParamRef):
-        return False
-    return bool(tpl.values.get(low.param) == 0)
-
-
-def _finding(source: SourceRef | None, fallback: str, code: str, message: str,
-             severity: str = "error") -> Diagnostic:
-    path, line, col = (source.path, source.line, source.column) if source else (fallback, 1, 1)
-    return Diagnostic(path, line, col, code, message,
-                      "warning" if severity == "warning" else "error")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +145,7 @@ def explore(template: ProcessTemplate, *, progress: Callable[[str], None] | None
         _explore(planner, result, progress)
     except _OutOfBudgetError:
         fallback = template.files[0] if template.files else template.id
-        result.findings.append(_finding(
+        result.findings.append(finding(
             None, fallback, "W402", f"exploring stopped after {planner.fires - 1:,} events "
             f"(budget: {planner.budget.fires:,} events, {planner.budget.seconds:g} seconds); "
             "the template asks for more data than that, and the findings are incomplete",
@@ -205,7 +175,7 @@ def _explore(planner: Planner, result: Exploration,
     _event_guards(planner, result)
     _break_invariants(planner, result)
     result.deadlines = check_deadlines(planner, result.reach)
-    _findings(result)
+    findings(result)
 
 
 def _take(planner: Planner, result: Exploration, t: Transition) -> Process | None:
@@ -331,10 +301,10 @@ def _refuse_change(planner: Planner, proc: Process, ev: EventDef,
     """Add a record that matches the guard's filter but for its status, then move the
     status there with the event; the story when the guard refuses that move."""
     rule = guard.spec.rule
-    collection = getattr(rule, "count", None)
-    if collection != ev.spec.updates or not isinstance(collection, str):
+    if not isinstance(rule, CountRule) or rule.count != ev.spec.updates:
         return None
-    built = planner.pending(proc, collection, dict(getattr(rule, "where", {}) or {}))
+    collection = rule.count
+    built = planner.pending(proc, collection, dict(rule.where))
     if built is None or not planner.try_fire(proc, built.step):
         return None
     rid = built.step.payload.get("id")
@@ -369,22 +339,36 @@ def _refuse_event(planner: Planner, proc: Process, collection: str,
     return None
 
 
-def _filter_of(rule: Any, collection: str) -> dict[str, Any]:
+def _filter_of(rule: Rule, collection: str) -> dict[str, Any]:
     """The filter of the first count over ``collection`` in ``rule`` (inside all, any and
     not too), or the value a ``payload.field != value`` comparison singles out: the
     records to add until an event's guard refuses the next one."""
-    if getattr(rule, "count", None) == collection:
-        return dict(getattr(rule, "where", {}) or {})
-    compare = getattr(rule, "compare", None)
-    if compare is not None and compare.op == "!=" and isinstance(compare.right, str) and \
-            str(getattr(compare.left, "field", "")).startswith("payload."):
-        return {compare.left.field.removeprefix("payload."): compare.right}
-    for sub in (*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ()),
-                *([rule.not_] if hasattr(rule, "not_") else [])):
-        found = _filter_of(sub, collection)
-        if found:
-            return found
-    return {}
+    singles = _Singles(collection)
+    return next((found for node in walk(rule) if (found := singles.visit(node))), {})
+
+
+class _Singles(RuleVisitor[dict[str, Any]]):
+    """What one rule (not those inside it) singles out of ``collection``, or nothing."""
+
+    def __init__(self, collection: str) -> None:
+        self.collection = collection
+
+    def visit_count(self, rule: CountRule) -> dict[str, Any]:
+        return dict(rule.where) if rule.count == self.collection else {}
+
+    def visit_compare(self, rule: CompareRule) -> dict[str, Any]:
+        c = rule.compare
+        if c.op == "!=" and isinstance(c.right, str) and isinstance(c.left, FieldOperand) \
+                and c.left.field.startswith("payload."):
+            return {c.left.field.removeprefix("payload."): c.right}
+        return {}
+
+    def _nothing(self, rule: Rule) -> dict[str, Any]:
+        return {}
+
+    # the other kinds single out nothing themselves (walk() looks inside junctions)
+    visit_present = visit_all = visit_any = visit_not = visit_custom = visit_since = \
+        visit_until = _nothing
 
 
 def _break_invariants(planner: Planner, result: Exploration) -> None:
@@ -398,7 +382,7 @@ def _break_invariants(planner: Planner, result: Exploration) -> None:
                 continue
             story = tuple(steps_since(proc, 1))
             result.broken[inv.code] = story
-            result.findings.append(_finding(
+            result.findings.append(finding(
                 inv.source, fallback, "C004", f"invariant {inv.code!r} is violated by a story "
                 f"of {_steps(len(story))}, broken in phase {phase!r} by "
                 f"{', '.join(s.name for s in story[len(base):])}"))
@@ -407,60 +391,6 @@ def _break_invariants(planner: Planner, result: Exploration) -> None:
 
 def _steps(n: int) -> str:
     return f"{n} step" if n == 1 else f"{n} steps"
-
-
-def _findings(result: Exploration) -> None:
-    tpl = result.template
-    fallback = tpl.files[0] if tpl.files else tpl.id
-    reachable_statically = _static_reach(tpl)
-    for p in tpl.phases:
-        if p.id not in result.reach and p.id in reachable_statically:
-            result.findings.append(_finding(
-                p.source, fallback, "C001", f"phase {p.id!r} is reachable in the graph, but no "
-                "sequence of allowed events with data leads there"))
-    for p in tpl.phases:
-        if p.id in result.reach and not p.final and not any(
-                s == p.id for _, s in result.taken):
-            result.findings.append(_finding(
-                p.source, fallback, "C003", f"phase {p.id!r} is a trap: it is reached, but "
-                "no transition out of it can ever pass"))
-    for (trigger, code), guard in _guards(tpl).items():
-        if (trigger, code) not in result.guards_passed:
-            result.findings.append(_finding(
-                guard.source, fallback, "C002", f"guard {code!r} of {trigger!r} can never pass: "
-                "no sequence of allowed events satisfies it"))
-        elif (trigger, code, "") not in result.refusals:
-            result.findings.append(_finding(
-                guard.source, fallback, "W401", f"guard {code!r} of {trigger!r} never refuses "
-                "in exploration: it may always hold", "warning"))
-    for d in tpl.deadlines:
-        found = result.deadlines.get(d.code)
-        if found is not None and found.due is None:
-            result.findings.append(_finding(
-                d.source, fallback, "C006", f"deadline {d.code!r} never becomes due: no story "
-                "into its phases and no date makes its rule fail"))
-        elif found is not None and (found.cleared_by is None or found.ends):
-            result.findings.append(_finding(
-                d.source, fallback, "W403", f"deadline {d.code!r}, once due, is cleared by no "
-                "step that keeps the process running, nor by time passing", "warning"))
-    for (trigger, _origin), ts in result.declared.items():
-        if not any((t.trigger, t.source) in result.taken for t in ts) and all(
-                t.source in result.reach for t in ts[:1]):
-            result.findings.append(_finding(
-                ts[0].origin, fallback, "C005", f"transition {trigger!r} from "
-                f"{', '.join(t.source for t in ts)} is never taken with any data found"))
-
-
-def _static_reach(tpl: ProcessTemplate) -> set[str]:
-    seen = {tpl.initial_phase.id}
-    queue = deque(seen)
-    while queue:
-        phase = queue.popleft()
-        for t in tpl.transitions:
-            if t.source == phase and t.dest not in seen:
-                seen.add(t.dest)
-                queue.append(t.dest)
-    return seen
 
 
 def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, seed: int = 0,
@@ -481,7 +411,7 @@ def random_runs(template: ProcessTemplate, result: Exploration, *, runs: int, se
             for reason in proc.invariant_violations():
                 if reason.code not in result.broken:
                     result.broken[reason.code] = tuple(story)
-                    result.findings.append(_finding(
+                    result.findings.append(finding(
                         invariants[reason.code].source, fallback, "C004",
                         f"invariant {reason.code!r} is violated after {_steps(len(story))} of "
                         f"random run {run + 1}: {reason.message_en}"))

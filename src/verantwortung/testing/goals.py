@@ -1,7 +1,7 @@
-"""Make a rule pass or fail by firing steps: the planner's one walker over the vocabulary.
+"""Make a rule pass or fail by firing steps: the planner's visitor over the vocabulary.
 
 :func:`achieve` takes a rule and what it should come to (pass or fail) and picks a
-tactic by the rule's kind:
+tactic by the rule's kind (:class:`~verantwortung.model.rule_walk.RuleVisitor`):
 
 * ``count``: add matching records up to the bound (or one past ``max`` to fail);
 * ``present``: add the single record, set the field, or fill/drop the payload field;
@@ -9,7 +9,9 @@ tactic by the rule's kind:
   payload field) that makes ``left op right`` true — to fail, the negated operator;
 * ``all`` / ``any``: every part, or one part, comes to the wanted result;
 * ``not``: the part comes to the opposite;
-* ``custom``: the sample its registration declares (``satisfied_by`` / ``broken_by``).
+* ``custom``: the sample its registration declares (``satisfied_by`` / ``broken_by``);
+* ``since`` / ``until``: none, as no step moves time (the deadline check asks about
+  later days instead).
 
 Each tactic runs on a copy of the process and is kept only when the whole rule then
 judges as wanted, so a tactic may guess.
@@ -23,6 +25,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model.document import FieldSpec
+from ..model.field_path import path_field
+from ..model.rule_walk import RuleVisitor, children
 from ..model.rules import (
     AllRule,
     AnyRule,
@@ -33,6 +37,8 @@ from ..model.rules import (
     FieldOperand,
     NotRule,
     PresentRule,
+    SinceRule,
+    UntilRule,
 )
 from ..rules.registry import registry
 from .plan_parts import plain_value
@@ -65,10 +71,9 @@ def achieve(planner: Planner, proc: Process, rule: Any, want: bool, payload: Pay
     """
     if planner.holds(proc, rule, payload) == want:
         return True
-    tactic = _TACTICS[type(rule)]
 
     def attempt(trial: Process, wanted: Payload) -> bool:
-        tactic(planner, trial, rule, want, wanted, fields)
+        _Tactic(planner, trial, want, wanted, fields).visit(rule)
         return planner.holds(trial, rule, wanted) == want and planner.fits(trial, wanted)
 
     if planner.attempt(proc, payload, attempt):
@@ -307,18 +312,7 @@ def _dates(target: Any) -> list[str]:
 
 def field_spec(planner: Planner, path: str, fields: Fields) -> FieldSpec | None:
     """The spec of the field a path reads (``payload.x``, ``record.field``, ``record.ref.f``)."""
-    head, _, rest = path.partition(".")
-    if head == "payload":
-        return fields.get(rest)
-    collection = head
-    spec: FieldSpec | None = None
-    for part in rest.split(".") if rest else ():
-        coll = planner.template.collections.get(collection)
-        spec = None if coll is None else coll.fields.get(part)
-        if spec is None:
-            return None
-        collection = spec.to or ""
-    return spec
+    return path_field(path, planner.template.collections, fields)
 
 
 def set_field(planner: Planner, proc: Process, path: str, value: Any, payload: Payload) -> bool:
@@ -335,9 +329,10 @@ def set_field(planner: Planner, proc: Process, path: str, value: Any, payload: P
 # -- all, any, not, custom ---------------------------------------------------------------
 
 def _junction(planner: Planner, proc: Process, rule: AllRule | AnyRule, want: bool,
-              payload: Payload, fields: Fields) -> None:
-    parts = rule.all if isinstance(rule, AllRule) else rule.any
-    every = isinstance(rule, AllRule) == want  # all pass, or (to fail an any) all fail
+              payload: Payload, fields: Fields, *, conjunction: bool) -> None:
+    """``conjunction``: an ``all`` (else an ``any``)."""
+    parts = list(children(rule))
+    every = conjunction == want  # all pass, or (to fail an any) all fail
     if every:
         for order in (parts, parts[::-1]):  # met in turn, none undoing one met before
             def each(trial: Process, wanted: Payload, order: list[Any] = order) -> bool:
@@ -392,7 +387,40 @@ def _custom(planner: Planner, proc: Process, rule: CustomRule, want: bool, paylo
             return
 
 
-_TACTICS: dict[type, Callable[..., None]] = {
-    CountRule: _count, PresentRule: _present, CompareRule: _compare, AllRule: _junction,
-    AnyRule: _junction, NotRule: _not, CustomRule: _custom,
-}
+class _Tactic(RuleVisitor[None]):
+    """The tactic for each kind of rule: steps on ``proc`` toward ``want``."""
+
+    def __init__(self, planner: Planner, proc: Process, want: bool, payload: Payload,
+                 fields: Fields) -> None:
+        self.planner, self.proc, self.want = planner, proc, want
+        self.payload, self.fields = payload, fields
+
+    def visit_count(self, rule: CountRule) -> None:
+        _count(self.planner, self.proc, rule, self.want, self.payload, self.fields)
+
+    def visit_present(self, rule: PresentRule) -> None:
+        _present(self.planner, self.proc, rule, self.want, self.payload, self.fields)
+
+    def visit_compare(self, rule: CompareRule) -> None:
+        _compare(self.planner, self.proc, rule, self.want, self.payload, self.fields)
+
+    def visit_all(self, rule: AllRule) -> None:
+        _junction(self.planner, self.proc, rule, self.want, self.payload, self.fields,
+                  conjunction=True)
+
+    def visit_any(self, rule: AnyRule) -> None:
+        _junction(self.planner, self.proc, rule, self.want, self.payload, self.fields,
+                  conjunction=False)
+
+    def visit_not(self, rule: NotRule) -> None:
+        _not(self.planner, self.proc, rule, self.want, self.payload, self.fields)
+
+    def visit_custom(self, rule: CustomRule) -> None:
+        _custom(self.planner, self.proc, rule, self.want, self.payload, self.fields)
+
+    def visit_since(self, rule: SinceRule) -> None:
+        """No step moves the days since a date: time rules are left to the deadline check
+        (:mod:`verantwortung.testing.deadline_check`), which asks about later days."""
+
+    def visit_until(self, rule: UntilRule) -> None:
+        """As for ``since``: no step moves the days until a date."""

@@ -10,7 +10,7 @@ from ..engine.process import Process
 from ..model.document import BUILTIN_COLLECTIONS, FieldSpec
 from ..model.rules import AllRule, NotRule
 
-__all__ = ["RecordsView", "conjunction", "custom_names", "matches", "plain_value", "route"]
+__all__ = ["RecordsView", "conjunction", "matches", "plain_value", "route"]
 
 
 def plain_value(proc: Process, name: str, spec: FieldSpec, fresh: Callable[[str], str],
@@ -58,19 +58,6 @@ def route(moves: Mapping[str, Sequence[str]], start: Any,
                 return paths[nxt]
             queue.append(nxt)
     return None
-
-
-def custom_names(rule: Any) -> set[str]:
-    """The custom rules ``rule`` uses, at any depth."""
-    names: set[str] = set()
-    custom = getattr(rule, "custom", None)
-    if isinstance(custom, str):
-        names.add(custom)
-    for sub in [*(getattr(rule, "all", None) or ()), *(getattr(rule, "any", None) or ())]:
-        names |= custom_names(sub)
-    if getattr(rule, "not_", None) is not None:
-        names |= custom_names(rule.not_)
-    return names
 
 
 class RecordsView:

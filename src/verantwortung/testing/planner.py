@@ -27,11 +27,12 @@ from ..engine.compiled import CompiledEvent, CompiledTemplate, compiled
 from ..engine.process import Process
 from ..exceptions import TransitionRefused
 from ..model.document import BUILTIN_COLLECTIONS, FieldSpec
+from ..model.rule_walk import custom_names
 from ..model.rules import CountRule, ParamRef
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, compile_rule
 from ..rules.registry import registry
-from .plan_parts import RecordsView, conjunction, custom_names, matches, plain_value, route
+from .plan_parts import RecordsView, conjunction, matches, plain_value, route
 
 __all__ = ["START", "Planner", "Step", "steps_since"]
 
@@ -67,6 +68,36 @@ def _plain(value: Any) -> Any:
 def steps_since(proc: Process, start: int) -> list[Step]:
     """The accepted events of ``proc`` after the first ``start`` ones, as steps."""
     return [Step(e.kind, _plain(e.payload), e.actor) for e in proc.history[start:]]
+
+
+def _split_filter(where: Mapping[str, Any], fixed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Put the values ``where`` asks of a record's own fields into ``fixed``; return what
+    it asks of the records its references name (reference field -> their filter)."""
+    nested: dict[str, dict[str, Any]] = {}
+    for path, value in where.items():
+        head, _, rest = path.partition(".")
+        if value is None:  # a filter on an unset field: leave it out
+            continue
+        if rest:
+            nested.setdefault(head, {})[rest] = value
+        else:
+            fixed[head] = value[0] if isinstance(value, (list, tuple)) else value
+    return nested
+
+
+def _split_moves(ev: CompiledEvent, where: Mapping[str, Any],
+                 fixed: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """Take the fields the adding event does not set out of ``fixed``: a status field
+    starts at its default and moves along the field's moves afterwards (field -> the
+    values to move to, when the default is not one of them)."""
+    moves: dict[str, tuple[Any, ...]] = {}
+    for name in [n for n in fixed if n not in ev.fields]:
+        wanted = where.get(name, fixed[name])
+        allowed = tuple(wanted) if isinstance(wanted, (list, tuple)) else (wanted,)
+        if ev.starts.get(name) not in allowed:
+            moves[name] = allowed
+        del fixed[name]
+    return moves
 
 
 class Planner:
@@ -260,22 +291,10 @@ class Planner:
         if spec.single:  # setting a single record again keeps what it already holds
             current = next(iter(proc.records(collection)), {})
             fixed = {k: v for k, v in current.items() if k in spec.fields}
-        nested: dict[str, dict[str, Any]] = {}
-        for path, value in where.items():
-            head, _, rest = path.partition(".")
-            if value is None:  # a filter on an unset field: leave it out
-                continue
-            if rest:
-                nested.setdefault(head, {})[rest] = value
-            else:
-                fixed[head] = value[0] if isinstance(value, (list, tuple)) else value
         # referenced records first: while seeding, an earlier phase may make them although
         # the record that refers to them can only be added later
-        for head, sub in nested.items():
-            match = self._target(proc, collection, head, sub)
-            if match is None:
-                return None
-            fixed[head] = match
+        if not self._refer(proc, collection, _split_filter(where, fixed), fixed):
+            return None
         ev = self.adder(proc, collection)
         if ev is None:
             if self.partial:  # what the record will refer to, made while it can be
@@ -285,25 +304,25 @@ class Planner:
             return None
         if "id" in spec.fields and "id" not in where:
             fixed["id"] = self.fresh(collection[:1])
-        for name, fspec in spec.fields.items():  # unique refs need an unused target
-            if fspec.unique and fspec.type == "ref" and name not in fixed:
-                match = self._target(proc, collection, name, {})
-                if match is None:
-                    return None
-                fixed[name] = match
-        moves: dict[str, tuple[Any, ...]] = {}
-        for name in [n for n in fixed if n not in ev.fields]:
-            # a status field is not part of the adding event: new records start at its
-            # default and move along the field's moves afterwards
-            wanted = where.get(name, fixed[name])
-            allowed = tuple(wanted) if isinstance(wanted, (list, tuple)) else (wanted,)
-            if ev.starts.get(name) not in allowed:
-                moves[name] = allowed
-            del fixed[name]
-        built = self.payload_for(proc, ev.fields, fixed)
-        if built is None:
+        unique: dict[str, Mapping[str, Any]] = {  # unique refs need an unused target
+            name: {} for name, fspec in spec.fields.items()
+            if fspec.unique and fspec.type == "ref" and name not in fixed}
+        if not self._refer(proc, collection, unique, fixed):
             return None
-        return Pending(Step(ev.name, built[0]), moves)
+        moves = _split_moves(ev, where, fixed)
+        built = self.payload_for(proc, ev.fields, fixed)
+        return None if built is None else Pending(Step(ev.name, built[0]), moves)
+
+    def _refer(self, proc: Process, collection: str,
+               targets: Mapping[str, Mapping[str, Any]], fixed: dict[str, Any]) -> bool:
+        """Set each reference field in ``targets`` to a record matching its filter (found
+        or made); False when one cannot be had."""
+        for name, where in targets.items():
+            match = self._target(proc, collection, name, where)
+            if match is None:
+                return False
+            fixed[name] = match
+        return True
 
     def _target(self, proc: Process, collection: str, name: str,
                 where: Mapping[str, Any]) -> Any | None:
