@@ -17,7 +17,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
 from ..model.glossary import listing, quote
 from ..model.rules import (
     AllRule,
@@ -31,6 +30,7 @@ from ..model.rules import (
     ParamRef,
     PresentRule,
 )
+from ..model.specs import CollectionSpec, FieldSpec
 from ..model.template import Check, ProcessTemplate
 from ..model.text import fill
 from .words import field_label, label, value_label
@@ -69,8 +69,7 @@ class _Reader:
         self.lang = lang
         self.de = lang == "de"
         self.payload = payload or {}
-        self.collections: dict[str, CollectionSpec] = {**BUILTIN_COLLECTIONS,
-                                                       **tpl.collections}
+        self.collections: Mapping[str, CollectionSpec] = tpl.all_collections
 
     def t(self, de: str, en: str) -> str:
         return de if self.de else en

@@ -31,7 +31,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
 from ..model.rules import (
     ANY_EVENT,
     AllRule,
@@ -47,6 +46,7 @@ from ..model.rules import (
     SinceRule,
     UntilRule,
 )
+from ..model.specs import BUILTIN_COLLECTIONS, CollectionSpec
 from .dates import add_months, day_text, months_between, parse_day
 
 __all__ = ["Compiled", "CompiledRule", "Edges", "Reads", "RecordView", "Tally", "build_rule",

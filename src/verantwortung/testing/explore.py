@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.process import Process
+from ..engine import Process
 from ..exceptions import Diagnostic, TransitionRefused
 from ..model.rules import CountRule, ParamRef
 from ..model.template import Check, EventDef, ProcessTemplate, SourceRef, Transition

@@ -22,7 +22,6 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model.document import FieldSpec
 from ..model.rules import (
     AllRule,
     AnyRule,
@@ -34,12 +33,13 @@ from ..model.rules import (
     NotRule,
     PresentRule,
 )
+from ..model.specs import FieldSpec
 from ..rules.registry import registry
 from .plan_parts import plain_value
 from .planner import Step
 
 if TYPE_CHECKING:
-    from ..engine.process import Process
+    from ..engine import Process
     from .planner import Planner
 
 __all__ = ["achieve"]
