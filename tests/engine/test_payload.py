@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from verantwortung.engine.payload import PayloadValidator
-from verantwortung.model.document import FieldSpec
+from verantwortung.model.specs import FieldSpec
 
 FIELDS = {
     "kind": FieldSpec(type="choice", values=["kickoff", "milestone"]),

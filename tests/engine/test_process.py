@@ -12,7 +12,6 @@ import pytest
 
 import verantwortung as v
 from verantwortung.engine.compiled import compiled
-from verantwortung.model.identity import semantic_digest
 
 TPL = v.load_template("verantwortungspartner")
 
@@ -38,7 +37,7 @@ def test_start(proc: v.Process) -> None:
     records the region and the semantic digest of the template."""
     assert "preparation" == proc.phase
     assert ["process_started"] == [e.kind for e in proc.history]
-    assert {"region": "Trier", "template_digest": semantic_digest(TPL.document)} == (
+    assert {"region": "Trier", "template_digest": TPL.digest} == (
         proc.history[0].payload)
     assert ("verantwortungspartner", "2.0") == (proc.history[0].template,
                                                 proc.history[0].template_version)

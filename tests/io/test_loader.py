@@ -201,6 +201,33 @@ def test_resolve_source_names_bundled_ids_and_paths(tmp_path: Path) -> None:
     assert expected == actual
 
 
+def test_resolve_reference_says_what_a_reference_names(tmp_path: Path) -> None:
+    """A reference is a bundled id (shipped or not, with a version or not) or a path."""
+    from verantwortung.io.loader import bundled_path, resolve_reference
+
+    newest = resolve_reference("verantwortungspartner")
+    older = resolve_reference("verantwortungspartner@1.0")
+    gone = resolve_reference("verantwortungspartner@0.1")
+    own = resolve_reference("own.yaml", tmp_path)
+    expected = [(True, True, None, bundled_path("verantwortungspartner")),
+                (True, True, "1.0", bundled_path("verantwortungspartner@1.0")),
+                (True, False, "0.1", None), (False, False, None, tmp_path / "own.yaml")]
+    assert expected == [(r.bundled, r.shipped, r.version, r.path)
+                        for r in (newest, older, gone, own)]
+
+
+def test_a_bare_bundled_id_pins_to_a_version_that_ships() -> None:
+    """``pinned`` turns a bare bundled id into id@version while that version ships."""
+    from verantwortung.io.loader import resolve_reference
+
+    bare = resolve_reference("verantwortungspartner")
+    assert "verantwortungspartner@1.0" == bare.pinned("1.0").text
+    assert "verantwortungspartner" == bare.pinned("0.1").text
+    assert "verantwortungspartner@2.0" == resolve_reference(
+        "verantwortungspartner@2.0").pinned("1.0").text
+    assert "own.yaml" == resolve_reference("own.yaml").pinned("1.0").text
+
+
 def test_a_bundled_template_is_loaded_by_id_and_version() -> None:
     """id@version and version= load that version; a bare id loads the newest."""
     assert ["1.0", "2.0"] == v.bundled_versions("verantwortungspartner")

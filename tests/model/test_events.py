@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 import verantwortung as v
-from verantwortung.model.document import EventSpec, FieldSpec, TriggerSpec
 from verantwortung.model.events import collection_fields, event_fields, key_field
+from verantwortung.model.specs import EventSpec, FieldSpec, TriggerSpec
 
 TPL = v.load_template("verantwortungspartner")
 COLLECTIONS = TPL.collections

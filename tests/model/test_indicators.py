@@ -6,9 +6,9 @@ import pytest
 from pydantic import ValidationError
 
 import verantwortung as v
-from verantwortung.model.document import IndicatorSpec
 from verantwortung.model.indicators import Indicator
 from verantwortung.model.process import freeze
+from verantwortung.model.specs import IndicatorSpec
 
 
 def test_the_bundled_template_declares_the_methods_key_figures() -> None:

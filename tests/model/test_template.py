@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 import verantwortung as v
+from tests.conftest import ROOT, SHIPPED_TEMPLATES
+from verantwortung.model.events import event_fields
+from verantwortung.model.identity import semantic_digest
+from verantwortung.model.specs import BUILTIN_COLLECTIONS
 
 PHASES = ["preparation", "kickoff", "milestone_1", "milestone_2", "milestone_3",
           "milestone_4", "milestone_5", "closing", "consolidation", "concluded", "aborted"]
@@ -155,3 +162,89 @@ def test_equality_does_not_depend_on_variants_built() -> None:
     a, b = v.load_template("verantwortungspartner"), v.load_template("verantwortungspartner")
     a.with_parameters(milestones_max=4)
     assert a == b
+
+
+SHIPPED = SHIPPED_TEMPLATES
+
+
+def _shipped(path: Path) -> v.ProcessTemplate:
+    return v.load_template(path)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_the_digest_lives_on_the_expanded_template(path: Path) -> None:
+    """``tpl.digest`` is the semantic digest of what the template was built from."""
+    tpl = _shipped(path)
+    assert semantic_digest(tpl.document) == tpl.digest
+
+
+def test_variants_have_the_digest_of_their_definition(tpl: v.ProcessTemplate) -> None:
+    """Other parameter values keep the digest: it names the definition, not the values."""
+    assert tpl.digest == tpl.with_parameters(milestones_max=4).digest
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_collection_is_on_the_expanded_template_once(path: Path) -> None:
+    """``all_collections`` holds the built-in collections, then the declared ones, each once."""
+    tpl = _shipped(path)
+    assert [*BUILTIN_COLLECTIONS, *tpl.collections] == list(tpl.all_collections)
+    assert set() == set(BUILTIN_COLLECTIONS) & set(tpl.collections)
+    assert all(tpl.all_collections[k] == spec for k, spec in tpl.collections.items())
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_payload_fields_live_on_each_event(path: Path) -> None:
+    """Each event's payload fields are expanded once, as event_fields says."""
+    tpl = _shipped(path)
+    doc = tpl.document
+    for ev in tpl.events:
+        assert event_fields(ev.spec, doc.collections, doc.triggers) == dict(ev.fields), ev.id
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_series_keep_their_bounds_as_written(path: Path) -> None:
+    """A series keeps its declared bounds (a number or a parameter) beside the resolved ones."""
+    tpl = _shipped(path)
+    for series in tpl.series:
+        assert tpl.document.phases[series.id].series == series.declared
+
+
+def test_payload_fields_of_an_event_are_read_only(tpl: v.ProcessTemplate) -> None:
+    """An update event's fields hold its key and what it changes, and cannot be changed."""
+    fields = tpl.event("project_status_changed").fields
+    assert {"project", "status"} <= set(fields)
+    with pytest.raises(TypeError):
+        fields["x"] = fields["project"]  # type: ignore[index]
+
+
+def test_the_definition_text_loads_to_the_same_template(tpl: v.ProcessTemplate) -> None:
+    """What a store keeps (``definition_text``) loads again to a template of the same digest."""
+    from verantwortung.io.loader import load_text
+    from verantwortung.rules.registry import registry
+
+    text = tpl.definition_text()
+    assert text is tpl.definition_text()  # computed once
+    again = load_text(text, "<kept>", custom_rules=registry)
+    assert tpl.digest == again.digest
+    assert [] == tpl.differences(again)
+    assert "extends" not in json.loads(
+        v.load_template("verantwortungspartner-thueringen").definition_text())
+
+
+def test_differences_name_what_changed(tpl: v.ProcessTemplate) -> None:
+    """``differences`` lists the semantic changes from one template to another."""
+    other = v.load_template("verantwortungspartner-thueringen")
+    assert [] == tpl.differences(tpl)
+    found = tpl.differences(other, limit=3)
+    assert 4 == len(found)
+    assert found[-1].startswith("... and ")
+
+
+def test_variants_share_their_definition(tpl: v.ProcessTemplate) -> None:
+    """Variants of one load share a definition (and differ in key); another load does not."""
+    four = tpl.with_parameters(milestones_max=4)
+    assert four.same_definition(tpl)
+    assert four.variant_key != tpl.variant_key
+    assert four.variant_key[0] == tpl.variant_key[0]
+    other = v.load_template(ROOT / "process_templates" / "verantwortungspartner.yaml")
+    assert not other.same_definition(tpl)

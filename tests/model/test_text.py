@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verantwortung.model.document import Message
+from verantwortung.model.specs import Message
 from verantwortung.model.text import Plural, counted, fill
 
 FORMS = Plural("count", zero="Es fand noch kein Treffen statt.",

@@ -23,8 +23,8 @@ from tests.conftest import ROOT
 from verantwortung.cli import main
 from verantwortung.engine.payload import PayloadValidator
 from verantwortung.engine.reasons import GENERIC, Vocabulary, generic
-from verantwortung.model.document import FieldSpec
 from verantwortung.model.rule_walk import placeholders
+from verantwortung.model.specs import FieldSpec
 from verantwortung.model.template import Check, ProcessTemplate
 from verantwortung.model.text import fill
 from verantwortung.render.deadline_words import deadline_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import verantwortung as v
-from verantwortung.model.document import FieldSpec, Text
+from verantwortung.model.specs import FieldSpec, Text
 from verantwortung.render.words import field_label, label, ui, value_label
 
 

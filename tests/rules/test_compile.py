@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from verantwortung.engine.state import Layout, State
-from verantwortung.model.document import CollectionSpec, FieldSpec, Text
 from verantwortung.model.rules import Rule
+from verantwortung.model.specs import CollectionSpec, FieldSpec, Text
 from verantwortung.rules.compile import Reads, build_rule, compile_rule
 
 COLLECTIONS = {
@@ -230,8 +230,8 @@ def test_a_months_rule_counts_whole_calendar_months_and_says_where_it_changes() 
 
     from pydantic import TypeAdapter
 
-    from verantwortung.model.document import CollectionSpec, FieldSpec, Text
     from verantwortung.model.rules import Rule
+    from verantwortung.model.specs import CollectionSpec, FieldSpec, Text
     from verantwortung.rules.compile import build_timed
 
     rule = TypeAdapter(Rule).validate_python(

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 import verantwortung as v
-from verantwortung.model.identity import semantic_digest
 from verantwortung.store.templates import process_templates, templates
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "migration" / "kreis-1.0.yaml"
@@ -37,7 +36,7 @@ def test_add_keeps_the_template_once_per_digest(store_url: str, tmp_path: Path) 
             rows = conn.execute(select(templates.c.digest, templates.c.template,
                                        templates.c.version)).all()
             links = conn.execute(select(func.count()).select_from(process_templates)).scalar()
-    assert [(semantic_digest(a.template.document), "kreis", "1.0")] == [tuple(r) for r in rows]
+    assert [(a.template.digest, "kreis", "1.0")] == [tuple(r) for r in rows]
     assert 2 == links
     assert b.template.id == a.template.id
 
@@ -120,3 +119,16 @@ def test_a_store_of_schema_3_gets_the_template_tables(tmp_path: Path) -> None:
         assert proc == store.load(proc.id)
         with store.engine.connect() as conn:
             assert 0 == conn.execute(select(func.count()).select_from(templates)).scalar()
+
+
+def test_the_kept_definition_keeps_its_column_name(tmp_path: Path) -> None:
+    """The kept template is still written to the ``document`` column: older stores read on."""
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'kept.db'}"
+    with v.EventStore(url) as store:
+        proc = v.Process.start(v.load_template("verantwortungspartner"), region="Trier")
+        store.add(proc)
+        with store.engine.connect() as conn:
+            kept = conn.execute(text("SELECT document FROM vt_templates")).scalar_one()
+    assert proc.template.definition_text() == kept

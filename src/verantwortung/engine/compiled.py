@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import RuleError, VerantwortungError
-from ..model.document import CollectionSpec, FieldSpec
-from ..model.events import event_fields
-from ..model.identity import semantic_digest
 from ..model.process import Option, Reason, freeze
 from ..model.rule_walk import custom_names
+from ..model.specs import CollectionSpec, FieldSpec
 from ..model.template import Check, ProcessTemplate
 from ..model.text import Plural, fill
 from ..rules.compile import Compiled, RecordView, build_rule
@@ -35,7 +33,7 @@ if TYPE_CHECKING:  # imported when the first template is compiled: validate neve
     from transitions import Machine
 
 __all__ = ["CompiledCheck", "CompiledEvent", "CompiledTemplate", "CompiledTrigger", "compiled",
-           "shown_values"]
+           "compiled_template", "shown_values"]
 
 
 class _Placeholders(Mapping[str, Any]):
@@ -243,7 +241,7 @@ class CompiledTemplate:
     @property
     def digest(self) -> str:
         """The semantic digest of the template (see :mod:`verantwortung.model.identity`)."""
-        return semantic_digest(self.template.document)
+        return self.template.digest
 
     def blocked_option(self, trigger: str, phase: str) -> Option:
         """The option of a trigger that has no transition from ``phase`` (built once)."""
@@ -320,7 +318,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
     events: dict[str, CompiledEvent] = {}
     for ev in tpl.events:
         spec = ev.spec
-        fields = event_fields(spec, tpl.collections, tpl.document.triggers)
+        fields = ev.fields
         context = {**base, "trigger": ev.id}
         events[ev.id] = CompiledEvent(
             name=ev.id, label_de=spec.label.get("de"), label_en=spec.label.get("en"),
@@ -342,7 +340,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
         auto_transitions=False, ignore_invalid_triggers=False)
     invariants = _checks(tpl.invariants, tpl, {**base, "trigger": "-"})
     return CompiledTemplate(template=tpl, triggers=triggers, events=events,
-                            invariants=invariants, layout=Layout.of(tpl.collections),
+                            invariants=invariants, layout=Layout.of(tpl.all_collections),
                             initial=tpl.initial_phase.id,
                             finals=frozenset(p.id for p in tpl.final_phases),
                             series_of={p.id: (p.series, p.index) for p in tpl.phases},
@@ -359,7 +357,7 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _key(tpl: ProcessTemplate) -> tuple[int, tuple[tuple[str, Any], ...]]:
-    return id(tpl.document), tuple(sorted(tpl.values.items()))
+    return tpl.variant_key
 
 
 # id(template) -> (template, compiled): the template is kept alive, so its id is not reused
@@ -374,7 +372,7 @@ def compiled(tpl: ProcessTemplate) -> CompiledTemplate:
     key = _key(tpl)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
-        if hit is not None and hit.template.document is tpl.document:
+        if hit is not None and hit.template.same_definition(tpl):
             _CACHE.move_to_end(key)
         else:
             hit = None
@@ -389,3 +387,7 @@ def compiled(tpl: ProcessTemplate) -> CompiledTemplate:
             _BY_OBJECT.clear()
         _BY_OBJECT[id(tpl)] = (tpl, hit)
     return hit
+
+
+#: the public name of :func:`compiled` (``verantwortung.engine.compiled`` is this module)
+compiled_template = compiled

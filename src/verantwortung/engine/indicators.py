@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.document import BUILTIN_COLLECTIONS, Text
 from ..model.indicators import Indicator
 from ..model.process import FrozenDict, freeze
+from ..model.specs import Text
 from ..model.template import IndicatorDef, ProcessTemplate
 from ..rules.compile import RecordView
 from ..rules.indicators import IndicatorFn, breakdown_keys, compile_indicator
@@ -60,7 +60,7 @@ def _parts(ind: IndicatorDef, collections: Mapping[str, Any]) -> FrozenDict:
 
 def compile_indicators(tpl: ProcessTemplate) -> tuple[CompiledIndicator, ...]:
     """Every indicator of ``tpl``, compiled."""
-    collections = {**BUILTIN_COLLECTIONS, **tpl.collections}
+    collections = tpl.all_collections
     out = []
     for ind in tpl.indicators:
         spec = ind.spec

@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ParameterError, ReplayError, UnmappedError
-from ..model.identity import semantic_digest
 from ..model.plan import MigrationSpec, follow, plan_digest
 from ..model.process import MIGRATED_EVENT, START_EVENT, Event, freeze_payload
 from ..model.template import ProcessTemplate
@@ -146,7 +145,7 @@ def _check_move(template: ProcessTemplate, move: Event) -> None:
     if not isinstance(to, Mapping) or not isinstance(source, Mapping):
         raise ReplayError(f"event {move.seq} ({MIGRATED_EVENT}) names no versions")
     here = {"template": template.id, "version": template.version,
-            "digest": semantic_digest(template.document)}
+            "digest": template.digest}
     if dict(to) != here:
         raise ReplayError(f"event {move.seq} moved the process to {to.get('template')} "
                           f"{to.get('version')}, not to {template.id} {template.version} "
@@ -204,9 +203,9 @@ def migrate(proc: Process, template: ProcessTemplate, *, actor: str | None = Non
     ct = compiled(template)
     phase = target_phase(ct, plan, history[-1])
     payload = {"from": {"template": old.id, "version": old.version,
-                        "digest": semantic_digest(old.document)},
+                        "digest": old.digest},
                "to": {"template": template.id, "version": template.version,
-                      "digest": semantic_digest(template.document)},
+                      "digest": template.digest},
                "plan": plan_digest(plan)}
     move = Event(os.urandom(12).hex(), proc.id, proc.version + 1, when, actor,
                  MIGRATED_EVENT, freeze_payload(payload), template.id, template.version,

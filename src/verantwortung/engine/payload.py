@@ -27,9 +27,9 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from ..model.document import FieldSpec
 from ..model.glossary import field_label, listing, quote, value_label
 from ..model.process import Reason
+from ..model.specs import FieldSpec
 from ..model.text import TextKind, check_text
 
 __all__ = ["PayloadValidator", "field_words"]

@@ -218,7 +218,7 @@ class Process(Correcting):
 
     def records(self, collection: str) -> tuple[dict[str, Any], ...]:
         """Copies of the records of a collection (KeyError for unknown collections)."""
-        if collection not in self._ct.collections and collection != "phases_entered":
+        if collection not in self._ct.template.all_collections:
             raise KeyError(collection)
         return tuple(own(r) for r in self._state.records(collection))
 

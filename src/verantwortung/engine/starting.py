@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..exceptions import InvalidRegion, ReplayError
-from ..model.identity import semantic_digest
 from ..model.process import START_EVENT, Event
 from ..model.template import ProcessTemplate
 from ..model.text import check_text
@@ -40,11 +39,11 @@ def check_start(template: ProcessTemplate, items: list[Event]) -> Event:
         raise ReplayError(f"history was written by template {first.template} "
                           f"{first.template_version}, not {template.id} {template.version}")
     recorded = first.payload.get("template_digest")
-    if recorded is not None and recorded != semantic_digest(template.document):
+    if recorded is not None and recorded != template.digest:
         raise ReplayError(f"template {template.id} {template.version} is not the one this "
                           "history was written with: its rules changed without a new "
                           f"version (semantic digest {str(recorded)[:12]}, now "
-                          f"{semantic_digest(template.document)[:12]}); give the template "
+                          f"{template.digest[:12]}); give the template "
                           "a new version and a migration plan")
     return first
 

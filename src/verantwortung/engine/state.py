@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
+from ..model.specs import CollectionSpec
 from ..model.text import id_key
 from ..rules.compile import Tally
 
@@ -30,10 +30,10 @@ class Layout:
 
     @classmethod
     def of(cls, collections: Mapping[str, CollectionSpec]) -> Layout:
-        """The layout of a template's collections (plus the built-in ones)."""
-        specs = {**BUILTIN_COLLECTIONS, **collections}
-        return cls(frozenset(n for n, s in specs.items() if s.single),
-                   frozenset(n for n, s in specs.items() if "id" in s.fields and not s.single))
+        """The layout of a template's collections (``tpl.all_collections``)."""
+        return cls(frozenset(n for n, s in collections.items() if s.single),
+                   frozenset(n for n, s in collections.items()
+                             if "id" in s.fields and not s.single))
 
 
 _NONE: tuple[dict[str, Any], ...] = ()

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,9 @@ from .partial import validate_partially
 from .plan_checks import check_plans
 from .yaml_source import Limits, SourceDoc, load_yaml_bytes, load_yaml_file
 
-__all__ = ["VERSION_MARK", "analyze", "bundled_ids", "bundled_path", "bundled_versions", "load",
-           "load_text", "names_bundled", "resolve_source", "split_reference"]
+__all__ = ["VERSION_MARK", "Reference", "analyze", "bundled_ids", "bundled_path",
+           "bundled_versions", "load", "load_text", "names_bundled", "resolve_reference",
+           "resolve_source", "split_reference"]
 
 MAX_EXTENDS_DEPTH = 8
 
@@ -114,19 +116,58 @@ def names_bundled(source: str | Path) -> bool:
                 or "/" in text or "\\" in text)
 
 
-def resolve_source(source: str | Path, relative_to: Path | None = None) -> Path | None:
-    """The file a template reference names: a path (relative to ``relative_to``), or the
-    file of a bundled id (None when no bundled template has that id).
+@dataclass(frozen=True)
+class Reference:
+    """What a template reference names (see :func:`resolve_reference`)."""
+
+    text: str  # the reference as written
+    bundled: bool  # written as a bundled id (``id`` or ``id@version``), not as a path
+    version: str | None = None  # the version an ``id@version`` reference names
+    relative_to: Path | None = None  # the folder a relative path starts from
+
+    @cached_property
+    def path(self) -> Path | None:
+        """Its file; None for a bundled id that does not ship (found once, when asked)."""
+        if self.bundled:
+            return bundled_path(self.text)
+        path = Path(self.text)
+        if self.relative_to is not None and not path.is_absolute():
+            path = self.relative_to / path
+        return path
+
+    @property
+    def shipped(self) -> bool:
+        """A bundled id of a template (and version) that ships with the library."""
+        return self.bundled and self.path is not None
+
+    def pinned(self, version: str) -> Reference:
+        """A bare bundled id as ``id@version`` while that version ships; else itself."""
+        if not self.bundled or self.version is not None:
+            return self
+        found = resolve_reference(f"{self.text}{VERSION_MARK}{version}")
+        return found if found.shipped else self
+
+
+def resolve_reference(source: str | Path, relative_to: Path | None = None) -> Reference:
+    """How a template reference resolves: a bundled id (``verantwortungspartner``, or
+    ``verantwortungspartner@1.0`` for one version) or a path (relative to
+    ``relative_to``); see :func:`names_bundled` for which is which.
 
     Every place that turns a reference into a file goes through here, so ``extends:``,
-    scenario files, the store and the command line agree on what a reference means.
+    scenario files, the store, the pytest plugin and the command line agree on what a
+    reference means.
     """
+    text = str(source)
     if names_bundled(source):
-        return bundled_path(str(source))
-    path = Path(str(source))
-    if relative_to is not None and not path.is_absolute():
-        path = relative_to / path
-    return path
+        return Reference(text, True, split_reference(text)[1])
+    return Reference(text, False, relative_to=relative_to)
+
+
+def resolve_source(source: str | Path, relative_to: Path | None = None) -> Path | None:
+    """The file a template reference names: a path (relative to ``relative_to``), or the
+    file of a bundled id (None when no bundled template has that id); see
+    :func:`resolve_reference`."""
+    return resolve_reference(source, relative_to).path
 
 
 def _real(path: Path) -> Path:

@@ -31,13 +31,11 @@ def check_method(tpl: ProcessTemplate, say: Callable[[Loc, str, str], None]) -> 
     if "kickoff" not in ids:
         say(("phases",), "W301", "the method opens with a public kick-off "
             "(Auftaktveranstaltung); this template has no 'kickoff' phase")
-    series = [pid for pid, p in tpl.document.phases.items() if p.series is not None]
-    if not series:
+    if not tpl.series:
         say(("phases",), "W302", "the method develops projects in three to five milestone "
             "meetings; this template has no phase series for them")
-    for pid in series:
-        spec = tpl.document.phases[pid].series
-        assert spec is not None
+    for found in tpl.series:
+        pid, spec = found.id, found.declared
         lows: list[float] = []
         highs: list[float] = []
         for value, out in ((spec.min, lows), (spec.max, highs)):

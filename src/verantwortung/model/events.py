@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .document import BUILTIN_COLLECTIONS, CollectionSpec, EventSpec, FieldSpec, TriggerSpec
+from .specs import BUILTIN_COLLECTIONS, CollectionSpec, EventSpec, FieldSpec, TriggerSpec
 
 __all__ = ["collection_fields", "event_fields", "key_field"]
 

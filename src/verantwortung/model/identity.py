@@ -21,15 +21,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .document import Message, TemplateDocument, Text
+from .document import TemplateDocument
+from .specs import Message, Text
 
-__all__ = ["semantic_content", "semantic_differences", "semantic_digest"]
+__all__ = ["definition_text", "semantic_content", "semantic_differences", "semantic_digest"]
 
 # not what a process may do: where the schema is, the base file (already merged),
 # and the plans from other versions
 _NOT_SEMANTIC = frozenset({"schema_", "extends", "migrates_from"})
 _CACHE: OrderedDict[int, tuple[TemplateDocument, str]] = OrderedDict()
 _CACHE_SIZE = 64
+_TEXTS: OrderedDict[int, tuple[TemplateDocument, str]] = OrderedDict()
 
 
 def _wording(value: Any) -> bool:
@@ -80,6 +82,21 @@ def semantic_digest(document: TemplateDocument) -> str:
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return digest
+
+
+def definition_text(document: TemplateDocument) -> str:
+    """The whole document (wording too) as JSON text, without ``extends:`` and
+    ``$schema`` (computed once per document): what a store keeps of a template."""
+    cached = _TEXTS.get(id(document))
+    if cached is not None and cached[0] is document:
+        return cached[1]
+    data = document.model_dump(mode="json", by_alias=True, exclude_none=True,
+                               exclude={"extends", "schema_"})
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    _TEXTS[id(document)] = (document, text)
+    while len(_TEXTS) > _CACHE_SIZE:
+        _TEXTS.popitem(last=False)
+    return text
 
 
 def semantic_differences(old: TemplateDocument, new: TemplateDocument,

@@ -11,30 +11,39 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict
-
 from ..exceptions import ParameterError
-from .document import (
+from .document import TemplateDocument
+from .elements import (
+    Check,
+    Deadline,
+    EventDef,
+    IndicatorDef,
+    Loc,
+    Phase,
+    Series,
+    SourceRef,
+    Transition,
+    TriggerDef,
+    _Value,
+)
+from .events import event_fields
+from .identity import definition_text, semantic_differences, semantic_digest
+from .plan import MigrationSpec
+from .rules import Number, ParamRef
+from .specs import (
+    BUILTIN_COLLECTIONS,
     MAX_SERIES,
     CheckSpec,
     CollectionSpec,
-    DeadlineSpec,
-    EventSpec,
-    FieldSpec,
-    IndicatorSpec,
     ParameterSpec,
     PhaseSpec,
     RoleSpec,
-    TemplateDocument,
     Text,
     TransitionSpec,
 )
-from .plan import MigrationSpec
-from .rules import Number, ParamRef
 
 __all__ = [
     "ANY_PHASE",
@@ -54,125 +63,6 @@ __all__ = [
 ANY_PHASE = "*"
 
 
-class _Value(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-    def model_post_init(self, context: Any, /) -> None:
-        # pydantic copies mappings into plain dicts; wrap them read-only so a frozen
-        # template is immutable all the way down
-        for name, value in self.__dict__.items():
-            if isinstance(value, dict):
-                object.__setattr__(self, name, MappingProxyType(value))
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRef:
-    """Where an element was written: file path and 1-based line and column.
-
-    A plain dataclass, not a model: a template has one per key and value, and
-    creating thousands of them is on the loading path.
-    """
-
-    path: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
-
-
-Loc = tuple[str | int, ...]
-
-
-class Check(_Value):
-    """A compiled-ready guard or advisory: its reason code, rule and message."""
-
-    code: str
-    hard: bool
-    spec: CheckSpec
-    source: SourceRef | None = None
-
-
-class Deadline(_Value):
-    """A deadline with the phases where it applies already expanded."""
-
-    code: str
-    spec: DeadlineSpec
-    phases: tuple[str, ...]
-    source: SourceRef | None = None
-
-
-class Phase(_Value):
-    """One phase; members of a series carry ``series`` and their 1-based ``index``."""
-
-    id: str
-    label: Text
-    description: Text | None = None
-    initial: bool = False
-    final: bool = False
-    series: str | None = None
-    index: int | None = None
-    checklist: tuple[Text, ...] = ()
-    questions: tuple[Text, ...] = ()
-    source: SourceRef | None = None
-
-
-class Series(_Value):
-    """A phase series as expanded: ``milestone`` with its bounds and member phases."""
-
-    id: str
-    label: Text
-    min: int
-    max: int
-    members: tuple[str, ...]
-    noun: Text | None = None  # plural, for counts ("3 bis 5 Treffen")
-    noun_one: Text | None = None
-    source: SourceRef | None = None
-
-
-class Transition(_Value):
-    """One edge of the phase graph."""
-
-    trigger: str
-    source: str
-    dest: str
-    guards: tuple[Check, ...] = ()
-    advisories: tuple[Check, ...] = ()
-    origin: SourceRef | None = None
-
-
-class TriggerDef(_Value):
-    """A phase trigger and all its transitions."""
-
-    id: str
-    label: Text
-    description: Text | None = None
-    roles: tuple[str, ...] | None = None
-    payload: Mapping[str, FieldSpec]
-    transitions: tuple[Transition, ...]
-    any_source: bool = False  # written with ``from: "*"``: leaves every non-final phase
-    source: SourceRef | None = None
-
-
-class EventDef(_Value):
-    """A domain event, with the phases where it is allowed already expanded."""
-
-    id: str
-    spec: EventSpec
-    phases: tuple[str, ...]
-    guards: tuple[Check, ...] = ()
-    advisories: tuple[Check, ...] = ()
-    source: SourceRef | None = None
-
-
-class IndicatorDef(_Value):
-    """A key figure the template declares: its code, what it measures, where it was written."""
-
-    code: str
-    spec: IndicatorSpec
-    source: SourceRef | None = None
-
-
 class ProcessTemplate(_Value):
     """An immutable, validated process template for one set of parameter values."""
 
@@ -183,7 +73,8 @@ class ProcessTemplate(_Value):
     parameters: Mapping[str, ParameterSpec]
     values: Mapping[str, Any]
     roles: Mapping[str, RoleSpec]
-    collections: Mapping[str, CollectionSpec]
+    collections: Mapping[str, CollectionSpec]  # as declared
+    all_collections: Mapping[str, CollectionSpec]  # the built-in ones, then the declared
     phases: tuple[Phase, ...]
     triggers: tuple[TriggerDef, ...]
     events: tuple[EventDef, ...]
@@ -195,7 +86,7 @@ class ProcessTemplate(_Value):
     migrations: tuple[MigrationSpec, ...] = ()  # plans from older versions
     indicators: tuple[IndicatorDef, ...] = ()
     correction_roles: tuple[str, ...] = ("facilitator",)  # who may correct, retract, erase
-    document: TemplateDocument
+    document: TemplateDocument  # the raw document: for io/ and model/ only (see digest)
     sources: Mapping[Loc, SourceRef]
     files: tuple[str, ...]
     warnings: tuple[Any, ...] = ()
@@ -229,6 +120,34 @@ class ProcessTemplate(_Value):
         """The plan that takes over processes of ``template_id`` ``version`` (or None)."""
         return next((p for p in self.migrations if p.version == version
                      and (p.template or self.id) == template_id), None)
+
+    @property
+    def digest(self) -> str:
+        """The semantic digest of the template (see :mod:`verantwortung.model.identity`):
+        what stores and start events record; computed once per definition."""
+        return semantic_digest(self.document)
+
+    def differences(self, other: ProcessTemplate, limit: int = 8) -> list[str]:
+        """What ``other`` changes of this template's semantic content, as
+        ``path: old -> new`` lines (at most ``limit``, then a count of the rest)."""
+        return semantic_differences(self.document, other.document, limit)
+
+    def definition_text(self) -> str:
+        """The expanded definition as JSON text, complete in itself (no ``extends:``):
+        what a store keeps and :func:`verantwortung.io.loader.load_text` reads again."""
+        return definition_text(self.document)
+
+    @property
+    def variant_key(self) -> tuple[int, tuple[tuple[str, Any], ...]]:
+        """What tells built templates apart for a cache: the definition object they were
+        built from and the parameter values. Compare :meth:`same_definition` on a hit,
+        since an object's id is reused once it is gone."""
+        return id(self.document), tuple(sorted(self.values.items()))
+
+    def same_definition(self, other: ProcessTemplate) -> bool:
+        """Whether both were built from the same definition object (a variant of one
+        another, or the same template)."""
+        return self.document is other.document
 
     @property
     def initial_phase(self) -> Phase:
@@ -269,8 +188,8 @@ class ProcessTemplate(_Value):
         except TypeError:  # a value that cannot be a key (ParameterError follows below)
             key = None
         hit = _VARIANTS.get(key) if key is not None else None
-        if hit is not None and hit.document is self.document:  # an id is reused only after
-            _VARIANTS.move_to_end(key)                          # its document is gone
+        if hit is not None and hit.same_definition(self):  # an id is reused only after
+            _VARIANTS.move_to_end(key)                      # its document is gone
             return hit
         variant = build(self.document, merged, self.sources, self.files).model_copy(
             update={"warnings": self.warnings})
@@ -350,7 +269,7 @@ def _phases(doc: TemplateDocument, values: Mapping[str, Any],
         phases.extend(members)
         series[pid] = Series(id=pid, label=spec.label, min=lo, max=hi,
                              members=tuple(m.id for m in members), noun=spec.series.noun,
-                             noun_one=spec.series.noun_one, source=src)
+                             noun_one=spec.series.noun_one, declared=spec.series, source=src)
     return phases, series
 
 
@@ -443,6 +362,8 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
         allowed = ([pid for ref in espec.phases for pid in expand_phase_ref(ref, phases, series)]
                    if espec.phases is not None else [p.id for p in phases if not p.final])
         events.append(EventDef(id=eid, spec=espec, phases=tuple(dict.fromkeys(allowed)),
+                               fields=MappingProxyType(event_fields(espec, doc.collections,
+                                                                    doc.triggers)),
                                guards=_checks(espec.guards, True, loc, sources),
                                advisories=_checks(espec.advisories, False, loc, sources),
                                source=sources.get(loc)))
@@ -450,7 +371,9 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
         id=doc.id, version=doc.version, title=doc.title, description=doc.description,
         parameters=MappingProxyType(dict(doc.parameters)),
         values=MappingProxyType(values), roles=MappingProxyType(dict(doc.roles)),
-        collections=MappingProxyType(dict(doc.collections)), phases=tuple(phases),
+        collections=MappingProxyType(dict(doc.collections)),
+        all_collections=MappingProxyType({**BUILTIN_COLLECTIONS, **doc.collections}),
+        phases=tuple(phases),
         triggers=tuple(triggers), events=tuple(events),
         deadlines=tuple(Deadline(
             code=code, spec=spec, source=sources.get(("deadlines", code)),

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec, IndicatorSpec
 from ..model.indicators import Indicator
+from ..model.specs import CollectionSpec, FieldSpec, IndicatorSpec
 from .page import esc
 from .svg import Bar, bar_chart
 from .words import label, value_label
@@ -64,8 +64,8 @@ class Figure:
     description: str = ""
 
 
-def _collections(tpl: ProcessTemplate) -> dict[str, CollectionSpec]:
-    return {**BUILTIN_COLLECTIONS, **tpl.collections}
+def _collections(tpl: ProcessTemplate) -> Mapping[str, CollectionSpec]:
+    return tpl.all_collections
 
 
 def _final_field(tpl: ProcessTemplate, collection: str, path: str) -> FieldSpec | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..model.document import FieldSpec
+from ..model.specs import FieldSpec
 from ..model.template import Check, ProcessTemplate
 from .verbalize import check_text, series_label
 from .words import LANGS, label, ui

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..model.document import FieldSpec
+from ..model.specs import FieldSpec
 from ..model.template import Check, Phase, ProcessTemplate
 from .deadline_words import deadline_text
 from .doc import (

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from ..model.document import Text
 from ..model.plan import follow
+from ..model.specs import Text
 from ..model.template import ProcessTemplate
 from ..store.migrate_templates import MigrationCheck
 

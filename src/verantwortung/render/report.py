@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.corrections import LABELS, LIBRARY_EVENTS, describe
 from ..engine.inputs import timestamp
-from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
 from ..model.process import MIGRATED_EVENT, START_EVENT, Event, Option
 from ..model.rule_walk import nodes
 from ..model.rules import Rule, UntilRule
+from ..model.specs import CollectionSpec, FieldSpec
 from ..model.text import counted
 from ..rules.dates import human_date, parse_day
 from ..store.cloudevents import kind_label
@@ -276,7 +276,7 @@ def _date_axis(proc: Process, at: dt.datetime | dt.date | str | None, lang: str)
 
 
 def _meetings(proc: Process, graph: Graph, names: _Lookup, lang: str) -> str:
-    builtin = BUILTIN_COLLECTIONS["phases_entered"].fields
+    builtin = proc.template.all_collections["phases_entered"].fields
     rows = []
     for r in _records(proc, "phases_entered"):
         phase = str(r.get("phase"))

@@ -17,7 +17,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec, FieldSpec
 from ..model.field_path import resolve_field
 from ..model.glossary import listing, quote
 from ..model.rule_walk import RuleVisitor
@@ -36,6 +35,7 @@ from ..model.rules import (
     SinceRule,
     UntilRule,
 )
+from ..model.specs import CollectionSpec, FieldSpec
 from ..model.template import Check, ProcessTemplate
 from ..model.text import fill
 from .words import field_label, label, value_label
@@ -74,8 +74,7 @@ class _Reader:
         self.lang = lang
         self.de = lang == "de"
         self.payload = payload or {}
-        self.collections: dict[str, CollectionSpec] = {**BUILTIN_COLLECTIONS,
-                                                       **tpl.collections}
+        self.collections: Mapping[str, CollectionSpec] = tpl.all_collections
 
     def t(self, de: str, en: str) -> str:
         return de if self.de else en

@@ -31,7 +31,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from ..model.document import BUILTIN_COLLECTIONS, CollectionSpec
 from ..model.rule_walk import RuleVisitor
 from ..model.rules import (
     ANY_EVENT,
@@ -49,6 +48,7 @@ from ..model.rules import (
     SinceRule,
     UntilRule,
 )
+from ..model.specs import BUILTIN_COLLECTIONS, CollectionSpec
 from .dates import add_months, day_text, months_between, parse_day
 
 __all__ = ["Compiled", "CompiledRule", "Edges", "Reads", "RecordView", "Tally", "build_rule",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..model.document import IndicatorSpec, SpreadSpec
+from ..model.specs import IndicatorSpec, SpreadSpec
 from .compile import RecordView, _Compiler
 
 __all__ = ["IndicatorFn", "breakdown_keys", "compile_indicator"]

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 from ..engine.compiled import compiled
 from ..engine.corrections import CORRECTED, ERASED, LABELS, RETRACTED
 from ..exceptions import StoreError
-from ..model.document import FieldSpec
 from ..model.plan import follow
 from ..model.process import MIGRATED_EVENT, START_EVENT
+from ..model.specs import FieldSpec
 from ..model.template import ProcessTemplate
 from .rows import StoredEvent
 

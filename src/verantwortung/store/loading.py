@@ -160,7 +160,7 @@ def _state_of(process_id: str, snap: Any, tpl: ProcessTemplate) -> dict[str, Any
         raise corrupt("the state is nested too deeply") from None
     except ValueError as exc:
         raise corrupt(str(exc)) from exc
-    known = {*tpl.collections, "phases_entered"}
+    known = set(tpl.all_collections)
     if not (isinstance(state, dict) and isinstance(state.get("phase"), str)
             and _all_of(state.get("records", {}), known, list)
             # by type, in C: a state of 100,000 records is checked in a few milliseconds

@@ -1,4 +1,8 @@
-"""Where a store finds things: a template's source, an export's template, a SQLite file."""
+"""Where a store finds things: a template's source, an export's template, a SQLite file.
+
+How a template reference resolves is :func:`verantwortung.io.loader.resolve_reference`'s
+to say; this module only decides which reference to remember or to load.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from ..exceptions import StoreError
-from ..io.loader import VERSION_MARK, bundled_path, names_bundled, split_reference
+from ..io.loader import resolve_reference
 
 __all__ = ["export_source", "missing_sqlite_file", "pinned_source", "template_source"]
 
@@ -16,7 +20,7 @@ __all__ = ["export_source", "missing_sqlite_file", "pinned_source", "template_so
 def template_source(source: str | Path) -> str:
     """What to remember about where a template came from: a bundled id or an absolute path."""
     text = str(source)
-    if names_bundled(source) and bundled_path(text) is not None:
+    if resolve_reference(source).shipped:
         return text
     return str(Path(text).resolve())
 
@@ -26,10 +30,7 @@ def pinned_source(source: str, version: str) -> str:
     for it means the version it was written with (``id@version``) while that version
     ships, so a store written before a new version keeps loading; anything else as it is.
     """
-    if not names_bundled(source) or split_reference(source)[1] is not None:
-        return source
-    pinned = f"{source}{VERSION_MARK}{version}"
-    return pinned if bundled_path(pinned) is not None else source
+    return resolve_reference(source).pinned(version).text
 
 
 def missing_sqlite_file(url: str) -> str | None:
@@ -52,14 +53,14 @@ def export_source(data: dict[str, Any]) -> str:
     version = data.get("template_version")
     recorded = data.get("template_source")
     if isinstance(recorded, str) and recorded:
-        if names_bundled(recorded) and bundled_path(recorded) is not None:
+        if resolve_reference(recorded).shipped:
             return pinned_source(recorded, str(version or ""))
         if Path(recorded).is_file():
             return recorded
         raise StoreError(f"the export was made with template {tid} {version} from "
                          f"{recorded}, which is gone; give the template with --template "
                          "(or source=)")
-    if tid and bundled_path(tid) is not None:
+    if tid and resolve_reference(tid).shipped:
         return pinned_source(tid, str(version or ""))
     raise StoreError(f"the export was made with template {tid or '?'} {version or ''}, "
                      "which is not bundled; give the template's file with --template "

@@ -32,7 +32,7 @@ from ..exceptions import (
     StoreNotFound,
     TransitionRefused,
 )
-from ..io.loader import VERSION_MARK, bundled_path, load
+from ..io.loader import VERSION_MARK, load, resolve_reference
 from ..model.process import Event
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
@@ -151,7 +151,7 @@ class EventStore(FeedMethods):
         """
         if source is None:
             tpl = proc.template
-            bundled = bundled_path(f"{tpl.id}{VERSION_MARK}{tpl.version}")
+            bundled = resolve_reference(f"{tpl.id}{VERSION_MARK}{tpl.version}").path
             # files list the bases first: the template's own file is the last one
             own_file = Path(tpl.files[-1]).resolve() if tpl.files else None
             # the bundled id only when the template really is the bundled file: a copy

@@ -1,8 +1,9 @@
 """The templates a store runs: kept in the store, found again when their file is gone.
 
 ``vt_templates`` holds every template a stored process runs on, once per semantic
-digest: its expanded document (no ``extends:``, complete in itself), id, version, and
-where it came from. ``vt_process_templates`` names the digest each process runs on.
+digest: its expanded definition (no ``extends:``, complete in itself; the column is
+named ``document``, read here as ``definition``), id, version, and where it came
+from. ``vt_process_templates`` names the digest each process runs on.
 A load resolves the process's template source as before (a bundled id, a file, or the
 store's ``templates=`` resolver) and compares digests:
 
@@ -28,7 +29,6 @@ from sqlalchemy.engine import Connection
 
 from ..exceptions import StoreError, TemplateError
 from ..io.loader import load_text
-from ..model.identity import semantic_differences, semantic_digest
 from ..model.template import ProcessTemplate
 from ..rules.registry import registry
 from .rows import ProcessInfo, now
@@ -39,7 +39,7 @@ from .statements import Prepared
 if TYPE_CHECKING:
     from .sql import EventStore
 
-__all__ = ["KEPT", "document_text", "export_template", "import_template", "kept_row", "link",
+__all__ = ["KEPT", "definition_text", "export_template", "import_template", "kept_row", "link",
            "process_templates", "remember", "stored_template", "template_for", "templates"]
 
 templates = Table(
@@ -47,7 +47,9 @@ templates = Table(
     Column("digest", String(64), primary_key=True),
     Column("template", String(64), nullable=False),
     Column("version", String(32), nullable=False),
-    Column("document", Text, nullable=False),  # the expanded document as JSON
+    # the expanded definition as JSON; the column keeps its name, so that stores
+    # written before stay readable
+    Column("document", Text, key="definition", nullable=False),
     Column("origin", Text, nullable=False),  # the source it was first stored from
     Column("created_at", String(40), nullable=False),
 )
@@ -59,30 +61,19 @@ process_templates = Table(
     Column("digest", String(64), nullable=False),
 )
 
-_TEXTS: OrderedDict[int, tuple[Any, str]] = OrderedDict()
 _UNREAD: Any = object()
 
 
-def document_text(tpl: ProcessTemplate) -> str:
-    """The expanded document of ``tpl`` as JSON text that :func:`load_text` reads."""
-    doc = tpl.document
-    cached = _TEXTS.get(id(doc))
-    if cached is not None and cached[0] is doc:
-        return cached[1]
-    data = doc.model_dump(mode="json", by_alias=True, exclude_none=True,
-                          exclude={"extends", "schema_"})
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    _TEXTS[id(doc)] = (doc, text)
-    while len(_TEXTS) > 64:
-        _TEXTS.popitem(last=False)
-    return text
+def definition_text(tpl: ProcessTemplate) -> str:
+    """The expanded definition of ``tpl`` as JSON text that :func:`load_text` reads."""
+    return tpl.definition_text()
 
 
 def remember(conn: Connection, tpl: ProcessTemplate, origin: str) -> str:
     """Keep ``tpl`` in the store (once per digest), in this transaction; its digest."""
-    digest = semantic_digest(tpl.document)
+    digest = tpl.digest
     row = {"digest": digest, "template": tpl.id, "version": tpl.version,
-           "document": document_text(tpl), "origin": origin, "created_at": now()}
+           "definition": tpl.definition_text(), "origin": origin, "created_at": now()}
     # two writers may keep the same template at once: the second one's row is a no-op
     if conn.dialect.name == "postgresql":
         conn.execute(postgresql.insert(templates).values(row).on_conflict_do_nothing())
@@ -103,7 +94,8 @@ def link(conn: Connection, process_id: str, digest: str) -> None:
 
 
 #: the kept template of a process (built and compiled once: it runs on every load)
-KEPT = Prepared(select(templates).select_from(process_templates.join(
+# run as driver SQL: each column is labelled with its key, so a row reads ``definition``
+KEPT = Prepared(select(*(c.label(c.key) for c in templates.c)).select_from(process_templates.join(
     templates, templates.c.digest == process_templates.c.digest)).where(
     process_templates.c.process_id == bindparam("pid")))
 
@@ -126,8 +118,8 @@ def note(store: EventStore, process_id: str, tpl: ProcessTemplate, origin: str) 
     """Remember what :func:`remember` and :func:`link` stored for ``process_id``."""
     links = _links(store)
     links[(process_id, tpl.id, tpl.version)] = SimpleNamespace(
-        digest=semantic_digest(tpl.document), template=tpl.id, version=tpl.version,
-        document=document_text(tpl), origin=origin)
+        digest=tpl.digest, template=tpl.id, version=tpl.version,
+        definition=tpl.definition_text(), origin=origin)
     while len(links) > 10_000:
         links.popitem(last=False)
 
@@ -149,7 +141,8 @@ def stored_template(store: EventStore, row: Any) -> ProcessTemplate:
     if key not in store._templates:
         try:
             store._templates[key] = load_text(
-                row.document, f"<stored {row.template} {row.version}>", custom_rules=registry)
+                row.definition, f"<stored {row.template} {row.version}>",
+                custom_rules=registry)
         except TemplateError as exc:  # a custom rule that is no longer registered, say
             raise StoreError(f"the stored template {row.template} {row.version} no longer "
                              f"loads:\n{exc}") from exc
@@ -168,9 +161,9 @@ def template_for(store: EventStore, info: ProcessInfo, source: str,
     except TemplateError as exc:
         tpl, problem = None, exc
     if tpl is not None and (tpl.id, tpl.version) == (info.template, info.template_version):
-        if kept is None or semantic_digest(tpl.document) == kept.digest:
+        if kept is None or tpl.digest == kept.digest:
             return tpl
-        changes = semantic_differences(stored_template(store, kept).document, tpl.document)
+        changes = stored_template(store, kept).differences(tpl)
         raise StoreError(
             f"process {info.id}: template {tpl.id} {tpl.version} ({source}) was changed "
             "without a new version since the process was stored:\n  "
@@ -195,7 +188,7 @@ def export_template(store: EventStore, process_id: str) -> dict[str, Any]:
         kept = kept_row(conn, process_id)
     if kept is None:
         return {}
-    return {"template_digest": kept.digest, "template_document": json.loads(kept.document)}
+    return {"template_digest": kept.digest, "template_document": json.loads(kept.definition)}
 
 
 def import_template(store: EventStore, data: dict[str, Any], source: str | Path | None
@@ -218,7 +211,7 @@ def import_template(store: EventStore, data: dict[str, Any], source: str | Path 
             raise
         found, text = None, str(data.get("template_source") or "")
     if found is not None and (not isinstance(embedded, dict)
-                              or semantic_digest(found.document) == digest):
+                              or found.digest == digest):
         return found, text
     assert isinstance(embedded, dict)
     name = f"<export {data.get('template')} {data.get('template_version')}>"
@@ -227,6 +220,6 @@ def import_template(store: EventStore, data: dict[str, Any], source: str | Path 
                         custom_rules=registry)
     except TemplateError as exc:
         raise StoreError(f"the template the export carries does not load:\n{exc}") from exc
-    if semantic_digest(tpl.document) != digest:
+    if tpl.digest != digest:
         raise StoreError("the template the export carries is not the one its digest names")
     return tpl, text or tpl.id

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ..engine.process import Process
+from ..engine import Process
 from ..exceptions import TransitionRefused
 from ..model.process import Event
 

@@ -18,9 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.compiled import compiled
-from ..engine.deadlines import turning_days
-from ..engine.process import Process
+from ..engine import Process, compiled_template, turning_days
 from ..model.rule_walk import walk
 from ..model.rules import ANY_EVENT, SinceRule, UntilRule
 from ..model.template import ProcessTemplate
@@ -97,7 +95,7 @@ def _codes(proc: Process, day: dt.date) -> set[str]:
 def _candidates(proc: Process, code: str) -> list[dt.date]:
     """The days after the latest event on which the deadline's result can change."""
     last = proc.history[-1].at
-    days = turning_days(compiled(proc.template), RecordsView(proc), last, code)
+    days = turning_days(compiled_template(proc.template), RecordsView(proc), last, code)
     return sorted({last.date(), *(d for d in days if d >= last.date())})
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.process import Process
+from ..engine import Process
 from ..exceptions import Diagnostic, TransitionRefused
 from ..model.rule_walk import RuleVisitor, walk
 from ..model.rules import CompareRule, CountRule, FieldOperand, Rule

@@ -24,7 +24,6 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model.document import FieldSpec
 from ..model.field_path import path_field
 from ..model.rule_walk import RuleVisitor, children
 from ..model.rules import (
@@ -40,12 +39,13 @@ from ..model.rules import (
     SinceRule,
     UntilRule,
 )
+from ..model.specs import FieldSpec
 from ..rules.registry import registry
 from .plan_parts import plain_value
 from .planner import Step
 
 if TYPE_CHECKING:
-    from ..engine.process import Process
+    from ..engine import Process
     from .planner import Planner
 
 __all__ = ["achieve"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..engine.process import Process
-from ..model.document import BUILTIN_COLLECTIONS, FieldSpec
+from ..engine import Process
 from ..model.rules import AllRule, NotRule
+from ..model.specs import FieldSpec
 
 __all__ = ["RecordsView", "conjunction", "matches", "plain_value", "route"]
 
@@ -70,7 +70,8 @@ class RecordsView:
         return list(self.proc.records(collection))
 
     def single(self, collection: str) -> dict[str, Any] | None:
-        if not self.proc.template.collections.get(collection, _MULTI).single:
+        spec = self.proc.template.all_collections.get(collection)
+        if spec is None or not spec.single:
             return None
         found = self.proc.records(collection)
         return found[0] if found else None
@@ -78,9 +79,6 @@ class RecordsView:
     def lookup(self, collection: str, record_id: Any) -> dict[str, Any] | None:
         return next((r for r in self.proc.records(collection) if r.get("id") == record_id),
                     None)
-
-
-_MULTI = BUILTIN_COLLECTIONS["phases_entered"]
 
 
 def matches(proc: Process, collection: str, record: Mapping[str, Any],

@@ -23,12 +23,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.compiled import CompiledEvent, CompiledTemplate, compiled
-from ..engine.process import Process
+from ..engine import CompiledEvent, CompiledTemplate, Process, compiled_template
 from ..exceptions import TransitionRefused
-from ..model.document import BUILTIN_COLLECTIONS, FieldSpec
 from ..model.rule_walk import custom_names
 from ..model.rules import CountRule, ParamRef
+from ..model.specs import FieldSpec
 from ..model.template import Check, ProcessTemplate
 from ..rules.compile import Compiled, compile_rule
 from ..rules.registry import registry
@@ -105,7 +104,7 @@ class Planner:
 
     def __init__(self, template: ProcessTemplate, region: str = "Testregion") -> None:
         self.template = template
-        self.ct: CompiledTemplate = compiled(template)
+        self.ct: CompiledTemplate = compiled_template(template)
         self.region = region
         self._ids = itertools.count(1)
         self._probes: dict[str, Compiled] = {}
@@ -283,7 +282,7 @@ class Planner:
     def pending(self, proc: Process, collection: str, where: Mapping[str, Any]
                 ) -> Pending | None:
         """The step that adds a matching record, unfired, after the records it refers to."""
-        if collection in BUILTIN_COLLECTIONS:
+        if collection not in self.template.collections:  # built in: no event adds to it
             return None
         spec = self.template.collections[collection]
         where = {k: self.bound(v) for k, v in where.items()}

@@ -117,7 +117,7 @@ class ConformanceItem(pytest.Item):
         return _EXPLORED[key]
 
     def runtest(self) -> None:
-        from ..engine.process import Process
+        from ..engine import Process
         from .planner import Planner
 
         tpl, diagnostics, result = self._explored()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from ..engine.process import Process
+from ..engine import Process
 from ..exceptions import TransitionRefused
 from .planner import Planner
 

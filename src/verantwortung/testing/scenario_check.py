@@ -28,9 +28,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
-from ..engine.compiled import compiled
-from ..engine.corrections import LIBRARY_FIELDS
-from ..engine.reasons import GENERIC
+from ..engine import GENERIC, LIBRARY_FIELDS, compiled_template
 from ..exceptions import Diagnostic, did_you_mean
 from ..io.locate import Sources
 from ..model.template import ProcessTemplate
@@ -61,7 +59,7 @@ class _StepChecker:
     """Looks up the names of one template; collects a diagnostic for every unknown one."""
 
     def __init__(self, tpl: ProcessTemplate, sources: Sources) -> None:
-        ct = compiled(tpl)
+        ct = compiled_template(tpl)
         self.sources = sources
         self.fields: dict[str, Collection[str]] = {
             **{name: t.validate.fields for name, t in ct.triggers.items()},

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..engine.process import Process
-from ..model.document import FieldSpec
+from ..engine import Process
+from ..model.specs import FieldSpec
 from .goals import achieve
 from .planner import Planner, Step
 

@@ -18,9 +18,9 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from ..engine.process import Process
+from ..engine import Process
 from ..exceptions import TransitionRefused
-from ..model.document import FieldSpec
+from ..model.specs import FieldSpec
 from ..model.template import ProcessTemplate
 from .explore import walk_step
 from .planner import Planner, Step
@@ -56,9 +56,9 @@ def payloads(template: ProcessTemplate, name: str,
     References point at records of ``process`` when given. Required fields are
     always present, optional ones sometimes.
     """
-    from ..engine.compiled import compiled
+    from ..engine import compiled_template
 
-    ct = compiled(template)
+    ct = compiled_template(template)
     item = ct.triggers.get(name) or ct.events.get(name)
     if item is None:
         raise KeyError(name)

@@ -14,9 +14,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..engine.compiled import CompiledEvent
-from ..engine.process import Process
-from ..model.document import FieldSpec
+from ..engine import CompiledEvent, Process
+from ..model.specs import FieldSpec
 from .planner import Planner, Step, steps_since
 
 __all__ = ["Choose", "random_payload", "walk_step"]

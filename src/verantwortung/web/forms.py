@@ -14,8 +14,8 @@ from typing import Any
 
 from ..engine.compiled import compiled
 from ..engine.process import Process
-from ..model.document import FieldSpec
 from ..model.process import Reason
+from ..model.specs import FieldSpec
 from ..model.template import ProcessTemplate
 from ..render.words import field_label, value_label
 
