@@ -503,3 +503,14 @@ def test_a_lazy_restore_reads_the_earlier_events_only_when_asked() -> None:
     proc.fire("note_added", payload={"text": "more"})
     assert proc.history[:7] == lazy.history[:7]
     assert [1] == calls
+
+
+def test_the_start_event_and_a_domain_payload_cannot_be_changed(proc: v.Process) -> None:
+    """history[0]'s payload and a fired payload raise when set; replay still equals proc."""
+    fired = proc.fire("partner_added", payload={"id": "px", "name": "X", "kind": "company"})
+    with pytest.raises(TypeError):
+        fired.event.payload["kind"] = "association"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        proc.history[0].payload["region"] = "anderswo"  # type: ignore[index]
+    assert ("company", proc) == (proc.history[-1].payload["kind"],
+                                 v.Process.replay(TPL, proc.history))

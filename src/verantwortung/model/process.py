@@ -26,11 +26,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import FrozenInstanceError, dataclass
 from functools import cache
-from typing import Any, Literal, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn
 
 from typing_extensions import TypedDict
 
 from .text import Plural, fill
+
+if TYPE_CHECKING:
+    from ..exceptions import RefusalReason
 
 __all__ = ["MIGRATED_EVENT", "START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList",
            "Option", "Reason", "freeze", "freeze_payload"]
@@ -329,6 +332,10 @@ class Reason:
         return {"code": self.code, "hard": self.hard, "message_de": self.message_de,
                 "message_en": self.message_en, "seen": dict(self.seen), "source": self.source,
                 "needs_input": list(self.needs_input)}
+
+
+if TYPE_CHECKING:  # a Reason is what TransitionRefused.reasons promises: the checker says so
+    _REASON_IS_A_REFUSAL_REASON: type[RefusalReason] = Reason
 
 
 @dataclass(frozen=True, slots=True)

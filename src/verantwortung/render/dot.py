@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import textwrap
 
-from ..exceptions import VerantwortungError
+from ..exceptions import GraphvizError, GraphvizNotFoundError
 from .graph import Edge, Graph, Node
 from .words import ui
 
@@ -32,21 +32,6 @@ START = "[*]"
 _FILL = {"current": "#fde68a", "passed": "#d1fae5", "ahead": "#ffffff"}
 _LINE = {"current": "#b45309", "passed": "#047857", "ahead": "#9ca3af"}
 _EDGE = {"allowed": "#047857", "blocked": "#b91c1c"}
-
-
-class GraphvizError(VerantwortungError):
-    """Graphviz could not draw a diagram."""
-
-
-class GraphvizNotFoundError(GraphvizError):
-    """The Graphviz program ``dot`` is not installed (or not on PATH)."""
-
-    def __init__(self, fmt: str) -> None:
-        self.format = fmt
-        super().__init__(
-            f"{fmt.upper()} output needs Graphviz, and its program 'dot' is not on PATH. "
-            "Install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
-            "graphviz; Windows: winget install graphviz), or use --format mermaid or dot.")
 
 
 def graphviz_available() -> bool:

@@ -27,6 +27,7 @@ from ..exceptions import (
     TransitionRefused,
 )
 from ..model.process import Option
+from ..store.rows import StoreFired
 from .auth import User
 from .context import WebContext, context_of
 from .openapi import openapi
@@ -134,7 +135,7 @@ def _role_of(user: User, proc: Process, name: str, asked: str | None) -> str:
 
 def fire_as(ctx: WebContext, user: User, process_id: str, name: str, payload: Any,
             *, expected: int | None = None, role: str | None = None,
-            at: str | None = None) -> tuple[Process, Any]:
+            at: str | None = None) -> StoreFired:
     """Fire ``name`` as ``user``: onto version ``expected`` (ConcurrencyError when the
     store moved on), or with retries. Raises TransitionRefused; ProcessNotFound."""
     return ctx.writer.fire(user, process_id, name, payload, expected=expected, at=at,
