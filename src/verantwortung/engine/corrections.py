@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ..exceptions import RefusalReason, TransitionRefused
-from ..model.process import START_EVENT, Event, Fired, Reason
+from ..model.process import START_EVENT, Event, Fired, Reason, split_actor
 from ..model.text import check_text
 from .reasons import generic
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .state import State
 
 __all__ = ["CORRECTED", "ERASED", "LABELS", "LIBRARY_EVENTS", "LIBRARY_FIELDS", "RETRACTED",
-           "Correcting",
+           "Correcting", "Refolded",
            "describe", "effective_history", "invalid", "library_event", "refold"]
 
 CORRECTED, RETRACTED, ERASED = "event_corrected", "event_retracted", "person_erased"
@@ -54,7 +54,7 @@ def invalid(name: str, field: str, de: str, en: str) -> Reason:
 def _role_reasons(proc: Process, name: str, actor: str | None) -> list[Reason]:
     if actor is None:
         return []
-    role = actor.partition(":")[0]
+    role = split_actor(actor).role
     tpl = proc.template
     if tpl.roles and role not in tpl.roles:
         return [generic("unknown_role", role=role, roles=", ".join(sorted(tpl.roles)))]
@@ -138,12 +138,12 @@ def _correct(proc: Process, name: str, data: dict[str, Any]
                                   "the new payload (an object) is missing")]
     if _overrides(history).get(target.id, target.payload) is None:
         return data, [generic("already_retracted", event=target.id, seq=target.seq)]
-    state, reasons, clean = refold(proc, history, {target.id: new}, target)
-    if reasons:
-        return data, reasons
-    proc._state = state
+    refolded = refold(proc, history, {target.id: new}, target)
+    if refolded.reasons:
+        return data, refolded.reasons
+    proc._state = refolded.state
     if name == CORRECTED:
-        data["payload"] = clean
+        data["payload"] = refolded.payload
     return {k: data[k] for k in LIBRARY_FIELDS[name] if k in data}, []
 
 
@@ -181,15 +181,22 @@ def effective_history(history: Iterable[Event],
     return out
 
 
+class Refolded(NamedTuple):
+    """A history replayed with a correction: the new state, the reasons against it (empty
+    when it replays) and the clean payload the corrected event has in it."""
+
+    state: State
+    reasons: list[RefusalReason]
+    payload: dict[str, Any]
+
+
 def refold(proc: Process, history: list[Event], extra: Mapping[str, Any],
-           target: Event) -> tuple[State, list[RefusalReason], dict[str, Any]]:
+           target: Event) -> Refolded:
     """Replay the effective history with ``extra`` from the start on a fresh state.
 
-    Returns the new state, the reasons against it (empty when it replays) and the clean
-    payload the target event has in it. A refused domain event is skipped and the replay
-    goes on, so that every event that would break is named; a refused phase change ends
-    it (what follows depends on the phase), and so does a new payload that its own event
-    refuses.
+    A refused domain event is skipped and the replay goes on, so that every event that
+    would break is named; a refused phase change ends it (what follows depends on the
+    phase), and so does a new payload that its own event refuses.
     """
     fresh = type(proc)(proc._ct, proc.id, proc.region)
     events = effective_history(history, extra)
@@ -210,7 +217,7 @@ def refold(proc: Process, history: list[Event], extra: Mapping[str, Any],
             continue
         if e.id == target.id:
             clean = dict(fired.event.payload)
-    return fresh._state, reasons, clean
+    return Refolded(fresh._state, reasons, clean)
 
 
 def _relied(proc: Process, e: Event, reason: RefusalReason) -> Reason:

@@ -35,8 +35,9 @@ from .text import Plural, fill
 if TYPE_CHECKING:
     from ..exceptions import RefusalReason
 
-__all__ = ["MIGRATED_EVENT", "START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList",
-           "Option", "Reason", "freeze", "freeze_payload"]
+__all__ = ["MIGRATED_EVENT", "START_EVENT", "Actor", "Event", "Fired", "FrozenDict",
+           "FrozenList", "Option", "Reason", "actor_role", "freeze", "freeze_payload",
+           "split_actor"]
 
 #: The kind of the first event of every process: it carries region and parameters.
 START_EVENT = "process_started"
@@ -130,6 +131,24 @@ def freeze(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return FrozenList(value)
     return value
+
+
+class Actor(NamedTuple):
+    """Who fired an event: a role id and, optionally, a name (``"facilitator:Anna Schmidt"``)."""
+
+    role: str
+    name: str
+
+
+def split_actor(actor: str) -> Actor:
+    """The role and the name of an actor text; the name is ``""`` when it has none."""
+    role, _, name = actor.partition(":")
+    return Actor(role, name)
+
+
+def actor_role(actor: str | None) -> str | None:
+    """The role id of an actor text; None without an actor (a trusted system call)."""
+    return None if actor is None else split_actor(actor).role
 
 
 class Event(NamedTuple):

@@ -26,7 +26,7 @@ from ..exceptions import (
     TemplateError,
     TransitionRefused,
 )
-from ..model.process import Option
+from ..model.process import Option, split_actor
 from ..store.rows import StoreFired
 from .auth import User
 from .context import WebContext, context_of
@@ -126,7 +126,7 @@ def _role_of(user: User, proc: Process, name: str, asked: str | None) -> str:
         allowed = None  # an unknown step: the engine refuses it with unknown_trigger
     if asked is None:
         return user.actor(allowed, tuple(proc.template.roles))
-    role = asked.partition(":")[0]
+    role = split_actor(asked).role
     if not (user.every_role or role in user.roles):
         raise _ProblemError(problem(403, "Not your role",
                                f"you act as {', '.join(user.roles)}, not as {role}"))

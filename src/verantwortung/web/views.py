@@ -9,7 +9,7 @@ from typing import Any
 
 from ..engine.process import Process
 from ..exceptions import RefusalReason
-from ..model.process import Event, Option
+from ..model.process import Event, Option, split_actor
 from ..render import build_graph
 from ..render.words import label, value_label
 from .forms import FormField, form_fields, payload_fields, record_name
@@ -140,7 +140,7 @@ def _when(at: dt.datetime, lang: str) -> str:
 def _actor(proc: Process, actor: str | None, lang: str) -> str:
     if not actor:
         return "–"
-    role, _, name = actor.partition(":")
+    role, name = split_actor(actor)
     spec = proc.template.roles.get(role)
     role_text = label(spec.label, lang, role) if spec is not None else role
     return f"{role_text} ({name})" if name else role_text
