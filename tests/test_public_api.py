@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import verantwortung as v
 
 
@@ -90,12 +92,8 @@ def test_old_homes_of_the_errors_still_name_them() -> None:
 
 def test_unknown_attribute_raises_attribute_error() -> None:
     """A misspelt name fails like any module attribute, not with a KeyError."""
-    try:
+    with pytest.raises(AttributeError, match="load_templat"):
         v.load_templat  # type: ignore[attr-defined]  # noqa: B018
-    except AttributeError as exc:
-        assert "load_templat" in str(exc)
-    else:  # pragma: no cover
-        raise AssertionError("no AttributeError")
 
 
 def test_importing_the_cli_does_not_import_pydantic() -> None:

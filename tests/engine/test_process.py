@@ -72,7 +72,8 @@ def test_refusal_carries_every_reason_in_both_languages(proc: v.Process) -> None
     assert "Der Initiativkreis hat 0 Unternehmen; die Mindestzahl ist 5." == circle.message_de
     assert "Companies in the initiative circle: 0; the minimum is 5." == circle.message_en
     assert {"count": 0, "min": 5, "max": None, "collection": "circle"} == circle.seen
-    assert circle.source is not None and "verantwortungspartner.yaml:" in circle.source
+    assert circle.source is not None
+    assert "verantwortungspartner.yaml:" in circle.source
 
 
 def test_refusal_changes_nothing(proc: v.Process) -> None:

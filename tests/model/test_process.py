@@ -110,7 +110,7 @@ def test_the_plain_path_of_from_dict_equals_pydantics() -> None:
     for bad in ({**good, "seq": "2"}, {**good, "at": "2014-01-01T10:00"}, {**good, "x": 1},
                 {**good, "actor": 5}, {**good, "payload": []}, {**good, "at": "gestern"}):
         assert _plain_event(bad) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="actor"):
         Event.from_dict({**good, "actor": 5})
     assert dt.UTC == Event.from_dict({**good, "at": "2014-01-01T10:00"}).at.tzinfo
 
