@@ -183,3 +183,11 @@ def test_store_fire_is_typed_as_a_named_result() -> None:
 
     assert v.StoreFired is get_type_hints(v.EventStore.fire)["return"]
     assert {"process": v.Process, "fired": v.Fired} == get_type_hints(v.StoreFired)
+
+
+def test_the_store_package_names_its_records_as_the_top_level_does() -> None:
+    """ProcessInfo and StoreFired are the same classes from verantwortung.store."""
+    from verantwortung import store
+
+    assert (v.ProcessInfo, v.StoreFired, v.StoredEvent) == (
+        store.ProcessInfo, store.StoreFired, store.StoredEvent)
