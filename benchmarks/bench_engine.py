@@ -295,7 +295,8 @@ def options(steps: int) -> dict[str, float]:
         return [(t, (fsm.phase, t) in TABLE) for t in TRIGGERS]
     # transitions has no guards: compare "an edge leaves this phase", not "allowed"
     edges = [(o.name, o.target is not None) for o in proc.options(events=False)]
-    assert proc.phase == model.state and edges == bare() == floor(), (edges, bare())
+    assert proc.phase == model.state
+    assert edges == bare() == floor(), (edges, bare())
     return {ALL: per_call(proc.options), TRIGS: per_call(lambda: proc.options(events=False)),
             MAYS: per_call(bare), "dict FSM: (phase, t) in TABLE each": per_call(floor)}
 

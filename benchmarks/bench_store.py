@@ -137,7 +137,8 @@ def loads(store: EventStore, auto: Process, plain: Process) -> dict[str, float]:
                                                 snapshots.c.seq == LONG))
     out["load_tail"] = best(lambda: store.load(auto.id))
     loaded = store.load(auto.id)
-    assert loaded.version == LONG and loaded.state() == auto.state()
+    assert loaded.version == LONG
+    assert loaded.state() == auto.state()
     return out
 
 

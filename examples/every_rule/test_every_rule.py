@@ -34,8 +34,8 @@ def test_check_passes_and_refuses_every_guard(capsys: pytest.CaptureFixture[str]
     """check exits 0: every phase reached, every guard both passed and refused."""
     assert 0 == main(["check", str(TEMPLATE), "--runs", "10"])
     out = capsys.readouterr().out
-    assert ("guards passable:           21/21 (100%)" in out
-            and "guards refusable:          21/21 (100%)" in out), out
+    assert "guards passable:           21/21 (100%)" in out, out
+    assert "guards refusable:          21/21 (100%)" in out, out
 
 
 def test_emitted_stories_pass_the_scenario_runner(tmp_path: Path) -> None:

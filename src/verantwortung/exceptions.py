@@ -7,11 +7,17 @@
     ├── InvalidRegion               a new process was given no usable region (also a
     │                               ValueError)
     ├── TransitionRefused           a trigger or domain event was refused; .reasons
-                                    carries every failing reason, not the first
+    │                               carries every failing reason, not the first
     ├── ReplayError                 events are not a consistent history of a template
     │   └── UnmappedError           an old event has no place in a newer version (.seq,
     │                               .kind, .detail): its migration plan misses it
     ├── RuleError                   a custom rule raised while it was evaluated
+    ├── ScenarioError               a scenario file cannot be read or run (.diagnostics)
+    ├── GraphvizError               Graphviz could not draw a diagram
+    │   └── GraphvizNotFoundError   its program dot is not installed (.format)
+    ├── UsersFileError              the web app's users file cannot be used (.diagnostics)
+    ├── SessionKeyError             the web app's session key file cannot be read or
+    │                               made (also a ValueError)
     ├── DeliveryError               a webhook receiver could not be reached (.url)
     └── StoreError                  the event store cannot do what was asked
         ├── ConcurrencyError        another writer appended first; nothing was written
@@ -28,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "AmbiguousProcessId",
@@ -37,17 +43,23 @@ __all__ = [
     "DeliveryError",
     "Diagnostic",
     "FollowerBusy",
+    "GraphvizError",
+    "GraphvizNotFoundError",
     "InvalidRegion",
     "ParameterError",
     "ProcessNotFound",
+    "RefusalReason",
     "ReplayError",
     "RuleError",
+    "ScenarioError",
+    "SessionKeyError",
     "Severity",
     "StoreError",
     "StoreNotFound",
     "TemplateError",
     "TransitionRefused",
     "UnmappedError",
+    "UsersFileError",
     "VerantwortungError",
     "did_you_mean",
 ]
@@ -91,6 +103,28 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class RefusalReason(Protocol):
+    """What every reason of a refusal offers: :class:`verantwortung.Reason` is the one
+    kind the library makes. A protocol, because this module imports nothing of ours."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def hard(self) -> bool: ...
+    @property
+    def seen(self) -> dict[str, Any]: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def needs_input(self) -> tuple[str, ...]: ...
+    @property
+    def message_de(self) -> str: ...
+    @property
+    def message_en(self) -> str: ...
+    def message(self, lang: str = "en") -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 class VerantwortungError(Exception):
@@ -138,13 +172,14 @@ class InvalidRegion(VerantwortungError, ValueError):
 class TransitionRefused(VerantwortungError):
     """A trigger or domain event was refused; nothing changed.
 
-    ``reasons`` holds every failing reason (objects with ``code`` and messages).
+    ``reasons`` holds every failing reason (:class:`verantwortung.Reason`: ``code``, the
+    values it saw, messages in German and English).
     """
 
-    def __init__(self, trigger: str, phase: str, reasons: Sequence[Any]) -> None:
+    def __init__(self, trigger: str, phase: str, reasons: Sequence[RefusalReason]) -> None:
         self.trigger = trigger
         self.phase = phase
-        self.reasons = tuple(reasons)
+        self.reasons: tuple[RefusalReason, ...] = tuple(reasons)
         codes = ", ".join(str(getattr(r, "code", r)) for r in self.reasons)
         super().__init__(f"{trigger!r} refused in phase {phase!r}: {codes}")
 
@@ -249,3 +284,41 @@ class RuleError(VerantwortungError):
         self.source = source
         where = f" ({source})" if source else ""
         super().__init__(f"rule {code!r}{where} failed: {type(error).__name__}: {error}")
+
+
+class ScenarioError(VerantwortungError):
+    """A scenario file cannot be read or its template cannot be loaded."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in diagnostics))
+
+
+class GraphvizError(VerantwortungError):
+    """Graphviz could not draw a diagram."""
+
+
+class GraphvizNotFoundError(GraphvizError):
+    """The Graphviz program ``dot`` is not installed (or not on PATH)."""
+
+    def __init__(self, fmt: str) -> None:
+        self.format = fmt
+        super().__init__(
+            f"{fmt.upper()} output needs Graphviz, and its program 'dot' is not on PATH. "
+            "Install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+            "graphviz; Windows: winget install graphviz), or use --format mermaid or dot.")
+
+
+class UsersFileError(VerantwortungError):
+    """A users file that cannot be used; ``diagnostics`` say where and why."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class SessionKeyError(VerantwortungError, ValueError):
+    """A session key file that cannot be read or made; the message says which and why.
+
+    Also a ``ValueError``, as it was before it joined this tree.
+    """

@@ -85,7 +85,8 @@ def test_feed_after_and_limit_page_through(db: str,
                         "--lang", "en")
     lines = out.splitlines()
     assert (0, 2) == (code, len(lines))
-    assert lines[1].split()[0] == "2" and lines[1].endswith("Partner added")
+    assert lines[1].split()[0] == "2"
+    assert lines[1].endswith("Partner added")
 
 
 def test_feed_refuses_an_after_beyond_the_end(db: str,
@@ -98,7 +99,8 @@ def test_feed_refuses_an_after_beyond_the_end(db: str,
     assert f"--after {last + 1} is beyond the end of the feed: the last event is at " \
            f"position {last}" in err
     code, _, err = _run(capsys, "feed", "--db", db, "--follow", "--format", "json")
-    assert 2 == code and "--follow" in err
+    assert 2 == code
+    assert "--follow" in err
 
 
 def test_feed_reads_but_never_creates_a_store(tmp_path: Path,
@@ -106,7 +108,8 @@ def test_feed_reads_but_never_creates_a_store(tmp_path: Path,
     """feed on a missing store says so (exit 1) and leaves no file behind."""
     missing = tmp_path / "none.sqlite3"
     code, _, err = _run(capsys, "feed", "--db", str(missing))
-    assert 1 == code and "no store" in err
+    assert 1 == code
+    assert "no store" in err
     assert not missing.exists()
 
 
@@ -147,9 +150,11 @@ def _check(schema: dict[str, Any], value: Any) -> None:
             if key in value:
                 _check(sub, value[key])
     elif kind == "string":
-        assert isinstance(value, str) and len(value) >= schema.get("minLength", 0)
+        assert isinstance(value, str)
+        assert len(value) >= schema.get("minLength", 0)
     elif kind == "integer":
-        assert isinstance(value, int) and value >= schema.get("minimum", value)
+        assert isinstance(value, int)
+        assert value >= schema.get("minimum", value)
     elif kind == "array":
         assert isinstance(value, list)
         for item in value:
@@ -172,7 +177,8 @@ def test_schema_events_describes_every_kind_the_feed_writes(
     for ce in _feed(capsys, db):
         _check(schemas[ce["type"]], ce)
     code, _, err = _run(capsys, "schema", "--events", "no-such-template")
-    assert 1 == code and "no-such-template" in err
+    assert 1 == code
+    assert "no-such-template" in err
 
 
 def test_relay_posts_signed_events_and_lists_dead_letters(
@@ -206,22 +212,28 @@ def test_relay_refuses_bad_input_clearly(db: str, tmp_path: Path,
     """A URL that is none, a missing secret file: usage errors; an unreachable receiver or
     a name held by a live relay: exit 1 with a message, and nothing moves."""
     code, _, err = _run(capsys, "relay", "--db", db, "--to", "ftp://example.org/")
-    assert 2 == code and "not an http:// or https:// URL" in err
+    assert 2 == code
+    assert "not an http:// or https:// URL" in err
     code, _, err = _run(capsys, "relay", "--db", db, "--to", "http://127.0.0.1:9/",
                         "--secret-file", str(tmp_path / "missing"))
-    assert 2 == code and "--secret-file" in err
+    assert 2 == code
+    assert "--secret-file" in err
     code, _, err = _run(capsys, "relay", "--db", db)
-    assert 2 == code and "--to URL is required" in err
+    assert 2 == code
+    assert "--to URL is required" in err
     down = f"http://127.0.0.1:{closed_port()}/"
     code, _, err = _run(capsys, "relay", "--db", db, "--to", down, "--until-idle",
                         "--max-tries", "2", "--backoff", "0.001")
-    assert 1 == code and f"cannot deliver to {down} after 2 tries" in err
+    assert 1 == code
+    assert f"cannot deliver to {down} after 2 tries" in err
     with v.EventStore(f"sqlite:///{db}") as store, store.engine.begin() as conn:
         conn.execute(insert(followers), {"name": "busy", "position": 0,
                                          "owner": "elsewhere:42", "updated_at": "",
                                          "lease_until": time.time() + 60})
     code, _, err = _run(capsys, "relay", "--db", db, "--to", down, "--name", "busy",
                         "--until-idle")
-    assert 1 == code and "follower 'busy' is in use by elsewhere:42" in err
+    assert 1 == code
+    assert "follower 'busy' is in use by elsewhere:42" in err
     code, out, err = _run(capsys, "relay", "--db", db, "--dead-letters")
-    assert (0, "") == (code, out) and "0 dead letters" in err
+    assert (0, "") == (code, out)
+    assert "0 dead letters" in err

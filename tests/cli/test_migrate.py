@@ -44,7 +44,8 @@ def test_the_dry_run_reports_and_changes_nothing(tmp_path: Path,
     to = str(EXAMPLE / "kreis-1.1.yaml")
     code, out, err = _run(capsys, "migrate", "--to", to, "--db", db)
     assert 1 == code
-    assert "Nord" in out and "gathering -> preparation  blockiert" in out
+    assert "Nord" in out
+    assert "gathering -> preparation  blockiert" in out
     assert "„Arbeit beginnen“ ist dann nicht möglich: Unternehmen im Kreis: 3, nötig: " \
            "mindestens 4." in out
     assert "Ab Version 1.1 gilt „Mindestzahl Unternehmen“: 4 (bisher 3)." in out
@@ -73,7 +74,8 @@ def test_apply_moves_the_ok_ones_and_force_the_named_one(
     to = str(EXAMPLE / "kreis-1.1.yaml")
     code, out, _ = _run(capsys, "migrate", "--to", to, "--db", db, "--apply")
     assert 1 == code
-    assert "West" in out and "umgestellt" in out
+    assert "West" in out
+    assert "umgestellt" in out
     code, out, _ = _run(capsys, "migrate", "--to", to, "--db", db, "--apply",
                         "--force", ids["Nord"][:8], "--force", ids["Süd"], "--lang", "en")
     assert (0, 2) == (code, out.count("migrated"))

@@ -53,7 +53,8 @@ def test_bad_input_is_a_usage_error(demo: str, capsys: pytest.CaptureFixture[str
                                     argv: list[str], words: str) -> None:
     """A date that is no date, no or an unknown format: exit 2 and why."""
     code, _, err = _run(capsys, "portfolio", "--db", demo, *argv)
-    assert 2 == code and words in err
+    assert 2 == code
+    assert words in err
 
 
 def test_a_missing_store_is_a_problem(tmp_path: Path,
@@ -61,7 +62,8 @@ def test_a_missing_store_is_a_problem(tmp_path: Path,
     """No store at --db: exit 1, and nothing is created."""
     db = tmp_path / "none.sqlite3"
     code, _, err = _run(capsys, "portfolio", "--db", str(db), "--format", "json")
-    assert (1, False) == (code, db.exists()) and err
+    assert (1, False) == (code, db.exists())
+    assert err
 
 
 def test_rebuild_summaries(demo: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,8 @@ def test_demo_runs_the_whole_method(db: str, capsys: pytest.CaptureFixture[str])
     code, out, _ = _run(capsys, "demo", "--db", db)
     assert 0 == code
     assert "Der Initiativkreis hat 4 Unternehmen; die Mindestzahl ist 5." in out
-    assert "→ Verstetigung" in out and "→ Beendet" in out
+    assert "→ Verstetigung" in out
+    assert "→ Beendet" in out
     code, out, _ = _run(capsys, "list", "--db", db, "--format", "json")
     [row] = json.loads(out)
     assert ("concluded", "Mittelweser") == (row["phase"], row["region"])
@@ -54,7 +55,8 @@ def test_new_fire_status_history(db: str, capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = _run(capsys, "history", pid, "--db", db, "--format", "json")
     assert ["process_started", "partner_added"] == [e["kind"] for e in json.loads(out)]
     code, out, _ = _run(capsys, "status", pid, "--db", db)
-    assert "Vorbereitungsphase" in out and "Der Initiativkreis hat 0 Unternehmen" in out
+    assert "Vorbereitungsphase" in out
+    assert "Der Initiativkreis hat 0 Unternehmen" in out
 
 
 def test_data_from_file_and_bad_data(db: str, tmp_path: Path,
@@ -66,11 +68,13 @@ def test_data_from_file_and_bad_data(db: str, tmp_path: Path,
     payload.write_text('{"text": "Notiz"}', encoding="utf-8")
     assert 0 == _run(capsys, "fire", pid, "note_added", "--data", f"@{payload}", "--db", db)[0]
     code, _, err = _run(capsys, "fire", pid, "note_added", "--data", "{kaputt", "--db", db)
-    assert 2 == code and "not valid JSON" in err
+    assert 2 == code
+    assert "not valid JSON" in err
     assert 2 == _run(capsys, "new", "verantwortungspartner", "--region", "X",
                      "--param", "novalue", "--db", db)[0]
     code, _, err = _run(capsys, "new", "verantwortungspartner", "--region", " ", "--db", db)
-    assert 2 == code and "region of a new process must be a non-empty line of text" in err
+    assert 2 == code
+    assert "region of a new process must be a non-empty line of text" in err
     assert 2 == _run(capsys, "new", "verantwortungspartner", "--region", "X", "--at",
                      "gestern", "--db", db)[0]
 
@@ -91,17 +95,20 @@ def test_export_import_round_trip(db: str, tmp_path: Path,
 def test_errors_are_messages_not_tracebacks(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Unknown ids, unknown templates and corrupt rows exit 1 with a message."""
     code, _, err = _run(capsys, "new", "no-such-template", "--region", "X", "--db", db)
-    assert 1 == code and "E001" in err
+    assert 1 == code
+    assert "E001" in err
     _, out, _ = _run(capsys, "new", "verantwortungspartner", "--region", "X", "--db", db)
     pid = out.strip()
     code, _, err = _run(capsys, "status", "nope", "--db", db)
-    assert 1 == code and "no process 'nope'" in err
+    assert 1 == code
+    assert "no process 'nope'" in err
     engine = create_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
         conn.execute(text("UPDATE vt_events SET payload = 'kaputt' WHERE seq = 1"))
     engine.dispose()
     code, _, err = _run(capsys, "status", pid, "--db", db)
-    assert 1 == code and f"process {pid}, event 1: stored event is corrupt" in err
+    assert 1 == code
+    assert f"process {pid}, event 1: stored event is corrupt" in err
     assert "Traceback" not in err
 
 

@@ -113,7 +113,8 @@ def test_report_to_a_file(db: tuple[str, str], tmp_path: Path) -> None:
     assert 0 == run("report", pid, "--db", path, "--lang", "de", "-o", str(out))
     page = out.read_text(encoding="utf-8")
     assert "<h1>Süd-Westthüringen</h1>" in page
-    assert XSS not in page and [] == outside_refs(page)
+    assert XSS not in page
+    assert [] == outside_refs(page)
 
 
 def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:

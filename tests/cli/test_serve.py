@@ -39,7 +39,8 @@ def test_hash_prints_an_argon2_hash_of_standard_input(
     monkeypatch.setattr("sys.stdin", io.StringIO("geheim\n"))
     assert 0 == main(["serve", "--hash"])
     digest = capsys.readouterr().out.strip()
-    assert digest.startswith("$argon2id$") and PasswordHasher().verify(digest, "geheim")
+    assert digest.startswith("$argon2id$")
+    assert PasswordHasher().verify(digest, "geheim")
 
 
 def test_new_token_prints_a_token_and_its_hash(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,7 +77,8 @@ def test_serve_signs_sessions_with_a_key_kept_beside_the_users_file(
     db = str(tmp_path / "s.sqlite3")
     for _ in range(2):
         assert 0 == main(["serve", "--users", str(users), "--db", db])
-    assert 2 == len(keys) and keys[0] == keys[1]
+    assert 2 == len(keys)
+    assert keys[0] == keys[1]
     assert (tmp_path / "users.yaml.session-key").is_file()
     assert "survive a restart" in capsys.readouterr().err
     (tmp_path / "bad.key").write_text("x\n", encoding="ascii")

@@ -71,7 +71,8 @@ def test_refusal_carries_every_reason_in_both_languages(proc: v.Process) -> None
     assert "Der Initiativkreis hat 0 Unternehmen; die Mindestzahl ist 5." == circle.message_de
     assert "Companies in the initiative circle: 0; the minimum is 5." == circle.message_en
     assert {"count": 0, "min": 5, "max": None, "collection": "circle"} == circle.seen
-    assert circle.source is not None and "verantwortungspartner.yaml:" in circle.source
+    assert circle.source is not None
+    assert "verantwortungspartner.yaml:" in circle.source
 
 
 def test_refusal_changes_nothing(proc: v.Process) -> None:
@@ -502,3 +503,14 @@ def test_a_lazy_restore_reads_the_earlier_events_only_when_asked() -> None:
     proc.fire("note_added", payload={"text": "more"})
     assert proc.history[:7] == lazy.history[:7]
     assert [1] == calls
+
+
+def test_the_start_event_and_a_domain_payload_cannot_be_changed(proc: v.Process) -> None:
+    """history[0]'s payload and a fired payload raise when set; replay still equals proc."""
+    fired = proc.fire("partner_added", payload={"id": "px", "name": "X", "kind": "company"})
+    with pytest.raises(TypeError):
+        fired.event.payload["kind"] = "association"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        proc.history[0].payload["region"] = "anderswo"  # type: ignore[index]
+    assert ("company", proc) == (proc.history[-1].payload["kind"],
+                                 v.Process.replay(TPL, proc.history))

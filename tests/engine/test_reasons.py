@@ -73,5 +73,6 @@ def test_every_generic_message_fills_its_placeholders(code: str) -> None:
         values[by] = 2
     reason = generic(code, **values)
     for text in (reason.message_de, reason.message_en):
-        assert "{" not in text and "}" not in text
+        assert "{" not in text
+        assert "}" not in text
         assert "'X'" not in text

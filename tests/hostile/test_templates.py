@@ -177,7 +177,8 @@ def test_a_control_character_is_reported_where_it_is(tmp_path: Path) -> None:
     path.write_bytes(MINIMAL.encode().replace(b"preparation: {initial", b"prep\x07: {initial", 1))
     found = v.check_template(path)
     assert [("E005", 5, 7)] == [(d.code, d.line, d.column) for d in found]
-    assert "\n" not in found[0].message and "position" not in found[0].message
+    assert "\n" not in found[0].message
+    assert "position" not in found[0].message
 
 
 @pytest.mark.parametrize("text", ["id: x\nversion: '1'\nphases: {a: 1,\n",

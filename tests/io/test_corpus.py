@@ -128,14 +128,13 @@ def test_severity_follows_the_code(path: Path) -> None:
 def test_load_raises_exactly_on_errors(path: Path) -> None:
     """load_template raises TemplateError exactly when an error code is expected."""
     expected = has_errors(expectations(path))
+    diagnostics: tuple[verantwortung.Diagnostic, ...] | None = None
     try:
         verantwortung.load_template(path)
     except verantwortung.TemplateError as exc:
-        actual = True
-        assert exc.diagnostics, "a TemplateError without diagnostics"
-    else:
-        actual = False
-    assert expected == actual
+        diagnostics = exc.diagnostics
+    assert expected == (diagnostics is not None)
+    assert diagnostics != (), "a TemplateError without diagnostics"
 
 
 @corpus

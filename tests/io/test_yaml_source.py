@@ -127,7 +127,8 @@ def test_structural_problems(text: str, code: str) -> None:
     """Lists at the top, several documents, syntax errors and odd keys are located errors."""
     codes = _codes(text)
     assert code == codes[0][0]
-    assert codes[0][1] >= 1 and codes[0][2] >= 1
+    assert codes[0][1] >= 1
+    assert codes[0][2] >= 1
 
 
 def test_utf8_bom_is_accepted() -> None:

@@ -76,4 +76,5 @@ def test_trigger_payloads_are_shared_in_order() -> None:
         "b": TriggerSpec.model_validate(
         {"label": {"de": "b"}, "from": "x", "to": "y", "payload": {"n": {"type": "text"}}})}
     fields = collection_fields("phases_entered", {}, triggers)
-    assert fields is not None and "int" == fields["n"].type
+    assert fields is not None
+    assert "int" == fields["n"].type

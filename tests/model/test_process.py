@@ -12,7 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verantwortung.model.process import Event, FrozenDict, FrozenList, freeze
+from verantwortung.model.process import (
+    Actor,
+    Event,
+    FrozenDict,
+    FrozenList,
+    actor_role,
+    freeze,
+    split_actor,
+)
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
                     lambda inner: st.lists(inner, max_size=3)
@@ -102,6 +110,18 @@ def test_the_plain_path_of_from_dict_equals_pydantics() -> None:
     for bad in ({**good, "seq": "2"}, {**good, "at": "2014-01-01T10:00"}, {**good, "x": 1},
                 {**good, "actor": 5}, {**good, "payload": []}, {**good, "at": "gestern"}):
         assert _plain_event(bad) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="actor"):
         Event.from_dict({**good, "actor": 5})
     assert dt.UTC == Event.from_dict({**good, "at": "2014-01-01T10:00"}).at.tzinfo
+
+
+@given(st.text().filter(lambda t: ":" not in t), st.text())
+def test_an_actor_splits_at_its_first_colon(role: str, name: str) -> None:
+    """role:name splits into the role and the rest (colons in the name stay in it)."""
+    assert Actor(role, name) == split_actor(f"{role}:{name}")
+    assert role == actor_role(f"{role}:{name}")
+
+
+def test_an_actor_without_a_name_is_its_role() -> None:
+    """A bare role has an empty name; no actor has no role."""
+    assert (Actor("facilitator", ""), None) == (split_actor("facilitator"), actor_role(None))

@@ -37,7 +37,8 @@ def test_comparisons_that_fit(op: str, left: Any, right: Any) -> None:
 def test_comparisons_that_do_not_fit(op: str, left: str, right: str, words: str) -> None:
     """A text never meets a number, and texts have no order a rule may rest on."""
     problem = comparison_problem(op, left, right)
-    assert problem is not None and words in problem
+    assert problem is not None
+    assert words in problem
 
 
 def test_a_filter_may_ask_for_an_unset_field() -> None:

@@ -62,7 +62,8 @@ def test_bundled_reason_codes(tpl: v.ProcessTemplate) -> None:
 def test_bundled_labels_in_both_languages(tpl: v.ProcessTemplate) -> None:
     """Every phase and trigger has a German and an English label."""
     for item in (*tpl.phases, *tpl.triggers):
-        assert item.label.de and item.label.en, item.id
+        assert item.label.de, item.id
+        assert item.label.en, item.id
 
 
 def test_milestone_series_edges(tpl: v.ProcessTemplate) -> None:
@@ -119,10 +120,12 @@ def test_unknown_lookups_raise_key_error(tpl: v.ProcessTemplate) -> None:
 def test_source_positions_point_into_the_yaml(tpl: v.ProcessTemplate) -> None:
     """Phases, triggers and guards know the line of the YAML that declares them."""
     path = tpl.phase("kickoff").source
-    assert path is not None and path.path.endswith("verantwortungspartner.yaml")
+    assert path is not None
+    assert path.path.endswith("verantwortungspartner.yaml")
     [transition] = tpl.trigger("hold_kickoff").transitions
     guard = transition.guards[0].source
-    assert guard is not None and guard.line > path.line
+    assert guard is not None
+    assert guard.line > path.line
 
 
 def test_series_live_on_the_expanded_template(tpl: v.ProcessTemplate) -> None:

@@ -162,7 +162,8 @@ def test_consolidation_is_a_living_phase(tid: str) -> None:
     _to_closing(proc)
     proc.fire("consolidation_chosen", payload={"form": "association", "details": "e. V."})
     proc.fire("consolidate")
-    assert "consolidation" == proc.phase and not proc.is_final
+    assert "consolidation" == proc.phase
+    assert not proc.is_final
     for status in ("planned", "running", "continuing"):
         proc.fire("project_status_changed", payload={"project": "pr", "status": status})
     proc.fire("partner_added", payload={"id": "neu", "name": "Neu GmbH", "kind": "company"})

@@ -21,8 +21,10 @@ def test_every_indicator_is_described_without_ids(tpl: v.ProcessTemplate, lang: 
     """Each description is one sentence with no raw id (no underscore, no Python quotes)."""
     for ind in tpl.indicators:
         text = describe(tpl, ind.spec, lang)
-        assert text.endswith(".") and text[0].isupper()
-        assert "_" not in text and "'" not in text, text
+        assert text.endswith(".")
+        assert text[0].isupper()
+        assert "_" not in text, text
+        assert "'" not in text, text
 
 
 def test_a_spread_reads_as_a_sentence() -> None:
@@ -49,5 +51,6 @@ def test_generic_figures_leave_out_single_records() -> None:
     """Without indicators: one figure per list collection, labelled by the template."""
     proc = v.Process.start(v.load_template("verantwortungspartner", version="1.0"), region="X")
     labels = [f.label for f in figures(proc, "de")]
-    assert "Partner" in labels and "Prozessbegleitung" not in labels
+    assert "Partner" in labels
+    assert "Prozessbegleitung" not in labels
     assert not any(re.search(r"[a-z]_[a-z]", label) for label in labels)

@@ -135,7 +135,8 @@ def _load(path: Path) -> ProcessTemplate:
     """A shipped template; an example's custom rules are registered from its folder first."""
     for module in path.parent.glob("*_rules.py"):
         spec = importlib.util.spec_from_file_location(module.stem, module)
-        assert spec is not None and spec.loader is not None
+        assert spec is not None
+        assert spec.loader is not None
         found = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(found)
         getattr(found, "register", lambda: None)()

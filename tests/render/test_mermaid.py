@@ -44,7 +44,8 @@ def check(text: str) -> dict[str, str]:
             if line == "    end note":
                 in_note = False
                 continue
-            assert line.startswith("        ") and _safe(line.strip()), line
+            assert line.startswith("        "), line
+            assert _safe(line.strip()), line
             continue
         kind, match = next(((k, m) for k, p in LINE.items() if (m := p.match(line))),
                            (None, None))

@@ -20,14 +20,16 @@ def test_inline_svg_drops_prolog_comments_and_namespace_addresses() -> None:
     """Inlined SVG starts at <svg>, keeps its viewBox and names no address."""
     out = inline_svg(SVG, label='A "B"')
     assert out.startswith('<svg role="img" aria-label="A &quot;B&quot;"\n viewBox="0.00 0.00')
-    assert "http" not in out and "<!--" not in out
+    assert "http" not in out
+    assert "<!--" not in out
 
 
 def test_page_has_a_strict_policy_and_escaped_title() -> None:
     """The page forbids scripts and fetches, and escapes its title."""
     html = page("<T>", "<p>x</p>", "de")
     assert "default-src 'none'; style-src 'unsafe-inline'; img-src data:" in html
-    assert "<title>&lt;T&gt;</title>" in html and '<html lang="de">' in html
+    assert "<title>&lt;T&gt;</title>" in html
+    assert '<html lang="de">' in html
 
 
 def test_esc_escapes_quotes() -> None:

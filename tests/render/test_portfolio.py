@@ -77,7 +77,8 @@ def test_a_reporting_date_gives_the_same_figures_later(store: EventStore) -> Non
                               at="2025-01-01"))
     again = projection.as_of(store, build_portfolio([], "2024-09-15").at)
     assert first == portfolio(again.processes, "json", at="2024-09-15")
-    assert '"Neu"' not in first and '"Neu"' in portfolio(
+    assert '"Neu"' not in first
+    assert '"Neu"' in portfolio(
         projection.current(store).processes, "json")
 
 
@@ -121,11 +122,14 @@ def test_the_html_is_self_contained_and_escaped(store: EventStore, lang: str) ->
     """One file, no script, no outside address; a region named like a script is text;
     a blocker is named by its rule, not its code."""
     page = portfolio(_replayed(store), "html", lang, at=AT)
-    assert [] == outside_refs(page) and XSS not in page and htmllib.escape(XSS) in page
+    assert [] == outside_refs(page)
+    assert XSS not in page
+    assert htmllib.escape(XSS) in page
     rule = ("1 von 6 Regionen wird durch die Regel blockiert: „Vertrag unterschrieben“ ist "
             "erfasst." if lang == "de" else "1 of 6 regions is blocked by the rule: "
             "“Agreement signed” has been recorded.")
-    assert rule in page and "no_agreement" not in page.replace('data-code="no_agreement"', "")
+    assert rule in page
+    assert "no_agreement" not in page.replace('data-code="no_agreement"', "")
 
 
 def test_the_csv_opens_in_a_spreadsheet(store: EventStore) -> None:
@@ -133,7 +137,8 @@ def test_the_csv_opens_in_a_spreadsheet(store: EventStore) -> None:
     text = portfolio(_replayed(store), "csv", "de", at=AT)
     assert text.startswith("\ufeffRegion,")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert 7 == len(rows) and "Betriebe nach Branche" in rows[0]
+    assert 7 == len(rows)
+    assert "Betriebe nach Branche" in rows[0]
     assert XSS in {r[0] for r in rows}
     assert text.encode("utf-8").decode("utf-8-sig").startswith("Region")
 

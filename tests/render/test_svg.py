@@ -24,13 +24,15 @@ def test_timeline_marks_passed_phases(midway: v.Process) -> None:
     svg = timeline(build_graph(process=midway), "de")
     passed = re.findall(r'data-phase="([^"]+)" data-state="passed"', svg)
     assert ["preparation", "kickoff", "milestone_1"] == passed
-    assert ">Meilensteintreffen</tspan>" in svg and ">3 bis 5 Meilensteintreffen</tspan>" in svg
+    assert ">Meilensteintreffen</tspan>" in svg
+    assert ">3 bis 5 Meilensteintreffen</tspan>" in svg
 
 
 def test_bar_chart_escapes_labels_and_scales_bars() -> None:
     """Labels are escaped; the largest value gets the full bar width."""
     svg = bar_chart([Bar("<b>&</b>", 4, accent=True), Bar("Verein", 2)], title="T")
-    assert "&lt;b&gt;&amp;&lt;/b&gt;" in svg and "<b>" not in svg
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in svg
+    assert "<b>" not in svg
     widths = [float(w) for w in re.findall(r'<rect x="210" y="\d+" width="([\d.]+)"', svg)]
     assert [360.0, 180.0] == widths
     ET.fromstring(svg)

@@ -21,7 +21,8 @@ def test_register_and_look_up() -> None:
     reg.add("ok", _rule)
     assert _rule is reg["ok"]
     assert ["ok"] == list(reg)
-    assert "ok" in reg and len(reg) == 1
+    assert "ok" in reg
+    assert len(reg) == 1
 
 
 def test_registering_a_name_twice_is_refused() -> None:

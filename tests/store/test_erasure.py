@@ -64,7 +64,8 @@ def test_erasure_leaves_no_trace_and_replays(store_url: str, tmp_path: Path) -> 
     for secret in SECRETS:
         assert secret not in dump
         assert secret not in exported
-    assert "Bernd Weber" in dump and "Muster GmbH" in exported  # nothing else changed
+    assert "Bernd Weber" in dump
+    assert "Muster GmbH" in exported
     assert (before.phase, before.version + 1) == (erased.phase, erased.version)
     people = {r["id"]: r for r in erased.records("people")}
     assert {"id": "pe1", "name": TOMBSTONE, "partner": "p1", "email": TOMBSTONE,

@@ -255,7 +255,8 @@ def test_a_follower_name_held_by_a_live_follower_is_refused(store_url: str) -> N
                 store.follow("relay", lambda s, c: None, until_idle=True)
             inner.append(str(busy.value))
         store.follow("relay", nested, until_idle=True)
-        assert 1 == len(inner) and "'relay' is in use by" in inner[0]
+        assert 1 == len(inner)
+        assert "'relay' is in use by" in inner[0]
         store.fire(proc.id, "note_added", payload={"text": "a"})
 
         def stalled(stored: v.StoredEvent, conn: Connection) -> None:

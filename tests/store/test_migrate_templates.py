@@ -201,7 +201,8 @@ def test_an_unmapped_history_is_reported_and_left_alone(store_url: str) -> None:
     assert "unmapped" == done["Görlitz"].status
     assert "note_added" in (done["Görlitz"].unmapped or "")
     assert "ok" == done["Harz"].status  # aborted before any note: nothing to map
-    assert 1 == moved and done["Harz"].applied
+    assert 1 == moved
+    assert done["Harz"].applied
     assert ids
 
 
@@ -236,7 +237,8 @@ def test_a_process_moved_by_another_run_counts_as_done(store_url: str) -> None:
 def test_the_bundled_2_0_plans_the_move_from_1_0() -> None:
     """2.0 declares a plan from 1.0 (names kept, so it maps nothing)."""
     plan = BUNDLED.plan_from("verantwortungspartner", "1.0")
-    assert plan is not None and ("2.0", "1.0") == (BUNDLED.version, OLD.version)
+    assert plan is not None
+    assert ("2.0", "1.0") == (BUNDLED.version, OLD.version)
 
 
 def test_bundled_1_0_processes_in_every_phase_move_to_2_0(store_url: str) -> None:

@@ -46,7 +46,8 @@ def test_every_event_arrives_once_in_order_and_a_poisoned_one_is_dead_lettered(
     assert ["verantwortung.process_started", "verantwortung.note_added",
             "verantwortung.note_added"] == [ce["type"] for ce in receiver.accepted]
     assert 0 == receiver.bad_signatures
-    assert 4 * 2 == len(slept) and all(0 < s <= 0.004 for s in slept)
+    assert 4 * 2 == len(slept)
+    assert all(0 < s <= 0.004 for s in slept)
     [dead] = list_dead_letters(store, "relay")
     assert (3, "note_added", 3, "HTTP 422 Unprocessable Entity") == (
         dead.position, dead.kind, dead.tries, dead.error)
@@ -100,7 +101,8 @@ def test_a_signature_holds_only_for_its_body_and_secret(body: bytes, other: byte
     """verify_signature accepts the signed body and refuses another or an old one."""
     stamp = str(int(time.time()))
     signature = sign(SECRET, stamp, body)
-    assert signature.startswith("sha256=") and len(signature) == 7 + 64
+    assert signature.startswith("sha256=")
+    assert len(signature) == 7 + 64
     assert verify_signature(SECRET, stamp, body, signature)
     assert not verify_signature(SECRET, stamp, body + other, signature)
     assert not verify_signature(b"other", stamp, body, signature)

@@ -372,3 +372,30 @@ def test_a_process_of_an_earlier_version_keeps_loading(store_url: str) -> None:
     assert ("1.0", proc) == (loaded.template.version, loaded)
     assert "verantwortungspartner" == data["template_source"]
     assert "1.0" == data["template_version"]
+
+
+def test_fire_returns_a_named_result_that_still_unpacks(store_url: str) -> None:
+    """store.fire gives StoreFired: .process and .fired, and proc, fired = ... as before."""
+    with v.EventStore(store_url) as store:
+        pid = _new(store).id
+        result = store.fire(pid, "note_added", payload={"text": "eins"})
+        proc, fired = result
+        assert v.StoreFired is type(result)
+        assert (proc, fired) == (result.process, result.fired)
+        assert (2, "note_added") == (result.process.version, result.fired.event.kind)
+        assert store.load(pid) == result.process
+
+
+def test_payloads_from_the_store_cannot_change_the_history(store_url: str) -> None:
+    """Payloads store.fire returns or load reads raise when changed; replay still agrees."""
+    with v.EventStore(store_url) as store:
+        pid = _new(store).id
+        proc, fired = store.fire(pid, "partner_added",
+                                 payload={"id": "p1", "name": "A GmbH", "kind": "company"})
+        loaded = store.load(pid)
+        with pytest.raises(TypeError):
+            fired.event.payload["kind"] = "association"  # type: ignore[index]
+        with pytest.raises(TypeError):
+            loaded.history[0].payload["region"] = "anderswo"  # type: ignore[index]
+        assert "company" == store.load(pid).history[-1].payload["kind"]
+        assert proc == v.Process.replay(TPL, proc.history) == loaded

@@ -101,9 +101,9 @@ def test_an_export_whose_carried_template_was_tampered_with_is_refused(
         data = store.export(_started(store, path).id)
     path.unlink()
     data["template_document"]["parameters"]["members_min"]["default"] = 1
-    with v.EventStore(f"sqlite:///{tmp_path / 'b.sqlite3'}") as store, pytest.raises(
-            v.StoreError, match="not the one its digest names"):
-        store.import_process(data)
+    with v.EventStore(f"sqlite:///{tmp_path / 'b.sqlite3'}") as store:
+        with pytest.raises(v.StoreError, match="not the one its digest names"):
+            store.import_process(data)
         assert 0 == store.count()
 
 

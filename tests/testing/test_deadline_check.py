@@ -52,6 +52,8 @@ def test_a_deadline_cleared_only_by_ending_the_process_says_so() -> None:
     tpl = v.load_template(HERE / "never_cleared_deadline.yaml")
     result = explore(tpl)
     outcome = check_deadlines(Planner(tpl), result.reach)["forever_due"]
-    assert outcome.due is not None and outcome.ends and outcome.cleared_by == "consolidate"
+    assert outcome.due is not None
+    assert outcome.ends
+    assert outcome.cleared_by == "consolidate"
     assert {"code": "forever_due", "due": outcome.due.isoformat(), "steps": len(outcome.steps),
             "cleared_by": "consolidate", "ends": True} == outcome.to_dict()

@@ -15,11 +15,14 @@ def test_the_portfolio_page_shows_every_region(local: TestClient) -> None:
     response = local.get("/portfolio?lang=en")
     assert 200 == response.status_code
     text = response.text
-    assert "Portfolio of regions" in text and "Ilmtal" in text
-    assert "&lt;b&gt;Saale&lt;/b&gt;" in text and "<b>Saale" not in text
+    assert "Portfolio of regions" in text
+    assert "Ilmtal" in text
+    assert "&lt;b&gt;Saale&lt;/b&gt;" in text
+    assert "<b>Saale" not in text
     assert "2 of 2 regions are blocked by the rule:" in text
     csp = response.headers["content-security-policy"]
-    assert csp.startswith("default-src 'none'; style-src 'sha256-") and "script" not in csp
+    assert csp.startswith("default-src 'none'; style-src 'sha256-")
+    assert "script" not in csp
 
 
 def test_the_portfolio_page_needs_a_signed_in_user(secured: TestClient) -> None:

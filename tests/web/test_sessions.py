@@ -84,7 +84,8 @@ def test_a_session_key_file_is_made_owner_only_and_read_again(tmp_path: Path) ->
     """The first call makes the key file (mode 0600); later calls read the same key."""
     path = tmp_path / "users.yaml.session-key"
     key = session_key(path)
-    assert 32 == len(key) and key == session_key(path)
+    assert 32 == len(key)
+    assert key == session_key(path)
     assert 0o600 == stat.S_IMODE(path.stat().st_mode)
 
 
@@ -111,6 +112,7 @@ def test_a_signed_in_user_stays_signed_in_after_a_restart(tmp_path: Path,
         after = TestClient(create_app(store, users=users, session_key=key),
                            cookies={"vt_session": cookie})
         response = after.get("/", follow_redirects=False)
-        assert 200 == response.status_code and "anna" in response.text
+        assert 200 == response.status_code
+        assert "anna" in response.text
         other = TestClient(create_app(store, users=users), cookies={"vt_session": cookie})
         assert 303 == other.get("/", follow_redirects=False).status_code

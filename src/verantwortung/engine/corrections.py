@@ -16,19 +16,20 @@ Who may write them is the template's choice (``corrections: {roles: [...]}``, de
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from ..exceptions import TransitionRefused
-from ..model.process import START_EVENT, Event, Reason
+from ..exceptions import RefusalReason, TransitionRefused
+from ..model.process import START_EVENT, Event, Fired, Reason, split_actor
 from ..model.text import check_text
 from .reasons import generic
 
 if TYPE_CHECKING:
     from .process import Process
+    from .state import State
 
 __all__ = ["CORRECTED", "ERASED", "LABELS", "LIBRARY_EVENTS", "LIBRARY_FIELDS", "RETRACTED",
-           "Correcting",
+           "Correcting", "Refolded",
            "describe", "effective_history", "invalid", "library_event", "refold"]
 
 CORRECTED, RETRACTED, ERASED = "event_corrected", "event_retracted", "person_erased"
@@ -53,7 +54,7 @@ def invalid(name: str, field: str, de: str, en: str) -> Reason:
 def _role_reasons(proc: Process, name: str, actor: str | None) -> list[Reason]:
     if actor is None:
         return []
-    role = actor.partition(":")[0]
+    role = split_actor(actor).role
     tpl = proc.template
     if tpl.roles and role not in tpl.roles:
         return [generic("unknown_role", role=role, roles=", ".join(sorted(tpl.roles)))]
@@ -87,7 +88,7 @@ def library_event(proc: Process, name: str, actor: str | None,
                   payload: Mapping[str, Any] | None, at: dt.datetime) -> dict[str, Any]:
     """Judge a library event; on success its effect is applied and its clean payload
     returned; otherwise TransitionRefused with every reason (nothing changed)."""
-    reasons = _role_reasons(proc, name, actor)
+    reasons: list[RefusalReason] = list(_role_reasons(proc, name, actor))
     last = proc.events_since(proc.version - 1)[-1].at
     if at < last:
         reasons.append(generic("event_out_of_order", at=at.isoformat(), last=last.isoformat()))
@@ -97,17 +98,18 @@ def library_event(proc: Process, name: str, actor: str | None,
         if name == ERASED:
             from .erasure import erase_in_state
 
-            data, problems = erase_in_state(proc, data)
+            data, erasing = erase_in_state(proc, data)
+            reasons.extend(erasing)
         else:
-            data, problems = _correct(proc, name, data)
-        reasons.extend(problems)
+            data, correcting = _correct(proc, name, data)
+            reasons.extend(correcting)
     if reasons:
         raise proc._refusal(TransitionRefused(name, proc.phase, reasons))
     return data
 
 
 def _correct(proc: Process, name: str, data: dict[str, Any]
-             ) -> tuple[dict[str, Any], list[Reason]]:
+             ) -> tuple[dict[str, Any], Sequence[RefusalReason]]:
     history = proc._all_events()
     target_id = data.get("event")
     target = None
@@ -136,12 +138,12 @@ def _correct(proc: Process, name: str, data: dict[str, Any]
                                   "the new payload (an object) is missing")]
     if _overrides(history).get(target.id, target.payload) is None:
         return data, [generic("already_retracted", event=target.id, seq=target.seq)]
-    state, reasons, clean = refold(proc, history, {target.id: new}, target)
-    if reasons:
-        return data, reasons
-    proc._state = state
+    refolded = refold(proc, history, {target.id: new}, target)
+    if refolded.reasons:
+        return data, refolded.reasons
+    proc._state = refolded.state
     if name == CORRECTED:
-        data["payload"] = clean
+        data["payload"] = refolded.payload
     return {k: data[k] for k in LIBRARY_FIELDS[name] if k in data}, []
 
 
@@ -179,20 +181,27 @@ def effective_history(history: Iterable[Event],
     return out
 
 
+class Refolded(NamedTuple):
+    """A history replayed with a correction: the new state, the reasons against it (empty
+    when it replays) and the clean payload the corrected event has in it."""
+
+    state: State
+    reasons: list[RefusalReason]
+    payload: dict[str, Any]
+
+
 def refold(proc: Process, history: list[Event], extra: Mapping[str, Any],
-           target: Event) -> tuple[Any, list[Reason], dict[str, Any]]:
+           target: Event) -> Refolded:
     """Replay the effective history with ``extra`` from the start on a fresh state.
 
-    Returns the new state, the reasons against it (empty when it replays) and the clean
-    payload the target event has in it. A refused domain event is skipped and the replay
-    goes on, so that every event that would break is named; a refused phase change ends
-    it (what follows depends on the phase), and so does a new payload that its own event
-    refuses.
+    A refused domain event is skipped and the replay goes on, so that every event that
+    would break is named; a refused phase change ends it (what follows depends on the
+    phase), and so does a new payload that its own event refuses.
     """
     fresh = type(proc)(proc._ct, proc.id, proc.region)
     events = effective_history(history, extra)
     fresh._history.append(events[0])
-    reasons: list[Reason] = []
+    reasons: list[RefusalReason] = []
     clean: dict[str, Any] = {}
     for e in events[1:]:
         try:
@@ -208,10 +217,10 @@ def refold(proc: Process, history: list[Event], extra: Mapping[str, Any],
             continue
         if e.id == target.id:
             clean = dict(fired.event.payload)
-    return fresh._state, reasons, clean
+    return Refolded(fresh._state, reasons, clean)
 
 
-def _relied(proc: Process, e: Event, reason: Reason) -> Reason:
+def _relied(proc: Process, e: Event, reason: RefusalReason) -> Reason:
     """``reason`` as said of a later event that relied on the corrected one."""
     item = proc._ct.triggers.get(e.kind) or proc._ct.events.get(e.kind)
     return generic("history_would_break", seq=e.seq, date=e.at.date().isoformat(),
@@ -235,14 +244,24 @@ def describe(proc: Process, event: Event, lang: str) -> str:
     return f"{'Ereignis' if de else 'event'} {target.seq} ({name}) – {payload.get('reason', '')}"
 
 
+class _Firing(Protocol):
+    """What the corrections need of the process they are mixed into."""
+
+    def fire(self, name: str, *, actor: str | None = None,
+             payload: Mapping[str, Any] | None = None,
+             at: dt.datetime | dt.date | str | None = None) -> Fired: ...
+
+    def _all_events(self) -> list[Event]: ...
+
+
 class Correcting:
     """What :class:`Process` offers for corrections (the methods write library events)."""
 
     __slots__ = ()
 
-    def correct(self: Any, event_id: str, payload: Mapping[str, Any], *, reason: str,
+    def correct(self: _Firing, event_id: str, payload: Mapping[str, Any], *, reason: str,
                 actor: str | None = None, at: dt.datetime | dt.date | str | None = None
-                ) -> Any:
+                ) -> Fired:
         """Correct the payload of an earlier domain event (``event_corrected``).
 
         Accepted only when the history with the new payload still replays; otherwise
@@ -251,13 +270,13 @@ class Correcting:
         return self.fire(CORRECTED, actor=actor, at=at, payload={
             "event": event_id, "reason": reason, "payload": dict(payload)})
 
-    def retract(self: Any, event_id: str, *, reason: str, actor: str | None = None,
-                at: dt.datetime | dt.date | str | None = None) -> Any:
+    def retract(self: _Firing, event_id: str, *, reason: str, actor: str | None = None,
+                at: dt.datetime | dt.date | str | None = None) -> Fired:
         """Take back an earlier domain event (``event_retracted``), on the same terms."""
         return self.fire(RETRACTED, actor=actor, at=at,
                          payload={"event": event_id, "reason": reason})
 
-    def effective_history(self: Any) -> tuple[Event, ...]:
+    def effective_history(self: _Firing) -> tuple[Event, ...]:
         """The events as they count: corrections applied, retracted events left out.
 
         :attr:`history` keeps every event as written, the corrections with them.

@@ -65,55 +65,82 @@ def _keyed(state: State, collection: str, key: str, value: Any) -> dict[str, Any
     return next((r for r in reversed(state.records(collection)) if r.get(key) == value), None)
 
 
-def apply_effect(state: State, ev: CompiledEvent,
-                 data: dict[str, Any]) -> tuple[Undo | None, list[Reason]]:
+def _clashes(state: State, ev: CompiledEvent, target: str,
+             data: dict[str, Any]) -> list[Reason]:
+    """A new record's id that exists already, and ``unique`` values that are taken."""
+    problems: list[Reason] = []
+    if state.is_single(target):
+        return problems
+    clash = state.same_id(target, data["id"]) if "id" in data else None
+    if clash is not None:
+        where_de, where_en, v_de, v_en = _words(ev, target, data["id"])
+        known = ("", "") if clash == data["id"] else (
+            f" (als {quote(str(clash), 'de')})", f" (as {quote(str(clash), 'en')})")
+        problems.append(_payload_reason(
+            f"Kennung: {v_de} gibt es unter {where_de} schon{known[0]}.",
+            f"Id: {v_en} already exists in {where_en}{known[1]}.", "id"))
+    for name, spec in ev.fields.items():
+        if spec.unique and name in data and state.holds(target, name, data[name]):
+            where_de, where_en, v_de, v_en = _words(ev, target, data[name])
+            field_de, field_en = field_words(name, spec)
+            problems.append(_payload_reason(
+                f"{field_de}: {v_de} steht unter {where_de} schon.",
+                f"{field_en}: {v_en} is already in {where_en}.", name))
+    return problems
+
+
+def _refused_moves(ev: CompiledEvent, record: Mapping[str, Any], key_value: Any,
+                   changes: Mapping[str, Any]) -> list[Reason]:
+    """A ``status_move_not_allowed`` reason for each change off its field's ``moves``."""
+    problems: list[Reason] = []
+    for name, new in changes.items():
+        moves = ev.fields[name].moves
+        old = record.get(name)
+        if moves is not None and old is not None and new != old and new not in moves.get(
+                old, ()):
+            problems.append(generic(
+                "status_move_not_allowed", None, _move_words(record, ev.fields[name], old, new,
+                                                             moves.get(old, [])),
+                record=key_value, old=old, new=new,
+                allowed=", ".join(moves.get(old, ())) or "–"))
+    return problems
+
+
+Effect = tuple[Undo | None, list[Reason]]
+
+
+def _add(state: State, ev: CompiledEvent, target: str, data: dict[str, Any],
+         problems: list[Reason]) -> Effect:
+    problems.extend(_clashes(state, ev, target, data))
+    if problems:
+        return None, problems
+    return state.add(target, {**ev.starts, **own({k: v for k, v in data.items()
+                                                  if k in ev.keeps})}), []
+
+
+def _change(state: State, ev: CompiledEvent, target: str, key: str, data: dict[str, Any],
+            problems: list[Reason]) -> Effect:
+    record = _keyed(state, target, key, data[key])
+    if record is None:
+        problems.append(_unknown(ev, key, target, data[key]))
+        return None, problems
+    if ev.removes is not None:
+        return (None, problems) if problems else (state.remove(target, record), [])
+    changes = {k: v for k, v in own(data).items() if k != key and k in ev.keeps}
+    problems.extend(_refused_moves(ev, record, data[key], changes))
+    if problems:
+        return None, problems
+    return state.update(target, record, changes), []
+
+
+def apply_effect(state: State, ev: CompiledEvent, data: dict[str, Any]) -> Effect:
     """Apply ``ev`` with its validated payload; (undo, []) or (None, reasons)."""
     problems = _check_refs(state, ev, data)
     if ev.adds is not None:
-        target = ev.adds
-        if not state.is_single(target):
-            clash = state.same_id(target, data["id"]) if "id" in data else None
-            if clash is not None:
-                where_de, where_en, v_de, v_en = _words(ev, target, data["id"])
-                known = ("", "") if clash == data["id"] else (
-                    f" (als {quote(str(clash), 'de')})", f" (as {quote(str(clash), 'en')})")
-                problems.append(_payload_reason(
-                    f"Kennung: {v_de} gibt es unter {where_de} schon{known[0]}.",
-                    f"Id: {v_en} already exists in {where_en}{known[1]}.", "id"))
-            for name, spec in ev.fields.items():
-                if spec.unique and name in data and state.holds(target, name, data[name]):
-                    where_de, where_en, v_de, v_en = _words(ev, target, data[name])
-                    field_de, field_en = field_words(name, spec)
-                    problems.append(_payload_reason(
-                        f"{field_de}: {v_de} steht unter {where_de} schon.",
-                        f"{field_en}: {v_en} is already in {where_en}.", name))
-        if problems:
-            return None, problems
-        return state.add(target, {**ev.starts, **own({k: v for k, v in data.items()
-                                                          if k in ev.keeps})}), []
+        return _add(state, ev, ev.adds, data, problems)
     changed = ev.updates or ev.removes
     if changed is not None and ev.key is not None:
-        target = changed
-        record = _keyed(state, target, ev.key, data[ev.key])
-        if record is None:
-            problems.append(_unknown(ev, ev.key, target, data[ev.key]))
-            return None, problems
-        if ev.removes is not None:
-            return (None, problems) if problems else (state.remove(target, record), [])
-        changes = {k: v for k, v in own(data).items() if k != ev.key and k in ev.keeps}
-        for name, new in changes.items():
-            moves = ev.fields[name].moves
-            old = record.get(name)
-            if moves is not None and old is not None and new != old and new not in moves.get(
-                    old, ()):
-                problems.append(generic(
-                    "status_move_not_allowed", None, _move_words(record, ev.fields[name], old, new,
-                                                                 moves.get(old, [])),
-                    record=data[ev.key], old=old, new=new,
-                    allowed=", ".join(moves.get(old, ())) or "–"))
-        if problems:
-            return None, problems
-        return state.update(target, record, changes), []
+        return _change(state, ev, changed, ev.key, data, problems)
     if problems:
         return None, problems
     return (lambda: None), []  # an event that only logs (e.g. a note without a collection)

@@ -19,10 +19,11 @@ from ..exceptions import ReplayError, TransitionRefused
 from ..model.indicators import Indicator
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
+from .checking import Checked, check_event, check_trigger
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .corrections import LIBRARY_EVENTS, Correcting, library_event
 from .deadlines import Due, due_items
-from .effects import apply_effect, own
+from .effects import own
 from .indicators import indicator_values
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
 from .migration import moved, replay_migrated, started
@@ -344,68 +345,32 @@ class Process(Correcting):
                 actor: str | None, payload: Mapping[str, Any] | None, *, given: bool) -> Option:
         item = trig or ev
         assert item is not None
-        reasons, advisories, target, _ = self._check(trig, ev, actor, payload, dry=True)
-        allowed, needs = judge(tuple(reasons), given)
+        checked = self._check(trig, ev, actor, payload, dry=True)
+        reasons = tuple(checked.reasons)
+        allowed, needs = judge(reasons, given)
         return Option(name=item.name, kind="trigger" if trig else "event",
-                      allowed=allowed, target=target, label_de=item.label_de,
-                      label_en=item.label_en, roles=item.role_list,
-                      reasons=tuple(reasons), advisories=tuple(advisories), needs_input=needs)
+                      allowed=allowed, target=checked.target, label_de=item.label_de,
+                      label_en=item.label_en, roles=item.role_list, reasons=reasons,
+                      advisories=tuple(checked.advisories), needs_input=needs)
 
     def _check(self, trig: CompiledTrigger | None, ev: CompiledEvent | None,
                actor: str | None, payload: Mapping[str, Any] | None, *, dry: bool,
-               at: dt.datetime | None = None
-               ) -> tuple[list[Reason], list[Reason], str | None, dict[str, Any]]:
+               at: dt.datetime | None = None) -> Checked:
         """All reasons against firing, the advisories, the target phase, the clean payload.
 
         For a domain event that passes (and ``dry`` is false) its effect stays applied.
         """
         item = trig or ev
         assert item is not None
-        phase = self._state.phase
         reasons = role_reasons(actor, self._ct.template.roles, item.name, item.roles,
                                self._ct.words)
         if at is not None and self._history and at < self._history[-1].at:
             reasons.append(self._ct.say("event_out_of_order", at=at.isoformat(),
                                    last=self._history[-1].at.isoformat()))
         if trig is not None:
-            edge = trig.edges.get(phase)
-            if edge is None:
-                reasons.append(self._ct.say("not_in_phase", name=trig.name, phase=phase))
-                return reasons, [], None, {}
-            if dry and payload is None:  # as options(): missing fields, guards on the defaults
-                empty, missing = trig.validate.empty
-                data, invalid = dict(empty), list(missing)
-            else:
-                data, invalid = trig.validate(payload)  # None: judged with the defaults
-            reasons.extend(invalid)
-            if invalid and not (dry and payload is None):
-                return reasons, [], edge.dest, data
-            reasons.extend(r for g in edge.guards if (r := g.evaluate(self._state, data)))
-            advisories = [r for a in edge.advisories if (r := a.evaluate(self._state, data))]
-            return reasons, advisories, edge.dest, data
+            return check_trigger(self._ct, self._state, trig, payload, reasons, dry=dry)
         assert ev is not None
-        if phase not in ev.phases:
-            reasons.append(self._ct.say("not_in_phase", name=ev.name, phase=phase))
-            return reasons, [], None, {}
-        if dry and payload is None:
-            return reasons, [], None, {}  # an event's guards judge its payload: none given
-        data, invalid = ev.validate(payload)
-        reasons.extend(invalid)
-        if invalid:
-            return reasons, [], None, data
-        undo, problems = apply_effect(self._state, ev, data)
-        reasons.extend(problems)
-        if undo is None:
-            return reasons, [], None, data
-        try:  # an event's guards judge the state it would produce: apply, judge, undo
-            reasons.extend(r for g in ev.guards if (r := g.evaluate(self._state, data)))
-            advisories = [r for a in ev.advisories if (r := a.evaluate(self._state, data))]
-        except BaseException:
-            undo()  # a custom rule that raises must not leave the record behind
-            raise
-        if dry or reasons:
-            undo()
-        return reasons, advisories, None, data
+        return check_event(self._ct, self._state, ev, payload, reasons, dry=dry)
 
     def _fire(self, name: str, actor: str | None, payload: Mapping[str, Any] | None,
               at: dt.datetime, replayed: Event | None) -> Fired:

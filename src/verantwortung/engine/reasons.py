@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from ..model.glossary import listing, quote
-from ..model.process import Reason
+from ..model.process import Reason, actor_role
 from ..model.template import ProcessTemplate, Series
 from ..model.text import Plural
 
@@ -231,7 +231,7 @@ def role_reasons(actor: str | None, known: Collection[str], name: str,
     is not among ``allowed`` (None: every role); empty when it may, or without an actor.
 
     ``words``: the template's labels, so the message names roles and steps by them."""
-    role = actor.partition(":")[0] if actor is not None else None
+    role = actor_role(actor)
     if role is None:
         return []
     if known and role not in known:

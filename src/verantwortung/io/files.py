@@ -78,12 +78,8 @@ def _real(path: Path) -> Path | str:
         return f"cannot read file: {getattr(exc, 'strerror', None) or 'symlink loop'}"
 
 
-def read_file(path: Path, max_bytes: int, roots: Roots = None,
-              always: tuple[Path, ...] = ()) -> Opened:
-    """The bytes of ``path`` (at most ``max_bytes`` + 1), or the E001/E002 problem.
-
-    ``always`` are folders readable whatever ``roots`` says (the bundled templates).
-    """
+def _located(path: Path, roots: Roots, always: tuple[Path, ...]) -> Path | Opened:
+    """The real path of a file that may be read, or the E001 problem why not."""
     problem = _name_problem(str(path))
     if problem is not None:
         return Opened(code="E001", problem=problem)
@@ -94,6 +90,29 @@ def read_file(path: Path, max_bytes: int, roots: Roots = None,
         return Opened(code="E001", problem="outside the folders templates may be read from")
     if not real.name.lower().endswith(SUFFIXES):  # a symlink named .yaml to something else
         return Opened(code="E001", problem="only files named *.yaml or *.yml are read")
+    return real
+
+
+def _kind_problem(real: Path, mode: int) -> str | None:
+    """Why an opened file is not one to read: a directory, a device, a system file."""
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a template file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a device, FIFO or socket)"
+    if real.parts[1:2] in (("proc",), ("sys",), ("dev",)):
+        return "is a system file, not a template file"
+    return None
+
+
+def read_file(path: Path, max_bytes: int, roots: Roots = None,
+              always: tuple[Path, ...] = ()) -> Opened:
+    """The bytes of ``path`` (at most ``max_bytes`` + 1), or the E001/E002 problem.
+
+    ``always`` are folders readable whatever ``roots`` says (the bundled templates).
+    """
+    real = _located(path, roots, always)
+    if isinstance(real, Opened):
+        return real
     try:  # O_NONBLOCK: opening a FIFO must not wait for a writer
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
                      | getattr(os, "O_CLOEXEC", 0))
@@ -103,13 +122,9 @@ def read_file(path: Path, max_bytes: int, roots: Roots = None,
         return Opened(code="E001", problem=f"cannot read file: {exc.strerror or exc}")
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            return Opened(code="E001", problem="is a directory, not a template file")
-        if not stat.S_ISREG(info.st_mode):
-            return Opened(code="E001", problem="is not a regular file (a device, FIFO or "
-                          "socket)")
-        if real.parts[1:2] in (("proc",), ("sys",), ("dev",)):
-            return Opened(code="E001", problem="is a system file, not a template file")
+        problem = _kind_problem(real, info.st_mode)
+        if problem is not None:
+            return Opened(code="E001", problem=problem)
         if info.st_size > max_bytes:
             return Opened(code="E002", size=info.st_size)
         try:

@@ -231,18 +231,27 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, sources: Source
             if name not in entry["expected"]:
                 entry["expected"].append(name)
         else:
-            message = err["msg"]
-            if kind == "value_error":
-                message = message.removeprefix("Value error, ")
-            elif kind in ("literal_error", "string_pattern_mismatch"):
-                message = f"{_shown(err['input'])} is not allowed: {message[0].lower()}" \
-                          f"{message[1:]}"
-                if kind == "string_pattern_mismatch":
-                    message += " (ids are lower-case words: letters, digits, underscores)"
-            else:
-                message = message[0].lower() + message[1:]
-            merged.setdefault((loc, "E104"), {"diag": sources.diagnostic(loc, "E104", message,
-                                                                         key=on_key)})
+            merged.setdefault((loc, "E104"), {"diag": sources.diagnostic(
+                loc, "E104", _value_message(kind, err), key=on_key)})
+    return _gathered(merged, sources)
+
+
+def _value_message(kind: str, err: Any) -> str:
+    """pydantic's message of an invalid value, as a sentence of ours (E104)."""
+    message = str(err["msg"])
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    if kind in ("literal_error", "string_pattern_mismatch"):
+        message = f"{_shown(err['input'])} is not allowed: {message[0].lower()}{message[1:]}"
+        if kind == "string_pattern_mismatch":
+            message += " (ids are lower-case words: letters, digits, underscores)"
+        return message
+    return message[0].lower() + message[1:]
+
+
+def _gathered(merged: dict[tuple[Loc, str], dict[str, Any]],
+              sources: Sources) -> list[Diagnostic]:
+    """The merged problems as diagnostics; a type mismatch only where nothing else failed."""
     out: list[Diagnostic] = []
     for (loc, code), entry in merged.items():
         if code == "E103":

@@ -381,66 +381,80 @@ def _keep_inside(doc: SourceDoc, text: str) -> None:
                                             d.severity)
 
 
-def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> SourceDoc:
-    """Read one YAML document from bytes; problems land in ``.diagnostics``, never raise."""
-    limits = limits or Limits()
-    doc = SourceDoc(path)
+def _text_of(raw: bytes, doc: SourceDoc, limits: Limits) -> str | None:
+    """The text of a file that is small enough, UTF-8 and not empty; else None (reported)."""
     if len(raw) > limits.max_bytes:
         doc.error(Pos(1, 1), "E002", f"file is {len(raw):,} bytes; templates may have at most "
                   f"{limits.max_bytes:,} bytes")
-        return doc
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         doc.error(_utf8_error(raw, exc), "E003",
                   f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)")
-        return doc
+        return None
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
         doc.error(Pos(1, 1), "E004", "file is empty; a template is a YAML mapping")
-        return doc
-    parser = _Parser(text)
-    try:
-        def events() -> Iterator[Any]:
-            while parser.check_event():
-                yield parser.get_event()
+        return None
+    return text
 
+
+def _syntax_error(doc: SourceDoc, text: str, exc: yaml.MarkedYAMLError) -> None:
+    """Report a parser error at the place a reader can fix it, in words that name the slip."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and mark is not None and (
+        "end of stream" in (exc.problem or "") or mark.line >= text.count("\n")
+    ):
+        mark = exc.context_mark  # the end of the file says nothing; the opening does
+    pos = _pos(mark) if mark is not None else Pos(1, 1)
+    problem = exc.problem or "invalid YAML"
+    if "nesting depth" in problem:  # libyaml's own limit, reached before ours in flow style
+        doc.error(pos, "E008", f"nesting deeper than libyaml allows ({problem})")
+        return
+    context = f" ({exc.context})" if exc.context else ""
+    hint = syntax_hint(text, pos.line, pos.column)
+    if hint is not None:  # libyaml's words name the parser's state, not the slip
+        doc.error(Pos(hint.line, hint.column), "E005", f"YAML syntax error: "
+                  f"{hint.message} (the parser says: {problem}{context})")
+        return
+    doc.error(pos, "E005", f"YAML syntax error: {problem}{context}")
+
+
+def _compose(doc: SourceDoc, text: str, limits: Limits) -> bool:
+    """Compose ``text`` into ``doc``; False when it stopped at a problem (reported)."""
+    parser = _Parser(text)
+
+    def events() -> Iterator[Any]:
+        while parser.check_event():
+            yield parser.get_event()
+
+    try:
         _Composer(doc, limits).run(events())
     except _AbortError:
-        return doc
+        return False
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and mark is not None and (
-            "end of stream" in (exc.problem or "") or mark.line >= text.count("\n")
-        ):
-            mark = exc.context_mark  # the end of the file says nothing; the opening does
-        pos = _pos(mark) if mark is not None else Pos(1, 1)
-        problem = exc.problem or "invalid YAML"
-        if "nesting depth" in problem:  # libyaml's own limit, reached before ours in flow style
-            doc.error(pos, "E008", f"nesting deeper than libyaml allows ({problem})")
-            return doc
-        context = f" ({exc.context})" if exc.context else ""
-        hint = syntax_hint(text, pos.line, pos.column)
-        if hint is not None:  # libyaml's words name the parser's state, not the slip
-            doc.error(Pos(hint.line, hint.column), "E005", f"YAML syntax error: "
-                      f"{hint.message} (the parser says: {problem}{context})")
-            return doc
-        doc.error(pos, "E005", f"YAML syntax error: {problem}{context}")
-        return doc
+        _syntax_error(doc, text, exc)
+        return False
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         where = _offset_pos(text, exc.position)
         what = (f"character U+{exc.character:04X} is not allowed in YAML (no control "
                 "characters or non-characters)" if isinstance(exc.character, int)
                 else exc.reason)
         doc.error(where, "E005", f"YAML syntax error: {what}")
-        return doc
+        return False
     except yaml.YAMLError as exc:
         doc.error(Pos(1, 1), "E005", f"YAML error: {str(exc).splitlines()[0][:200]}")
-        return doc
+        return False
     finally:
         parser.dispose()
         _keep_inside(doc, text)
+    return True
+
+
+def _check_top_level(doc: SourceDoc) -> None:
+    """A document that composed must be a mapping (E004 empty, E010 anything else)."""
     if doc.data is None and doc.ok:
         doc.error(Pos(1, 1), "E004", "file is empty; a template is a YAML mapping")
     elif not isinstance(doc.data, dict) and doc.ok:
@@ -449,6 +463,15 @@ def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> Sour
         doc.error(doc.locate(()), "E010", f"the top level is {kind}; the file must be a "
                   "mapping of keys (a template: id, version, phases, ...; a scenario: "
                   "template, steps, ...)")
+
+
+def load_yaml_bytes(raw: bytes, path: str, limits: Limits | None = None) -> SourceDoc:
+    """Read one YAML document from bytes; problems land in ``.diagnostics``, never raise."""
+    limits = limits or Limits()
+    doc = SourceDoc(path)
+    text = _text_of(raw, doc, limits)
+    if text is not None and _compose(doc, text, limits):
+        _check_top_level(doc)
     return doc
 
 

@@ -26,14 +26,18 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import FrozenInstanceError, dataclass
 from functools import cache
-from typing import Any, Literal, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn
 
 from typing_extensions import TypedDict
 
 from .text import Plural, fill
 
-__all__ = ["MIGRATED_EVENT", "START_EVENT", "Event", "Fired", "FrozenDict", "FrozenList",
-           "Option", "Reason", "freeze", "freeze_payload"]
+if TYPE_CHECKING:
+    from ..exceptions import RefusalReason
+
+__all__ = ["MIGRATED_EVENT", "START_EVENT", "Actor", "Event", "Fired", "FrozenDict",
+           "FrozenList", "Option", "Reason", "actor_role", "freeze", "freeze_payload",
+           "split_actor"]
 
 #: The kind of the first event of every process: it carries region and parameters.
 START_EVENT = "process_started"
@@ -127,6 +131,24 @@ def freeze(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return FrozenList(value)
     return value
+
+
+class Actor(NamedTuple):
+    """Who fired an event: a role id and, optionally, a name (``"facilitator:Anna Schmidt"``)."""
+
+    role: str
+    name: str
+
+
+def split_actor(actor: str) -> Actor:
+    """The role and the name of an actor text; the name is ``""`` when it has none."""
+    role, _, name = actor.partition(":")
+    return Actor(role, name)
+
+
+def actor_role(actor: str | None) -> str | None:
+    """The role id of an actor text; None without an actor (a trusted system call)."""
+    return None if actor is None else split_actor(actor).role
 
 
 class Event(NamedTuple):
@@ -329,6 +351,10 @@ class Reason:
         return {"code": self.code, "hard": self.hard, "message_de": self.message_de,
                 "message_en": self.message_en, "seen": dict(self.seen), "source": self.source,
                 "needs_input": list(self.needs_input)}
+
+
+if TYPE_CHECKING:  # a Reason is what TransitionRefused.reasons promises: the checker says so
+    _REASON_IS_A_REFUSAL_REASON: type[RefusalReason] = Reason
 
 
 @dataclass(frozen=True, slots=True)

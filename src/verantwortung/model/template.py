@@ -335,6 +335,23 @@ def _transitions(tid: str, specs: list[tuple[TransitionSpec, Loc]], phases: list
     return tuple(out)
 
 
+def _events(doc: TemplateDocument, phases: list[Phase], series: Mapping[str, Series],
+            sources: Mapping[Loc, SourceRef]) -> list[EventDef]:
+    """The domain events, each with the phases it may happen in (default: every living one)."""
+    events = []
+    for eid, espec in doc.events.items():
+        loc: Loc = ("events", eid)
+        allowed = ([pid for ref in espec.phases for pid in expand_phase_ref(ref, phases, series)]
+                   if espec.phases is not None else [p.id for p in phases if not p.final])
+        events.append(EventDef(id=eid, spec=espec, phases=tuple(dict.fromkeys(allowed)),
+                               fields=MappingProxyType(event_fields(espec, doc.collections,
+                                                                    doc.triggers)),
+                               guards=_checks(espec.guards, True, loc, sources),
+                               advisories=_checks(espec.advisories, False, loc, sources),
+                               source=sources.get(loc)))
+    return events
+
+
 def build(doc: TemplateDocument, given: Mapping[str, Any],
           sources: Mapping[Loc, SourceRef], files: tuple[str, ...] = ()) -> ProcessTemplate:
     """Expand a validated document for parameter values ``given`` (defaults fill the rest)."""
@@ -356,17 +373,7 @@ def build(doc: TemplateDocument, given: Mapping[str, Any],
             transitions=_transitions(tid, edges, phases, series, shared, sources),
             any_source=any(ANY_PHASE in _refs(t.from_) for t, _ in edges),
             source=sources.get(loc)))
-    events = []
-    for eid, espec in doc.events.items():
-        loc = ("events", eid)
-        allowed = ([pid for ref in espec.phases for pid in expand_phase_ref(ref, phases, series)]
-                   if espec.phases is not None else [p.id for p in phases if not p.final])
-        events.append(EventDef(id=eid, spec=espec, phases=tuple(dict.fromkeys(allowed)),
-                               fields=MappingProxyType(event_fields(espec, doc.collections,
-                                                                    doc.triggers)),
-                               guards=_checks(espec.guards, True, loc, sources),
-                               advisories=_checks(espec.advisories, False, loc, sources),
-                               source=sources.get(loc)))
+    events = _events(doc, phases, series, sources)
     return ProcessTemplate(
         id=doc.id, version=doc.version, title=doc.title, description=doc.description,
         parameters=MappingProxyType(dict(doc.parameters)),

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import textwrap
 
-from ..exceptions import VerantwortungError
+from ..exceptions import GraphvizError, GraphvizNotFoundError
 from .graph import Edge, Graph, Node
 from .words import ui
 
@@ -32,21 +32,6 @@ START = "[*]"
 _FILL = {"current": "#fde68a", "passed": "#d1fae5", "ahead": "#ffffff"}
 _LINE = {"current": "#b45309", "passed": "#047857", "ahead": "#9ca3af"}
 _EDGE = {"allowed": "#047857", "blocked": "#b91c1c"}
-
-
-class GraphvizError(VerantwortungError):
-    """Graphviz could not draw a diagram."""
-
-
-class GraphvizNotFoundError(GraphvizError):
-    """The Graphviz program ``dot`` is not installed (or not on PATH)."""
-
-    def __init__(self, fmt: str) -> None:
-        self.format = fmt
-        super().__init__(
-            f"{fmt.upper()} output needs Graphviz, and its program 'dot' is not on PATH. "
-            "Install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
-            "graphviz; Windows: winget install graphviz), or use --format mermaid or dot.")
 
 
 def graphviz_available() -> bool:
@@ -153,13 +138,12 @@ def _edge(e: Edge, lang: str, process: bool) -> str:
         **{"class": dot_string(" ".join(classes))}) + ";"
 
 
-def to_dot(graph: Graph, lang: str = "de", *, rankdir: str = "TB") -> str:
-    """The graph as Graphviz DOT text (``lang``: de or en; ``rankdir``: TB or LR)."""
-    process = graph.current is not None
+def _head(graph: Graph, lang: str, rankdir: str) -> list[str]:
+    """The opening lines: the graph's title and defaults, and the start dot."""
     title = graph.title.get(lang)
     if graph.region:
         title = f"{graph.region} – {title}"
-    out = [
+    return [
         f"digraph {dot_string(graph.id)} {{",
         "    graph" + _attrs(rankdir=dot_string(rankdir), fontname=dot_string(FONT),
                              fontsize="16", label=dot_string(title), labelloc='"t"',
@@ -174,10 +158,12 @@ def to_dot(graph: Graph, lang: str = "de", *, rankdir: str = "TB") -> str:
             label='""', width="0.16", fixedsize="true", tooltip=dot_string(ui("start", lang))
         ) + ";",
     ]
+
+
+def _nodes(graph: Graph, lang: str, process: bool) -> list[str]:
+    """The phases: those outside a series, then each series as a dashed cluster."""
     clustered = {m for c in graph.clusters for m in c.members}
-    for n in graph.nodes:
-        if n.id not in clustered:
-            out.append(_node(n, lang, process))
+    out = [_node(n, lang, process) for n in graph.nodes if n.id not in clustered]
     for c in graph.clusters:
         count = c.count(lang)
         span = f"{c.label.get(lang)} ({count})"
@@ -187,6 +173,13 @@ def to_dot(graph: Graph, lang: str = "de", *, rankdir: str = "TB") -> str:
                                              tooltip=dot_string(span)) + ";")
         out.extend("    " + _node(graph.node(m), lang, process) for m in c.members)
         out.append("    }")
+    return out
+
+
+def to_dot(graph: Graph, lang: str = "de", *, rankdir: str = "TB") -> str:
+    """The graph as Graphviz DOT text (``lang``: de or en; ``rankdir``: TB or LR)."""
+    process = graph.current is not None
+    out = [*_head(graph, lang, rankdir), *_nodes(graph, lang, process)]
     out.append(f"    {dot_string(START)} -> {dot_string(graph.initial.id)};")
     sinks = [dot_string(n) for n in sorted(graph.side_finals())]
     if sinks:  # "aborted" and the like: at the end, out of the main line's way

@@ -232,6 +232,25 @@ def _indicators_table(tpl: ProcessTemplate, lang: str) -> Table:
                  tuple(rows))
 
 
+def _every_phase(tpl: ProcessTemplate, wildcard: set[str], lang: str) -> Section:
+    """The triggers that work from every running phase (abort), each with its rules."""
+    items = []
+    for trig in tpl.triggers:
+        if trig.id not in wildcard:
+            continue
+        dests = list(dict.fromkeys(t.dest for t in trig.transitions))
+        where = ", ".join(label(tpl.phase(d).label, lang, d) for d in dests)
+        first = trig.transitions[0]
+        children = [Item([Text(f"{ui('who', lang)}:", "muted"), Text(" "),
+                          Text(_roles(tpl, trig.roles, lang))]),
+                    *_check_items(first.guards, tpl, lang, trig.payload),
+                    *_check_items(first.advisories, tpl, lang, trig.payload)]
+        items.append(Item([Text(label(trig.label, lang, trig.id), "b"),
+                           Text(f" → {where}")], tuple(children)))
+    return Section((Heading(3, [Text(ui("every_phase", lang))], anchor="any-phase"),
+                    Items(tuple(items))))
+
+
 def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) -> list[Block]:
     graph = build_graph(tpl)
     groups = _groups(tpl, graph.clusters)
@@ -249,21 +268,7 @@ def _blocks(tpl: ProcessTemplate, lang: str, svg: str | None, *, title: bool) ->
     blocks.append(Heading(2, [Text(ui("phases", lang))], anchor="phases"))
     blocks.extend(_phase_section(tpl, g, wildcard, lang) for g in groups)
     if wildcard:
-        items = []
-        for trig in tpl.triggers:
-            if trig.id not in wildcard:
-                continue
-            dests = list(dict.fromkeys(t.dest for t in trig.transitions))
-            where = ", ".join(label(tpl.phase(d).label, lang, d) for d in dests)
-            first = trig.transitions[0]
-            children = [Item([Text(f"{ui('who', lang)}:", "muted"), Text(" "),
-                              Text(_roles(tpl, trig.roles, lang))]),
-                        *_check_items(first.guards, tpl, lang, trig.payload),
-                        *_check_items(first.advisories, tpl, lang, trig.payload)]
-            items.append(Item([Text(label(trig.label, lang, trig.id), "b"),
-                               Text(f" → {where}")], tuple(children)))
-        blocks.append(Section((Heading(3, [Text(ui("every_phase", lang))], anchor="any-phase"),
-                               Items(tuple(items)))))
+        blocks.append(_every_phase(tpl, wildcard, lang))
     invariants = tpl.invariants
     if invariants:
         always = tuple(Item([Text(_sentence(c, tpl, lang, None))]) for c in invariants)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.corrections import LABELS, LIBRARY_EVENTS, describe
 from ..engine.inputs import timestamp
-from ..model.process import MIGRATED_EVENT, START_EVENT, Event, Option
+from ..model.process import MIGRATED_EVENT, START_EVENT, Event, Option, split_actor
 from ..model.rule_walk import nodes
 from ..model.rules import Rule, UntilRule
 from ..model.specs import CollectionSpec, FieldSpec
@@ -85,7 +85,7 @@ def _shown(value: Any, spec: FieldSpec | None, names: _Lookup, lang: str) -> str
 def _actor(tpl_roles: Mapping[str, Any], actor: str | None, lang: str) -> str:
     if not actor:
         return "–"
-    role, _, name = actor.partition(":")
+    role, name = split_actor(actor)
     spec = tpl_roles.get(role)
     shown = label(spec.label, lang, role) if spec is not None else role
     return f"{shown} ({name})" if name else shown

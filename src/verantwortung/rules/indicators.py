@@ -74,41 +74,42 @@ def breakdown_keys(spec: IndicatorSpec, collections: Mapping[str, Any]) -> tuple
     return tuple(field.values or ()) if field is not None and field.type == "choice" else ()
 
 
-def compile_indicator(spec: IndicatorSpec, collections: Mapping[str, Any],
-                      values: Mapping[str, Any]) -> IndicatorFn:
-    """The function computing ``spec`` from a process's records (a view as rules read)."""
-    compiler = _Compiler(collections, values, {})
-    collection = spec.collection
-    keep = _filter(compiler, spec)
-    if spec.measure == "count" and spec.by is None and spec.spread is None:
-        counted = compiler.counter(collection, spec.where)  # kept up to date by the state
-        return lambda view: counted(view)
-    get_amount = (compiler.getter(collection, spec.field or "") if spec.measure == "sum"
+Amount = Callable[[RecordView, Record], int]
+
+
+def _amount(compiler: _Compiler, spec: IndicatorSpec) -> Amount:
+    """What one record adds: its ``field`` for a sum, else 1."""
+    get_amount = (compiler.getter(spec.collection, spec.field or "") if spec.measure == "sum"
                   else None)
 
     def amount(view: RecordView, rec: Record) -> int:
         return 1 if get_amount is None else _number(get_amount(view, rec))
 
-    if spec.measure == "distinct":
-        get_value = compiler.getter(collection, spec.field or "")
+    return amount
 
-        def distinct(view: RecordView) -> int:
-            seen: set[Any] = set()
-            for rec in view.records(collection):
-                if keep is None or keep(view, rec):
-                    value = get_value(view, rec)
-                    items = value if isinstance(value, list) else [value]
-                    seen.update(v for v in items if v is not None)
-            return len(seen)
 
-        return distinct
-    if spec.by is None:
-        def total(view: RecordView) -> int:
-            return sum(amount(view, rec) for rec in view.records(collection)
-                       if keep is None or keep(view, rec))
+def _distinct(compiler: _Compiler, spec: IndicatorSpec, keep: Test | None) -> IndicatorFn:
+    """How many different values ``field`` has among the kept records (lists flattened)."""
+    collection = spec.collection
+    get_value = compiler.getter(collection, spec.field or "")
 
-        return total
-    get_key = compiler.getter(collection, spec.by)
+    def distinct(view: RecordView) -> int:
+        seen: set[Any] = set()
+        for rec in view.records(collection):
+            if keep is None or keep(view, rec):
+                value = get_value(view, rec)
+                items = value if isinstance(value, list) else [value]
+                seen.update(v for v in items if v is not None)
+        return len(seen)
+
+    return distinct
+
+
+def _breakdown(compiler: _Compiler, spec: IndicatorSpec, keep: Test | None,
+               amount: Amount) -> IndicatorFn:
+    """The amounts per value of ``by``: a choice field's values first, in their order."""
+    collection = spec.collection
+    get_key = compiler.getter(collection, spec.by or "")
     listed = breakdown_keys(spec, compiler.collections)
 
     def split(view: RecordView) -> dict[str, int]:
@@ -126,3 +127,25 @@ def compile_indicator(spec: IndicatorSpec, collections: Mapping[str, Any],
         return {**listed_part, **rest}
 
     return split
+
+
+def compile_indicator(spec: IndicatorSpec, collections: Mapping[str, Any],
+                      values: Mapping[str, Any]) -> IndicatorFn:
+    """The function computing ``spec`` from a process's records (a view as rules read)."""
+    compiler = _Compiler(collections, values, {})
+    collection = spec.collection
+    keep = _filter(compiler, spec)
+    if spec.measure == "count" and spec.by is None and spec.spread is None:
+        counted = compiler.counter(collection, spec.where)  # kept up to date by the state
+        return lambda view: counted(view)
+    if spec.measure == "distinct":
+        return _distinct(compiler, spec, keep)
+    amount = _amount(compiler, spec)
+    if spec.by is not None:
+        return _breakdown(compiler, spec, keep, amount)
+
+    def total(view: RecordView) -> int:
+        return sum(amount(view, rec) for rec in view.records(collection)
+                   if keep is None or keep(view, rec))
+
+    return total

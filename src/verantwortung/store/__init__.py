@@ -1,7 +1,8 @@
 """The event store on SQLAlchemy: SQLite by default, PostgreSQL for many workers."""
 
 from .feed import FollowResult
-from .rows import StoredEvent
+from .rows import StoredEvent, StoreFired
 from .sql import DEFAULT_URL, EventStore, ProcessInfo
 
-__all__ = ["DEFAULT_URL", "EventStore", "FollowResult", "ProcessInfo", "StoredEvent"]
+__all__ = ["DEFAULT_URL", "EventStore", "FollowResult", "ProcessInfo", "StoreFired",
+           "StoredEvent"]

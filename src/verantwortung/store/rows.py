@@ -16,10 +16,11 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from ..engine.process import Process
 from ..exceptions import ConcurrencyError, CorruptEventError, StoreError
-from ..model.process import Event
+from ..model.process import Event, Fired
 
-__all__ = ["ProcessInfo", "StoredEvent", "chain", "chain_rows", "decode_events",
+__all__ = ["ProcessInfo", "StoreFired", "StoredEvent", "chain", "chain_rows", "decode_events",
            "decode_stored", "event_row", "info_of", "now", "reason_of", "seal"]
 
 
@@ -54,6 +55,17 @@ class StoredEvent(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping: the event's fields plus ``position``."""
         return {"position": self.position, **self.event.to_dict()}
+
+
+class StoreFired(NamedTuple):
+    """What :meth:`EventStore.fire <verantwortung.EventStore.fire>` returns: the process as
+    now stored and the :class:`~verantwortung.Fired` result of the event it appended.
+
+    A named tuple, so ``proc, fired = store.fire(...)`` unpacks as before.
+    """
+
+    process: Process
+    fired: Fired
 
 
 def now() -> str:

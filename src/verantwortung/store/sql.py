@@ -44,6 +44,7 @@ from .migrate import prepare
 from .rows import (
     ProcessInfo,
     StoredEvent,
+    StoreFired,
     decode_events,
     event_row,
     info_of,
@@ -54,7 +55,8 @@ from .rows import now as _now
 from .schema import events, processes
 from .sources import missing_sqlite_file, pinned_source, template_source
 
-__all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "StoredEvent", "TemplateResolver"]
+__all__ = ["DEFAULT_URL", "EventStore", "ProcessInfo", "StoreFired", "StoredEvent",
+           "TemplateResolver"]
 
 DEFAULT_URL = "sqlite:///verantwortung.sqlite3"
 TemplateResolver = Callable[[str], ProcessTemplate]
@@ -229,10 +231,11 @@ class EventStore(FeedMethods):
 
     def fire(self, process_id: str, name: str, *, actor: str | None = None,
              payload: dict[str, Any] | None = None, at: str | dt.datetime | None = None,
-             retries: int | None = None) -> tuple[Process, Any]:
+             retries: int | None = None) -> StoreFired:
         """Load, fire and append, retrying when another writer came first.
 
-        Returns the process and the :class:`~verantwortung.Fired` result. A refusal
+        Returns a :class:`~verantwortung.StoreFired`: the process and the
+        :class:`~verantwortung.Fired` result (``proc, fired = store.fire(...)``). A refusal
         raises :class:`~verantwortung.TransitionRefused` and writes nothing. Another
         writer's append is retried up to ``retries`` times (default: the store's
         ``retries``), after a random wait that doubles each time; after the last,
@@ -252,7 +255,7 @@ class EventStore(FeedMethods):
 
     def _fire_once(self, process_id: str, name: str, actor: str | None,
                    payload: dict[str, Any] | None, at: str | dt.datetime | None
-                   ) -> tuple[Process, Any]:
+                   ) -> StoreFired:
         proc = self._current(process_id)
         version = proc.version
         try:
@@ -267,7 +270,7 @@ class EventStore(FeedMethods):
         except BaseException:
             self._loaded.pop(process_id, None)  # it holds an event that is not stored
             raise
-        return proc, fired
+        return StoreFired(proc, fired)
 
     def _current(self, process_id: str) -> Process:
         """The process as stored, from the cache when the store still builds on it.

@@ -45,9 +45,9 @@ from ..engine import Process
 from ..exceptions import (
     Diagnostic,
     ParameterError,
+    ScenarioError,
     TemplateError,
     TransitionRefused,
-    VerantwortungError,
 )
 from ..io.files import excerpt
 from ..io.loader import load, resolve_source
@@ -71,14 +71,6 @@ __all__ = [
 ]
 
 SUFFIX = ".scenario.yaml"
-
-
-class ScenarioError(VerantwortungError):
-    """A scenario file cannot be read or its template cannot be loaded."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = tuple(diagnostics)
-        super().__init__("\n".join(str(d) for d in diagnostics))
 
 
 class _Spec(BaseModel):

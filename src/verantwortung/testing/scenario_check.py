@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from ..engine import GENERIC, LIBRARY_FIELDS, compiled_template
 from ..exceptions import Diagnostic, did_you_mean
 from ..io.locate import Sources
+from ..model.process import split_actor
 from ..model.template import ProcessTemplate
 
 if TYPE_CHECKING:
@@ -133,8 +134,7 @@ class _StepChecker:
             self.report((*loc, "with", key), "S005", message, key=True)
 
     def role(self, loc: Loc, actor: str, reasons: Collection[str]) -> None:
-        # an actor is a role id, optionally with a name: "facilitator:Anna Schmidt"
-        role = actor.partition(":")[0]
+        role = split_actor(actor).role
         if self.roles and role not in self.roles and "unknown_role" not in reasons:
             self.report((*loc, "by"), "S002", f"unknown role {role!r}"
                         f"{did_you_mean(role, self.roles)}{_listed('roles', self.roles)}")

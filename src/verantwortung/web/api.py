@@ -26,7 +26,8 @@ from ..exceptions import (
     TemplateError,
     TransitionRefused,
 )
-from ..model.process import Option
+from ..model.process import Option, split_actor
+from ..store.rows import StoreFired
 from .auth import User
 from .context import WebContext, context_of
 from .openapi import openapi
@@ -125,7 +126,7 @@ def _role_of(user: User, proc: Process, name: str, asked: str | None) -> str:
         allowed = None  # an unknown step: the engine refuses it with unknown_trigger
     if asked is None:
         return user.actor(allowed, tuple(proc.template.roles))
-    role = asked.partition(":")[0]
+    role = split_actor(asked).role
     if not (user.every_role or role in user.roles):
         raise _ProblemError(problem(403, "Not your role",
                                f"you act as {', '.join(user.roles)}, not as {role}"))
@@ -134,7 +135,7 @@ def _role_of(user: User, proc: Process, name: str, asked: str | None) -> str:
 
 def fire_as(ctx: WebContext, user: User, process_id: str, name: str, payload: Any,
             *, expected: int | None = None, role: str | None = None,
-            at: str | None = None) -> tuple[Process, Any]:
+            at: str | None = None) -> StoreFired:
     """Fire ``name`` as ``user``: onto version ``expected`` (ConcurrencyError when the
     store moved on), or with retries. Raises TransitionRefused; ProcessNotFound."""
     return ctx.writer.fire(user, process_id, name, payload, expected=expected, at=at,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import Diagnostic, VerantwortungError
+from ..exceptions import Diagnostic, UsersFileError
 
 __all__ = ["LOCAL_NAME", "User", "UsersFileError", "hash_secret", "load_users", "local_user",
            "verify_password", "verify_token"]
@@ -68,14 +68,6 @@ class User:
 def local_user() -> User:
     """The one user of a server on loopback without a users file: every role."""
     return User(LOCAL_NAME, (), every_role=True)
-
-
-class UsersFileError(VerantwortungError):
-    """A users file that cannot be used; ``diagnostics`` say where and why."""
-
-    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
-        self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
 def _hasher() -> Any:

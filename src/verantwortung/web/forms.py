@@ -14,7 +14,7 @@ from typing import Any
 
 from ..engine.compiled import compiled
 from ..engine.process import Process
-from ..model.process import Reason
+from ..exceptions import RefusalReason
 from ..model.specs import FieldSpec
 from ..model.template import ProcessTemplate
 from ..render.words import field_label, value_label
@@ -73,7 +73,7 @@ def _options(proc: Process, spec: FieldSpec, lang: str) -> list[tuple[str, str]]
 
 
 def form_fields(proc: Process, name: str, lang: str, values: Mapping[str, Any] | None = None,
-                reasons: Sequence[Reason] = ()) -> list[FormField]:
+                reasons: Sequence[RefusalReason] = ()) -> list[FormField]:
     """The fields of the form of ``name`` for ``proc``, filled with ``values``; each
     ``invalid_payload`` reason is shown next to its field."""
     out = []

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..model.process import Reason
+from ..exceptions import RefusalReason
 
 __all__ = ["PROBLEM_TYPE", "json_response", "problem", "reason_json"]
 
@@ -23,7 +23,7 @@ _TYPES = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-f
           428: "precondition-required", 500: "internal-error"}
 
 
-def reason_json(reason: Reason, where: str = "payload") -> dict[str, Any]:
+def reason_json(reason: RefusalReason, where: str = "payload") -> dict[str, Any]:
     """A reason for the API: code, message in de and en, the values the rule saw."""
     out: dict[str, Any] = {"code": reason.code,
                            "message": {"de": reason.message_de, "en": reason.message_en},
@@ -48,7 +48,7 @@ def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | Non
 
 
 def problem(status: int, title: str, detail: str = "", *,
-            reasons: Iterable[Reason] | None = None, where: str = "payload",
+            reasons: Iterable[RefusalReason] | None = None, where: str = "payload",
             headers: Mapping[str, str] | None = None, **extra: Any) -> Response:
     """A problem+json response; ``reasons`` become the ``reasons`` member."""
     body: dict[str, Any] = {"type": f"urn:verantwortung:problem:{_TYPES.get(status, status)}",

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..exceptions import SessionKeyError
 from .auth import User
 
 __all__ = ["MAX_AGE", "Session", "SessionKeyError", "Sessions", "session_key"]
@@ -50,10 +51,6 @@ class Session:
     def csrf_ok(self, token: str | None) -> bool:
         """Whether a form carried this session's CSRF token."""
         return token is not None and hmac.compare_digest(self.csrf, token)
-
-
-class SessionKeyError(ValueError):
-    """A session key file that cannot be read or made; the message says which and why."""
 
 
 def session_key(path: str | Path) -> bytes:

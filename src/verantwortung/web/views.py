@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.process import Process
-from ..model.process import Event, Option, Reason
+from ..exceptions import RefusalReason
+from ..model.process import Event, Option, split_actor
 from ..render import build_graph
 from ..render.words import label, value_label
 from .forms import FormField, form_fields, payload_fields, record_name
@@ -79,7 +80,7 @@ def _skippable(graph: Any, node_id: str) -> bool:
     return bool(node.optional or node_id in graph.side_finals())
 
 
-def _reason_texts(proc: Process, reasons: Sequence[Reason], lang: str) -> list[str]:
+def _reason_texts(proc: Process, reasons: Sequence[RefusalReason], lang: str) -> list[str]:
     """The reasons in words; a field's own problem is shown at the field instead."""
     out = []
     for r in reasons:
@@ -95,7 +96,7 @@ class Submitted:
 
     name: str
     values: Mapping[str, Any]
-    reasons: Sequence[Reason] = ()
+    reasons: Sequence[RefusalReason] = ()
     preview: bool | None = None
     refused: bool = False
 
@@ -139,7 +140,7 @@ def _when(at: dt.datetime, lang: str) -> str:
 def _actor(proc: Process, actor: str | None, lang: str) -> str:
     if not actor:
         return "–"
-    role, _, name = actor.partition(":")
+    role, name = split_actor(actor)
     spec = proc.template.roles.get(role)
     role_text = label(spec.label, lang, role) if spec is not None else role
     return f"{role_text} ({name})" if name else role_text

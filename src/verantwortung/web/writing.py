@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine.process import Process
 from ..exceptions import ConcurrencyError, TransitionRefused
+from ..store.rows import StoreFired
 from ..store.sql import EventStore
 from .auth import User
 
@@ -58,7 +59,7 @@ class Writer:
 
     def fire(self, user: User, process_id: str, name: str, payload: Any, *,
              expected: int | None = None, role: str | None = None, at: str | None = None,
-             actor_of: Any = None) -> tuple[Process, Any]:
+             actor_of: Any = None) -> StoreFired:
         """Fire ``name`` as ``user``. With ``expected``, only onto that version
         (ConcurrencyError otherwise); without, retried when another writer came first.
         ``actor_of(proc)`` names the actor. Raises TransitionRefused, ProcessNotFound."""
@@ -90,5 +91,5 @@ class Writer:
                 except BaseException:
                     self._drop(process_id)
                     raise
-                return proc, fired
+                return StoreFired(proc, fired)
         raise AssertionError("unreachable")  # pragma: no cover
