@@ -27,7 +27,7 @@ from pathlib import Path
 from time import perf_counter
 
 import verantwortung
-from _scale_common import ONLY, QUICK, ROOT, ROWS, STORY, row, started
+from _scale_common import CLOCK, ONLY, QUICK, ROOT, ROWS, STORY, row, started
 from _scale_engine import (
     big_template,
     compile_rows,
@@ -84,7 +84,8 @@ def startup_rows(folder: Path) -> None:
 
 def main() -> int:
     print(f"verantwortung {verantwortung.__version__}, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} cores{' (quick run)' if QUICK else ''}", flush=True)
+          f"{os.cpu_count()} cores{' (quick run)' if QUICK else ''}, clock {CLOCK.__name__}",
+          flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         groups: dict[str, Callable[[], None]] = {
@@ -97,8 +98,8 @@ def main() -> int:
             if not ONLY or name in ONLY:
                 run()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"quick": QUICK, "rows": ROWS}, ensure_ascii=False,
-                                  indent=2), encoding="utf-8")
+    RESULTS.write_text(json.dumps({"quick": QUICK, "clock": CLOCK.__name__, "rows": ROWS},
+                                  ensure_ascii=False, indent=2), encoding="utf-8")
     missed = [r["row"] for r in ROWS if not r["ok"]]
     print(f"\n{len(ROWS) - len(missed)} of {len(ROWS)} goals met; results in "
           f"{RESULTS.relative_to(ROOT)}")
