@@ -125,3 +125,67 @@ def test_an_actor_splits_at_its_first_colon(role: str, name: str) -> None:
 def test_an_actor_without_a_name_is_its_role() -> None:
     """A bare role has an empty name; no actor has no role."""
     assert (Actor("facilitator", ""), None) == (split_actor("facilitator"), actor_role(None))
+
+
+_GOOD = {"id": "e1", "process": "p", "seq": 2, "at": "2014-01-01T10:00:00+01:00",
+         "actor": None, "kind": "note_added", "payload": {"text": "x"},
+         "template": "t", "template_version": "1", "phase": "a"}
+# what may differ from a well-formed event: another value of a field, a missing or an
+# extra key, another key order
+_FIELD_VALUES = st.sampled_from([
+    ("seq", 3), ("seq", "2"), ("seq", True), ("at", "2014-01-01T10:00"), ("at", "gestern"),
+    ("at", "2014-01-02T00:00:00Z"), ("actor", "facilitator"), ("actor", 5), ("id", 7),
+    ("payload", []), ("payload", {1: "x"}), ("payload", {"a": {"b": [1]}}), ("kind", None),
+    ("phase", "b"), ("template_version", 1)])
+
+
+@st.composite
+def _event_dicts(draw: st.DrawFn) -> Any:
+    data = dict(_GOOD, seq=draw(st.integers(1, 10**6)), payload=draw(
+        st.dictionaries(st.text(max_size=3), JSON, max_size=3)))
+    for key, value in draw(st.lists(_FIELD_VALUES, max_size=2)):
+        data[key] = value
+    change = draw(st.sampled_from(["none", "none", "drop", "extra", "order", "not a dict"]))
+    if change == "drop":
+        del data["phase"]
+    elif change == "extra":
+        data["x"] = 1
+    elif change == "order":
+        data = dict(reversed(data.items()))
+    elif change == "not a dict":
+        return list(data.items())
+    return data
+
+
+@given(st.lists(_event_dicts(), max_size=6))
+def test_events_from_dicts_equals_from_dict_one_by_one(items: list[Any]) -> None:
+    """Decoding a list in bulk gives what from_dict gives per item, or the same error."""
+    from verantwortung.model.process import events_from_dicts
+
+    def each() -> Any:
+        return [Event.from_dict(e) for e in items]
+
+    try:
+        expected = each()
+    except (ValueError, TypeError) as exc:
+        with pytest.raises(type(exc)) as raised:
+            events_from_dicts(items)
+        assert str(exc) == str(raised.value)
+        return
+    found = events_from_dicts(items)
+    assert expected == found
+    assert [type(e.payload) for e in expected] == [type(e.payload) for e in found]
+    assert all(type(e) is Event and e.at.tzinfo is not None for e in found)
+
+
+def test_a_well_formed_history_is_decoded_in_bulk() -> None:
+    """A list of well-formed event dicts is checked column by column; a bad one is not."""
+    from verantwortung.model.process import _plain_events
+
+    items = [_GOOD, {**_GOOD, "seq": 3, "actor": "facilitator", "payload": {"a": [1]}}]
+    found = _plain_events(items)
+    assert found is not None
+    assert [Event.from_dict(e) for e in items] == found
+    assert isinstance(found[1].payload["a"], FrozenList)
+    assert _plain_events([*items, {**_GOOD, "at": "2014-01-01T10:00"}]) is None
+    assert _plain_events([]) is None

@@ -102,11 +102,24 @@ class CompiledCheck:
 
     def evaluate(self, view: RecordView, payload: Mapping[str, Any]) -> Reason | None:
         """None when the rule passes, else the explained reason."""
-        ok, seen = self.judge(view, payload)
+        try:  # judge(), inlined: options() evaluates every guard of every trigger
+            ok, seen = self.fn(view, payload)
+        except VerantwortungError:
+            raise
+        except Exception as exc:
+            raise RuleError(self.code, self.source, exc) from exc
         if ok:
             return None
         # the values now, the text when someone reads it (options() judges every trigger);
         # the text is filled from the frozen values, so a record changed later cannot show
+        for value in seen.values():
+            if type(value) not in _PLAIN:
+                break
+        else:  # plain values only (the common case): nothing to freeze, no dates
+            return Reason.deferred(self.code, self.message_de, self.message_en,
+                                   _Placeholders(self.context, seen), hard=self.hard,
+                                   seen=seen, source=self.source,
+                                   needs_input=self.needs_input)
         shown, values = shown_values(seen)
         if Day in map(type, seen.values()):  # a date reads differently per language
             return Reason.deferred(
@@ -120,6 +133,7 @@ class CompiledCheck:
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None), Day})  # a Day is immutable text
+_PLAIN = _SCALARS - {Day}
 
 
 def shown_values(seen: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -287,6 +301,8 @@ class CompiledTemplate:
 
 def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
             context: Mapping[str, Any]) -> tuple[CompiledCheck, ...]:
+    if not checks:  # most transitions have no advisories
+        return ()
     custom = {name: registry[name] for name in _custom_names(checks)}
     out = []
     for c in checks:

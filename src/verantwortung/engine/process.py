@@ -28,7 +28,7 @@ from .indicators import indicator_values
 from .inputs import beyond_horizon, clean_actor, shown, timestamp
 from .migration import moved, replay_migrated, started
 from .reasons import judge, role_reasons
-from .starting import check_exported_phase, check_region, check_start, exported_history
+from .starting import check_exported_phase, check_region, check_start, decoded, exported_history
 from .state import State
 
 __all__ = ["Listener", "Process", "RefusalListener"]
@@ -95,10 +95,7 @@ class Process(Correcting):
         Raises :class:`ReplayError` when the events are not a consistent history of
         ``template`` (wrong template, gaps, or an event the rules refuse).
         """
-        try:
-            items = [e if isinstance(e, Event) else Event.from_dict(e) for e in events]
-        except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
-            raise ReplayError(f"not a valid event: {exc}") from exc
+        items = decoded(events)
         if moved(items):  # the history crosses a change of template version
             return replay_migrated(cls, template, items)
         first = check_start(template, items)
@@ -314,10 +311,11 @@ class Process(Correcting):
             return self._ct.blocked_option(trig.name, phase)
         state = self._state
         data, invalid = trig.validate.empty  # what fire would judge without a payload
-        reasons = tuple(r for g in edge.guards if (r := g.evaluate(state, data)))
+        reasons = tuple([r for g in edge.guards if (r := g.evaluate(state, data))])
         if invalid:
             reasons = (*invalid, *reasons)
-        advisories = tuple(r for a in edge.advisories if (r := a.evaluate(state, data)))
+        advisories = tuple([r for a in edge.advisories if (r := a.evaluate(state, data))]
+                           ) if edge.advisories else ()
         allowed, needs = judge(reasons, False) if reasons else (True, ())
         return Option(trig.name, "trigger", allowed, trig.label_de, trig.label_en,
                       edge.dest, trig.role_list, reasons, advisories, needs)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..exceptions import InvalidRegion, ReplayError
-from ..model.process import START_EVENT, Event
+from ..model.process import START_EVENT, Event, events_from_dicts
 from ..model.template import ProcessTemplate
 from ..model.text import check_text
 from .inputs import shown
 
-__all__ = ["check_exported_phase", "check_region", "check_start", "exported_history"]
+__all__ = ["check_exported_phase", "check_region", "check_start", "decoded", "exported_history"]
 
 
 def check_region(region: object) -> str:
@@ -24,6 +24,18 @@ def check_region(region: object) -> str:
     if problem is not None:
         raise InvalidRegion(region, f"{shown(region)} is not valid text: it {problem.en}")
     return text
+
+
+def decoded(events: Iterable[Event | Mapping[str, Any]]) -> list[Event]:
+    """The events of a history to replay, given as events or as their mappings
+    (ReplayError naming the first that is not a valid event)."""
+    try:  # a list of plain dicts (an export) is checked in bulk
+        given = list(events)
+        if given and type(given[0]) is dict:
+            return events_from_dicts(given)
+        return [e if isinstance(e, Event) else Event.from_dict(e) for e in given]
+    except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+        raise ReplayError(f"not a valid event: {exc}") from exc
 
 
 def check_start(template: ProcessTemplate, items: list[Event]) -> Event:

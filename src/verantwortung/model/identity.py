@@ -32,6 +32,7 @@ _NOT_SEMANTIC = frozenset({"schema_", "extends", "migrates_from"})
 _CACHE: OrderedDict[int, tuple[TemplateDocument, str]] = OrderedDict()
 _CACHE_SIZE = 64
 _TEXTS: OrderedDict[int, tuple[TemplateDocument, str]] = OrderedDict()
+_ATOMS = frozenset({str, int, float, bool})
 
 
 def _wording(value: Any) -> bool:
@@ -45,18 +46,35 @@ def _wording(value: Any) -> bool:
     return False
 
 
+_Fields = tuple[tuple[str, str, bool, Any], ...]
+_FIELDS: dict[type[BaseModel], _Fields] = {}
+
+
+def _fields(model: type[BaseModel]) -> _Fields:
+    """(name, key, required, default) of every field a digest may write, once per class
+    (pydantic's ``get_default`` inspects a default factory's signature on every call)."""
+    found = _FIELDS.get(model)
+    if found is None:
+        found = _FIELDS[model] = tuple(
+            (name, info.alias or name, info.is_required(),
+             None if info.is_required() else info.get_default(call_default_factory=True))
+            for name, info in model.model_fields.items() if name not in _NOT_SEMANTIC)
+    return found
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         out = {}
-        for name, info in type(value).model_fields.items():
+        for name, key, required, default in _fields(type(value)):
             item = getattr(value, name)
             # a value left at its default is not written: a new optional key of the
             # format (with a default) must not change the digest of every template
-            if name in _NOT_SEMANTIC or item is None or _wording(item) or (
-                    not info.is_required()
-                    and item == info.get_default(call_default_factory=True)):
+            if item is None or (not required and item == default):
                 continue
-            out[info.alias or name] = _plain(item)
+            if type(item) in _ATOMS:  # most fields: neither wording nor anything to walk
+                out[key] = item
+            elif not _wording(item):
+                out[key] = _plain(item)
         return out
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}

@@ -113,10 +113,20 @@ class CompiledRule(NamedTuple):
     reads: Reads
 
 
+#: what ``present`` does not count as a value (never changed)
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
     ">=": operator.ge, ">": operator.gt,
 }
+
+
+def _holds(fn: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
+    """Whether ``a op b``; false when the values do not compare (None against a number)."""
+    try:
+        return bool(fn(a, b))
+    except TypeError:
+        return False
 
 
 class _Compiler(RuleVisitor[Compiled]):
@@ -209,6 +219,10 @@ class _Compiler(RuleVisitor[Compiled]):
 
     def operand(self, op: Any) -> Callable[[RecordView, Mapping[str, Any]], Any]:
         if isinstance(op, CountOperand):
+            if not op.where:  # the common case, read in one call: how many records
+                self.reads_records = True
+                name = op.count
+                return lambda view, payload: len(view.records(name))
             count = self.counter(op.count, op.where)
             return lambda view, payload: count(view)
         if isinstance(op, FieldOperand):
@@ -227,7 +241,7 @@ class _Compiler(RuleVisitor[Compiled]):
 
         def present(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
             value = read(view, payload)
-            return value not in (None, "", [], {}), {"path": path, "value": value}
+            return value not in _EMPTY, {"path": path, "value": value}
 
         return present
 
@@ -274,14 +288,18 @@ class _Compiler(RuleVisitor[Compiled]):
     def _compare(self, rule: CompareRule) -> Compiled:
         left, right = self.operand(rule.compare.left), self.operand(rule.compare.right)
         fn, op = _OPS[rule.compare.op], rule.compare.op
+        if not isinstance(rule.compare.right, (CountOperand, FieldOperand)):
+            b = self.value(rule.compare.right)  # a constant: no call per evaluation
+
+            def compare_to(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
+                a = left(view, payload)
+                return _holds(fn, a, b), {"left": a, "right": b, "op": op}
+
+            return compare_to
 
         def compare(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
             a, b = left(view, payload), right(view, payload)
-            try:
-                ok = bool(fn(a, b))
-            except TypeError:  # e.g. a missing field (None) against a number
-                ok = False
-            return ok, {"left": a, "right": b, "op": op}
+            return _holds(fn, a, b), {"left": a, "right": b, "op": op}
 
         return compare
 
