@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Literal
 
 from ..model.rules import ANY_EVENT
@@ -23,7 +24,7 @@ from ..model.text import Plural
 from ..rules.compile import RecordView, build_timed
 from ..rules.dates import human_date, parse_day
 from ..rules.registry import registry
-from ..rules.timed import TimeEdges
+from ..rules.timed import DateSet, TimeEdges
 from .compiled import CompiledCheck, CompiledTemplate, shown_values
 from .state import State
 
@@ -96,10 +97,11 @@ class CompiledDeadline:
     label_en: str
     edges: tuple[TimeEdges, ...]
     texts: tuple[str | Plural, str | Plural]  # the message templates, de and en
-    # the collections its rule (and the day its phase was entered) reads, None: anything
+    # the collections its rule reads besides the dates of ``date_sets``, None: anything
     # (a custom rule); whether it reads the latest event's date
     reads: tuple[str, ...] | None
     reads_latest: bool
+    date_sets: tuple[DateSet, ...]
 
 
 class _Dated:
@@ -152,7 +154,8 @@ def _compile(tpl: ProcessTemplate) -> tuple[CompiledDeadline, ...]:
     out = []
     for d in tpl.deadlines:
         custom = {name: registry[name] for name in _custom_names(d.spec.rule)}
-        fn, edges, reads = build_timed(d.spec.rule, tpl.collections, tpl.values, custom)
+        fn, edges, reads, date_sets = build_timed(d.spec.rule, tpl.collections, tpl.values,
+                                                  custom)
         check = CompiledCheck(
             code=d.code, hard=d.spec.severity == "overdue", fn=fn,
             message_de=d.spec.message.text("de"), message_en=d.spec.message.text("en"),
@@ -161,8 +164,8 @@ def _compile(tpl: ProcessTemplate) -> tuple[CompiledDeadline, ...]:
         out.append(CompiledDeadline(
             check, d.spec.severity, frozenset(d.phases), d.spec.label.get("de"),
             d.spec.label.get("en"), edges, (check.message_de, check.message_en),
-            None if reads is None else tuple(sorted(reads - {ANY_EVENT} | {_ENTERED})),
-            reads is None or ANY_EVENT in reads))
+            None if reads is None else tuple(sorted(reads - {ANY_EVENT})),
+            reads is None or ANY_EVENT in reads, date_sets))
     return tuple(out)
 
 
@@ -210,10 +213,11 @@ def _memo(state: State, deadline: CompiledDeadline, last_at: dt.datetime | None
     """Where what a deadline found in a state's records is kept: the dates its time rules
     read, its rule's result on a given day, since when it is due on a day asked about.
 
-    None of it depends on the day asked about; it holds while the collections the rule
-    reads do not change (and the latest event, if it reads that), so an event elsewhere
-    (a note) leaves it as it is. A rule that may read anything (a custom rule) keeps it
-    until any record or the latest event changes.
+    None of it depends on the day asked about; it holds while the dates the rule's time
+    rules read, the other collections it reads and (if it reads that) the latest event
+    do not change, so an event elsewhere (a note, minutes recorded for a meeting whose
+    date it reads) leaves it as it is. A rule that may read anything (a custom rule)
+    keeps it until any record or the latest event changes.
     """
     reads = deadline.reads
     if reads is None:
@@ -222,7 +226,9 @@ def _memo(state: State, deadline: CompiledDeadline, last_at: dt.datetime | None
             memo = state.memo = {_LAST_AT: last_at}
         return memo
     changes = state.changes
-    stamp: tuple[Any, ...] = tuple(changes.get(name, 0) for name in reads)
+    stamp: tuple[Any, ...] = tuple(map(changes.get, reads, repeat(0)))
+    if deadline.date_sets:
+        stamp += tuple(map(state.dates_version, deadline.date_sets))
     if deadline.reads_latest:
         stamp += (last_at,)
     entry = state.facts.get(id(deadline))
@@ -254,36 +260,37 @@ def _since(deadline: CompiledDeadline, dated: _Dated, entered: dt.date | None) -
     """
     today, memo = dated.at, dated.memo
     code = deadline.check.code
-    asked = memo.get((code, None, today))  # asked again on the same day
-    if asked is None:
-        asked = memo[(code, None, today)] = _walk(deadline, dated, entered)
-    return asked
-
-
-def _walk(deadline: CompiledDeadline, dated: _Dated, entered: dt.date | None) -> dt.date:
-    today, memo = dated.at, dated.memo
+    asked: dt.date | None = memo.get((code, entered, today))  # asked again on the same day
+    if asked is not None:
+        return asked
     floor = entered if entered is not None and entered <= today else today
-    code = deadline.check.code
     one_day = dt.timedelta(days=1)
     judge = deadline.check.fn  # only pass or fail matters here, not the message
+    probe = dated.on(today)  # the same records, judged on the day before an edge
     count = 4
-    while True:
+    while asked is None:
         edges, every = _latest(deadline.edges, dated, today, count)
         before = None
         for edge in edges if every else edges[:count]:
             if edge == before:
                 continue
             if edge <= floor:
-                return floor
+                asked = floor
+                break
             before = edge
             passed = memo.get((code, edge))
             if passed is None:
-                passed = memo[(code, edge)] = judge(dated.on(edge - one_day), {})[0]
+                probe.at = edge - one_day
+                passed = memo[(code, edge)] = judge(probe, {})[0]
             if passed:
-                return edge
-        if every:
-            return floor
+                asked = edge
+                break
+        else:
+            if every:
+                asked = floor
         count *= 8
+    memo[(code, entered, today)] = asked
+    return asked
 
 
 def _latest(edges: tuple[TimeEdges, ...], view: RecordView, today: dt.date, count: int

@@ -170,20 +170,31 @@ class State:
         """The dates a time rule reads (:class:`DateSet`), in order, kept up to date."""
         if wanted.collection in self._layout.singles:
             return wanted.rescan(self)  # at most one record
+        return self._dates().get(self, wanted)
+
+    def dates_version(self, wanted: DateSet) -> Any:
+        """What changes whenever the dates of ``wanted`` change (the collection's count of
+        changes, for a single-record collection)."""
+        if wanted.collection in self._layout.singles:
+            return (wanted.collection, self.changes.get(wanted.collection, 0))
+        return self._dates().version(self, wanted)
+
+    def _dates(self) -> DateIndex:
         kept = self._kept
         if kept is None:
             kept = self._kept = _Kept()
         index = kept.dates
         if index is None:
             index = kept.dates = DateIndex()
-        return index.get(self, wanted)
+        return index
 
-    def _follow(self, collection: str, record: dict[str, Any], sign: int) -> None:
+    def _follow(self, collection: str, record: dict[str, Any], sign: int,
+                dates: bool = True) -> None:
         """Count ``record`` in (sign 1) or out of (sign -1) what is kept of ``collection``."""
         kept = self._kept
         if kept is None:
             return
-        if kept.dates is not None:
+        if dates and kept.dates is not None:
             kept.dates.follow(self, collection, record, sign)
         counts = kept.counts
         for tally in kept.over.get(collection, ()):
@@ -205,9 +216,13 @@ class State:
                       and t.collection != collection]:  # a record others read through
             del kept.counts[tally], kept.over[tally.collection][tally]
         self._forget_reading(collection)
-        self._follow(collection, record, -1)
+        index = kept.dates  # its dates move only where they change
+        held = None if index is None else index.held(self, collection, record)
+        self._follow(collection, record, -1, dates=False)
         record.update(changes)
-        self._follow(collection, record, 1)
+        self._follow(collection, record, 1, dates=False)
+        if held:
+            index.moved(self, record, held)  # type: ignore[union-attr]
 
     def _forget_reading(self, collection: str) -> None:
         """Drop the kept dates that other collections' tests read through ``collection``."""

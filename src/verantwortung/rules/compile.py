@@ -128,8 +128,9 @@ class _Compiler:
         self.reads_records = False
         self.edges: list[TimeEdges] = []  # one per time rule compiled
         # the collections the rule reads ("*": the latest event), None once a custom rule
-        # (which may read anything) is compiled
+        # (which may read anything) is compiled; besides the dates of ``date_sets``
         self.read_from: set[str] | None = set()
+        self.date_sets: list[DateSet] = []
 
     def _reads(self, collections: set[str]) -> None:
         if self.read_from is not None:
@@ -330,27 +331,31 @@ class _Compiler:
         tests = [self._test(self.getter(source, path), self.value(expected))
                  for path, expected in rule.where.items()]
         reads = {source}.union(*(self.followed(source, path) for path in rule.where))
-        self._reads(reads)
         if rule.unset is not None:
             unset = rule.unset
             tests.append(lambda view, rec: rec.get(unset) in (None, "", [], {}))
         wanted = DateSet(source, rule.field, tuple(tests), frozenset(reads), rule.latest)
         scan = wanted.rescan
+        if rule.latest:  # the latest record's alone: the collection is read, not kept dates
+            self._reads(reads)
+        else:
+            self.date_sets.append(wanted)
 
         def dates(view: RecordView) -> Sequence[dt.date]:
-            # a process's state keeps the dates up to date (in order, the latest last);
-            # the latest record's alone is found at once
-            kept = None if wanted.latest else getattr(view, "dated", None)
-            if kept is not None:
-                return kept(wanted)  # type: ignore[no-any-return]
             # a view judged on several days of one unchanged state keeps what was found
-            memo: dict[Any, list[dt.date]] | None = getattr(view, "memo", None)
+            memo: dict[Any, Sequence[dt.date]] | None = getattr(view, "memo", None)
             if memo is not None:
                 found = memo.get(dates)
                 if found is None:
-                    found = memo[dates] = scan(view)
+                    found = memo[dates] = find(view)
                 return found
-            return scan(view)
+            return find(view)
+
+        def find(view: RecordView) -> Sequence[dt.date]:
+            # a process's state keeps the dates up to date (in order, the latest last);
+            # the latest record's alone is found at once
+            kept = None if wanted.latest else getattr(view, "dated", None)
+            return scan(view) if kept is None else kept(wanted)
 
         return dates
 
@@ -372,7 +377,9 @@ class _Compiler:
             return found[i] if i < len(found) else found[-1]
 
         def measure(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
-            today = reference_day(view)
+            today = getattr(view, "at", None)
+            if type(today) is not dt.date:  # a day asked about is the common case
+                today = reference_day(view)
             day = None if today is None else pick(view, today)
             if today is None or day is None:
                 return passes_missing, {unit: None, "date": None, "min": lo, "max": hi,
@@ -426,8 +433,10 @@ class Timed(NamedTuple):
 
     fn: Compiled
     edges: tuple[TimeEdges, ...]  # one per time rule in it
-    #: the collections it reads ("*": the latest event); None: anything (a custom rule)
+    #: the collections it reads ("*": the latest event), besides the dates of
+    #: ``date_sets``; None: anything (a custom rule)
     collections: frozenset[str] | None
+    date_sets: tuple[DateSet, ...]  # the dates its time rules read (a view may keep them)
 
 
 def build_timed(rule: Any, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
@@ -436,4 +445,5 @@ def build_timed(rule: Any, collections: Mapping[str, CollectionSpec], values: Ma
     compiler = _Compiler(collections, values, custom or {})
     fn = compiler.compile(rule)
     read = compiler.read_from
-    return Timed(fn, tuple(compiler.edges), None if read is None else frozenset(read))
+    return Timed(fn, tuple(compiler.edges), None if read is None else frozenset(read),
+                 tuple(compiler.date_sets))

@@ -69,14 +69,15 @@ class TimeEdges:
 
     ``dates`` gives the dates in order; each shift moves a date to one such day, and
     moves later dates to later (or the same) days, so the days of one shift are in
-    order as well.
+    order as well. ``last_only``: the rule reads the latest date alone (``since``), so
+    the edges of earlier dates do not change its result.
     """
 
-    __slots__ = ("dates", "shifts")
+    __slots__ = ("dates", "last_only", "shifts")
 
     def __init__(self, dates: Callable[[RecordView], Sequence[dt.date]],
-                 shifts: tuple[Shift, ...]) -> None:
-        self.dates, self.shifts = dates, shifts
+                 shifts: tuple[Shift, ...], last_only: bool = False) -> None:
+        self.dates, self.shifts, self.last_only = dates, shifts, last_only
 
     @classmethod
     def of(cls, dates: Callable[[RecordView], Sequence[dt.date]], *, since: bool, months: bool,
@@ -95,7 +96,7 @@ class TimeEdges:
             shifts.append(by(lo) if since else by(1 - lo))
         if hi is not None:
             shifts.append(by(hi + 1) if since else by(-hi))
-        return cls(dates, tuple(shifts))
+        return cls(dates, tuple(shifts), since)
 
     def __call__(self, view: RecordView, today: dt.date) -> tuple[dt.date, ...]:
         """Every edge up to ``today`` (unordered, maybe repeated)."""
@@ -112,7 +113,14 @@ class TimeEdges:
         those, edges may be missing unless all are there.
         """
         found = self.dates(view)
-        out: list[dt.date] = []
+        if self.last_only:
+            if not found:
+                return [], True
+            last = found[-1]
+            out = [edge for shift in self.shifts if (edge := shift(last)) <= today]
+            out.sort(reverse=True)
+            return out, True
+        out = []
         every = True
         for shift in self.shifts:
             end = bisect_right(found, today, key=shift)
