@@ -10,7 +10,8 @@ Run ``python benchmarks/bench_time.py`` (``--quick``: 100 stored processes inste
     note, an ``event_scheduled`` (a date the time rules read) or a ``minutes_recorded``
     (it changes the phase entries every deadline reads, so nothing kept for them holds);
     each call follows an event of its own, and the process grows from 820 to 1,180
-    events while it is timed;
+    events while it is timed; and, recorded next to them, the first call of each on a
+    process just replayed, when nothing is kept yet;
 (b) ``verantwortung due`` (the command, in this process) over 1,000 stored processes of
     30 events, half of them with a snapshot: the wall time is recorded, and next to it
     the same store asked with one ``store.load`` per process (the peer in this run).
@@ -116,6 +117,22 @@ def first_after_an_event(proc: v.Process, at: dt.datetime, pairs: int = 60
     return {k: (statistics.median(d), statistics.median(o)) for k, (d, o) in times.items()}
 
 
+def first_on_a_replay(proc: v.Process, at: dt.datetime, pairs: int = 15
+                      ) -> tuple[float, float]:
+    """Median seconds of the first due() and of the first options() on a process just
+    replayed (nothing kept yet: due() finds the dates its rules read, options() counts
+    what its guards count), in alternating pairs."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(pairs):
+        for name, found in zip(("due", "options"), times, strict=True):
+            fresh = v.Process.replay(TPL, proc.history)
+            call = getattr(fresh, name)
+            start = perf_counter()
+            call(at=at)
+            found.append(perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def bench_calls() -> dict[str, float]:
     """(a): µs per due() and per options() on a 1,000-event process, asked again and
     asked first after an event."""
@@ -124,11 +141,14 @@ def bench_calls() -> dict[str, float]:
     assert proc.due(at=at), "the benchmark process must have something due"
     due, options = best_of_pair(lambda: proc.due(at=at), lambda: proc.options(at=at),
                                 CALLS // 4)
+    replayed, replayed_peer = first_on_a_replay(proc, at)
     grown = long_process(EVENTS - 180)  # 820 events, 1,180 when timed
     after = first_after_an_event(grown, grown.history[-1].at + dt.timedelta(days=200))
     out = {"events": proc.version, "due_items": len(proc.due(at=at)),
            "due_us": due * 1e6, "options_us": options * 1e6, "ratio": due / options,
-           "events_after": grown.version}
+           "events_after": grown.version, "first_due_on_a_replay_us": replayed * 1e6,
+           "first_options_on_a_replay_us": replayed_peer * 1e6,
+           "first_ratio_replay": replayed / replayed_peer}
     for kind, (first, peer) in after.items():
         out[f"first_due_after_{kind}_us"] = first * 1e6
         out[f"options_after_{kind}_us"] = peer * 1e6
@@ -182,6 +202,10 @@ def main_bench(argv: list[str]) -> int:
               f"due() {calls[f'first_due_after_{kind}_us']:6.1f} µs   "
               f"options() {calls[f'options_after_{kind}_us']:6.1f} µs   "
               f"= {calls[f'first_ratio_{kind}']:.2f}×")
+    print(f"    first on a process just replayed (nothing kept): "
+          f"due() {calls['first_due_on_a_replay_us']:6.1f} µs   "
+          f"options() {calls['first_options_on_a_replay_us']:6.1f} µs   "
+          f"= {calls['first_ratio_replay']:.2f}× (recorded)")
     print(f"(b) verantwortung due over {command['processes']} stored processes: "
           f"{command['seconds']:.2f} s ({command['items']} items); one store.load each: "
           f"{command['one_load_each_seconds']:.2f} s = {command['ratio']:.2f}×")

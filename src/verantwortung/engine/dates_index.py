@@ -5,8 +5,10 @@ A time rule reads the dates of a collection's records that pass its tests (a
 O(history) each time the records change, so the first ``due()`` after an event would
 cost as much as the history is long. Instead, from the first time a rule asks for a
 set, the state keeps it in order and follows every add, update, removal and undo: one
-insertion or deletion per record that passes, so asking costs O(log n) and an event
-O(sets over its collection).
+insertion or deletion per record that passes, so asking costs O(1) (and a bisection
+to find a date) and an event O(sets over its collection). Each set has a version that
+changes whenever its dates do, so what was found from them (a deadline's results) can
+be kept until then; an update that leaves a record's date where it was keeps it.
 
 The same assumptions as the kept counts hold (see :class:`~verantwortung.engine.state.State`):
 a record's tests change only through an update of the record itself, or of a record it

@@ -213,11 +213,11 @@ def _memo(state: State, deadline: CompiledDeadline, last_at: dt.datetime | None
     """Where what a deadline found in a state's records is kept: the dates its time rules
     read, its rule's result on a given day, since when it is due on a day asked about.
 
-    None of it depends on the day asked about; it holds while the dates the rule's time
-    rules read, the other collections it reads and (if it reads that) the latest event
-    do not change, so an event elsewhere (a note, minutes recorded for a meeting whose
-    date it reads) leaves it as it is. A rule that may read anything (a custom rule)
-    keeps it until any record or the latest event changes.
+    What depends on a day is kept under that day. All of it holds while the dates the
+    rule's time rules read (their version), the other collections it reads and (if it
+    reads that) the latest event stay the same, so an event elsewhere (a note, minutes
+    recorded for a meeting whose date it reads) leaves it as it is. A rule that may read
+    anything (a custom rule) keeps it until any record or the latest event changes.
     """
     reads = deadline.reads
     if reads is None:
