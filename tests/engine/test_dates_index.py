@@ -79,8 +79,8 @@ def _step(proc: v.Process, op: str, a: int, b: int, day: dt.date) -> None:
           ("ask", 0, 3)])
 def test_kept_dates_equal_a_scan_of_the_records_for_random_histories(
         ops: list[tuple[str, int, int]]) -> None:
-    """Dates kept through adds, moves, reports, removals, references and refusals equal a scan,
-    and due() equals a fresh replay's on every day asked about."""
+    """Dates kept through adds, moves, reports, removals, references and refusals equal a scan
+    and a replay's; due() equals a fresh replay's on every day asked about."""
     proc, day = _start(), DAY0
     for i, (op, a, b) in enumerate(ops):
         day += dt.timedelta(days=i % 3)
@@ -88,6 +88,8 @@ def test_kept_dates_equal_a_scan_of_the_records_for_random_histories(
             at = day + dt.timedelta(days=abs(b))  # on or after the latest event
             fresh = v.Process.replay(TPL, proc.history)
             assert _told(fresh.due(at=at)) == _told(proc.due(at=at))
+            kept, found = _kept(proc), _kept(fresh)  # found again from the history
+            assert found == {wanted: kept[wanted] for wanted in found}
         else:
             _step(proc, op, a, b, day)
         plain = _Plain(proc._state)
