@@ -111,8 +111,8 @@ class _Dated:
 
     def __init__(self, view: RecordView, at: dt.date, last_at: dt.datetime | None,
                  memo: dict[Any, Any], kept: tuple[Any, Any] | None = None) -> None:
-        # memo: the dates time rules found in these records, shared by the views of one
-        # due() call, for the records do not change while it judges them
+        # memo: what one deadline found in these records (see _memo), shared by the views
+        # it is judged on, for the records do not change while it judges them
         self._view, self.at, self.last_at, self.memo = view, at, last_at, memo
         # what a process's state keeps up to date: the dates and counts rules read
         self.dated, self.tally = kept if kept is not None else (
