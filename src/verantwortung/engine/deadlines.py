@@ -215,9 +215,10 @@ def _memo(state: State, deadline: CompiledDeadline, last_at: dt.datetime | None
 
     What depends on a day is kept under that day. All of it holds while the dates the
     rule's time rules read (their version), the other collections it reads and (if it
-    reads that) the latest event stay the same, so an event elsewhere (a note, minutes
-    recorded for a meeting whose date it reads) leaves it as it is. A rule that may read
-    anything (a custom rule) keeps it until any record or the latest event changes.
+    reads that) the day of the latest event stay the same, so an event elsewhere (a
+    note, minutes recorded for a meeting whose date it reads) leaves it as it is. A rule
+    that may read anything (a custom rule) keeps it until any record or the latest event
+    changes.
     """
     reads = deadline.reads
     if reads is None:
@@ -229,8 +230,8 @@ def _memo(state: State, deadline: CompiledDeadline, last_at: dt.datetime | None
     stamp: tuple[Any, ...] = tuple(map(changes.get, reads, repeat(0)))
     if deadline.date_sets:
         stamp += tuple(map(state.dates_version, deadline.date_sets))
-    if deadline.reads_latest:
-        stamp += (last_at,)
+    if deadline.reads_latest:  # a time rule reads the day of the latest event
+        stamp += (None if last_at is None else last_at.date(),)
     entry = state.facts.get(id(deadline))
     if entry is None or entry[0] is not deadline or entry[1] != stamp or len(entry[2]) > 4096:
         entry = state.facts[id(deadline)] = (deadline, stamp, {})
