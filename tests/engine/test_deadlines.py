@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import verantwortung as v
@@ -219,7 +220,8 @@ def _told(items: tuple[v.Due, ...]) -> list[tuple[Any, ...]]:
                                    max_size=6))
 def test_due_asked_again_on_other_days_and_after_events_is_never_stale(
         steps: list[tuple[int, str, int]], days: list[int]) -> None:
-    """What due() keeps between calls never shows: any days, any order, events between."""
+    """What due() keeps between calls never shows: any days, any order, events between
+    (notes, dates, minutes, a phase change, refusals)."""
     proc, last = _story(_TPL, steps)
     for i, later in enumerate(days):
         at = (dt.date.fromisoformat(last) + dt.timedelta(days=later)).isoformat()
@@ -227,9 +229,13 @@ def test_due_asked_again_on_other_days_and_after_events_is_never_stale(
         assert _told(fresh.due(at=at)) == _told(proc.due(at=at))
         # an event dated like the latest one: what it changes shows from that day on
         ahead = (dt.date.fromisoformat(last) + dt.timedelta(days=later % 30)).isoformat()
-        name, payload = (("note_added", {"text": "n"}) if i % 2 else
-                         ("event_scheduled", {"kind": "milestone", "date": ahead}))
-        proc.fire(name, payload=payload, at=proc.history[-1].at)
+        name, payload = [("note_added", {"text": "n"}),
+                         ("event_scheduled", {"kind": "milestone", "date": ahead}),
+                         ("minutes_recorded", {"phase": proc.phase, "minutes": "m"}),
+                         ("hold_milestone", {})][i % 4]
+        # refused when not in this phase, or by a guard: then nothing changed
+        with contextlib.suppress(v.TransitionRefused):
+            proc.fire(name, payload=payload, at=proc.history[-1].at)
 
 
 def test_due_messages_are_written_when_read(tpl: v.ProcessTemplate) -> None:
@@ -241,3 +247,28 @@ def test_due_messages_are_written_when_read(tpl: v.ProcessTemplate) -> None:
             "längster Abstand in Tagen: 120.") == due.message("de") == due.message_de
     assert "123 days have passed since the last meeting on 4 July 2012; recommended " \
         "longest interval in days: 120." == due.message("en") == due.to_dict()["message_en"]
+
+
+@given(steps=_STEPS, later=st.integers(min_value=0, max_value=400))
+@example(steps=[(0, "schedule", n) for n in (20, 25, 30, 35, 40, 45)], later=43)  # a long walk
+def test_since_is_the_first_day_of_the_run_of_due_days_ending_on_the_day_asked(
+        steps: list[tuple[int, str, int]], later: int) -> None:
+    """Judged on the records as they are, a deadline fails on every day from its since to the
+    day asked about, and passes on the day before (unless that is before the phase began)."""
+    from verantwortung.engine.deadlines import _Dated, deadlines_of
+
+    proc, last = _story(_TPL, steps)
+    today = dt.date.fromisoformat(last) + dt.timedelta(days=later)
+    state, last_at = proc._state, proc.history[-1].at
+    rules = {d.check.code: d.check.fn for d in deadlines_of(proc._ct)}
+    entered = dt.date.fromisoformat(state.records("phases_entered")[-1]["at"][:10]) \
+        if state.records("phases_entered") else proc.history[0].at.date()
+
+    def passes(code: str, day: dt.date) -> bool:
+        return rules[code](_Dated(state, day, last_at, {}), {})[0]
+
+    for due in proc.due(at=today):
+        days = (today - due.since).days
+        assert [False] * (days + 1) == [
+            passes(due.code, due.since + dt.timedelta(days=n)) for n in range(days + 1)]
+        assert due.since <= entered or passes(due.code, due.since - dt.timedelta(days=1))

@@ -43,11 +43,14 @@ def test_one_bad_event_is_refused_as_one_by_one(index: int, field: str, value: A
         proc.fire("note_added", payload={"text": f"Notiz {i}"})
     dicts = json.loads(proc.to_json())["history"]
     dicts[index][field] = value
+    problem: ValueError | None = None
     try:
         expected: Any = [Event.from_dict(e) for e in dicts]
     except ValueError as exc:
-        with pytest.raises(v.ReplayError) as raised:
-            decoded(dicts)
-        assert f"not a valid event: {exc}" == str(raised.value)
-    else:
+        problem = exc
+    if problem is None:
         assert expected == decoded(dicts)
+        return
+    with pytest.raises(v.ReplayError) as raised:
+        decoded(dicts)
+    assert f"not a valid event: {problem}" == str(raised.value)

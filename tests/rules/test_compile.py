@@ -238,7 +238,8 @@ def test_a_months_rule_counts_whole_calendar_months_and_says_where_it_changes() 
         {"since": "meetings", "field": "date", "unit": "months", "max": 6})
     meetings = {"meetings": CollectionSpec(label=Text(de="T", en="M"),
                                            fields={"date": FieldSpec(type="date")})}
-    fn, [edges] = build_timed(rule, meetings, {})
+    timed = build_timed(rule, meetings, {})
+    fn, [edges] = timed.fn, timed.edges
     records = [{"date": "2012-01-31"}, {"date": "2012-02-29"}]  # the latest counts
 
     def judged(day: dt.date, recs: list[dict[str, object]]) -> tuple[bool, object]:

@@ -13,17 +13,19 @@ phase was entered, for the deadline did not apply before).
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Literal
 
 from ..model.rule_walk import custom_names
+from ..model.rules import ANY_EVENT
 from ..model.template import ProcessTemplate
 from ..model.text import Plural
-from ..rules.compile import Edges, RecordView, build_timed
+from ..rules.compile import RecordView, build_timed
 from ..rules.dates import human_date, parse_day
 from ..rules.registry import registry
+from ..rules.timed import DateSet, TimeEdges
 from .compiled import CompiledCheck, CompiledTemplate, shown_values
 from .state import State
 
@@ -94,20 +96,32 @@ class CompiledDeadline:
     phases: frozenset[str]
     label_de: str
     label_en: str
-    edges: tuple[Edges, ...]
+    edges: tuple[TimeEdges, ...]
     texts: tuple[str | Plural, str | Plural]  # the message templates, de and en
+    # the collections its rule reads besides the dates of ``date_sets``, None: anything
+    # (a custom rule); whether it reads the latest event's date
+    reads: tuple[str, ...] | None
+    reads_latest: bool
+    date_sets: tuple[DateSet, ...]
 
 
 class _Dated:
     """A process's records, judged on one day (what time rules read as ``at``)."""
 
-    __slots__ = ("_view", "at", "last_at", "memo")
+    __slots__ = ("_view", "at", "dated", "last_at", "memo", "tally")
 
     def __init__(self, view: RecordView, at: dt.date, last_at: dt.datetime | None,
-                 memo: dict[Any, Any]) -> None:
-        # memo: the dates time rules found in these records, shared by the views of one
-        # due() call, for the records do not change while it judges them
+                 memo: dict[Any, Any], kept: tuple[Any, Any] | None = None) -> None:
+        # memo: what one deadline found in these records (see _memo), shared by the views
+        # it is judged on, for the records do not change while it judges them
         self._view, self.at, self.last_at, self.memo = view, at, last_at, memo
+        # what a process's state keeps up to date: the dates and counts rules read
+        self.dated, self.tally = kept if kept is not None else (
+            getattr(view, "dated", None), getattr(view, "tally", None))
+
+    def on(self, day: dt.date) -> _Dated:
+        """The same records, judged on ``day``."""
+        return _Dated(self._view, day, self.last_at, self.memo, (self.dated, self.tally))
 
     def records(self, collection: str) -> Sequence[dict[str, Any]]:
         return self._view.records(collection)
@@ -141,15 +155,18 @@ def _compile(tpl: ProcessTemplate) -> tuple[CompiledDeadline, ...]:
     out = []
     for d in tpl.deadlines:
         custom = {name: registry[name] for name in custom_names(d.spec.rule)}
-        fn, edges = build_timed(d.spec.rule, tpl.collections, tpl.values, custom)
+        fn, edges, reads, date_sets = build_timed(d.spec.rule, tpl.collections, tpl.values,
+                                                  custom)
         check = CompiledCheck(
             code=d.code, hard=d.spec.severity == "overdue", fn=fn,
             message_de=d.spec.message.text("de"), message_en=d.spec.message.text("en"),
             source=str(d.source) if d.source else None,
             context={**context, "trigger": "-", "phase": "-"})
-        out.append(CompiledDeadline(check, d.spec.severity, frozenset(d.phases),
-                                    d.spec.label.get("de"), d.spec.label.get("en"), edges,
-                                    (check.message_de, check.message_en)))
+        out.append(CompiledDeadline(
+            check, d.spec.severity, frozenset(d.phases), d.spec.label.get("de"),
+            d.spec.label.get("en"), edges, (check.message_de, check.message_en),
+            None if reads is None else tuple(sorted(reads - {ANY_EVENT})),
+            reads is None or ANY_EVENT in reads, date_sets))
     return tuple(out)
 
 
@@ -163,11 +180,14 @@ def due_items(ct: CompiledTemplate, view: RecordView, phase: str, last_at: dt.da
     today = at.date()
     entered = _phase_entered(view, started)
     found = []
-    memo = _memo(view, last_at)
-    dated = _Dated(view, today, last_at, memo)
+    state = view if isinstance(view, State) else None
+    shared: dict[Any, Any] = {}  # any other view: what is found holds for this call only
+    kept = (getattr(view, "dated", None), getattr(view, "tally", None))
     for deadline in deadlines_of(ct):
         if phase not in deadline.phases:
             continue
+        memo = shared if state is None else _memo(state, deadline, last_at)
+        dated = _Dated(view, today, last_at, memo, kept)
         check = deadline.check
         ok, seen = check.judge(dated, {})
         if ok:
@@ -181,23 +201,42 @@ def due_items(ct: CompiledTemplate, view: RecordView, phase: str, last_at: dt.da
     return tuple(found)
 
 
-def _memo(view: RecordView, last_at: dt.datetime | None) -> dict[Any, Any]:
-    """Where the facts of ``view`` that do not depend on the day are kept (the dates time
-    rules find, a rule's result on a given day): the process state keeps them until its
-    records or its latest event change; any other view, for this call only."""
-    if not isinstance(view, State):
-        return {}
-    memo = view.memo
-    if memo is None or memo.get(_LAST_AT) != last_at:
-        memo = view.memo = {_LAST_AT: last_at}
-    return memo
+def _memo(state: State, deadline: CompiledDeadline, last_at: dt.datetime | None
+          ) -> dict[Any, Any]:
+    """Where what a deadline found in a state's records is kept: the dates its time rules
+    read, its rule's result on a given day, since when it is due on a day asked about.
+
+    What depends on a day is kept under that day. All of it holds while the dates the
+    rule's time rules read (their version), the other collections it reads and (if it
+    reads that) the day of the latest event stay the same, so an event elsewhere (a
+    note, minutes recorded for a meeting whose date it reads) leaves it as it is. A rule
+    that may read anything (a custom rule) keeps it until any record or the latest event
+    changes.
+    """
+    reads = deadline.reads
+    if reads is None:
+        memo = state.memo
+        if memo is None or memo.get(_LAST_AT) != last_at:
+            memo = state.memo = {_LAST_AT: last_at}
+        return memo
+    changes = state.changes
+    stamp: tuple[Any, ...] = tuple(map(changes.get, reads, repeat(0)))
+    if deadline.date_sets:
+        stamp += tuple(map(state.dates_version, deadline.date_sets))
+    if deadline.reads_latest:  # a time rule reads the day of the latest event
+        stamp += (None if last_at is None else last_at.date(),)
+    entry = state.facts.get(id(deadline))
+    if entry is None or entry[0] is not deadline or entry[1] != stamp or len(entry[2]) > 4096:
+        entry = state.facts[id(deadline)] = (deadline, stamp, {})
+    return entry[2]
 
 
 _LAST_AT = object()  # the memo's key for the latest event's date it was made for
+_ENTERED = "phases_entered"  # where the day the current phase was entered is read
 
 
 def _phase_entered(view: RecordView, started: Callable[[], dt.date | None]) -> dt.date | None:
-    entries = view.records("phases_entered")
+    entries = view.records(_ENTERED)
     if entries:
         return parse_day(entries[-1].get("at"))
     return started()
@@ -207,29 +246,60 @@ def _since(deadline: CompiledDeadline, dated: _Dated, entered: dt.date | None) -
     """The first day of the run of days, ending today, on which the deadline was due.
 
     The rule's result is constant between its edges, so it is judged once per edge,
-    walking back from today, until the day before an edge finds it not due. Both the
-    edges and the result on the day before one depend on the records, not on today:
-    they are kept in the memo.
+    walking back from today, until the day before an edge finds it not due. The walk
+    asks for the latest few edges, and for more only when it gets past them (the dates
+    are kept in order by the fold), so it costs the edges it passes, not the history;
+    the result on the day before an edge depends on the records, not on today, and is
+    kept in the memo.
     """
     today, memo = dated.at, dated.memo
+    code = deadline.check.code
+    asked: dt.date | None = memo.get((code, entered, today))  # asked again on the same day
+    if asked is not None:
+        return asked
     floor = entered if entered is not None and entered <= today else today
-    key = ("edges", deadline.check.code)
-    edges: list[dt.date] | None = memo.get(key)
-    if edges is None:
-        edges = memo[key] = sorted({d for e in deadline.edges for d in e(dated, dt.date.max)})
     one_day = dt.timedelta(days=1)
     judge = deadline.check.fn  # only pass or fail matters here, not the message
-    for i in range(bisect_right(edges, today) - 1, -1, -1):
-        edge = edges[i]
-        if edge <= floor:
-            break
-        passed = memo.get((key, edge))
-        if passed is None:
-            passed = memo[(key, edge)] = judge(
-                _Dated(dated._view, edge - one_day, dated.last_at, memo), {})[0]
-        if passed:
-            return edge
-    return floor
+    probe = dated.on(today)  # the same records, judged on the day before an edge
+    count = 4
+    while asked is None:
+        edges, every = _latest(deadline.edges, dated, today, count)
+        before = None
+        for edge in edges if every else edges[:count]:
+            if edge == before:
+                continue
+            if edge <= floor:
+                asked = floor
+                break
+            before = edge
+            passed = memo.get((code, edge))
+            if passed is None:
+                probe.at = edge - one_day
+                passed = memo[(code, edge)] = judge(probe, {})[0]
+            if passed:
+                asked = edge
+                break
+        else:
+            if every:
+                asked = floor
+        count *= 8
+    memo[(code, entered, today)] = asked
+    return asked
+
+
+def _latest(edges: tuple[TimeEdges, ...], view: RecordView, today: dt.date, count: int
+            ) -> tuple[list[dt.date], bool]:
+    """:meth:`TimeEdges.latest` over all time rules of a deadline."""
+    if len(edges) == 1:
+        return edges[0].latest(view, today, count)
+    out: list[dt.date] = []
+    every = True
+    for e in edges:
+        found, all_of_them = e.latest(view, today, count)
+        out.extend(found)
+        every = every and all_of_them
+    out.sort(reverse=True)
+    return out, every
 
 
 def turning_days(ct: CompiledTemplate, view: RecordView, last_at: dt.datetime | None,

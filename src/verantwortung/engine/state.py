@@ -15,6 +15,8 @@ from typing import Any
 from ..model.specs import CollectionSpec
 from ..model.text import id_key
 from ..rules.compile import Tally
+from ..rules.timed import DateSet
+from .dates_index import DateIndex
 
 __all__ = ["Layout", "State"]
 
@@ -41,14 +43,16 @@ _NONE: tuple[dict[str, Any], ...] = ()
 
 class _Kept:
     """What the fold keeps up to date besides the records: the counts rules asked for
-    (per :class:`Tally`) and the values of fields that must be unique."""
+    (per :class:`Tally`), the values of fields that must be unique, and the dates time
+    rules read (per :class:`DateSet`)."""
 
-    __slots__ = ("counts", "over", "values")
+    __slots__ = ("counts", "dates", "over", "values")
 
     def __init__(self) -> None:
         self.counts: dict[Tally, int] = {}
         self.over: dict[str, dict[Tally, None]] = {}  # collection -> the tallies counting it
         self.values: dict[tuple[str, str], dict[Any, int]] = {}  # (collection, field) -> uses
+        self.dates: DateIndex | None = None  # made when a time rule first asks
 
 
 def _same(record: Any) -> Any:
@@ -80,6 +84,8 @@ class State:
         "_records",
         "_single",
         "at",
+        "changes",
+        "facts",
         "last_at",
         "memo",
         "phase",
@@ -102,6 +108,10 @@ class State:
         # what time rules found in the records (their dates), kept until a record changes:
         # asking what is due again, on any day, does not scan the records again
         self.memo: dict[Any, Any] | None = None
+        # how often each collection changed (adds, updates, removals, undos): facts kept
+        # in ``facts`` hold while the collections they read have not changed since
+        self.changes: dict[str, int] = {}
+        self.facts: dict[Any, Any] = {}
 
     # -- the RecordView protocol used by compiled rules ------------------------------------
 
@@ -156,11 +166,36 @@ class State:
                 uses[found] = uses.get(found, 0) + 1
         return uses.get(_key(value), 0) > 0
 
-    def _follow(self, collection: str, record: dict[str, Any], sign: int) -> None:
+    def dated(self, wanted: DateSet) -> Sequence[dt.date]:
+        """The dates a time rule reads (:class:`DateSet`), in order, kept up to date."""
+        if wanted.collection in self._layout.singles:
+            return wanted.rescan(self)  # at most one record
+        return self._dates().get(self, wanted)
+
+    def dates_version(self, wanted: DateSet) -> Any:
+        """What changes whenever the dates of ``wanted`` change (the collection's count of
+        changes, for a single-record collection)."""
+        if wanted.collection in self._layout.singles:
+            return (wanted.collection, self.changes.get(wanted.collection, 0))
+        return self._dates().version(self, wanted)
+
+    def _dates(self) -> DateIndex:
+        kept = self._kept
+        if kept is None:
+            kept = self._kept = _Kept()
+        index = kept.dates
+        if index is None:
+            index = kept.dates = DateIndex()
+        return index
+
+    def _follow(self, collection: str, record: dict[str, Any], sign: int,
+                dates: bool = True) -> None:
         """Count ``record`` in (sign 1) or out of (sign -1) what is kept of ``collection``."""
         kept = self._kept
         if kept is None:
             return
+        if dates and kept.dates is not None:
+            kept.dates.follow(self, collection, record, sign)
         counts = kept.counts
         for tally in kept.over.get(collection, ()):
             if tally.test(self, record):
@@ -180,11 +215,27 @@ class State:
         for tally in [t for t in kept.counts if collection in t.reads
                       and t.collection != collection]:  # a record others read through
             del kept.counts[tally], kept.over[tally.collection][tally]
-        self._follow(collection, record, -1)
+        self._forget_reading(collection)
+        index = kept.dates  # its dates move only where they change
+        held = None if index is None else index.held(self, collection, record)
+        self._follow(collection, record, -1, dates=False)
         record.update(changes)
-        self._follow(collection, record, 1)
+        self._follow(collection, record, 1, dates=False)
+        if held:
+            index.moved(self, record, held)  # type: ignore[union-attr]
+
+    def _forget_reading(self, collection: str) -> None:
+        """Drop the kept dates that other collections' tests read through ``collection``."""
+        kept = self._kept
+        if kept is not None and kept.dates is not None:
+            kept.dates.forget_reading(collection)
 
     # -- changes ------------------------------------------------------------------------------
+
+    def _touch(self, collection: str) -> None:
+        """A record of ``collection`` changes: what was kept of the records is dropped."""
+        self.memo = None
+        self.changes[collection] = self.changes.get(collection, 0) + 1
 
     def is_single(self, collection: str) -> bool:
         """True for single-record collections."""
@@ -192,13 +243,13 @@ class State:
 
     def add(self, collection: str, record: dict[str, Any]) -> Undo:
         """Add (or, for a single collection, set) a record; return how to undo it."""
-        self.memo = None
+        self._touch(collection)
         if collection in self._layout.singles:
             before = self._single.get(collection)
             self._single[collection] = record
 
             def undo_single() -> None:
-                self.memo = None
+                self._touch(collection)
                 if before is None:
                     del self._single[collection]
                 else:
@@ -221,7 +272,7 @@ class State:
         self._follow(collection, record, 1)
 
         def undo_add() -> None:
-            self.memo = None
+            self._touch(collection)
             self._follow(collection, record, -1)
             records.pop()
             if index is not None:
@@ -237,18 +288,19 @@ class State:
 
     def remove(self, collection: str, record: dict[str, Any]) -> Undo:
         """Take ``record`` out of ``collection`` (the event log keeps it); return the undo."""
-        self.memo = None
+        self._touch(collection)
         if collection in self._layout.singles:
             del self._single[collection]
 
             def undo_unset() -> None:
-                self.memo = None
+                self._touch(collection)
                 self._single[collection] = record
 
             return undo_unset
         records = self._records[collection]
         position = next(i for i, r in enumerate(records) if r is record)
         self._follow(collection, record, -1)
+        self._forget_reading(collection)
         del records[position]
         index = self._index.get(collection)
         rid = record.get("id")
@@ -261,13 +313,14 @@ class State:
             del keys[key]  # type: ignore[union-attr]
 
         def undo_remove() -> None:
-            self.memo = None
+            self._touch(collection)
             records.insert(position, record)
             if index is not None:
                 index[rid] = record
             if held:
                 keys[key] = rid  # type: ignore[index]
             self._follow(collection, record, 1)
+            self._forget_reading(collection)
 
         return undo_remove
 
@@ -275,11 +328,11 @@ class State:
                ) -> Undo:
         """Change fields of a record of ``collection`` in place; return how to undo it."""
         before = {k: record.get(k) for k in changes}
-        self.memo = None
+        self._touch(collection)
         self._change(collection, record, changes)
 
         def undo_update() -> None:
-            self.memo = None
+            self._touch(collection)
             self._change(collection, record, before)
 
         return undo_update
@@ -315,6 +368,8 @@ class State:
         for name, record in snapshot.get("single", {}).items():
             self._single[name] = take(record)
         self.memo = None
+        self.changes.clear()
+        self.facts.clear()
 
     def snapshot(self) -> dict[str, Any]:
         """A deep, JSON-ready copy of every record (for equality and export)."""

@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from ..exceptions import RefusalReason
 
 __all__ = ["MIGRATED_EVENT", "START_EVENT", "Actor", "Event", "Fired", "FrozenDict",
-           "FrozenList", "Option", "Reason", "actor_role", "events_from_dicts", "freeze", "freeze_payload",
-           "split_actor"]
+           "FrozenList", "Option", "Reason", "actor_role", "events_from_dicts", "freeze",
+           "freeze_payload", "split_actor"]
 
 #: The kind of the first event of every process: it carries region and parameters.
 START_EVENT = "process_started"

@@ -49,10 +49,11 @@ from ..model.rules import (
     UntilRule,
 )
 from ..model.specs import BUILTIN_COLLECTIONS, CollectionSpec
-from .dates import add_months, day_text, months_between, parse_day
+from .dates import day_text, months_between
+from .timed import DateSet, TimeEdges
 
-__all__ = ["Compiled", "CompiledRule", "Edges", "Reads", "RecordView", "Tally", "build_rule",
-           "build_timed", "compile_rule", "reference_day"]
+__all__ = ["Compiled", "CompiledRule", "Edges", "Reads", "RecordView", "Tally", "Timed",
+           "build_rule", "build_timed", "compile_rule", "reference_day"]
 
 Seen = dict[str, Any]
 Compiled = Callable[["RecordView", Mapping[str, Any]], tuple[bool, Seen]]
@@ -137,7 +138,15 @@ class _Compiler(RuleVisitor[Compiled]):
         self.custom = custom
         self.payload_fields: dict[str, None] = {}  # ordered set of the payload fields read
         self.reads_records = False
-        self.edges: list[Edges] = []  # one per time rule compiled
+        self.edges: list[TimeEdges] = []  # one per time rule compiled
+        # the collections the rule reads ("*": the latest event), None once a custom rule
+        # (which may read anything) is compiled; besides the dates of ``date_sets``
+        self.read_from: set[str] | None = set()
+        self.date_sets: list[DateSet] = []
+
+    def _reads(self, collections: set[str]) -> None:
+        if self.read_from is not None:
+            self.read_from |= collections
 
     def value(self, v: Any) -> Any:
         if isinstance(v, ParamRef):
@@ -178,6 +187,7 @@ class _Compiler(RuleVisitor[Compiled]):
         for path, expected in where.items():
             tests.append(self._test(self.getter(collection, path), self.value(expected)))
             reads |= self.followed(collection, path)
+        self._reads(reads)
         if not tests:
             return lambda view: len(view.records(collection))
         if len(tests) == 1:
@@ -207,6 +217,7 @@ class _Compiler(RuleVisitor[Compiled]):
             self.payload_fields[rest] = None
             return lambda view, payload: payload.get(rest)
         self.reads_records = True
+        self._reads(self.followed(head, rest) if rest else {head})
         if not rest:
             return lambda view, payload: view.single(head)
         get = self.getter(head, rest)
@@ -325,6 +336,7 @@ class _Compiler(RuleVisitor[Compiled]):
 
     def _custom(self, rule: CustomRule) -> Compiled:
         self.reads_records = True  # a function may read anything; never "input only"
+        self.read_from = None
         func = self.custom[rule.custom]
         args = dict(rule.args)
 
@@ -341,38 +353,41 @@ class _Compiler(RuleVisitor[Compiled]):
     # -- time -------------------------------------------------------------------------
 
     def _dates(self, rule: SinceRule | UntilRule
-               ) -> Callable[[RecordView], list[dt.date]]:
+               ) -> Callable[[RecordView], Sequence[dt.date]]:
         """The dates of the records a time rule looks at (the latest event's for ``*``)."""
         self.reads_records = True
         source = rule.source
         if source == ANY_EVENT:
+            self._reads({ANY_EVENT})
             return lambda view: [_day(last)] if (last := getattr(view, "last_at", None)) else []
         tests = [self._test(self.getter(source, path), self.value(expected))
                  for path, expected in rule.where.items()]
+        reads = {source}.union(*(self.followed(source, path) for path in rule.where))
         if rule.unset is not None:
             unset = rule.unset
             tests.append(lambda view, rec: rec.get(unset) in (None, "", [], {}))
-        name, latest = rule.field, rule.latest
+        wanted = DateSet(source, rule.field, tuple(tests), frozenset(reads), rule.latest)
+        scan = wanted.rescan
+        if rule.latest:  # the latest record's alone: the collection is read, not kept dates
+            self._reads(reads)
+        else:
+            self.date_sets.append(wanted)
 
-        def dates(view: RecordView) -> list[dt.date]:
+        def dates(view: RecordView) -> Sequence[dt.date]:
             # a view judged on several days of one unchanged state keeps what was found
-            memo: dict[Any, list[dt.date]] | None = getattr(view, "memo", None)
+            memo: dict[Any, Sequence[dt.date]] | None = getattr(view, "memo", None)
             if memo is not None:
                 found = memo.get(dates)
                 if found is None:
-                    found = memo[dates] = scan(view)
+                    found = memo[dates] = find(view)
                 return found
-            return scan(view)
+            return find(view)
 
-        def scan(view: RecordView) -> list[dt.date]:
-            records = view.records(source)
-            if latest:
-                records = records[-1:]
-            if tests:
-                records = [rec for rec in records if all(t(view, rec) for t in tests)]
-            # in order, so the latest is the last and the next one is found by bisection
-            return sorted([day for rec in records
-                           if (day := parse_day(rec.get(name))) is not None])
+        def find(view: RecordView) -> Sequence[dt.date]:
+            # a process's state keeps the dates up to date (in order, the latest last);
+            # the latest record's alone is found at once
+            kept = None if wanted.latest else getattr(view, "dated", None)
+            return scan(view) if kept is None else kept(wanted)
 
         return dates
 
@@ -394,7 +409,9 @@ class _Compiler(RuleVisitor[Compiled]):
             return found[i] if i < len(found) else found[-1]
 
         def measure(view: RecordView, payload: Mapping[str, Any]) -> tuple[bool, Seen]:
-            today = reference_day(view)
+            today = getattr(view, "at", None)
+            if type(today) is not dt.date:  # a day asked about is the common case
+                today = reference_day(view)
             day = None if today is None else pick(view, today)
             if today is None or day is None:
                 return passes_missing, {unit: None, "date": None, "min": lo, "max": hi,
@@ -405,22 +422,9 @@ class _Compiler(RuleVisitor[Compiled]):
             return ok, {unit: amount, "date": day_text(day), "min": lo, "max": hi,
                         "collection": name}
 
-        def shift(day: dt.date, amount: int) -> dt.date:
-            return add_months(day, amount) if months else day + dt.timedelta(days=amount)
-
-        def edges(view: RecordView, today: dt.date) -> tuple[dt.date, ...]:
-            out: list[dt.date] = []
-            for day in dates(view):
-                out.append(day + dt.timedelta(days=1))  # the next date moves on (until)
-                # since: the amount reaches lo on day+lo, passes hi on day+hi+1;
-                # until: it falls below lo on day-lo+1, reaches hi on day-hi
-                if lo is not None:
-                    out.append(shift(day, int(lo)) if since else shift(day, 1 - int(lo)))
-                if hi is not None:
-                    out.append(shift(day, int(hi) + 1) if since else shift(day, -int(hi)))
-            return tuple(d for d in out if d <= today)
-
-        self.edges.append(edges)
+        self.edges.append(TimeEdges.of(dates, since=since, months=months,
+                                       lo=None if lo is None else int(lo),
+                                       hi=None if hi is None else int(hi)))
         return measure
 
 
@@ -456,10 +460,22 @@ def build_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: Map
     return CompiledRule(fn, Reads(tuple(compiler.payload_fields), compiler.reads_records))
 
 
+class Timed(NamedTuple):
+    """A compiled rule, where its time rules' results can change, and what it reads."""
+
+    fn: Compiled
+    edges: tuple[TimeEdges, ...]  # one per time rule in it
+    #: the collections it reads ("*": the latest event), besides the dates of
+    #: ``date_sets``; None: anything (a custom rule)
+    collections: frozenset[str] | None
+    date_sets: tuple[DateSet, ...]  # the dates its time rules read (a view may keep them)
+
+
 def build_timed(rule: Any, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
-                custom: Mapping[str, Callable[..., Any]] | None = None
-                ) -> tuple[Compiled, tuple[Edges, ...]]:
+                custom: Mapping[str, Callable[..., Any]] | None = None) -> Timed:
     """A compiled rule and, for every time rule in it, where its result can change."""
     compiler = _Compiler(collections, values, custom or {})
     fn = compiler.visit(rule)
-    return fn, tuple(compiler.edges)
+    read = compiler.read_from
+    return Timed(fn, tuple(compiler.edges), None if read is None else frozenset(read),
+                 tuple(compiler.date_sets))
