@@ -214,3 +214,25 @@ def test_the_state_is_never_state_every_events_behind(start: int, sizes: list[in
             written = version
         every = projection.state_every(version)
         assert version - written < every <= max(projection.STATE_EVERY_MIN, version // 32)
+
+
+def test_a_summary_moved_on_while_the_portfolio_reads_it_is_loaded_instead(
+        store_url: str, monkeypatch: Any) -> None:
+    """Another writer writes the state between the read of the summaries and the read of
+    the log: that process is loaded from the log, equal to a replay, never an error."""
+    tpl = v.load_template("verantwortungspartner")
+    with EventStore(store_url) as store, EventStore(store_url) as other:
+        proc = v.Process.start(tpl, region="Elster")
+        store.add(proc)
+        for i in range(6):
+            store.fire(proc.id, "note_added", payload={"text": f"n{i}"})
+        logs = projection._logs
+
+        def racing(conn: Any, chosen: Any) -> Any:
+            other.fire(proc.id, "note_added", payload={"text": "dazwischen"})  # 7 -> 8
+            return logs(conn, chosen)
+
+        monkeypatch.setattr(projection, "_logs", racing)
+        [got] = projection.current(store).processes
+        assert 8 == _stored(store)[proc.id]["state_version"]
+        assert store.load(proc.id, use_snapshot=False) == got

@@ -148,8 +148,10 @@ def ensure(engine: Engine) -> None:
     """
     with contextlib.suppress(DBAPIError):
         summaries.create(engine, checkfirst=True)
-        columns = {c["name"] for c in inspect(engine).get_columns(summaries.name)}
-        if "state_version" not in columns:
+        try:
+            with engine.connect() as conn:  # one cheap query, not an inspection
+                conn.execute(select(summaries.c.state_version).limit(1)).all()
+        except DBAPIError:  # no such column
             with engine.begin() as conn:
                 conn.exec_driver_sql(
                     f"ALTER TABLE {summaries.name} ADD COLUMN state_version INTEGER")
@@ -239,7 +241,9 @@ def current(store: EventStore, *, template: str | None = None,
     resolved: dict[tuple[Any, ...], ProcessTemplate] = {}
     for pid, info in infos.items():
         row = rows.get(pid)
-        if row is None or row.version != info.version or pid not in firsts:
+        tail = None if row is None or row.version != info.version or pid not in firsts \
+            else _tail(tails.get(pid, []), row)
+        if tail is None:  # no summary, or one a writer changed while it was read
             proc = store.load(pid)
         else:
             link = links.get(pid)
@@ -249,7 +253,7 @@ def current(store: EventStore, *, template: str | None = None,
                 resolved[key] = kept_templates.template_for(
                     store, info_of(info), pinned_source(info.template_source,
                                                         info.template_version), link)
-            proc = _restored(store, resolved[key], firsts[pid], tails.get(pid, []), row)
+            proc = _restored(store, resolved[key], firsts[pid], tail, row)
         started[pid] = dt.datetime.fromisoformat(row.started_at) if row is not None else \
             proc.history[0].at
         procs.append(proc)
@@ -272,6 +276,17 @@ def _logs(conn: Connection, chosen: Any) -> tuple[dict[str, Event], dict[str, li
     for tail in tails.values():
         tail.sort(key=lambda e: e.seq)
     return firsts, tails
+
+
+def _tail(found: list[Event], row: Any) -> list[Event] | None:
+    """The events from the state of ``row`` to its version, or None when ``found`` does
+    not hold them all: the log is read after the summary, and a writer may have moved
+    the summary's state on in between (the events themselves never change)."""
+    base = row.version if row.state_version is None else row.state_version
+    tail = [e for e in found if base <= e.seq <= row.version]
+    if not tail or tail[0].seq != base or tail[-1].seq != row.version:
+        return None
+    return tail
 
 
 def _kept_templates(conn: Connection, chosen: Any) -> dict[str, Any]:
