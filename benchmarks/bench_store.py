@@ -7,7 +7,9 @@ the end). Measured, with ``note_added`` events: 1. appends, one event a transact
 (``fire`` + ``append``), ``store.fire`` at 10 to 5,000 events, batches of 100; 2. loading
 10,000 events with and without snapshots, and the fetching and decoding alone; 3. floors:
 ``Process.replay`` / ``restore`` in memory and SQLAlchemy Core inserts into a scratch table.
-Times are the best of 5 runs (rounds of 100 appends), each after ``gc.collect()``.
+Times are the best of 5 runs (rounds of 100 appends), each after ``gc.collect()``. Part 4
+(``--feed``): 8 OS-process writers and ``read_all``; part 5 (``--threads``): ``store.fire``
+from 1 and 4 threads, one shared store and a store per thread.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -296,9 +299,70 @@ def print_feed(backends: dict[str, dict[str, Any]]) -> None:
             for r in backends.values()))
 
 
+THREADS, FIRES_EACH = 4, 150
+
+
+def threaded_fires(url: str, threads: int, shared: bool, each: int = FIRES_EACH) -> Rate:
+    """``threads`` threads, each ``store.fire``-ing ``each`` notes on its own process,
+    through one shared store object (``shared``) or one store per thread."""
+    stores = [EventStore(url, snapshot_every=0)] * threads if shared else [
+        EventStore(url, snapshot_every=0) for _ in range(threads)]
+    pids = []
+    for store in stores:
+        proc = Process.start(TPL, region=REGION)
+        store.add(proc)
+        store.fire(proc.id, "note_added", payload={"text": "warm"})  # cached, connected
+        pids.append(proc.id)
+    start = threading.Barrier(threads + 1)
+
+    def work(store: EventStore, pid: str) -> None:
+        start.wait()
+        for i in range(each):
+            store.fire(pid, "note_added", payload={"text": f"Notiz {i}"})
+    workers = [threading.Thread(target=work, args=sp) for sp in zip(stores, pids, strict=True)]
+    for t in workers:
+        t.start()
+    start.wait()
+    t0 = perf_counter()
+    for t in workers:
+        t.join()
+    out = rate(threads * each, perf_counter() - t0, threads * each)
+    for store in set(stores):
+        store.close()
+    return out
+
+
+def run_threads(url: str) -> dict[str, Any]:
+    """Part 5: store.fire from 1 and from THREADS threads, each on its own process, with
+    one shared store and with a store per thread (best of 3 each, alternating)."""
+    runs: dict[str, list[Rate]] = {}
+    for _ in range(3):
+        for threads, shared, key in ((1, True, "one"), (THREADS, True, "shared"),
+                                     (THREADS, False, "own")):
+            runs.setdefault(key, []).append(threaded_fires(url, threads, shared))
+    out: dict[str, Any] = {k: max(v, key=lambda r: r["events_per_s"]) for k, v in runs.items()}
+    for key in ("shared", "own"):
+        out[f"{key}_ratio"] = out[key]["events_per_s"] / out["one"]["events_per_s"]
+    return out
+
+
+def print_threads(backends: dict[str, dict[str, Any]]) -> None:
+    head = "".join(f"{b:>26}" for b in backends)
+    print(f"\n5. store.fire from threads, each on its own process (goal: {THREADS} threads "
+          f">= 1.6x one)\n  {'':<44}{head}")
+    for key, label in (("one", "1 thread"), ("shared", f"{THREADS} threads, one shared store"),
+                       ("own", f"{THREADS} threads, a store each")):
+        print(f"  {label:<44}" + "".join(
+            f"{r['threads'][key]['events_per_s']:>13,.0f}/s "
+            + (f"{r['threads'][key + '_ratio']:6.2f}x" if key != "one" else " " * 7)
+            for r in backends.values()))
+
+
 def main() -> int:
     if "--feed" in sys.argv[1:]:
-        return main_feed()
+        return main_part("feed", run_feed, print_feed)
+    if "--threads" in sys.argv[1:]:
+        return main_part("threads", run_threads, print_threads)
     py = sys.version.split()[0]
     psy = next((d.version for d in importlib.metadata.distributions(name="psycopg")), "-")
     print(f"Python {py}, SQLAlchemy {sa.__version__}, psycopg {psy}, SQLite "
@@ -315,6 +379,7 @@ def main() -> int:
         t0 = perf_counter()
         backends["SQLite"] = run_backend(f"sqlite:///{Path(tmp) / 'store.sqlite3'}")
         backends["SQLite"]["feed"] = run_feed(f"sqlite:///{Path(tmp) / 'feed.sqlite3'}")
+        backends["SQLite"]["threads"] = run_threads(f"sqlite:///{Path(tmp) / 't.sqlite3'}")
         print(f"SQLite (temporary file, WAL, synchronous=NORMAL): {perf_counter() - t0:.1f} s")
     if url := os.environ.get(PG_ENV):
         scoped, res["postgresql"], drop = pg_schema(url)
@@ -322,6 +387,7 @@ def main() -> int:
             t0 = perf_counter()
             backends["PostgreSQL"] = run_backend(scoped)
             backends["PostgreSQL"]["feed"] = run_feed(scoped)
+            backends["PostgreSQL"]["threads"] = run_threads(scoped)
             print(f"PostgreSQL ({res['postgresql']}): {perf_counter() - t0:.1f} s")
         finally:
             drop()
@@ -344,6 +410,7 @@ def main() -> int:
           f"{mem['replay'] * 1e3:>14.2f} ms {LONG / mem['replay']:>10,.0f} events/s\n  "
           f"{'Process.restore(TPL, history, state, 10000)':<44}{mem['restore'] * 1e3:>14.2f} ms")
     print_feed(backends)
+    print_threads(backends)
     print("\nSummary")
     for name, r in backends.items():
         summary(name, r, mem)
@@ -353,18 +420,19 @@ def main() -> int:
     return 0
 
 
-def main_feed() -> int:
-    """Only part 4 (``--feed``): the writers and read_all, on SQLite and PostgreSQL."""
+def main_part(key: str, run: Callable[[str], dict[str, Any]],
+              show: Callable[[dict[str, dict[str, Any]]], None]) -> int:
+    """Only one part (``--feed``: 4, ``--threads``: 5), on SQLite and PostgreSQL."""
     backends: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        backends["SQLite"] = {"feed": run_feed(f"sqlite:///{Path(tmp) / 'feed.sqlite3'}")}
+        backends["SQLite"] = {key: run(f"sqlite:///{Path(tmp) / f'{key}.sqlite3'}")}
     if url := os.environ.get(PG_ENV):
         scoped, _, drop = pg_schema(url)
         try:
-            backends["PostgreSQL"] = {"feed": run_feed(scoped)}
+            backends["PostgreSQL"] = {key: run(scoped)}
         finally:
             drop()
-    print_feed(backends)
+    show(backends)
     return 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import verantwortung as v
 from tests.cli.test_due import _run
 
 
@@ -73,3 +74,31 @@ def test_rebuild_summaries(demo: str, capsys: pytest.CaptureFixture[str]) -> Non
         capsys, "rebuild-summaries", "--db", demo)
     assert before == _run(capsys, "portfolio", "--db", demo, "--format", "json",
                           "--at", "2015-01-01")
+
+
+def test_the_collector_is_paused_while_the_portfolio_is_built(
+        demo: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cyclic garbage collector is off while the processes are built and on again
+    afterwards, also when the command fails."""
+    import gc
+
+    from verantwortung.store import projection
+
+    seen: list[bool] = []
+    real = projection.current
+
+    def watched(*args: object, **kwargs: object) -> projection.Listed:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(projection, "current", watched)
+    assert 0 == _run(capsys, "portfolio", "--db", demo, "--format", "json")[0]
+    assert ([False], True) == (seen, gc.isenabled())
+
+    def failing(*args: object, **kwargs: object) -> projection.Listed:
+        raise v.StoreError("kaputt")
+
+    monkeypatch.setattr(projection, "current", failing)
+    assert 1 == _run(capsys, "portfolio", "--db", demo, "--format", "json")[0]
+    assert gc.isenabled()

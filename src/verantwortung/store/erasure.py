@@ -49,7 +49,7 @@ def erase_person(store: EventStore, process_id: str, person_id: str, *, reason: 
     TransitionRefused (nothing written) when the person is unknown, the reason missing
     or the actor's role may not erase; ConcurrencyError when another writer came first.
     """
-    with store._lock:
+    with store._locked(process_id):
         proc = store.load(process_id)
         version = proc.version
         payload = {"person": person_id, "reason": reason}
@@ -65,7 +65,7 @@ def erase_person(store: EventStore, process_id: str, person_id: str, *, reason: 
             raise StoreError(f"process {process_id}: the history with the values erased does "
                              "not replay to the same state; nothing was changed")
         check_rows(proc.id, [erasure])
-        store._loaded.pop(process_id, None)
+        store._forget(process_id)
         stored = _write(store, rewritten, version, new)
     store._listeners.notify(stored)
     return store.load(process_id)

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -97,7 +98,11 @@ class EventStore(FeedMethods):
         self._templates: dict[str, ProcessTemplate] = {}
         # processes that store.fire worked on: a long history is not read again per call
         self._loaded: OrderedDict[str, Process] = OrderedDict()
-        self._lock = threading.RLock()
+        # a lock per process being fired on, so that fires on different processes run
+        # at once (the database decides between writers); _guard: the cache and this
+        # table, held for a dict operation only
+        self._locks: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+        self._guard = threading.Lock()
         self.cache_size = cache_size
         self._resolve = templates or self._load_template
         self._listeners = feed.Listeners()
@@ -211,7 +216,7 @@ class EventStore(FeedMethods):
                     raise ProcessNotFound(proc.id)
                 raise ConcurrencyError(proc.id, expected_version,
                                        None if actual == expected_version else actual)
-            projection.save(conn, proc)  # the summary never lags a committed event
+            projection.save(conn, proc, expected_version)  # never behind a committed event
             if self.snapshot_every and (proc.version // self.snapshot_every
                                         > expected_version // self.snapshot_every):
                 loading.write_snapshot(conn, proc)
@@ -244,7 +249,7 @@ class EventStore(FeedMethods):
         budget = self.retries if retries is None else retries
         for attempt in range(budget + 1):
             try:
-                with self._lock:
+                with self._locked(process_id):
                     return self._fire_once(process_id, name, actor, payload, at)
             except ConcurrencyError:
                 if attempt >= budget:
@@ -263,12 +268,12 @@ class EventStore(FeedMethods):
         except TransitionRefused:
             raise  # a refusal changed nothing, so the cached process stays valid
         except BaseException:
-            self._loaded.pop(process_id, None)  # anything else: trust nothing cached
+            self._forget(process_id)  # anything else: trust nothing cached
             raise
         try:
             self.append(proc, version)
         except BaseException:
-            self._loaded.pop(process_id, None)  # it holds an event that is not stored
+            self._forget(process_id)  # it holds an event that is not stored
             raise
         return StoreFired(proc, fired)
 
@@ -280,7 +285,8 @@ class EventStore(FeedMethods):
         to a cached process that was not stored. Events other writers appended after it
         are read and applied; anything else loads the process again.
         """
-        cached = self._loaded.get(process_id)
+        with self._guard:
+            cached = self._loaded.get(process_id)
         if cached is not None:
             ours = cached.events_since(cached.version - 1)[-1].id
             with self._reading() as conn:
@@ -294,14 +300,35 @@ class EventStore(FeedMethods):
                     or (found.version > cached.version
                         and loading.catch_up(conn, cached, found.version)))
             if fits:
-                self._loaded.move_to_end(process_id)
+                with self._guard:
+                    self._loaded[process_id] = cached
+                    self._loaded.move_to_end(process_id)
                 return cached
-            self._loaded.pop(process_id, None)
+            self._forget(process_id)
         proc = self.load(process_id)
-        self._loaded[process_id] = proc
-        while len(self._loaded) > self.cache_size:
-            self._loaded.popitem(last=False)
+        with self._guard:
+            self._loaded[process_id] = proc
+            while len(self._loaded) > self.cache_size:
+                self._loaded.popitem(last=False)
         return proc
+
+    @contextmanager
+    def _locked(self, process_id: str) -> Iterator[None]:
+        """Hold the lock of one process (reentrant: a listener may fire on it again).
+
+        Its guards and the append run under it; fires on other processes do not wait.
+        """
+        with self._guard:
+            lock = self._locks.get(process_id)
+            if lock is None:
+                lock = self._locks[process_id] = threading.RLock()
+        with lock:
+            yield
+
+    def _forget(self, process_id: str) -> None:
+        """Drop the cached process (its next fire loads it again)."""
+        with self._guard:
+            self._loaded.pop(process_id, None)
 
     def snapshot(self, process_id: str) -> int:
         """Write a snapshot of the process's current state; return its sequence number."""
