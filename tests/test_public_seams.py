@@ -12,16 +12,12 @@ import verantwortung.engine as engine
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "verantwortung"
 
-#: the layers above io/ (and the command line, a package or top-level modules)
+#: the layers above io/
 ABOVE_IO = ("engine", "render", "testing", "store", "web", "cli")
-_TOP_LEVEL_CLI = ("cli.py", "demo.py", "_console.py")
 
 
 def _above_io() -> list[Path]:
-    found = [p for layer in ABOVE_IO for p in (SRC / layer).rglob("*.py")]
-    found += [p for p in SRC.glob("*.py")
-              if p.name in _TOP_LEVEL_CLI or p.name.startswith("_commands_")]
-    return sorted(found)
+    return sorted(p for layer in ABOVE_IO for p in (SRC / layer).rglob("*.py"))
 
 
 MODULES = _above_io()
