@@ -138,7 +138,7 @@ class ProcessTemplate(_Value):
         return definition_text(self.document)
 
     @property
-    def variant_key(self) -> tuple[int, tuple[tuple[str, Any], ...]]:
+    def variant_key(self) -> tuple[int, tuple[tuple[str, object], ...]]:
         """What tells built templates apart for a cache: the definition object they were
         built from and the parameter values. Compare :meth:`same_definition` on a hit,
         since an object's id is reused once it is gone."""
