@@ -39,6 +39,24 @@ def test_undo_restores_exactly() -> None:
     assert state.lookup("partners", "p2") is None
 
 
+@given(st.booleans())
+def test_undoing_an_update_takes_out_the_fields_it_added(counted: bool) -> None:
+    """An undone update that set a field the record lacked leaves no such field behind
+    (a refused status change with [to] left ``to: None`` and broke replay equality)."""
+    state = State("preparation", LAYOUT)
+    state.add("projects", {"id": "p1", "title": "Beispiel", "status": "idea"})
+    if counted:  # with counts kept, the undo goes through the indexed path
+        ideas = compile_rule(CountRule(count="projects", where={"status": "idea"}, min=0),
+                             TPL.collections, TPL.values)
+        assert 1 == ideas(state, {})[1]["count"]
+    before = state.snapshot()
+    record = state.lookup("projects", "p1")
+    assert record is not None
+    state.update("projects", record, {"status": "handed_over", "to": "Verein"})()
+    assert before == state.snapshot()
+    assert {"id": "p1", "title": "Beispiel", "status": "idea"} == record
+
+
 def test_snapshot_restore_round_trip() -> None:
     """restore(snapshot()) rebuilds records, singles and the id index."""
     state = State("kickoff", LAYOUT)

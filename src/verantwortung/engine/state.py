@@ -205,12 +205,15 @@ class State:
                 found = _key(record.get(field))
                 uses[found] = uses.get(found, 0) + sign
 
-    def _change(self, collection: str, record: dict[str, Any], changes: Mapping[str, Any]
-                ) -> None:
-        """Update ``record`` in place, keeping counts and unique values in step."""
+    def _change(self, collection: str, record: dict[str, Any], changes: Mapping[str, Any],
+                drop: tuple[str, ...] = ()) -> None:
+        """Update ``record`` in place (and take the fields ``drop`` out of it), keeping
+        counts and unique values in step."""
         kept = self._kept
         if kept is None:
             record.update(changes)
+            for key in drop:
+                del record[key]
             return
         for tally in [t for t in kept.counts if collection in t.reads
                       and t.collection != collection]:  # a record others read through
@@ -220,6 +223,8 @@ class State:
         held = None if index is None else index.held(self, collection, record)
         self._follow(collection, record, -1, dates=False)
         record.update(changes)
+        for key in drop:
+            del record[key]
         self._follow(collection, record, 1, dates=False)
         if held:
             index.moved(self, record, held)  # type: ignore[union-attr]
@@ -327,13 +332,14 @@ class State:
     def update(self, collection: str, record: dict[str, Any], changes: Mapping[str, Any]
                ) -> Undo:
         """Change fields of a record of ``collection`` in place; return how to undo it."""
-        before = {k: record.get(k) for k in changes}
+        before = {k: record[k] for k in changes if k in record}
+        added = tuple(k for k in changes if k not in record)  # undo takes these out again
         self._touch(collection)
         self._change(collection, record, changes)
 
         def undo_update() -> None:
             self._touch(collection)
-            self._change(collection, record, before)
+            self._change(collection, record, before, drop=added)
 
         return undo_update
 
