@@ -67,6 +67,18 @@ RULE: TypeAdapter[Any] = TypeAdapter(Rule)
      "“Infrastructure and logistics” are clarified"),
     ({"custom": "my_rule", "args": {"limit": 3}}, "Eigene Regel „my_rule“ (limit=3)",
      "Custom rule “my_rule” (limit=3)"),
+    ({"since": "phases_entered", "max": {"param": "milestone_interval_max_days"}},
+     "Seit dem letzten Phasenwechsel sind höchstens 120 Tage vergangen",
+     "At most 120 days have passed since the last change of phase"),
+    ({"since": "phases_entered", "where": {"phase": "kickoff"}, "min": 1},
+     "Seit dem Beginn der Phase „Auftaktveranstaltung“ ist mindestens 1 Tag vergangen",
+     "At least 1 day has passed since the start of the phase “Kick-off event”"),
+    ({"until": "scheduled_events", "where": {"kind": "kickoff"}, "field": "date", "min": 0,
+      "max": 14},
+     "Laut „Datum“ steht der nächste Eintrag unter „Geplante Veranstaltungen“, dessen Art "
+     "„Auftaktveranstaltung“ ist, in höchstens 14 Tagen an",
+     "The next entry in “Scheduled events” whose kind is “Kick-off event”, by its “date”, is "
+     "at most 14 days away"),
 ])
 def test_rule_kinds_read_as_phrases(spec: dict[str, Any], de: str, en: str) -> None:
     """Each rule kind becomes a phrase with labels quoted and parameter values filled in."""

@@ -20,7 +20,7 @@ from ..model.rules import ANY_EVENT, NotRule, ParamRef, Rule, SinceRule, UntilRu
 from ..model.template import Deadline, ProcessTemplate
 from .verbalize import _Reader, rule_text
 
-__all__ = ["deadline_text"]
+__all__ = ["deadline_text", "time_words"]
 
 _UNITS = {"days": (("Tag", "Tage"), ("day", "days")),
           "months": (("Monat", "Monate"), ("month", "months"))}
@@ -74,13 +74,58 @@ class _Words:
         return self.t(f" und dabei „{name}“ noch fehlt",
                       f" and nothing has been given for “{name}” yet")
 
+    def span(self, lo: int | float | None, hi: int | float | None) -> str:
+        """The bounds of a time rule: "2 bis 5", "mindestens 2", "höchstens 5"."""
+        return (self.t(f"{lo} bis {hi}", f"{lo} to {hi}") if lo is not None and hi is not None
+                else self.t(f"mindestens {lo}", f"at least {lo}") if lo is not None
+                else self.t(f"höchstens {hi}", f"at most {hi}"))
+
+    def since_holds(self, rule: SinceRule) -> str:
+        """What a ``since`` rule in a guard asks, as a clause: the days lie in its bounds."""
+        lo, hi = self.number(rule.min), self.number(rule.max)
+        n = hi if hi is not None else lo
+        unit = self.amount(n or 0, rule.unit).split(" ", 1)[1]
+        one = n == 1 and (lo is None or hi is None)
+        return self.t(f"seit {self.anchor(rule)} {'ist' if one else 'sind'} {self.span(lo, hi)} "
+                      f"{unit} vergangen{self.unset(rule)}",
+                      f"{self.span(lo, hi)} {unit} {'has' if one else 'have'} passed since "
+                      f"{self.anchor(rule)}{self.unset(rule)}")
+
+    def until_holds(self, rule: UntilRule) -> str:
+        """What an ``until`` rule in a guard asks, as a clause: the date lies in its bounds."""
+        lo, hi = self.number(rule.min), self.number(rule.max)
+        span = self.until_span(lo, hi, rule.unit)
+        if not self.de:
+            return f"{self.entry(rule)} is {span} away"
+        spec = self.tpl.collections.get(rule.until)
+        date = field_label(rule.field, self.lang, spec.fields.get(rule.field) if spec else None)
+        clause = self.reader.where(rule.until, rule.where, one=True)
+        return (f"laut „{date}“ steht der nächste Eintrag unter "
+                f"{self.reader.collection(rule.until)}{clause}{',' if clause else ''} {span} an")
+
+    def entry(self, rule: UntilRule) -> str:
+        """The record an ``until`` rule looks at, by the label of its date field."""
+        spec = self.tpl.collections.get(rule.until)
+        date = field_label(rule.field, self.lang, spec.fields.get(rule.field) if spec else None)
+        clause = self.reader.where(rule.until, rule.where, one=True)
+        return self.t(f"der nächste Eintrag unter {self.reader.collection(rule.until)}{clause}"
+                      f"{',' if clause else ''} laut „{date}“",
+                      f"the next entry in {self.reader.collection(rule.until)}{clause}, by "
+                      f"its “{date}”,")
+
+    def until_span(self, lo: int | float | None, hi: int | float | None, unit: str) -> str:
+        """How far away a date lies: "in höchstens 14 Tagen", "at least 3 days"."""
+        if hi is not None and not lo:
+            return self.t("in höchstens ", "at most ") + self.amount(hi, unit, True)
+        if hi is not None:
+            return self.t(f"in {lo} bis ", f"{lo} to ") + self.amount(hi, unit, True)
+        return self.t("in mindestens ", "at least ") + self.amount(lo or 0, unit, True)
+
     def since(self, rule: SinceRule, inside: bool) -> str:
         lo, hi = self.number(rule.min), self.number(rule.max)
         anchor = self.anchor(rule)
         if inside:  # under a not: due while the days lie within the bounds
-            span = (self.t(f"{lo} bis {hi}", f"{lo} to {hi}") if lo is not None and hi is not None
-                    else self.t(f"mindestens {lo}", f"at least {lo}") if lo is not None
-                    else self.t(f"höchstens {hi}", f"at most {hi}"))
+            span = self.span(lo, hi)
             n = hi if hi is not None else lo
             unit = self.amount(n or 0, rule.unit).split(" ", 1)[1]
             return self.t(f"Fällig, solange seit {anchor} {span} {unit} vergangen sind"
@@ -101,19 +146,9 @@ class _Words:
 
     def until(self, rule: UntilRule, inside: bool) -> str:
         lo, hi = self.number(rule.min), self.number(rule.max)
-        spec = self.tpl.collections.get(rule.until)
-        date = field_label(rule.field, self.lang, spec.fields.get(rule.field) if spec else None)
-        clause = self.reader.where(rule.until, rule.where, one=True)
-        entry = self.t(f"der nächste Eintrag unter {self.reader.collection(rule.until)}{clause}"
-                       f"{',' if clause else ''} laut „{date}“",
-                       f"the next entry in {self.reader.collection(rule.until)}{clause}, by "
-                       f"its “{date}”,")
+        entry = self.entry(rule)
         if inside:
-            span = (self.t("in höchstens ", "at most ") + self.amount(hi, rule.unit, True)
-                    if hi is not None and not lo else
-                    self.t(f"in {lo} bis ", f"{lo} to ") + self.amount(hi, rule.unit, True)
-                    if hi is not None else
-                    self.t("in mindestens ", "at least ") + self.amount(lo or 0, rule.unit, True))
+            span = self.until_span(lo, hi, rule.unit)
             return self.t(f"Fällig, wenn {entry} {span} ansteht.",
                           f"Due when {entry} is {span} away.")
         if lo == 0 and hi is None:
@@ -125,6 +160,11 @@ class _Words:
                     if hi is not None else ())]
         return self.t(f"Fällig, wenn {entry} {' oder '.join(bounds)} ansteht.",
                       f"Due when {entry} is {' or '.join(bounds)} away.")
+
+
+def time_words(tpl: ProcessTemplate, lang: str) -> _Words:
+    """The words for time rules of ``tpl`` in ``lang`` (guards use its clauses)."""
+    return _Words(tpl, lang)
 
 
 def deadline_text(deadline: Deadline, tpl: ProcessTemplate, lang: str = "de") -> str:

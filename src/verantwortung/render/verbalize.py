@@ -332,12 +332,17 @@ class _Phrase(RuleVisitor[str]):
         text = self.t(f"eigene Regel {name}", f"custom rule {name}")
         return f"{text} ({args})" if args else text
 
-    # a time rule reads as a deadline (:mod:`.deadline_words` gives it its sentence)
+    # a time rule in a guard reads as a clause of :mod:`.deadline_words`, which builds on
+    # this module (hence the import when it is needed)
     def visit_since(self, rule: SinceRule) -> str:
-        return str(rule)
+        from .deadline_words import time_words
+
+        return time_words(self.reader.tpl, self.reader.lang).since_holds(rule)
 
     def visit_until(self, rule: UntilRule) -> str:
-        return str(rule)
+        from .deadline_words import time_words
+
+        return time_words(self.reader.tpl, self.reader.lang).until_holds(rule)
 
 
 def rule_text(rule: Any, tpl: ProcessTemplate, lang: str = "de",
