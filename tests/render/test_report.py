@@ -102,6 +102,14 @@ def _school() -> v.Process:
     return proc
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("de", "01.08.2024"), ("en", "2024-08-01")])
+def test_a_date_field_reads_as_a_date_of_the_language(lang: str, shown: str) -> None:
+    """A record's date field is shown as people of the language write dates."""
+    page = report(_school(), lang=lang, graphviz=False)
+    card = page[page.index('id="records-agreement"'):]
+    assert f"<dd>{shown}</dd>" in card[:card.index("</section>")]
+
+
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_the_report_shows_the_templates_own_indicators(lang: str) -> None:
     """A standalone template: its indicators as figures, its collections as cards, and

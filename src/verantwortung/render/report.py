@@ -79,6 +79,8 @@ def _shown(value: Any, spec: FieldSpec | None, names: _Lookup, lang: str) -> str
         return ", ".join(names(to, v) for v in value)
     if isinstance(value, bool) or (spec is not None and spec.type == "choice"):
         return value_label(value, lang, spec)
+    if spec is not None and spec.type == "date" and (day := parse_day(value)) is not None:
+        return f"{day:%d.%m.%Y}" if lang == "de" else f"{day:%Y-%m-%d}"
     return str(value)
 
 
