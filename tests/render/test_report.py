@@ -123,7 +123,7 @@ def test_the_report_shows_the_templates_own_indicators(lang: str) -> None:
     assert 'id="records-placements"' in page
     assert htmllib.escape(XSS) in page
     for word in ("Initiativkreis", "initiative circle", "Projektteams", "Project teams",
-                 "Unternehmen", "Vision"):
+                 "Unternehmen", "Vision", "Veranstaltungen", "Meetings held"):
         assert word not in page
     assert [] == outside_refs(page)
     assert XSS not in page

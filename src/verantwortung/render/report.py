@@ -383,7 +383,8 @@ def report(process: Process, lang: str = "de", *, graphviz: bool | None = None,
         _figures(proc, graph, lang),
         _card(ui("what_next", lang), _options(proc, graph, options, lang), anchor="next"),
         _card(ui("advisories", lang), _advisories(options, lang), anchor="advisories"),
-        _card(ui("meetings", lang), _meetings(proc, graph, names, lang), anchor="meetings"),
+        _card(label(proc.template.all_collections["phases_entered"].label, lang),
+              _meetings(proc, graph, names, lang), anchor="meetings"),
         *(_collection(proc, cid, spec, names, lang)
           for cid, spec in proc.template.collections.items()),
     ]
