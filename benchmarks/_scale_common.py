@@ -24,7 +24,7 @@ REPEAT = 3 if QUICK else 5
 CLOCK = process_time if "--cpu" in sys.argv else perf_counter
 TPL = verantwortung.load_template("verantwortungspartner")
 PHASES, INITIAL = [p.id for p in TPL.phases], TPL.initial_phase.id
-EDGES = [{"trigger": t.trigger, "source": t.source, "dest": t.dest} for t in TPL.transitions]
+EDGES = [{"trigger": t.trigger, "source": t.source, "dest": t.target} for t in TPL.transitions]
 ACTOR, REGION = "facilitator", "Musterstadt"
 
 # the bundled walk up to milestone_1 (16 events) and milestone_2 (21 events)

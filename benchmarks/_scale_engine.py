@@ -257,7 +257,7 @@ def compile_rows(folder: Path) -> None:
     path = big_template(folder)
     tpl0 = verantwortung.load_template(path)
     states = [p.id for p in tpl0.phases]
-    edges = [{"trigger": t.trigger, "source": t.source, "dest": t.dest}
+    edges = [{"trigger": t.trigger, "source": t.source, "dest": t.target}
              for t in tpl0.transitions]
     t_ours = best(lambda tpl: Process.start(tpl, region=REGION),
                   lambda: verantwortung.load_template(path), repeat=3)

@@ -40,7 +40,7 @@ N, K, REPEAT, NOTES = 10_000, 300, 5, 10_000  # processes; walks a run; runs; no
 REGION, ACTOR = "Musterstadt", "facilitator"
 TPL = verantwortung.load_template("verantwortungspartner")
 PHASES, INITIAL = [p.id for p in TPL.phases], TPL.initial_phase.id
-EDGES = [{"trigger": t.trigger, "source": t.source, "dest": t.dest} for t in TPL.transitions]
+EDGES = [{"trigger": t.trigger, "source": t.source, "dest": t.target} for t in TPL.transitions]
 TRIGGERS = tuple(dict.fromkeys(e["trigger"] for e in EDGES))
 TABLE = {(e["source"], e["trigger"]): e["dest"] for e in EDGES}
 

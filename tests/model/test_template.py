@@ -68,7 +68,7 @@ def test_bundled_labels_in_both_languages(tpl: v.ProcessTemplate) -> None:
 
 def test_milestone_series_edges(tpl: v.ProcessTemplate) -> None:
     """hold_milestone enters the series from kickoff and stops at the last member."""
-    edges = [(t.source, t.dest) for t in tpl.trigger("hold_milestone").transitions]
+    edges = [(t.source, t.target) for t in tpl.trigger("hold_milestone").transitions]
     assert [("kickoff", "milestone_1"), ("milestone_1", "milestone_2"),
             ("milestone_2", "milestone_3"), ("milestone_3", "milestone_4"),
             ("milestone_4", "milestone_5")] == edges

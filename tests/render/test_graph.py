@@ -14,8 +14,8 @@ def test_template_graph_has_every_phase_and_transition(template: v.ProcessTempla
     """Nodes are the phases in order; edges are the transitions, trigger by trigger."""
     graph = build_graph(template)
     assert [p.id for p in template.phases] == [n.id for n in graph.nodes]
-    assert [(t.trigger, t.source, t.dest) for t in template.transitions] == [
-        (e.trigger, e.source, e.dest) for e in graph.edges]
+    assert [(t.trigger, t.source, t.target) for t in template.transitions] == [
+        (e.trigger, e.source, e.target) for e in graph.edges]
     assert template.initial_phase.id == graph.initial.id
     assert None is graph.current
 

@@ -47,10 +47,10 @@ def check_trigger(ct: CompiledTemplate, state: State, trig: CompiledTrigger,
         data, invalid = trig.validate(payload)  # None: judged with the defaults
     reasons.extend(invalid)
     if invalid and not as_options:
-        return Checked(reasons, [], edge.dest, data)
+        return Checked(reasons, [], edge.target, data)
     reasons.extend(r for g in edge.guards if (r := g.evaluate(state, data)))
     advisories = [r for a in edge.advisories if (r := a.evaluate(state, data))]
-    return Checked(reasons, advisories, edge.dest, data)
+    return Checked(reasons, advisories, edge.target, data)
 
 
 def check_event(ct: CompiledTemplate, state: State, ev: CompiledEvent,

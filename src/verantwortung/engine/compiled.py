@@ -164,7 +164,7 @@ def _seen(seen: dict[str, Any]) -> dict[str, Any]:
 class CompiledTransition:
     """An edge with its compiled guards and advisories."""
 
-    dest: str
+    target: str
     guards: tuple[CompiledCheck, ...]
     advisories: tuple[CompiledCheck, ...]
 
@@ -324,7 +324,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
     for trig in tpl.triggers:
         context = {**base, "trigger": trig.id}
         edges = {t.source: CompiledTransition(
-            dest=t.dest, guards=_checks(t.guards, tpl, {**context, "phase": t.source}),
+            target=t.target, guards=_checks(t.guards, tpl, {**context, "phase": t.source}),
             advisories=_checks(t.advisories, tpl, {**context, "phase": t.source}))
             for t in trig.transitions}
         triggers[trig.id] = CompiledTrigger(
@@ -351,7 +351,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
 
     machine = Machine(
         model=None, states=[p.id for p in tpl.phases], initial=tpl.initial_phase.id,
-        transitions=[{"trigger": t.trigger, "source": t.source, "dest": t.dest}
+        transitions=[{"trigger": t.trigger, "source": t.source, "dest": t.target}
                      for t in tpl.transitions],
         auto_transitions=False, ignore_invalid_triggers=False)
     invariants = _checks(tpl.invariants, tpl, {**base, "trigger": "-"})

@@ -318,7 +318,7 @@ class Process(Correcting):
                            ) if edge.advisories else ()
         allowed, needs = judge(reasons, False) if reasons else (True, ())
         return Option(trig.name, "trigger", allowed, trig.label_de, trig.label_en,
-                      edge.dest, trig.role_list, reasons, advisories, needs)
+                      edge.target, trig.role_list, reasons, advisories, needs)
 
     def can(self, name: str, *, actor: str | None = None,
             payload: Mapping[str, Any] | None = None,

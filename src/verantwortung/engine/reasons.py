@@ -127,7 +127,7 @@ class Vocabulary:
         self._series: dict[str, tuple[Series, set[str]]] = {}
         for s in tpl.series:
             along = {t.id for t in tpl.triggers for e in t.transitions
-                     if e.source in s.members and e.dest in s.members}
+                     if e.source in s.members and e.target in s.members}
             if along and s.members:
                 self._series[s.members[-1]] = (s, along)
 

@@ -404,8 +404,8 @@ def check_graph(tpl: ProcessTemplate, src: Sources, report: Report) -> None:
     incoming: dict[str, list[str]] = {p.id: [] for p in tpl.phases}
     for trig in tpl.triggers:
         for t in trig.transitions:
-            outgoing[t.source].append(t.dest)
-            incoming[t.dest].append(t.source)
+            outgoing[t.source].append(t.target)
+            incoming[t.target].append(t.source)
         _nondeterminism(tpl, trig, say, report)
     initial = [p.id for p in tpl.phases if p.initial]
     if len(initial) == 1:

@@ -102,7 +102,7 @@ class Transition(_Value):
 
     trigger: str
     source: str
-    dest: str
+    target: str
     guards: tuple[Check, ...] = ()
     advisories: tuple[Check, ...] = ()
     origin: SourceRef | None = None

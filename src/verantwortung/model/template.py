@@ -328,7 +328,7 @@ def _transitions(tid: str, specs: list[tuple[TransitionSpec, Loc]], phases: list
                     dest = members[position + 1]
                 else:
                     dest = members[0]
-                out.append(Transition(trigger=tid, source=src, dest=dest,
+                out.append(Transition(trigger=tid, source=src, target=dest,
                                       guards=tuple(guards.values()),
                                       advisories=tuple(advisories.values()),
                                       origin=sources.get(loc)))

@@ -129,7 +129,7 @@ def _edge(e: Edge, lang: str, process: bool) -> str:
     style = ("dashed" if e.status == "blocked" or (e.any_source and not e.taken)
              else "bold" if e.status == "allowed" or e.taken else None)
     classes = ["transition", *([e.status] if e.status else []), *(["taken"] if e.taken else [])]
-    return "    " + dot_string(e.source) + " -> " + dot_string(e.dest) + _attrs(
+    return "    " + dot_string(e.source) + " -> " + dot_string(e.target) + _attrs(
         label=dot_string(_wrap(text, 26)) if e.primary else None,
         tooltip=dot_string(_edge_tooltip(e, lang)),
         color=dot_string(color), fontcolor=dot_string(color if e.status else "#374151"),
@@ -189,9 +189,9 @@ def to_dot(graph: Graph, lang: str = "de", *, rankdir: str = "TB") -> str:
         if e.any_source and not (e.taken or e.status):
             # a trigger from every running phase (abort) is drawn once, from a note that
             # says so, instead of an edge from each phase across the whole diagram
-            if process or (e.trigger, e.dest) in drawn:
+            if process or (e.trigger, e.target) in drawn:
                 continue
-            drawn.add((e.trigger, e.dest))
+            drawn.add((e.trigger, e.target))
             anywhere = f"*{e.trigger}"
             out.append("    " + dot_string(anywhere) + _attrs(
                 label=dot_string(ui("any_phase", lang)), shape='"note"', style='"filled"',

@@ -94,7 +94,7 @@ class Edge:
 
     trigger: str
     source: str
-    dest: str
+    target: str
     label: Words
     guards: tuple[CheckInfo, ...] = ()
     advisories: tuple[CheckInfo, ...] = ()
@@ -178,7 +178,7 @@ class Graph:
         """Final phases reached only by ``from: "*"`` triggers (like ``aborted``)."""
         incoming: dict[str, list[Edge]] = {}
         for e in self.edges:
-            incoming.setdefault(e.dest, []).append(e)
+            incoming.setdefault(e.target, []).append(e)
         return frozenset(n.id for n in self.nodes if n.final and incoming.get(n.id)
                          and all(e.any_source for e in incoming[n.id]))
 
@@ -206,9 +206,9 @@ def _template_edges(tpl: ProcessTemplate) -> list[Edge]:
         name = Words.of(trig.label, trig.id)
         groups: dict[str, list[int]] = {}
         for t in trig.transitions:
-            groups.setdefault(t.dest, []).append(len(edges))
+            groups.setdefault(t.target, []).append(len(edges))
             edges.append(Edge(
-                trigger=trig.id, source=t.source, dest=t.dest, label=name,
+                trigger=trig.id, source=t.source, target=t.target, label=name,
                 guards=_checks(t.guards, tpl, trig.payload),
                 advisories=_checks(t.advisories, tpl, trig.payload),
                 any_source=trig.any_source))
@@ -310,9 +310,9 @@ def _with_process(proc: Process, nodes: list[Node], edges: list[Edge]
                          "passed" if n.id in entered else "ahead"}) for n in nodes]
     out_edges: list[Edge] = []
     for e in edges:
-        changes: dict[str, Any] = {"taken": (e.trigger, e.source, e.dest) in taken}
+        changes: dict[str, Any] = {"taken": (e.trigger, e.source, e.target) in taken}
         option = options.get(e.trigger)
-        if e.source == current and option is not None and option.target == e.dest:
+        if e.source == current and option is not None and option.target == e.target:
             reasons = [r for r in option.reasons if r.code != "not_in_phase"]
             blocking = tuple(_reason(r) for r in reasons if not needs_input(r))
             changes.update(

@@ -124,7 +124,7 @@ def _ways_out(tpl: ProcessTemplate, group: _Group, wildcard: set[str], lang: str
         edges = [t for t in trig.transitions if t.source in group.ids]
         if not edges:
             continue
-        dests = list(dict.fromkeys(t.dest for t in edges))
+        dests = list(dict.fromkeys(t.target for t in edges))
         if group.cluster is not None and all(d in group.ids for d in dests):
             where = ui("next_member", lang, series=group.cluster.label.get(lang))
         else:
@@ -238,7 +238,7 @@ def _every_phase(tpl: ProcessTemplate, wildcard: set[str], lang: str) -> Section
     for trig in tpl.triggers:
         if trig.id not in wildcard:
             continue
-        dests = list(dict.fromkeys(t.dest for t in trig.transitions))
+        dests = list(dict.fromkeys(t.target for t in trig.transitions))
         where = ", ".join(label(tpl.phase(d).label, lang, d) for d in dests)
         first = trig.transitions[0]
         children = [Item([Text(f"{ui('who', lang)}:", "muted"), Text(" "),

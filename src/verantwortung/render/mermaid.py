@@ -97,7 +97,7 @@ def to_mermaid(graph: Graph, lang: str = "de") -> str:
     for e in graph.edges:
         if process and e.any_source and not (e.taken or e.status):
             continue  # "abort" from every phase: only where the process stands
-        line = f"    {ids[e.source]} --> {ids[e.dest]}"
+        line = f"    {ids[e.source]} --> {ids[e.target]}"
         if e.primary:
             line += f" : {mermaid_text(_edge_label(e, lang))}"
         out.append(line)

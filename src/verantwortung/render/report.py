@@ -302,7 +302,7 @@ def _meetings(proc: Process, graph: Graph, names: _Lookup, lang: str) -> str:
 def _trigger_into(proc: Process, phase: str) -> str:
     """The trigger whose transition enters ``phase`` (the first one; KeyError if none)."""
     for t in proc.template.transitions:
-        if t.dest == phase:
+        if t.target == phase:
             return t.trigger
     raise KeyError(phase)
 

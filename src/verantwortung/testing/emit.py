@@ -56,7 +56,7 @@ def _taken_by(steps: Iterable[Step], result: Exploration) -> set[tuple[str, str]
         edge = next((t for t in trig.transitions if t.source == phase), None)
         if edge is not None:
             edges.add((step.name, phase))
-            phase = edge.dest
+            phase = edge.target
     return edges
 
 

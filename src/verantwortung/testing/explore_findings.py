@@ -122,7 +122,7 @@ def _static_reach(tpl: ProcessTemplate) -> set[str]:
     while queue:
         phase = queue.popleft()
         for t in tpl.transitions:
-            if t.source == phase and t.dest not in seen:
-                seen.add(t.dest)
-                queue.append(t.dest)
+            if t.source == phase and t.target not in seen:
+                seen.add(t.target)
+                queue.append(t.target)
     return seen
