@@ -8,13 +8,19 @@ from pathlib import Path
 
 import verantwortung as v
 from tests.conftest import ROOT
+from verantwortung.cli import demo
 from verantwortung.cli.demo import SCENARIO, run_demo, scenario_path, story
 from verantwortung.testing import load_scenario, run_scenario
 
 
 def test_the_story_is_the_shipped_scenario() -> None:
-    """In a source checkout the demo reads examples/scenarios/mittelweser.scenario.yaml."""
-    assert ROOT / "examples" / "scenarios" / SCENARIO == scenario_path()
+    """The demo reads examples/scenarios/mittelweser.scenario.yaml: that file in a source
+    checkout, its byte-equal copy beside the demo in an installed wheel."""
+    shipped = ROOT / "examples" / "scenarios" / SCENARIO
+    found = scenario_path()
+    beside_demo = Path(demo.__file__).resolve().parent / SCENARIO  # where a wheel has it
+    assert found.resolve() in (shipped.resolve(), beside_demo)
+    assert shipped.read_bytes() == found.read_bytes()
 
 
 def test_the_wheel_carries_the_scenario_beside_the_demo() -> None:
