@@ -97,21 +97,23 @@ class _Words:
         span = self.until_span(lo, hi, rule.unit)
         if not self.de:
             return f"{self.entry(rule)} is {span} away"
+        records, date = self.entry_parts(rule)
+        return f"laut „{date}“ steht der nächste Eintrag unter {records} {span} an"
+
+    def entry_parts(self, rule: UntilRule) -> tuple[str, str]:
+        """The records an ``until`` rule looks at (German: with a closing comma after a
+        relative clause) and the label of their date field."""
         spec = self.tpl.collections.get(rule.until)
         date = field_label(rule.field, self.lang, spec.fields.get(rule.field) if spec else None)
         clause = self.reader.where(rule.until, rule.where, one=True)
-        return (f"laut „{date}“ steht der nächste Eintrag unter "
-                f"{self.reader.collection(rule.until)}{clause}{',' if clause else ''} {span} an")
+        comma = "," if clause and self.de else ""
+        return f"{self.reader.collection(rule.until)}{clause}{comma}", date
 
     def entry(self, rule: UntilRule) -> str:
         """The record an ``until`` rule looks at, by the label of its date field."""
-        spec = self.tpl.collections.get(rule.until)
-        date = field_label(rule.field, self.lang, spec.fields.get(rule.field) if spec else None)
-        clause = self.reader.where(rule.until, rule.where, one=True)
-        return self.t(f"der nächste Eintrag unter {self.reader.collection(rule.until)}{clause}"
-                      f"{',' if clause else ''} laut „{date}“",
-                      f"the next entry in {self.reader.collection(rule.until)}{clause}, by "
-                      f"its “{date}”,")
+        records, date = self.entry_parts(rule)
+        return self.t(f"der nächste Eintrag unter {records} laut „{date}“",
+                      f"the next entry in {records}, by its “{date}”,")
 
     def until_span(self, lo: int | float | None, hi: int | float | None, unit: str) -> str:
         """How far away a date lies: "in höchstens 14 Tagen", "at least 3 days"."""

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["report"]
 
-def _date(when: dt.datetime, lang: str) -> str:
+def _date(when: dt.date, lang: str) -> str:
     return f"{when:%d.%m.%Y}" if lang == "de" else f"{when:%Y-%m-%d}"
 
 
@@ -80,7 +80,7 @@ def _shown(value: Any, spec: FieldSpec | None, names: _Lookup, lang: str) -> str
     if isinstance(value, bool) or (spec is not None and spec.type == "choice"):
         return value_label(value, lang, spec)
     if spec is not None and spec.type == "date" and (day := parse_day(value)) is not None:
-        return f"{day:%d.%m.%Y}" if lang == "de" else f"{day:%Y-%m-%d}"
+        return _date(day, lang)
     return str(value)
 
 
