@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,7 @@ from sqlalchemy import select
 import verantwortung as v
 from tests.conftest import ROOT
 from verantwortung.store import projection
+from verantwortung.store.schema import processes
 from verantwortung.store.sql import EventStore
 from verantwortung.testing import event_sequences
 from verantwortung.testing.planner import Planner
@@ -21,9 +23,11 @@ SCHOOL = v.load_template(SCHOOL_PATH)
 
 
 def _stored(store: EventStore) -> dict[str, dict[str, Any]]:
+    """Every summary as readers see it (its state from vt_summary_states, where it is)."""
     with store.engine.connect() as conn:
+        chosen = select(processes).subquery()
         return {r.process_id: dict(r._mapping) for r in conn.execute(
-            select(projection.summaries))}
+            projection.summary_rows(conn, chosen))}
 
 
 def _replayed(store: EventStore) -> dict[str, dict[str, Any]]:
@@ -200,6 +204,26 @@ def test_a_summary_table_from_before_state_version_gets_the_column(tmp_path: Any
         store.fire(pid, "placement_held", payload={"id": "x2", "business": "b2",
                                                    "pupils": 2}, at="2024-10-01")
         _exact(store)
+
+
+def test_an_append_does_not_write_the_state_row_again(tmp_path: Any) -> None:
+    """The state lives in vt_summary_states, written only every state_every events: the
+    per-append UPDATE touches a row of small columns, however large the records grow
+    (SQLite writes a whole row again when one of its columns changes)."""
+    tpl = v.load_template("verantwortungspartner")
+    with EventStore(f"sqlite:///{tmp_path / 's.sqlite3'}", snapshot_every=0) as store:
+        proc = v.Process.start(tpl, region="Saale")
+        store.add(proc)
+        for i in range(12):
+            store.fire(proc.id, "note_added", payload={"text": f"n{i}"})
+        with store.engine.connect() as conn:
+            own = conn.execute(select(projection.summaries.c.state)).scalars().all()
+            kept = conn.execute(select(projection.summary_states)).one()
+        _exact(store)
+        history = store.events(proc.id)
+    assert [""] == own  # no copy of the records in the row every append writes
+    assert 8 == kept.state_version
+    assert v.Process.replay(tpl, history[:8]).state() == json.loads(kept.state)
 
 
 @given(start=st.integers(1, 5_000), sizes=st.lists(st.integers(1, 300), max_size=60))

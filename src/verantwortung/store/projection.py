@@ -1,7 +1,8 @@
 """A summary of every process, kept by the store: what a portfolio reads without replaying.
 
 One row per process (table ``vt_summaries``): its version, phase, when it started and
-entered its phase, its last event, and its state (JSON) with its indicators. The store
+entered its phase, its last event, its indicators, and its state (JSON, in a table of its
+own, ``vt_summary_states``, so that the per-append UPDATE stays small). The store
 writes the row in the transaction that appends the events, so it is never behind a
 committed event, and an append pays for one prepared UPDATE of the small columns
 (version, phase, phase since, last event). The state and the indicators are written
@@ -35,6 +36,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    case,
     func,
     inspect,
     select,
@@ -58,7 +60,8 @@ if TYPE_CHECKING:
     from .sql import EventStore
 
 __all__ = ["Listed", "Summary", "as_of", "current", "ensure", "rebuild", "save",
-           "state_every", "summaries", "summary_of", "writes_state"]
+           "state_every", "summaries", "summary_of", "summary_rows", "summary_states",
+           "writes_state"]
 
 summaries = Table(
     "vt_summaries", metadata,
@@ -70,9 +73,22 @@ summaries = Table(
     Column("last_at", String(40), nullable=False),
     Column("last_kind", String(64), nullable=False),
     Column("indicators", Text, nullable=False),  # JSON: {code: value} at state_version
-    Column("state", Text, nullable=False),  # JSON: Process.state() at state_version
+    # JSON: Process.state() at state_version, in rows written before vt_summary_states
+    # (newer rows keep it empty: see there)
+    Column("state", Text, nullable=False),
     # the version state and indicators are of (NULL: of version, as rows written before)
     Column("state_version", Integer),
+)
+
+#: the state of a summary, in a table of its own: SQLite writes a whole row again when
+#: one of its columns changes, and the small columns change with every append while the
+#: state (which grows with the records, megabytes for a long history) changes only every
+#: :func:`state_every` events
+summary_states = Table(
+    "vt_summary_states", metadata,
+    Column("process_id", String(64), ForeignKey("vt_processes.id"), primary_key=True),
+    Column("state_version", Integer, nullable=False),
+    Column("state", Text, nullable=False),  # JSON: Process.state() at state_version
 )
 
 #: the fewest events between two writes of a summary's state
@@ -148,6 +164,7 @@ def ensure(engine: Engine) -> None:
     """
     with contextlib.suppress(DBAPIError):
         summaries.create(engine, checkfirst=True)
+        summary_states.create(engine, checkfirst=True)
         try:
             with engine.connect() as conn:  # one cheap query, not an inspection
                 conn.execute(select(summaries.c.state_version).limit(1)).all()
@@ -169,10 +186,14 @@ STEP = Prepared(update(summaries).where(_WHERE).values(
     # the right of SET, in SQLite and PostgreSQL alike)
     _SMALL | {"state_version": func.coalesce(summaries.c.state_version,
                                              summaries.c.version)}))
-#: every state_every events: the state and indicators too
+#: every state_every events: the indicators too (the state goes to vt_summary_states;
+#: the column here is emptied, so no older copy of the records stays behind)
 FULL = Prepared(update(summaries).where(_WHERE).values(
-    _SMALL | {"indicators": bindparam("indicators"), "state": bindparam("state"),
+    _SMALL | {"indicators": bindparam("indicators"), "state": "",
               "state_version": bindparam("version")}))
+STATE = Prepared(update(summary_states).where(
+    summary_states.c.process_id == bindparam("pid")).values(
+    state=bindparam("state"), state_version=bindparam("version")))
 
 
 def save(conn: Connection, proc: Process, since: int | None = None) -> None:
@@ -188,12 +209,27 @@ def save(conn: Connection, proc: Process, since: int | None = None) -> None:
         "phase_since": _phase_since(proc), "last_at": last.at.isoformat(),
         "last_kind": last.kind}
     if since is None or writes_state(since, proc.version):
-        done = FULL.run(conn, values | _figures(proc))
+        figures = _figures(proc)
+        done = FULL.run(conn, values | {"indicators": figures["indicators"]})
+        if done.rowcount == 1:
+            _write_state(conn, proc.id, proc.version, figures["state"])
     else:
         done = STEP.run(conn, values)
     if done.rowcount == 0:  # a new process, or one stored before this table existed
-        full = summary_of(proc)
-        conn.execute(summaries.insert(), {k: getattr(full, k) for k in Summary.__slots__})
+        _insert(conn, summary_of(proc))
+
+
+def _write_state(conn: Connection, pid: str, version: int, state: str) -> None:
+    if STATE.run(conn, {"pid": pid, "version": version, "state": state}).rowcount == 0:
+        conn.execute(summary_states.insert(), {"process_id": pid, "state_version": version,
+                                               "state": state})
+
+
+def _insert(conn: Connection, row: Summary) -> None:
+    """A whole summary: its small columns in vt_summaries, its state in vt_summary_states."""
+    conn.execute(summaries.insert(), {k: "" if k == "state" else getattr(row, k)
+                                      for k in Summary.__slots__})
+    _write_state(conn, row.process_id, row.state_version, row.state)
 
 
 def rebuild(store: EventStore, process_ids: Iterable[str] | None = None) -> int:
@@ -203,8 +239,9 @@ def rebuild(store: EventStore, process_ids: Iterable[str] | None = None) -> int:
         proc = store.load(pid, use_snapshot=False)
         row = summary_of(proc)
         with store.engine.begin() as conn:
+            conn.execute(summary_states.delete().where(summary_states.c.process_id == pid))
             conn.execute(summaries.delete().where(summaries.c.process_id == pid))
-            conn.execute(summaries.insert(), {k: getattr(row, k) for k in Summary.__slots__})
+            _insert(conn, row)
     return len(ids)
 
 
@@ -232,8 +269,8 @@ def current(store: EventStore, *, template: str | None = None,
     with store._reading() as conn:
         infos = {r.id: r for r in conn.execute(select(chosen))}
         kept = inspect(conn).has_table(summaries.name)  # not in a store opened read-only
-        rows = {r.process_id: r for r in conn.execute(select(summaries).join(
-            chosen, chosen.c.id == summaries.c.process_id))} if kept else {}
+        rows = {r.process_id: r for r in conn.execute(summary_rows(conn, chosen))
+                } if kept else {}
         firsts, tails = _logs(conn, chosen) if kept else ({}, {})
         links = _kept_templates(conn, chosen)
     procs: list[Process] = []
@@ -242,8 +279,8 @@ def current(store: EventStore, *, template: str | None = None,
     for pid, info in infos.items():
         row = rows.get(pid)
         tail = None if row is None or row.version != info.version or pid not in firsts \
-            else _tail(tails.get(pid, []), row)
-        if tail is None:  # no summary, or one a writer changed while it was read
+            or not row.state else _tail(tails.get(pid, []), row)
+        if tail is None:  # no summary (or no state of it), or one a writer changed since
             proc = store.load(pid)
         else:
             link = links.get(pid)
@@ -258,6 +295,20 @@ def current(store: EventStore, *, template: str | None = None,
             proc.history[0].at
         procs.append(proc)
     return Listed(tuple(procs), started)
+
+
+def summary_rows(conn: Connection, chosen: Any) -> Any:
+    """The chosen processes' summaries, each with the state of its ``state_version``: from
+    vt_summary_states, or from its own column (a row written before that table)."""
+    if not inspect(conn).has_table(summary_states.name):  # an older store, read-only
+        return select(summaries).join(chosen, chosen.c.id == summaries.c.process_id)
+    kept = summary_states.c
+    own = func.coalesce(summaries.c.state_version, summaries.c.version)
+    state = case((kept.state_version == own, kept.state), else_=summaries.c.state)
+    columns = [c for c in summaries.c if c.name != "state"]
+    return select(*columns, state.label("state")).select_from(summaries.join(
+        chosen, chosen.c.id == summaries.c.process_id).outerjoin(
+        summary_states, kept.process_id == summaries.c.process_id))
 
 
 def _logs(conn: Connection, chosen: Any) -> tuple[dict[str, Event], dict[str, list[Event]]]:
