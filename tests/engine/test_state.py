@@ -180,3 +180,71 @@ def test_removing_a_single_record_unsets_it() -> None:
     assert None is state.single("vision")
     undo()
     assert {"text": "2030"} == state.single("vision")
+
+
+def _deferred(records: list[dict[str, Any]], calls: list[str]) -> Any:
+    def decode() -> list[dict[str, Any]]:
+        calls.append("decoded")
+        return [dict(r) for r in records]
+    return decode
+
+
+def test_a_deferred_collection_is_decoded_when_first_read() -> None:
+    """restore() keeps a deferred collection undecoded; a record added to a collection
+    without ids waits after the decoded ones, and an undo of it still works."""
+    notes = [{"text": f"n{i}"} for i in range(3)]
+    calls: list[str] = []
+    state = State("preparation", LAYOUT)
+    state.restore({"phase": "kickoff", "records": {"notes": _deferred(notes, calls)},
+                   "single": {}}, owned=True)
+    state.add("notes", {"text": "new"})
+    undo = state.add("notes", {"text": "undone"})
+    undo()
+    assert [] == calls
+    assert [*notes, {"text": "new"}] == list(state.records("notes"))
+    assert ["decoded"] == calls
+    state.records("notes")
+    assert ["decoded"] == calls  # once
+
+
+def test_a_deferred_collection_with_ids_is_decoded_before_an_add() -> None:
+    """An indexed collection is decoded before a record is added: its index knows every
+    id, and one that reads alike is found."""
+    calls: list[str] = []
+    state = State("preparation", LAYOUT)
+    state.restore({"phase": "kickoff", "records": {
+        "partners": _deferred([{"id": "P1", "kind": "company"}], calls)}, "single": {}},
+        owned=True)
+    assert "P1" == state.same_id("partners", "p1")
+    state.add("partners", {"id": "p2", "kind": "other"})
+    assert ["decoded"] == calls
+    assert ["P1", "p2"] == [r["id"] for r in state.records("partners")]
+
+
+@given(st.lists(st.sampled_from(["add", "undo", "read", "count"]), max_size=12))
+def test_a_deferred_restore_equals_an_eager_one(ops: list[str]) -> None:
+    """Whatever is added, undone, read or counted, a state restored with deferred
+    collections ends as one restored eagerly."""
+    snap = {"phase": "kickoff", "records": {
+        "notes": [{"text": f"n{i}"} for i in range(4)],
+        "partners": [{"id": f"p{i}", "kind": "company"} for i in range(3)]}, "single": {}}
+    count = compile_rule(CountRule(count="notes", min=0), TPL.collections, TPL.values)
+    states = []
+    for lazy in (False, True):
+        state = State("preparation", LAYOUT)
+        calls: list[str] = []
+        state.restore({**snap, "records": {k: _deferred(v, calls) if lazy else
+                                           [dict(r) for r in v]
+                                           for k, v in snap["records"].items()}}, owned=True)
+        undos, seen = [], []
+        for i, op in enumerate(ops):
+            if op == "add":
+                undos.append(state.add("notes", {"text": f"x{i}"}))
+            elif op == "undo" and undos:
+                undos.pop()()
+            elif op == "read":
+                seen.append(len(state.records("notes")))
+            elif op == "count":
+                seen.append(count(state, {})[1]["count"])
+        states.append((state.snapshot(), seen))
+    assert states[0] == states[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 import verantwortung as v
+from verantwortung.store import snapshot_text
 from verantwortung.testing.strategies import event_sequences
 
 TPL = v.load_template("verantwortungspartner")
@@ -43,12 +45,16 @@ def test_a_lazy_history_is_read_when_someone_asks(store_url: str) -> None:
         assert proc.history == store.load(proc.id).history
 
 
-@given(steps=event_sequences(TPL, max_steps=25), every=st.integers(2, 7))
+@given(steps=event_sequences(TPL, max_steps=25), every=st.integers(2, 7),
+       part_min=st.sampled_from([1, 2, 3, snapshot_text.PART_MIN]))
 def test_a_lazily_loaded_process_equals_a_fully_replayed_one(
-        tmp_path_factory: pytest.TempPathFactory, steps: list, every: int) -> None:  # type: ignore[type-arg]
-    """For any story and snapshot interval, load from a snapshot equals a full replay."""
+        tmp_path_factory: pytest.TempPathFactory, steps: list, every: int,  # type: ignore[type-arg]
+        part_min: int) -> None:
+    """For any story, snapshot interval and size from which a collection is a part of
+    its own (decoded when read), load from a snapshot equals a full replay."""
     folder = tmp_path_factory.mktemp("lazy")
-    with v.EventStore(f"sqlite:///{folder / 's.sqlite3'}", snapshot_every=every) as store:
+    with v.EventStore(f"sqlite:///{folder / 's.sqlite3'}", snapshot_every=every) as store, \
+            mock.patch.object(snapshot_text, "PART_MIN", part_min):
         proc = v.Process.start(TPL, region="Trier", at="2014-01-01")
         store.add(proc)
         for step in steps:
@@ -57,6 +63,33 @@ def test_a_lazily_loaded_process_equals_a_fully_replayed_one(
         assert replayed == store.load(proc.id)
         assert replayed.state() == store.load(proc.id).state()
         assert replayed.history == store.load(proc.id).history
+
+
+def test_a_load_decodes_a_large_collection_only_when_it_is_read(store_url: str) -> None:
+    """The notes of a long history stay text after a load and after a note is added
+    (nothing reads them); a report reads them, and sees every note in order."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, snapshot_text.PART_MIN + 4)
+        loaded, _ = store.fire(proc.id, "note_added", payload={"text": "neu"})
+        assert "notes" in (loaded._state._lazy or {})
+        notes = [r["text"] for r in loaded.records("notes")]
+        assert [*(f"Notiz {i}" for i in range(snapshot_text.PART_MIN + 4)), "neu"] == notes
+        assert loaded._state._lazy is None
+        assert v.Process.replay(TPL, store.events(proc.id)) == store.load(proc.id)
+
+
+def test_a_part_changed_after_sealing_is_corrupt_when_read(store_url: str) -> None:
+    """A large collection rewritten in the snapshot row loads (its first line is sealed)
+    and raises a CorruptEventError naming the snapshot when its records are read."""
+    with v.EventStore(store_url, snapshot_every=0) as store:
+        proc = _with_notes(store, snapshot_text.PART_MIN)
+        _corrupt(store, "UPDATE vt_snapshots SET state = replace(state, 'Notiz 7\"', "
+                 "'Notiz 8\"')")
+        loaded = store.load(proc.id)
+        with pytest.raises(v.CorruptEventError, match="the records of notes") as info:
+            loaded.records("notes")
+        assert (proc.id, snapshot_text.PART_MIN + 1) == (info.value.process_id,
+                                                         info.value.seq)
 
 
 def test_fire_after_another_writer_applies_only_the_new_events(store_url: str,

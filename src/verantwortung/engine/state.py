@@ -18,9 +18,11 @@ from ..rules.compile import Tally
 from ..rules.timed import DateSet
 from .dates_index import DateIndex
 
-__all__ = ["Layout", "State"]
+__all__ = ["Deferred", "Layout", "State"]
 
 Undo = Callable[[], None]
+#: the records of one collection, decoded when first read (a snapshot's large collection)
+Deferred = Callable[[], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class State:
         "_kept",
         "_keys",
         "_layout",
+        "_lazy",
         "_records",
         "_single",
         "at",
@@ -105,6 +108,9 @@ class State:
         # that a new id that reads as an old one (P1/p1, fullwidth) is found in O(1)
         self._keys: dict[str, dict[str, Any]] = {}
         self._kept: _Kept | None = None  # made when a rule first asks for a count
+        # collections restored from a snapshot but not decoded yet (see restore()); records
+        # added meanwhile wait in _records and follow the decoded ones
+        self._lazy: dict[str, Deferred] | None = None
         # what time rules found in the records (their dates), kept until a record changes:
         # asking what is due again, on any day, does not scan the records again
         self.memo: dict[Any, Any] | None = None
@@ -120,6 +126,8 @@ class State:
         if collection in self._layout.singles:
             rec = self._single.get(collection)
             return _NONE if rec is None else (rec,)
+        if self._lazy is not None and collection in self._lazy:
+            self._decode(collection)
         return self._records.get(collection, _NONE)
 
     def single(self, collection: str) -> dict[str, Any] | None:
@@ -128,12 +136,14 @@ class State:
 
     def lookup(self, collection: str, record_id: Any) -> dict[str, Any] | None:
         """The record with this id, or None."""
+        if self._lazy is not None and collection in self._lazy:
+            self._decode(collection)
         index = self._index.get(collection)
         return None if index is None else index.get(record_id)
 
     def same_id(self, collection: str, record_id: Any) -> Any:
         """The id of a record that ``record_id`` is or reads as (case folded, NFKC), or None."""
-        if self.lookup(collection, record_id) is not None:
+        if self.lookup(collection, record_id) is not None:  # (decodes a lazy collection)
             return record_id
         keys = self._keys.get(collection)
         if keys is None or not isinstance(record_id, str):
@@ -261,6 +271,10 @@ class State:
                     self._single[collection] = before
 
             return undo_single
+        if self._lazy is not None and collection in self._lazy and (
+                collection in self._layout.indexed):
+            self._decode(collection)  # its index must know every id
+        # (a collection without ids may stay undecoded: the record waits after the others)
         records = self._records.setdefault(collection, [])
         records.append(record)
         index: dict[Any, dict[str, Any]] | None = None
@@ -302,7 +316,8 @@ class State:
                 self._single[collection] = record
 
             return undo_unset
-        records = self._records[collection]
+        records = self.records(collection)
+        assert isinstance(records, list)
         position = next(i for i, r in enumerate(records) if r is record)
         self._follow(collection, record, -1)
         self._forget_reading(collection)
@@ -348,37 +363,66 @@ class State:
 
         ``owned``: the snapshot was made for this call (decoded from JSON) and nothing
         else holds it, so its records are taken as they are instead of copied.
+
+        A collection's records may be :data:`Deferred`: a function that returns them
+        (owned), called when they are first read. A store loads a long history's large
+        collections so: a load costs what the events after the snapshot cost.
         """
         take: Callable[[Any], dict[str, Any]] = _same if owned else dict
         self.phase = snapshot["phase"]
-        singles, indexed = self._layout.singles, self._layout.indexed
+        singles = self._layout.singles
         for name, records in snapshot.get("records", {}).items():
+            if callable(records):
+                if name in singles or self._kept is not None:
+                    records, owned_now = records(), True
+                else:
+                    if self._lazy is None:
+                        self._lazy = {}
+                    self._lazy[name] = records
+                    continue
+            else:
+                owned_now = owned
             if name in singles:  # as add() does: the last one is the record
                 for record in records:
                     self._single[name] = take(record)
                 continue
             if self._kept is not None:  # counts are kept already: add() keeps them right
                 for record in records:
-                    self.add(name, take(record))
+                    self.add(name, record if owned_now else dict(record))
                 continue
-            # in bulk: nothing counts yet (counts are made when a rule first asks)
-            items = self._records.setdefault(name, [])
-            items.extend(records if owned else map(dict, records))
-            if name in indexed:
-                index = self._index.setdefault(name, {})
-                index.update((r["id"], r) for r in items)
-                keys = self._keys.setdefault(name, {})
-                for rid in reversed(index):  # the first of ids that read alike wins
-                    if isinstance(rid, str):
-                        keys[id_key(rid)] = rid
+            self._fill(name, records if owned_now else list(map(dict, records)))
         for name, record in snapshot.get("single", {}).items():
             self._single[name] = take(record)
         self.memo = None
         self.changes.clear()
         self.facts.clear()
 
+    def _fill(self, name: str, records: list[dict[str, Any]]) -> None:
+        """Put ``records`` (owned) before those of ``name`` in bulk, with their index: while
+        nothing counts them yet (counts are made when a rule first asks)."""
+        items = self._records.setdefault(name, [])
+        items[:0] = records  # the same list: an undo of a record added since pops from it
+        if name in self._layout.indexed:
+            index = self._index.setdefault(name, {})
+            index.update((r["id"], r) for r in records)
+            keys = self._keys.setdefault(name, {})
+            for rid in reversed(index):  # the first of ids that read alike wins
+                if isinstance(rid, str):
+                    keys[id_key(rid)] = rid
+
+    def _decode(self, name: str) -> None:
+        """Decode the deferred records of ``name`` (what its loader raises, it raises)."""
+        assert self._lazy is not None
+        records = self._lazy[name]()
+        del self._lazy[name]
+        if not self._lazy:
+            self._lazy = None
+        self._fill(name, records)
+
     def snapshot(self) -> dict[str, Any]:
         """A deep, JSON-ready copy of every record (for equality and export)."""
+        for name in list(self._lazy or ()):
+            self._decode(name)
         return {"phase": self.phase,
                 "records": {k: [_copy(r) for r in v] for k, v in self._records.items() if v},
                 "single": {k: _copy(r) for k, r in self._single.items()}}

@@ -5,12 +5,13 @@ event (region, parameters, template) and the events from the snapshot's own on. 
 events before the snapshot are read, page by page, only when someone asks for them
 (``proc.history``, an export, a report); then the digest of the history they form must
 be the snapshot's, or :class:`~verantwortung.CorruptEventError` names the snapshot.
+The same holds for the snapshot's large collections (:mod:`.snapshot_text`): they are
+decoded, and checked against the seal, when their records are first read.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, tuple_
@@ -20,7 +21,7 @@ from ..engine.process import Process
 from ..exceptions import CorruptEventError, ProcessNotFound, ReplayError, StoreError
 from ..model.process import Event
 from ..model.template import ProcessTemplate
-from . import integrity
+from . import integrity, snapshot_text
 from .rows import chain, chain_rows, decode_events, info_of, now, seal
 from .schema import events, processes, snapshots
 
@@ -151,29 +152,32 @@ def _state_of(process_id: str, snap: Any, tpl: ProcessTemplate) -> dict[str, Any
     def corrupt(detail: str) -> CorruptEventError:
         return CorruptEventError(process_id, snap.seq, f"snapshot: {detail}")
 
-    if not isinstance(snap.state, str) or seal(snap.history_digest or "",
-                                                snap.state) != snap.state_digest:
+    if not isinstance(snap.state, str) or seal(snap.history_digest or "", snapshot_text.head(
+            snap.state)) != snap.state_digest:
         raise corrupt("its state is not the one it was sealed with")
     try:
-        state = json.loads(snap.state)
+        # its large collections stay text until they are read (snapshot_text)
+        state = snapshot_text.decode(snap.state, corrupt)
     except RecursionError:
         raise corrupt("the state is nested too deeply") from None
     except ValueError as exc:
         raise corrupt(str(exc)) from exc
     known = set(tpl.all_collections)
     if not (isinstance(state, dict) and isinstance(state.get("phase"), str)
-            and _all_of(state.get("records", {}), known, list)
+            and _all_of(state.get("records", {}), known, _RECORDS)
             # by type, in C: a state of 100,000 records is checked in a few milliseconds
-            and all(set(map(type, v)) <= _DICT for v in state.get("records", {}).values())
+            and all(callable(v) or set(map(type, v)) <= _DICT
+                    for v in state.get("records", {}).values())
             and _all_of(state.get("single", {}), known, dict)):
         raise corrupt("not a snapshot of a process state")
     return state
 
 
 _DICT = {dict}
+_RECORDS: tuple[type, ...] = (list, Callable)  # type: ignore[assignment]  # abc, at run time
 
 
-def _all_of(value: Any, keys: set[str], kind: type) -> bool:
+def _all_of(value: Any, keys: set[str], kind: type | tuple[type, ...]) -> bool:
     """Whether ``value`` maps known names to values of ``kind``."""
     return isinstance(value, Mapping) and all(
         k in keys and isinstance(v, kind) for k, v in value.items())
@@ -228,8 +232,9 @@ def write_snapshot(conn: Connection, proc: Process) -> None:
         return
     base_seq, base = (done.seq, done.history_digest) if done is not None else (0, "")
     digest = chain(base, proc.events_since(base_seq))
-    state = json.dumps(proc.state(), ensure_ascii=False)
-    values = {"state": state, "history_digest": digest, "state_digest": seal(digest, state),
+    state = snapshot_text.encode(proc.state())
+    values = {"state": state, "history_digest": digest,
+              "state_digest": seal(digest, snapshot_text.head(state)),
               "created_at": now()}
     updated = conn.execute(snapshots.update().where(
         snapshots.c.process_id == proc.id, snapshots.c.seq == proc.version).values(values))
