@@ -290,11 +290,8 @@ class EventStore(FeedMethods):
         if cached is not None:
             ours = cached.events_since(cached.version - 1)[-1].id
             with self._reading() as conn:
-                found = conn.execute(
-                    select(processes.c.version, events.c.id).select_from(processes.outerjoin(
-                        events, (events.c.process_id == processes.c.id)
-                        & (events.c.seq == cached.version)))
-                    .where(processes.c.id == process_id)).first()
+                found = statements.CURRENT.run(conn, {"pid": process_id,
+                                                      "seq": cached.version}).first()
                 fits = found is not None and found.id == ours and (
                     found.version == cached.version
                     or (found.version > cached.version

@@ -18,7 +18,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from .schema import events, positions, processes
 
-__all__ = ["ADVANCE", "INSERT_EVENTS", "TAKE_POSITIONS", "Prepared"]
+__all__ = ["ADVANCE", "CURRENT", "INSERT_EVENTS", "TAKE_POSITIONS", "Prepared"]
 
 
 class Prepared:
@@ -71,3 +71,9 @@ TAKE_POSITIONS = Prepared(
     .returning(positions.c.last))
 
 INSERT_EVENTS = Prepared(insert(events))  # compiled without values: every column, by name
+
+#: the stored version of :pid and the id of its event at :seq (a cached process's last)
+CURRENT = Prepared(
+    select(processes.c.version, events.c.id).select_from(processes.outerjoin(
+        events, (events.c.process_id == processes.c.id) & (events.c.seq == bindparam("seq"))))
+    .where(processes.c.id == bindparam("pid")))
