@@ -514,3 +514,15 @@ def test_the_start_event_and_a_domain_payload_cannot_be_changed(proc: v.Process)
         proc.history[0].payload["region"] = "anderswo"  # type: ignore[index]
     assert ("company", proc) == (proc.history[-1].payload["kind"],
                                  v.Process.replay(TPL, proc.history))
+
+
+def test_state_view_is_state_without_the_copy() -> None:
+    """state_view() equals state(), shares the records (no copy), and the next event
+    shows in it; state() stays a copy that nothing changes."""
+    proc = v.Process.start(TPL, region="Musterstadt", at="2024-01-01")
+    proc.fire("note_added", payload={"text": "eins"})
+    copy, view = proc.state(), proc.state_view()
+    assert copy == view
+    proc.fire("note_added", payload={"text": "zwei"})
+    assert ["eins", "zwei"] == [r["text"] for r in view["records"]["notes"]]
+    assert ["eins"] == [r["text"] for r in copy["records"]["notes"]]

@@ -232,6 +232,11 @@ class Process(Correcting):
         """A JSON-ready copy of the current phase and all records."""
         return self._state.snapshot()
 
+    def state_view(self) -> dict[str, Any]:
+        """What :meth:`state` gives, without copying the records first (what a store
+        writes as JSON): read it at once and never change it; the next event changes it."""
+        return self._state.view()
+
     # -- acting -------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:

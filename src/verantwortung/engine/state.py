@@ -421,11 +421,16 @@ class State:
 
     def snapshot(self) -> dict[str, Any]:
         """A deep, JSON-ready copy of every record (for equality and export)."""
+        return _copy(self.view())  # type: ignore[no-any-return]
+
+    def view(self) -> dict[str, Any]:
+        """What :meth:`snapshot` gives, without copying the records: to be read (written
+        as JSON), never changed."""
         for name in list(self._lazy or ()):
             self._decode(name)
         return {"phase": self.phase,
-                "records": {k: [_copy(r) for r in v] for k, v in self._records.items() if v},
-                "single": {k: _copy(r) for k, r in self._single.items()}}
+                "records": {k: v for k, v in self._records.items() if v},
+                "single": dict(self._single)}
 
 
 def _copy(value: Any) -> Any:

@@ -232,7 +232,7 @@ def write_snapshot(conn: Connection, proc: Process) -> None:
         return
     base_seq, base = (done.seq, done.history_digest) if done is not None else (0, "")
     digest = chain(base, proc.events_since(base_seq))
-    state = snapshot_text.encode(proc.state())
+    state = snapshot_text.encode(proc.state_view())
     values = {"state": state, "history_digest": digest,
               "state_digest": seal(digest, snapshot_text.head(state)),
               "created_at": now()}

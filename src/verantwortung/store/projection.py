@@ -141,7 +141,7 @@ def _phase_since(proc: Process) -> str | None:
 def _figures(proc: Process) -> dict[str, str]:
     return {"indicators": json.dumps({i.code: i.value for i in proc.indicators()},
                                      ensure_ascii=False),
-            "state": json.dumps(proc.state(), ensure_ascii=False)}
+            "state": json.dumps(proc.state_view(), ensure_ascii=False)}
 
 
 def summary_of(proc: Process, started_at: str | None = None) -> Summary:
