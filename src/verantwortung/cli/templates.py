@@ -24,13 +24,18 @@ __all__ = ["add_commands", "cmd_codes", "cmd_schema", "cmd_templates", "cmd_vali
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check templates and scenario files; print every problem as PATH:LINE:COL: CODE message."""
     from .. import check_template
-    from ..testing.scenario import is_scenario_file, scenario_diagnostics
+    from ..testing.sniff import is_scenario_file
 
     files: list[dict[str, Any]] = []
     errors = warnings = 0
     for path in args.paths:
         scenario = is_scenario_file(path)
-        diagnostics = scenario_diagnostics(path) if scenario else check_template(path)
+        if scenario:  # the scenario runner (and the engine) only for a scenario
+            from ..testing.scenario import scenario_diagnostics
+
+            diagnostics = scenario_diagnostics(path)
+        else:
+            diagnostics = check_template(path)
         n_err = sum(d.severity == "error" for d in diagnostics)
         errors += n_err
         warnings += len(diagnostics) - n_err

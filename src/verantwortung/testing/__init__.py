@@ -15,24 +15,25 @@ with ``--verantwortung-template PATH``, runs a conformance suite on a template.
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from .capture import Captured, capture, fired, phase_entered, refused_with
-from .emit import emit_scenarios
-from .explore import Exploration, explore, random_runs
-from .planner import Planner, Step
-from .scenario import (
-    ScenarioError,
-    ScenarioFailure,
-    ScenarioResult,
-    check_scenario,
-    load_scenario,
-    run_scenario,
-    scenario_diagnostics,
-)
-
 if TYPE_CHECKING:
+    from .capture import Captured, capture, fired, phase_entered, refused_with
+    from .emit import emit_scenarios
+    from .explore import Exploration, explore, random_runs
+    from .planner import Planner, Step
+    from .scenario import (
+        ScenarioError,
+        ScenarioFailure,
+        ScenarioResult,
+        check_scenario,
+        load_scenario,
+        run_scenario,
+        scenario_diagnostics,
+    )
     from .strategies import event_sequences, payloads, template_machine
 
 __all__ = [
@@ -59,10 +60,46 @@ __all__ = [
     "template_machine",
 ]
 
-_HYPOTHESIS = {"event_sequences", "payloads", "template_machine"}
+# names are imported on first use, so that importing a module of this package (the pytest
+# plugin, the scenario sniffing of ``validate``) does not import the engine and every tool;
+# hypothesis is a test dependency: its strategies are imported only when asked for
+_LAZY = {
+    **dict.fromkeys(("Captured", "capture", "fired", "phase_entered", "refused_with"),
+                    "capture"),
+    "emit_scenarios": "emit",
+    **dict.fromkeys(("Exploration", "explore", "random_runs"), "explore"),
+    **dict.fromkeys(("Planner", "Step"), "planner"),
+    **dict.fromkeys(("ScenarioError", "ScenarioFailure", "ScenarioResult", "check_scenario",
+                     "load_scenario", "run_scenario", "scenario_diagnostics"), "scenario"),
+    **dict.fromkeys(("event_sequences", "payloads", "template_machine"), "strategies"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _HYPOTHESIS:  # hypothesis is a test dependency: import it only when asked
-        return getattr(import_module("verantwortung.testing.strategies"), name)
-    raise AttributeError(f"module 'verantwortung.testing' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'verantwortung.testing' has no attribute {name!r}")
+    value = getattr(import_module(f"verantwortung.testing.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(ModuleType):
+    """This package, whose ``capture`` and ``explore`` are functions, not the submodules.
+
+    Importing a submodule sets it as an attribute of its package; the functions of the
+    same names must stay what ``verantwortung.testing.capture`` means, as when this
+    package imported them at once.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and name in ("capture", "explore"):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

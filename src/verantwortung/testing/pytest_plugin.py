@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-# the same as testing.scenario.SUFFIX, spelt here so that collecting imports nothing heavy
+# the same as testing.sniff.SUFFIX, spelt here so that collecting imports nothing heavy
 SUFFIX = ".scenario.yaml"
 
 

@@ -52,10 +52,10 @@ from ..exceptions import (
 from ..io.files import excerpt
 from ..io.loader import load, resolve_source
 from ..io.locate import Sources, diagnostics_from_validation
-from ..io.yaml_source import Limits, SourceDoc, load_yaml_file
 from ..model.template import ProcessTemplate, SourceRef
 from ..rules.registry import registry
 from .scenario_check import check_steps, moment
+from .sniff import is_scenario_file, parsed
 
 __all__ = [
     "CheckedScenario",
@@ -69,8 +69,6 @@ __all__ = [
     "run_scenario",
     "scenario_diagnostics",
 ]
-
-SUFFIX = ".scenario.yaml"
 
 
 class _Spec(BaseModel):
@@ -191,30 +189,8 @@ class _Reading:
     diagnostics: list[Diagnostic]
 
 
-# the file is_scenario_file parsed last, by path, size and modification time: telling a
-# scenario from a template and then checking it parses the file once, not twice
-_PARSED: dict[str, tuple[tuple[int, int], SourceDoc]] = {}
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except (OSError, ValueError):
-        return None
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _parse(path: Path) -> SourceDoc:
-    """The YAML of ``path``: the parse :func:`is_scenario_file` kept, if the file is the
-    same, else a new one."""
-    kept = _PARSED.pop(str(path), None)
-    if kept is not None and kept[0] == _stamp(path):
-        return kept[1]
-    return load_yaml_file(path)
-
-
 def _read(path: Path) -> _Reading:
-    raw = _parse(path)
+    raw = parsed(path)
     if not raw.ok:
         raise ScenarioError(raw.diagnostics)
     values = {k: SourceRef(path=raw.path, line=p.line, column=p.column)
@@ -276,28 +252,6 @@ def scenario_diagnostics(path: str | Path) -> list[Diagnostic]:
     except ScenarioError as exc:
         return list(exc.diagnostics)
     return []
-
-
-def is_scenario_file(path: str | Path) -> bool:
-    """True for ``*.scenario.yaml`` and for any YAML file whose top level has ``steps:``."""
-    path = Path(path)
-    if path.name.endswith(SUFFIX):
-        return True
-    if not path.is_file():
-        return False  # e.g. a bundled template id
-    try:  # a template never says 'steps': spare it a second parse
-        with path.open("rb") as fh:
-            if b"steps" not in fh.read(Limits().max_bytes + 1):
-                return False
-    except OSError:
-        return False  # reading it as a template reports why it cannot be read
-    stamp = _stamp(path)
-    raw = load_yaml_file(path)
-    found = raw.ok and isinstance(raw.data, dict) and "steps" in raw.data
-    if found and stamp is not None:
-        _PARSED.clear()
-        _PARSED[str(path)] = (stamp, raw)
-    return found
 
 
 def _head(reading: _Reading) -> tuple[str, dict[str, Any]] | None:
