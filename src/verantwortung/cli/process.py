@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model.glossary import quote
+from ..model.glossary import field_label, quote
 from .console import EXIT_OK, EXIT_PROBLEMS, CommandUsageError, counted, out, out_json
 from .options import Command, add_at, add_db, add_format, add_lang, add_output, store_for
 
@@ -99,8 +99,6 @@ def cmd_status(args: argparse.Namespace) -> int:
                "version": proc.version, "options": [o.to_dict() for o in options],
                "due": [d.to_dict() for d in due]})
         return EXIT_OK
-    from ..render.words import field_label
-
     lang = args.lang
     de = lang == "de"
     label = proc.template.phase(proc.phase).label.get(lang)

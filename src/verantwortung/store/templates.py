@@ -24,7 +24,6 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, String, Table, Text, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ..exceptions import StoreError, TemplateError
@@ -75,10 +74,16 @@ def remember(conn: Connection, tpl: ProcessTemplate, origin: str) -> str:
     row = {"digest": digest, "template": tpl.id, "version": tpl.version,
            "definition": tpl.definition_text(), "origin": origin, "created_at": now()}
     # two writers may keep the same template at once: the second one's row is a no-op
+    # each dialect's insert is imported when a store of that kind keeps a template: the
+    # PostgreSQL package (and its drivers' modules) costs a SQLite store's start-up ~50 ms
     if conn.dialect.name == "postgresql":
-        conn.execute(postgresql.insert(templates).values(row).on_conflict_do_nothing())
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(templates).values(row).on_conflict_do_nothing())
     elif conn.dialect.name == "sqlite":
-        conn.execute(sqlite.insert(templates).values(row).on_conflict_do_nothing())
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        conn.execute(sqlite_insert(templates).values(row).on_conflict_do_nothing())
     elif conn.execute(select(templates.c.digest).where(
             templates.c.digest == digest)).first() is None:
         conn.execute(insert(templates), row)
