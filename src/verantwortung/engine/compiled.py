@@ -241,7 +241,6 @@ class CompiledTemplate:
     events: dict[str, CompiledEvent]
     invariants: tuple[CompiledCheck, ...]
     collections: Mapping[str, CollectionSpec]
-    machine: Machine
     layout: Layout
     initial: str
     finals: frozenset[str]
@@ -251,6 +250,19 @@ class CompiledTemplate:
     indicators: tuple[CompiledIndicator, ...] = ()
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+    _machine: Machine | None = None
+
+    @property
+    def machine(self) -> Machine:
+        """The one transitions ``Machine`` of the template, built at the first move: a
+        process that is only read (``status``, a report) never imports transitions."""
+        found = self._machine
+        if found is None:
+            with _MACHINE_LOCK:
+                found = self._machine
+                if found is None:
+                    found = self._machine = _machine(self.template)
+        return found
 
     @property
     def digest(self) -> str:
@@ -294,7 +306,8 @@ class CompiledTemplate:
         """
         carrier = _Carrier()
         carrier.state = phase
-        if not self.machine.events[trigger].trigger(carrier):  # pragma: no cover
+        machine = self._machine if self._machine is not None else self.machine
+        if not machine.events[trigger].trigger(carrier):  # pragma: no cover
             raise RuntimeError(f"phase table and machine disagree on {trigger} from {phase}")
         return carrier.state
 
@@ -316,6 +329,16 @@ def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
 
 def _custom_names(checks: tuple[Check, ...]) -> set[str]:
     return {name for c in checks for name in custom_names(c.spec.rule)}
+
+
+def _machine(tpl: ProcessTemplate) -> Machine:
+    from transitions import Machine
+
+    return Machine(
+        model=None, states=[p.id for p in tpl.phases], initial=tpl.initial_phase.id,
+        transitions=[{"trigger": t.trigger, "source": t.source, "dest": t.target}
+                     for t in tpl.transitions],
+        auto_transitions=False, ignore_invalid_triggers=False)
 
 
 def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
@@ -347,13 +370,6 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
             advisories=_checks(ev.advisories, tpl, context),
             starts={n: f.default for n, f in tpl.collections[spec.adds].fields.items()
                     if f.moves is not None and f.default is not None} if spec.adds else {})
-    from transitions import Machine
-
-    machine = Machine(
-        model=None, states=[p.id for p in tpl.phases], initial=tpl.initial_phase.id,
-        transitions=[{"trigger": t.trigger, "source": t.source, "dest": t.target}
-                     for t in tpl.transitions],
-        auto_transitions=False, ignore_invalid_triggers=False)
     invariants = _checks(tpl.invariants, tpl, {**base, "trigger": "-"})
     return CompiledTemplate(template=tpl, triggers=triggers, events=events,
                             invariants=invariants, layout=Layout.of(tpl.all_collections),
@@ -362,7 +378,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
                             series_of={p.id: (p.series, p.index) for p in tpl.phases},
                             changed_parameters={k: v for k, v in tpl.values.items()
                                                 if v != tpl.parameters[k].default},
-                            collections=tpl.collections, machine=machine,
+                            collections=tpl.collections,
                             words=Vocabulary(tpl),
                             indicators=compile_indicators(tpl))
 
@@ -370,6 +386,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
 _CACHE: OrderedDict[tuple[int, tuple[tuple[str, Any], ...]], CompiledTemplate] = OrderedDict()
 _CACHE_SIZE = 64
 _CACHE_LOCK = threading.Lock()
+_MACHINE_LOCK = threading.Lock()
 
 
 def _key(tpl: ProcessTemplate) -> tuple[int, tuple[tuple[str, Any], ...]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import reprlib
 from collections.abc import Mapping
+from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, NotRequired, Required
 
@@ -177,17 +178,25 @@ class PayloadValidator:
     def __init__(self, name: str, fields: Mapping[str, FieldSpec]) -> None:
         self.name = name
         self.fields = dict(fields)
-        self._adapter = _adapter_for(self.fields)
         self._defaults = {k: s.default for k, s in fields.items() if s.default is not None}
         self._dates = [k for k, s in fields.items() if s.type == "date"]
         #: the fields a payload must have (required, without a default)
         self.required = tuple(k for k, s in fields.items() if s.required and s.default is None)
         self._nothing_required = not self.required
+
+    # the pydantic validator is built when the first payload needs it, not when the template
+    # is compiled: a command that only reads a process (status, report) fires nothing, and
+    # building the validators of a template's ~30 events was two thirds of its compile time
+    @cached_property
+    def _adapter(self) -> TypeAdapter[dict[str, Any]]:
+        return _adapter_for(self.fields)
+
+    @cached_property
+    def empty(self) -> tuple[Mapping[str, Any], tuple[Reason, ...]]:
+        """What an empty payload gives, judged once: options() asks it for every trigger;
+        when fields are missing, the guards still judge the defaults."""
         data, reasons = self(None)
-        #: what an empty payload gives, judged once: options() asks it for every trigger;
-        #: when fields are missing, the guards still judge the defaults
-        self.empty: tuple[Mapping[str, Any], tuple[Reason, ...]] = (
-            MappingProxyType(data if not reasons else dict(self._defaults)), tuple(reasons))
+        return MappingProxyType(data if not reasons else dict(self._defaults)), tuple(reasons)
 
     def __call__(self, payload: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[Reason]]:
         """The normalised payload (JSON-ready) and the reasons it is invalid (empty if valid)."""
