@@ -14,6 +14,8 @@ import pytest
 
 import verantwortung as v
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def test_exported_names_are_pinned() -> None:
     """__all__ is exactly this sorted list: adding a public name is a conscious change."""
@@ -139,6 +141,58 @@ def test_templates_and_validate_commands_do_not_import_the_store() -> None:
                 f"with contextlib.redirect_stdout(io.StringIO()), "
                 f"contextlib.redirect_stderr(io.StringIO()):\n    main({argv!r})")
         assert set() == _modules_after(code) & {"sqlalchemy", "transitions"}
+
+
+def _imported_after(code: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` (any module, not only the top-level packages) ``code`` leaves
+    imported, run in a fresh interpreter."""
+    probe = (f"{code}\nimport sys\n"
+             f"print('imported:', *(m for m in {modules!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[-1].startswith("imported:"), out
+    return out[-1].split()[1:]
+
+
+def _command(argv: list[str]) -> str:
+    """Code that runs the command line with ``argv``, its output swallowed."""
+    return ("import contextlib, io\nfrom verantwortung.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), "
+            f"contextlib.redirect_stderr(io.StringIO()):\n    main({argv!r})")
+
+
+def test_validate_imports_neither_the_engine_nor_the_scenario_runner() -> None:
+    """validate of a template file imports no engine, scenario runner, renderer or store,
+    and builds only the parser of its own commands."""
+    path = str(ROOT / "process_templates" / "verantwortungspartner-thueringen.yaml")
+    assert [] == _imported_after(_command(["validate", path]), (
+        "verantwortung.engine", "verantwortung.testing.scenario", "verantwortung.render",
+        "verantwortung.store", "verantwortung.cli.process", "sqlalchemy", "transitions"))
+
+
+def test_status_imports_only_what_it_shows(tmp_path: Path) -> None:
+    """status on a SQLite store imports neither the PostgreSQL dialect, transitions, the
+    renderers nor the testing tools, and builds no payload validator (it fires nothing)."""
+    db = tmp_path / "s.sqlite3"
+    with v.EventStore(f"sqlite:///{db}") as store:
+        proc = v.Process.start(v.load_template("verantwortungspartner"), region="X")
+        store.add(proc)
+    code = (_command(["status", proc.id, "--db", str(db)])
+            + "\nfrom verantwortung.engine.payload import _ADAPTERS\nprint(len(_ADAPTERS))")
+    assert [] == _imported_after(code, (
+        "sqlalchemy.dialects.postgresql", "transitions", "verantwortung.render",
+        "verantwortung.testing", "verantwortung.cli.render"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert "0" == out[-1]
+
+
+def test_the_pytest_plugin_imports_nothing_heavy() -> None:
+    """Loading the pytest plugin (every pytest run where the library is installed) imports
+    neither pydantic, YAML, SQLAlchemy nor the engine."""
+    assert [] == _imported_after("import verantwortung.testing.pytest_plugin", (
+        "pydantic", "yaml", "sqlalchemy", "transitions", "verantwortung.engine",
+        "verantwortung.testing.scenario"))
 
 
 def test_feed_default_source_matches_the_cloudevents_default() -> None:

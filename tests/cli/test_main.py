@@ -95,3 +95,42 @@ def test_no_function_of_the_cli_is_more_complex_than_12() -> None:
                            "concise", str(CLI)], capture_output=True, text=True, check=False)
     assert (0, "") == (done.returncode, "".join(
         line + "\n" for line in done.stdout.splitlines() if "C901" in line))
+
+
+def test_the_table_of_commands_names_what_each_group_registers() -> None:
+    """cli.COMMANDS gives every command the group that registers it, and no other."""
+    import argparse
+    from importlib import import_module
+
+    from verantwortung import cli
+
+    registered: dict[str, str] = {}
+    for group in cli.GROUPS:
+        def command(name: str, func: object, group: str = group) -> argparse.ArgumentParser:
+            registered[name] = group
+            return argparse.ArgumentParser()
+
+        import_module(f"verantwortung.cli.{group}").add_commands(command)
+    assert registered == cli.COMMANDS
+
+
+@pytest.mark.parametrize(("argv", "groups"), [
+    (["validate", "x.yaml"], ("templates",)),
+    (["--rules", "status", "status", "ID"], ("process",)),
+    (["--rul", "x.py", "run", "a.scenario.yaml"], ("scenarios",)),
+    (["--rules=x.py", "serve"], ("serve",)),
+    (["--help"], None), (["--version"], None), ([], None), (["valdate"], None)])
+def test_a_command_line_builds_the_parser_of_its_command_only(
+        argv: list[str], groups: tuple[str, ...] | None) -> None:
+    """A command's group is found past --rules and its value; without a known command
+    (help, version, a typo) every group's commands are registered."""
+    from verantwortung import cli
+
+    assert (groups or cli.GROUPS) == cli._groups(argv)
+
+
+def test_a_typo_in_the_command_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown command is a usage error that lists the commands of every group."""
+    assert 2 == main(["valdate", "x.yaml"])
+    err = capsys.readouterr().err
+    assert all(name in err for name in ("'validate'", "'status'", "'serve'", "'calendar'"))

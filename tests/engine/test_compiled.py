@@ -92,3 +92,19 @@ def test_a_refusal_picks_the_message_form_by_its_count() -> None:
     proc.fire("start_year")
     [two] = next(o for o in proc.options() if o.name == "complete").reasons
     assert "The partnership has run for 2 school years" in two.message_en
+
+
+def test_the_machine_is_built_at_the_first_move() -> None:
+    """Compiling, starting and asking options() build no transitions Machine; the first
+    phase trigger builds it, once, and later moves share it."""
+    tpl = v.load_template("verantwortungspartner").with_parameters(circle_min_companies=1)
+    proc = v.Process.start(tpl, region="A")
+    proc.options()
+    ct = compiled(tpl)
+    assert ct._machine is None
+    proc.fire("abort", payload={"reason": "Test"})
+    machine = ct.machine
+    assert (machine, "aborted") == (ct._machine, proc.phase)
+    other = v.Process.start(tpl, region="B")
+    other.fire("abort", payload={"reason": "Test"})
+    assert machine is compiled(tpl).machine

@@ -45,3 +45,16 @@ def test_validators_with_the_same_fields_share_one_pydantic_adapter() -> None:
     a, b = PayloadValidator("abort", fields), PayloadValidator("stop", fields)
     assert a._adapter is b._adapter
     assert ["Begründung fehlt."] == [r.message_de for r in b({})[1]]
+
+
+def test_the_pydantic_validator_is_built_by_the_first_payload_that_needs_it() -> None:
+    """A new validator builds no TypeAdapter; an empty payload without required fields
+    needs none; the first real payload builds it, and gives what a built one gives."""
+    check = PayloadValidator("event_scheduled", FIELDS)
+    assert "_adapter" not in vars(check)
+    optional = PayloadValidator("note", {"text": FieldSpec(type="text", required=False)})
+    assert ({}, []) == optional(None)
+    assert "_adapter" not in vars(optional)
+    assert ({"kind": "kickoff", "date": "2014-05-05", "public": True}, []) == check(
+        {"kind": "kickoff", "date": "2014-05-05"})
+    assert "_adapter" in vars(check)

@@ -692,38 +692,3 @@ def test_a_scenario_names_a_version_of_a_bundled_template(scenario) -> None:  # 
     result = run_scenario(path)
     assert result.process is not None
     assert ([], "1.0") == (result.failures, result.process.template.version)
-
-
-def test_telling_a_scenario_from_a_template_parses_it_once(  # type: ignore[no-untyped-def]
-        tmp_path, monkeypatch) -> None:
-    """is_scenario_file and the check after it read a scenario's YAML once, not twice."""
-    from verantwortung.testing import scenario as module
-
-    source = ROOT / "examples" / "scenarios" / "mittelweser.scenario.yaml"
-    path = tmp_path / "story.yaml"  # not named *.scenario.yaml: its content tells
-    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    calls: list[object] = []
-    real = module.load_yaml_file
-
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(args[0])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, "load_yaml_file", counted)
-    assert module.is_scenario_file(path)
-    assert [] == module.scenario_diagnostics(path)
-    assert [path] == calls
-
-
-def test_a_scenario_changed_after_it_was_told_apart_is_read_again(  # type: ignore[no-untyped-def]
-        tmp_path) -> None:
-    """A file edited between is_scenario_file and the check is checked as it is now."""
-    from verantwortung.testing import scenario as module
-
-    path = tmp_path / "story.yaml"
-    path.write_text("template: verantwortungspartner\nregion: X\nsteps: []\n",
-                    encoding="utf-8")
-    assert module.is_scenario_file(path)
-    path.write_text("template: verantwortungspartner\nregion: X\nstep: []\n",
-                    encoding="utf-8")
-    assert {"E101", "E102"} == {d.code for d in module.scenario_diagnostics(path)}
