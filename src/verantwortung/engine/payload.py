@@ -9,6 +9,7 @@ field's id and the problem's code for programs.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import reprlib
 from collections.abc import Mapping
@@ -179,6 +180,8 @@ class PayloadValidator:
         self.fields = dict(fields)
         self._adapter = _adapter_for(self.fields)
         self._defaults = {k: s.default for k, s in fields.items() if s.default is not None}
+        #: the values of fields a payload may leave out (read only)
+        self.defaults: Mapping[str, Any] = MappingProxyType(self._defaults)
         self._dates = [k for k, s in fields.items() if s.type == "date"]
         #: the fields a payload must have (required, without a default)
         self.required = tuple(k for k, s in fields.items() if s.required and s.default is None)
@@ -188,6 +191,13 @@ class PayloadValidator:
         #: when fields are missing, the guards still judge the defaults
         self.empty: tuple[Mapping[str, Any], tuple[Reason, ...]] = (
             MappingProxyType(data if not reasons else dict(self._defaults)), tuple(reasons))
+
+    def renamed(self, name: str) -> PayloadValidator:
+        """The same validator for another event or trigger with the same fields (what it
+        holds is never changed, so the two share it)."""
+        other = copy.copy(self)
+        other.name = name
+        return other
 
     def __call__(self, payload: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[Reason]]:
         """The normalised payload (JSON-ready) and the reasons it is invalid (empty if valid)."""

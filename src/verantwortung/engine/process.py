@@ -19,6 +19,7 @@ from ..exceptions import ReplayError, TransitionRefused
 from ..model.indicators import Indicator
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
+from .bulk import apply_run
 from .checking import Checked, check_event, check_trigger
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .corrections import LIBRARY_EVENTS, Correcting, library_event
@@ -158,7 +159,28 @@ class Process(Correcting):
         return self._history
 
     def _apply(self, events: Iterable[Event]) -> None:
-        """Re-fire stored events in order; ReplayError names the first one that does not fit."""
+        """Re-fire stored events in order; ReplayError names the first one that does not fit.
+
+        A run of events of one kind that only the event itself can refuse is judged at once
+        (:func:`apply_run`); when one of them does not pass, the run is replayed one by one.
+        """
+        items = events if isinstance(events, list) else list(events)
+        bulk, i, n = self._ct.bulk, 0, len(items)
+        while i < n:
+            kind = items[i].kind
+            end = i + 1
+            if kind in bulk and not self._listeners:
+                while end < n and items[end].kind == kind:
+                    end += 1
+                if end - i > 1 and apply_run(self._ct, self._state, self._history,
+                                             items[i:end], self._base + len(self._history)
+                                             + 1, self._id):
+                    i = end
+                    continue
+            self._replay_each(items[i:end])
+            i = end
+
+    def _replay_each(self, events: list[Event]) -> None:
         for event in events:
             expected = self._base + len(self._history) + 1
             if event.seq != expected or event.process != self._id:
