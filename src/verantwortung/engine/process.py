@@ -165,32 +165,35 @@ class Process(Correcting):
         (:func:`apply_run`); when one of them does not pass, the run is replayed one by one.
         """
         items = events if isinstance(events, list) else list(events)
-        bulk, i, n = self._ct.bulk, 0, len(items)
+        bulk, n, i = self._ct.bulk, len(items), 0
         while i < n:
-            kind = items[i].kind
-            end = i + 1
-            if kind in bulk and not self._listeners:
-                while end < n and items[end].kind == kind:
+            event = items[i]
+            i += 1
+            if event.kind in bulk and not self._listeners:
+                end = i
+                while end < n and items[end].kind == event.kind:
                     end += 1
-                if end - i > 1 and apply_run(self._ct, self._state, self._history,
-                                             items[i:end], self._base + len(self._history)
-                                             + 1, self._id):
+                if end > i:  # a run of two or more
+                    run = items[i - 1:end]
+                    if not apply_run(self._ct, self._state, self._history, run,
+                                     self._base + len(self._history) + 1, self._id):
+                        for one in run:
+                            self._replay(one)
                     i = end
                     continue
-            self._replay_each(items[i:end])
-            i = end
+            self._replay(event)
 
-    def _replay_each(self, events: list[Event]) -> None:
-        for event in events:
-            expected = self._base + len(self._history) + 1
-            if event.seq != expected or event.process != self._id:
-                raise ReplayError(f"event {event.id} has sequence {event.seq} of process "
-                                  f"{event.process}; expected {expected} of {self._id}")
-            try:
-                self._fire(event.kind, event.actor, event.payload, event.at, event)
-            except TransitionRefused as exc:
-                raise ReplayError(f"event {event.seq} ({event.kind}) is refused on replay: "
-                                  f"{', '.join(r.code for r in exc.reasons)}") from exc
+    def _replay(self, event: Event) -> None:
+        """Re-fire one stored event (ReplayError when it does not fit)."""
+        expected = self._base + len(self._history) + 1
+        if event.seq != expected or event.process != self._id:
+            raise ReplayError(f"event {event.id} has sequence {event.seq} of process "
+                              f"{event.process}; expected {expected} of {self._id}")
+        try:
+            self._fire(event.kind, event.actor, event.payload, event.at, event)
+        except TransitionRefused as exc:
+            raise ReplayError(f"event {event.seq} ({event.kind}) is refused on replay: "
+                              f"{', '.join(r.code for r in exc.reasons)}") from exc
 
     # -- reading ------------------------------------------------------------------------
 
