@@ -5,12 +5,14 @@ from __future__ import annotations
 import pickle
 import threading
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import verantwortung as v
-from verantwortung.engine.compiled import compiled
+from tests.conftest import SHIPPED_TEMPLATES
+from verantwortung.engine.compiled import _Carrier, compiled
 
 TPL = v.load_template("verantwortungspartner")
 
@@ -108,3 +110,37 @@ def test_the_machine_is_built_at_the_first_move() -> None:
     other = v.Process.start(tpl, region="B")
     other.fire("abort", payload={"reason": "Test"})
     assert machine is compiled(tpl).machine
+
+
+@pytest.mark.parametrize("path", SHIPPED_TEMPLATES, ids=lambda p: p.stem)
+def test_a_kept_move_is_what_the_machine_decides(path: Path) -> None:
+    """Every edge of every shipped template moves where its transitions Event takes a
+    fresh carrier, on the first move (asked of the machine) and on later ones (kept)."""
+    ct = compiled(v.load_template(path))
+    for t in ct.template.transitions:
+        carrier = _Carrier()
+        carrier.state = t.source
+        assert ct.machine.events[t.trigger].trigger(carrier)
+        assert [carrier.state] * 2 == [ct.move(t.trigger, t.source) for _ in range(2)]
+        assert carrier.state == t.target
+        assert ct._moves[(t.trigger, t.source)] == t.target
+    assert [] == ct.machine.models
+
+
+
+def test_triggers_without_a_payload_share_one_validator_under_their_own_names(
+        write: Any) -> None:
+    """Triggers without a payload share what their validator holds (built once per
+    template), yet each carries its own name and judges as a validator of its own would."""
+    from tests.conftest import MINIMAL
+    from verantwortung.engine.payload import PayloadValidator
+
+    for tpl in (TPL, v.load_template(write(MINIMAL))):
+        triggers = compiled(tpl).triggers
+        for name, trig in triggers.items():
+            alone = PayloadValidator(name, trig.validate.fields)
+            assert name == trig.validate.name
+            for payload in (None, {}, {"reason": "Test"}, {"attendance": 3}, {"x": 1}):
+                assert alone(payload) == trig.validate(payload)
+            assert alone.empty == trig.validate.empty
+    assert 1 == len({id(t.validate.empty) for t in triggers.values()})

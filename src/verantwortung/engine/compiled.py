@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import RuleError, VerantwortungError
 from ..model.process import Option, Reason, freeze
-from ..model.rule_walk import custom_names
 from ..model.specs import CollectionSpec, FieldSpec
 from ..model.template import Check, ProcessTemplate
 from ..model.text import Plural, fill
@@ -207,9 +206,29 @@ class CompiledEvent:
     #: the template's collections, whose labels its refusals name
     collections: Mapping[str, CollectionSpec] = field(default_factory=dict)
     role_list: tuple[str, ...] | None = field(init=False)  # the roles sorted (None: any)
+    #: stored events of this kind may be replayed in runs (:mod:`verantwortung.engine.bulk`)
+    bulk: bool = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "role_list", _sorted_roles(self.roles))
+        object.__setattr__(self, "bulk", _bulk(self))
+
+
+_BULK_TYPES = frozenset({"text", "id", "choice", "bool", "int"})
+
+
+def _bulk(ev: CompiledEvent) -> bool:
+    """Whether nothing but the event itself can refuse it: no guards or advisories, no
+    reference or unique value to look up, and a record added (if any) to a collection of
+    several records without ids, so no earlier record decides whether it fits."""
+    if ev.guards or ev.advisories or ev.updates is not None or ev.removes is not None:
+        return False
+    if any(f.type not in _BULK_TYPES or f.unique for f in ev.fields.values()):
+        return False
+    if ev.adds is None:
+        return True
+    spec = ev.collections.get(ev.adds)
+    return spec is not None and not spec.single and "id" not in spec.fields
 
 
 _ROLE_LISTS: dict[frozenset[str], tuple[str, ...]] = {}
@@ -248,6 +267,7 @@ class CompiledTemplate:
     changed_parameters: Mapping[str, Any]  # values that differ from the defaults
     words: Vocabulary  # labels of steps, phases and roles, for generic reasons
     indicators: tuple[CompiledIndicator, ...] = ()
+    bulk: frozenset[str] = frozenset()  # the domain events whose stored runs replay at once
     _blocked: dict[tuple[str, str], Option] = field(default_factory=dict)
     _event_options: dict[str, tuple[Option, ...]] = field(default_factory=dict)
     _machine: Machine | None = None
@@ -263,6 +283,8 @@ class CompiledTemplate:
                 if found is None:
                     found = self._machine = _machine(self.template)
         return found
+    #: (trigger, phase) -> the phase the machine moved to (see :meth:`move`)
+    _moves: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def digest(self) -> str:
@@ -300,26 +322,33 @@ class CompiledTemplate:
         """Let the transitions Machine take ``trigger`` from ``phase``; return the new phase.
 
         Guards were evaluated before (to collect every reason); the Machine only moves.
-        Each move drives its own short-lived carrier through the trigger's transitions
-        ``Event``: no lock, no ``set_state``, nothing shared between threads (a machine
-        without a queue keeps no state of its own during a transition).
+        The first move of a trigger from a phase drives a short-lived carrier through the
+        trigger's transitions ``Event`` (no lock, no ``set_state``: a machine without a
+        queue keeps no state of its own during a transition); its answer is kept. The
+        machine has no conditions and no callbacks and is never changed after it is
+        built, so the same trigger from the same phase always leads to the same phase.
         """
-        carrier = _Carrier()
-        carrier.state = phase
-        machine = self._machine if self._machine is not None else self.machine
-        if not machine.events[trigger].trigger(carrier):  # pragma: no cover
-            raise RuntimeError(f"phase table and machine disagree on {trigger} from {phase}")
-        return carrier.state
+        key = (trigger, phase)
+        target = self._moves.get(key)
+        if target is None:  # two threads may both ask the machine: both get one answer
+            carrier = _Carrier()
+            carrier.state = phase
+            if not self.machine.events[trigger].trigger(carrier):  # pragma: no cover
+                raise RuntimeError(f"phase table and machine disagree on {trigger} from "
+                                   f"{phase}")
+            target = self._moves[key] = carrier.state
+        return target
 
 
 def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
             context: Mapping[str, Any]) -> tuple[CompiledCheck, ...]:
     if not checks:  # most transitions have no advisories
         return ()
-    custom = {name: registry[name] for name in _custom_names(checks)}
     out = []
     for c in checks:
-        fn, reads = build_rule(c.spec.rule, tpl.collections, tpl.values, custom)
+        # the registry itself: a custom rule's function is looked up as the rule compiles
+        # (no walk over every rule first to find the names)
+        fn, reads = build_rule(c.spec.rule, tpl.collections, tpl.values, registry)
         out.append(CompiledCheck(
             code=c.code, hard=c.hard, fn=fn, message_de=c.spec.message.text("de"),
             message_en=c.spec.message.text("en"), source=str(c.source) if c.source else None,
@@ -327,8 +356,16 @@ def _checks(checks: tuple[Check, ...], tpl: ProcessTemplate,
     return tuple(out)
 
 
-def _custom_names(checks: tuple[Check, ...]) -> set[str]:
-    return {name for c in checks for name in custom_names(c.spec.rule)}
+def _validator(name: str, fields: Mapping[str, FieldSpec],
+               validators: dict[str, PayloadValidator]) -> PayloadValidator:
+    """The payload validator of a trigger; those without a payload (most) share one."""
+    if fields:
+        return PayloadValidator(name, fields)
+    empty = validators.get("")
+    if empty is None:
+        empty = validators[""] = PayloadValidator(name, fields)
+        return empty
+    return empty.renamed(name)
 
 
 def _machine(tpl: ProcessTemplate) -> Machine:
@@ -343,6 +380,7 @@ def _machine(tpl: ProcessTemplate) -> Machine:
 
 def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
     base = {**{k: _fmt(v) for k, v in tpl.values.items()}}
+    validators: dict[str, PayloadValidator] = {}
     triggers: dict[str, CompiledTrigger] = {}
     for trig in tpl.triggers:
         context = {**base, "trigger": trig.id}
@@ -353,7 +391,7 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
         triggers[trig.id] = CompiledTrigger(
             name=trig.id, label_de=trig.label.get("de"), label_en=trig.label.get("en"),
             roles=frozenset(trig.roles) if trig.roles is not None else None,
-            validate=PayloadValidator(trig.id, trig.payload), edges=edges)
+            validate=_validator(trig.id, trig.payload, validators), edges=edges)
     events: dict[str, CompiledEvent] = {}
     for ev in tpl.events:
         spec = ev.spec
@@ -379,8 +417,8 @@ def _compile(tpl: ProcessTemplate) -> CompiledTemplate:
                             changed_parameters={k: v for k, v in tpl.values.items()
                                                 if v != tpl.parameters[k].default},
                             collections=tpl.collections,
-                            words=Vocabulary(tpl),
-                            indicators=compile_indicators(tpl))
+                            words=Vocabulary(tpl), indicators=compile_indicators(tpl),
+                            bulk=frozenset(n for n, e in events.items() if e.bulk))
 
 
 _CACHE: OrderedDict[tuple[int, tuple[tuple[str, Any], ...]], CompiledTemplate] = OrderedDict()

@@ -9,6 +9,7 @@ field's id and the problem's code for programs.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import reprlib
 from collections.abc import Mapping
@@ -179,10 +180,13 @@ class PayloadValidator:
         self.name = name
         self.fields = dict(fields)
         self._defaults = {k: s.default for k, s in fields.items() if s.default is not None}
+        #: the values of fields a payload may leave out (read only)
+        self.defaults: Mapping[str, Any] = MappingProxyType(self._defaults)
         self._dates = [k for k, s in fields.items() if s.type == "date"]
         #: the fields a payload must have (required, without a default)
         self.required = tuple(k for k, s in fields.items() if s.required and s.default is None)
         self._nothing_required = not self.required
+        self._origin: PayloadValidator | None = None  # the one renamed() copied
 
     # the pydantic validator is built when the first payload needs it, not when the template
     # is compiled: a command that only reads a process (status, report) fires nothing, and
@@ -194,9 +198,20 @@ class PayloadValidator:
     @cached_property
     def empty(self) -> tuple[Mapping[str, Any], tuple[Reason, ...]]:
         """What an empty payload gives, judged once: options() asks it for every trigger;
-        when fields are missing, the guards still judge the defaults."""
+        when fields are missing, the guards still judge the defaults. Shared with the
+        validators :meth:`renamed` made (its reasons do not name the event)."""
+        if self._origin is not None:
+            return self._origin.empty
         data, reasons = self(None)
         return MappingProxyType(data if not reasons else dict(self._defaults)), tuple(reasons)
+
+    def renamed(self, name: str) -> PayloadValidator:
+        """The same validator for another event or trigger with the same fields (what it
+        holds is never changed, so the two share it)."""
+        other = copy.copy(self)
+        other.name = name
+        other._origin = self._origin or self
+        return other
 
     def __call__(self, payload: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[Reason]]:
         """The normalised payload (JSON-ready) and the reasons it is invalid (empty if valid)."""

@@ -19,6 +19,7 @@ from ..exceptions import ReplayError, TransitionRefused
 from ..model.indicators import Indicator
 from ..model.process import START_EVENT, Event, Fired, Option, Reason, freeze_payload
 from ..model.template import ProcessTemplate
+from .bulk import apply_run
 from .checking import Checked, check_event, check_trigger
 from .compiled import CompiledEvent, CompiledTemplate, CompiledTrigger, compiled
 from .corrections import LIBRARY_EVENTS, Correcting, library_event
@@ -158,17 +159,41 @@ class Process(Correcting):
         return self._history
 
     def _apply(self, events: Iterable[Event]) -> None:
-        """Re-fire stored events in order; ReplayError names the first one that does not fit."""
-        for event in events:
-            expected = self._base + len(self._history) + 1
-            if event.seq != expected or event.process != self._id:
-                raise ReplayError(f"event {event.id} has sequence {event.seq} of process "
-                                  f"{event.process}; expected {expected} of {self._id}")
-            try:
-                self._fire(event.kind, event.actor, event.payload, event.at, event)
-            except TransitionRefused as exc:
-                raise ReplayError(f"event {event.seq} ({event.kind}) is refused on replay: "
-                                  f"{', '.join(r.code for r in exc.reasons)}") from exc
+        """Re-fire stored events in order; ReplayError names the first one that does not fit.
+
+        A run of events of one kind that only the event itself can refuse is judged at once
+        (:func:`apply_run`); when one of them does not pass, the run is replayed one by one.
+        """
+        items = events if isinstance(events, list) else list(events)
+        bulk, n, i = self._ct.bulk, len(items), 0
+        while i < n:
+            event = items[i]
+            i += 1
+            if event.kind in bulk and not self._listeners:
+                end = i
+                while end < n and items[end].kind == event.kind:
+                    end += 1
+                if end > i:  # a run of two or more
+                    run = items[i - 1:end]
+                    if not apply_run(self._ct, self._state, self._history, run,
+                                     self._base + len(self._history) + 1, self._id):
+                        for one in run:
+                            self._replay(one)
+                    i = end
+                    continue
+            self._replay(event)
+
+    def _replay(self, event: Event) -> None:
+        """Re-fire one stored event (ReplayError when it does not fit)."""
+        expected = self._base + len(self._history) + 1
+        if event.seq != expected or event.process != self._id:
+            raise ReplayError(f"event {event.id} has sequence {event.seq} of process "
+                              f"{event.process}; expected {expected} of {self._id}")
+        try:
+            self._fire(event.kind, event.actor, event.payload, event.at, event)
+        except TransitionRefused as exc:
+            raise ReplayError(f"event {event.seq} ({event.kind}) is refused on replay: "
+                              f"{', '.join(r.code for r in exc.reasons)}") from exc
 
     # -- reading ------------------------------------------------------------------------
 

@@ -301,6 +301,18 @@ class State:
 
         return undo_add
 
+    def add_all(self, collection: str, records: list[dict[str, Any]]) -> None:
+        """Add ``records`` to a collection of several records without ids, as :meth:`add`
+        one by one would (without an undo: for a replay that judged them all before)."""
+        assert collection not in self._layout.singles
+        assert collection not in self._layout.indexed
+        self.memo = None
+        self.changes[collection] = self.changes.get(collection, 0) + len(records)
+        self._records.setdefault(collection, []).extend(records)
+        if self._kept is not None:
+            for record in records:
+                self._follow(collection, record, 1)
+
     def is_indexed(self, collection: str) -> bool:
         """True for collections whose records are found by id."""
         return collection in self._layout.indexed

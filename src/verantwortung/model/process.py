@@ -23,10 +23,11 @@ outside (a JSON export) is validated through pydantic all the same:
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import FrozenInstanceError, dataclass
 from functools import cache, partial
-from itertools import chain
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn
 
@@ -232,7 +233,6 @@ def events_from_dicts(items: list[Any]) -> list[Event]:
 
 
 _ORDER = Event._fields  # the order of to_dict(), hence of every export
-_ROW = itemgetter(*_ORDER)
 _STR, _ACTOR, _INT, _DICT = {str}, {str, type(None)}, {int}, {dict}
 _ZONE = attrgetter("tzinfo")
 _NEW_EVENT = partial(tuple.__new__, Event)  # what Event._make does, without a Python frame
@@ -244,8 +244,9 @@ def _plain_events(items: list[Any]) -> list[Event] | None:
     from an export costs a few passes in C per field instead of a Python call per event."""
     if not items or set(map(type, items)) != _DICT or set(map(tuple, items)) != {_ORDER}:
         return None
-    ids, procs, seqs, ats, actors, kinds, payloads, tpls, versions, phases = zip(
-        *map(_ROW, items), strict=True)
+    # a list per field (zip(*rows) would make an iterator of every row)
+    ids, procs, seqs, ats, actors, kinds, payloads, tpls, versions, phases = (
+        list(map(itemgetter(key), items)) for key in _ORDER)
     if not (set(map(type, seqs)) == _INT and set(map(type, actors)) <= _ACTOR
             and all(set(map(type, column)) == _STR
                     for column in (ids, procs, ats, kinds, tpls, versions, phases))
@@ -259,8 +260,18 @@ def _plain_events(items: list[Any]) -> list[Event] | None:
     if None in set(map(_ZONE, whens)):
         return None
     return list(map(_NEW_EVENT, zip(ids, procs, seqs, whens, actors, kinds,
-                                    map(freeze_payload, payloads), tpls, versions, phases,
+                                    _frozen_payloads(payloads), tpls, versions, phases,
                                     strict=True)))
+
+
+def _frozen_payloads(payloads: list[dict[str, Any]]) -> list[FrozenDict]:
+    """:func:`freeze_payload` of every payload; when all are flat (the common case) the
+    copies are made in C, without a Python call per payload."""
+    if not set(map(type, chain.from_iterable(map(dict.values, payloads)))) <= _FLAT:
+        return list(map(freeze_payload, payloads))
+    frozen = list(map(_new_dict, repeat(FrozenDict, len(payloads))))
+    deque(map(_fill_dict, frozen, payloads), maxlen=0)  # dict.update of each, in C
+    return frozen
 
 
 @cache

@@ -455,7 +455,7 @@ def compile_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: M
 def build_rule(rule: Any, collections: Mapping[str, CollectionSpec], values: Mapping[str, Any],
                custom: Mapping[str, Callable[..., Any]] | None = None) -> CompiledRule:
     """:func:`compile_rule`, together with what the compiled rule reads."""
-    compiler = _Compiler(collections, values, custom or {})
+    compiler = _Compiler(collections, values, {} if custom is None else custom)
     fn = compiler.visit(rule)
     return CompiledRule(fn, Reads(tuple(compiler.payload_fields), compiler.reads_records))
 
