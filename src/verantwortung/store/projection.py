@@ -144,15 +144,16 @@ def _figures(proc: Process) -> dict[str, str]:
             "state": json.dumps(proc.state_view(), ensure_ascii=False)}
 
 
-def summary_of(proc: Process, started_at: str | None = None) -> Summary:
+def summary_of(proc: Process, started_at: str | None = None, *,
+               figures: dict[str, str] | None = None) -> Summary:
     """The summary of ``proc``, its state as of now (``started_at``: its first event's
-    time, if known)."""
+    time, if known; ``figures``: its :func:`_figures`, if made already)."""
     started = started_at or proc.history[0].at.isoformat()
     last = _last(proc)
     return Summary(
         process_id=proc.id, version=proc.version, phase=proc.phase, started_at=started,
         phase_since=_phase_since(proc) or started, last_at=last.at.isoformat(),
-        last_kind=last.kind, state_version=proc.version, **_figures(proc))
+        last_kind=last.kind, state_version=proc.version, **(figures or _figures(proc)))
 
 
 def ensure(engine: Engine) -> None:
@@ -208,6 +209,7 @@ def save(conn: Connection, proc: Process, since: int | None = None) -> None:
         "pid": proc.id, "version": proc.version, "phase": proc.phase,
         "phase_since": _phase_since(proc), "last_at": last.at.isoformat(),
         "last_kind": last.kind}
+    figures = None
     if since is None or writes_state(since, proc.version):
         figures = _figures(proc)
         done = FULL.run(conn, values | {"indicators": figures["indicators"]})
@@ -216,7 +218,7 @@ def save(conn: Connection, proc: Process, since: int | None = None) -> None:
     else:
         done = STEP.run(conn, values)
     if done.rowcount == 0:  # a new process, or one stored before this table existed
-        _insert(conn, summary_of(proc))
+        _insert(conn, summary_of(proc, figures=figures))  # (the state is not dumped twice)
 
 
 def _write_state(conn: Connection, pid: str, version: int, state: str) -> None:
